@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { ArgumentDescriptor } from '../chat/index.js';
+
+/**
+ * A declared command argument: how it is shown (name, description), how a token becomes a
+ * value (parse), and how that value is validated (a zod schema).
+ */
+export interface ArgSpec<T> {
+  readonly type: ArgumentDescriptor['type'];
+  readonly description: string;
+  readonly required: boolean;
+  readonly rest: boolean;
+  readonly secret: boolean;
+  readonly choices: readonly string[] | undefined;
+  /** Validates the raw token (or structured value) and produces the typed value. */
+  readonly schema: z.ZodType<T>;
+  /** The same argument, optional (its value may be `undefined`). */
+  optional(): ArgSpec<T | undefined>;
+  /** The same argument, optional, with a default value. */
+  default(value: T): ArgSpec<T>;
+}
+
+/** The declared arguments of a command, in positional order. */
+export type ArgsShape = Readonly<Record<string, ArgSpec<unknown>>>;
+
+/** The typed values of declared arguments. */
+export type InferArgs<S extends ArgsShape> = { -readonly [K in keyof S]: S[K] extends ArgSpec<infer T> ? T : never };
+
+interface SpecInit<T> {
+  type: ArgumentDescriptor['type'];
+  description: string;
+  schema: z.ZodType<T>;
+  rest?: boolean;
+  secret?: boolean;
+  choices?: readonly string[];
+}
+
+function makeSpec<T>(init: SpecInit<T>, required = true): ArgSpec<T> {
+  return {
+    type: init.type,
+    description: init.description,
+    required,
+    rest: init.rest ?? false,
+    secret: init.secret ?? false,
+    choices: init.choices,
+    schema: init.schema,
+    optional: () => makeSpec<T | undefined>({ ...init, schema: init.schema.optional() }, false),
+    default: (value: T) =>
+      makeSpec<T>({ ...init, schema: init.schema.optional().transform((v) => (v === undefined ? value : v)) as z.ZodType<T> }, false),
+  };
+}
+
+const toNumber = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim().replace(/_/g, '');
+  return trimmed === '' ? Number.NaN : Number(trimmed);
+};
+
+const toBoolean = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.toLowerCase();
+  if (['true', 'yes', 'on', '1', 'y'].includes(v)) return true;
+  if (['false', 'no', 'off', '0', 'n'].includes(v)) return false;
+  return value;
+};
+
+/** Bounds of a numeric argument. */
+export interface NumberBounds {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+function bounded(schema: z.ZodNumber, bounds: NumberBounds | undefined): z.ZodNumber {
+  let s = schema;
+  if (bounds?.min !== undefined) s = s.min(bounds.min);
+  if (bounds?.max !== undefined) s = s.max(bounds.max);
+  return s;
+}
+
+/**
+ * Builders for declared arguments.
+ *
+ * @example
+ * defineCommand({ name: 'dice', args: { count: arg.integer('how many dice', { min: 1, max: 20 }) }, ... })
+ */
+export const arg = {
+  /** One word (or a quoted phrase). */
+  string(description: string, options?: { readonly maxLength?: number; readonly secret?: boolean }): ArgSpec<string> {
+    const schema = z.string().min(1).max(options?.maxLength ?? 1000);
+    return makeSpec({ type: 'string', description, schema, secret: options?.secret ?? false });
+  },
+  /** Everything after the previous arguments, as one string. */
+  rest(description: string, options?: { readonly maxLength?: number }): ArgSpec<string> {
+    const schema = z.string().min(1).max(options?.maxLength ?? 4000);
+    return makeSpec({ type: 'string', description, schema, rest: true });
+  },
+  /** A whole number. */
+  integer(description: string, bounds?: NumberBounds): ArgSpec<number> {
+    const schema = z.preprocess(toNumber, bounded(z.number({ error: 'must be a whole number' }).int('must be a whole number'), bounds));
+    return makeSpec({ type: 'integer', description, schema: schema as z.ZodType<number> });
+  },
+  /** A number. */
+  number(description: string, bounds?: NumberBounds): ArgSpec<number> {
+    const schema = z.preprocess(toNumber, bounded(z.number({ error: 'must be a number' }).finite(), bounds));
+    return makeSpec({ type: 'number', description, schema: schema as z.ZodType<number> });
+  },
+  /** yes/no, true/false, on/off. */
+  boolean(description: string): ArgSpec<boolean> {
+    const schema = z.preprocess(toBoolean, z.boolean({ error: 'must be yes or no' }));
+    return makeSpec({ type: 'boolean', description, schema: schema as z.ZodType<boolean> });
+  },
+  /** One of the listed values (case-insensitive). */
+  choice<const C extends readonly [string, ...string[]]>(description: string, choices: C): ArgSpec<C[number]> {
+    const schema = z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(choices, { error: `must be one of ${choices.join(', ')}` }));
+    return makeSpec({ type: 'string', description, schema: schema as z.ZodType<C[number]>, choices });
+  },
+  /** Any zod schema over the raw token; `type` says how adapters should present it. */
+  custom<T>(description: string, schema: z.ZodType<T>, type: ArgumentDescriptor['type'] = 'string'): ArgSpec<T> {
+    return makeSpec({ type, description, schema });
+  },
+} as const;

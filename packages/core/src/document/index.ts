@@ -1,0 +1,3 @@
+export * from './model.js';
+export * from './builder.js';
+export type * from './renderer.js';

@@ -1,0 +1,12 @@
+/**
+ * @stats/core: the transport-agnostic core of stats. Commands, documents and renderers,
+ * sources, report builders, sessions and schedules; adapters bind it to one chat platform.
+ *
+ * @packageDocumentation
+ */
+export * from './errors/index.js';
+export * from './chat/index.js';
+export * from './document/index.js';
+export * from './commands/index.js';
+export * from './sessions/index.js';
+export * from './sources/index.js';

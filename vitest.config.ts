@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+/** One project per workspace package; each runs its unit tests (src) and server tests (test). */
+function project(dir: string) {
+  return {
+    extends: true as const,
+    test: {
+      name: dir.replace(/^(packages|examples)\//, ''),
+      include: [`${dir}/src/**/*.test.ts`, `${dir}/test/**/*.test.ts`],
+    },
+  };
+}
+
+export default defineConfig({
+  resolve: { conditions: ['@stats/source'] },
+  ssr: { resolve: { conditions: ['@stats/source'], externalConditions: ['@stats/source'] } },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      project('packages/core'),
+      project('packages/adapter-matrix'),
+      project('packages/adapter-discord'),
+      project('packages/adapter-telegram'),
+      project('packages/test-utils'),
+      project('examples/matrix-stats-bot'),
+      project('examples/multi-platform-bot'),
+      project('examples/custom-command'),
+    ],
+  },
+});
