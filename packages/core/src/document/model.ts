@@ -67,7 +67,7 @@ export type Block =
 /** A platform-neutral message. */
 export interface Document {
   readonly blocks: readonly Block[];
-  readonly tone?: Tone;
+  readonly tone?: Tone | undefined;
 }
 
 /** True when `value` has the shape of a {@link Document}. */
