@@ -10,3 +10,5 @@ export * from './document/index.js';
 export * from './commands/index.js';
 export * from './sessions/index.js';
 export * from './sources/index.js';
+export * from './config/index.js';
+export * from './metrics/index.js';

@@ -1,4 +1,7 @@
+import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import type { Document } from '../document/index.js';
+import type { Metrics } from '../metrics/index.js';
 
 /** The platform an adapter serves. */
 export type Platform = 'matrix' | 'discord' | 'telegram' | 'console' | 'memory' | (string & {});
@@ -136,6 +139,21 @@ export interface AdapterContext {
   readonly prefix: string;
   /** Aborted when the bot stops. */
   readonly signal: AbortSignal;
+  /** A child logger for the adapter (`{ component: 'adapter', platform }`). */
+  readonly logger: Logger;
+  /** The bot's metrics (count dropped messages, readiness). */
+  readonly metrics: Metrics;
+  /** The bot's HTTP server, to serve webhooks; `undefined` when the bot runs without one. */
+  readonly http: HttpRoutes | undefined;
+}
+
+/** Handles one HTTP request on the bot's server. The body is already read. */
+export type HttpHandler = (request: HttpRequest, response: ServerResponse, body: Buffer) => void | Promise<void>;
+
+/** Lets adapters and features add routes to the bot's HTTP server. */
+export interface HttpRoutes {
+  /** Adds a route; `path` is exact (no patterns). */
+  route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: HttpHandler): void;
 }
 
 /**

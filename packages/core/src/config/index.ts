@@ -1,0 +1,2 @@
+export * from './load-config.js';
+export { envSchema, SECRET_VARIABLES, type Env } from './env-schema.js';
