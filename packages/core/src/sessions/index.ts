@@ -1,1 +1,4 @@
 export type * from './types.js';
+export * from './session-cipher.js';
+export * from './session-codec.js';
+export * from './memory-store.js';

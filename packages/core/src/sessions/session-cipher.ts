@@ -1,0 +1,73 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../errors/index.js';
+
+/** Encrypts and decrypts stored session data with AES-256-GCM. */
+export interface SessionCipher {
+  /** Encrypts `plain`; `context` (the user key) is bound as associated data. */
+  encrypt(plain: string, context: string): string;
+  /** Decrypts what {@link SessionCipher.encrypt} made; throws when tampered with or the key differs. */
+  decrypt(sealed: string, context: string): string;
+}
+
+const VERSION = 'v1';
+
+/**
+ * A cipher over a 32-byte key. Each value gets a fresh 12-byte IV; the output is
+ * `v1.<iv>.<tag>.<ciphertext>` in base64url.
+ */
+export function createSessionCipher(key: Uint8Array): SessionCipher {
+  if (key.length !== 32) throw new TypeError('A session key must be 32 bytes');
+  const k = Buffer.from(key);
+  return {
+    encrypt(plain, context) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', k, iv);
+      cipher.setAAD(Buffer.from(context, 'utf8'));
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    },
+    decrypt(sealed, context) {
+      const [version, iv, tag, body] = sealed.split('.');
+      if (version !== VERSION || iv === undefined || tag === undefined || body === undefined) {
+        throw new Error('Stored session is not in the expected encrypted format');
+      }
+      const decipher = createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(context, 'utf8'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+/** Derives the 32-byte key from `SESSION_SECRET` (SHA-256 of the secret). */
+export function keyFromSecret(secret: string): Uint8Array {
+  if (secret.length < 32) throw new ConfigError(['SESSION_SECRET'], 'SESSION_SECRET must be at least 32 characters');
+  return createHash('sha256').update(`stats-session-key:${secret}`, 'utf8').digest();
+}
+
+/** The name of the key file created in `DATA_DIR` when no `SESSION_SECRET` is set. */
+export const SESSION_KEY_FILE = 'session.key';
+
+/**
+ * Reads the key file in `dataDir`, or creates it once with 32 random bytes and mode 0600.
+ * Two processes starting together agree: creation is exclusive and the loser reads the winner's key.
+ */
+export function loadOrCreateKeyFile(dataDir: string): Uint8Array {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, SESSION_KEY_FILE);
+  try {
+    writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new ConfigError(['DATA_DIR'], `The session key file ${path} is damaged (expected 32 bytes, base64)`);
+  return key;
+}
+
+/** The cipher from `SESSION_SECRET` when set, else from the key file in `dataDir`. */
+export function cipherFromConfig(options: { readonly secret?: string | undefined; readonly dataDir: string }): SessionCipher {
+  return createSessionCipher(options.secret !== undefined ? keyFromSecret(options.secret) : loadOrCreateKeyFile(options.dataDir));
+}

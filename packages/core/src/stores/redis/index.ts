@@ -1,0 +1,1 @@
+export * from './redis-session-store.js';

@@ -1,0 +1,1 @@
+export * from './sqlite-session-store.js';
