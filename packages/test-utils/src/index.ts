@@ -1,0 +1,4 @@
+/** Real servers and protocol stand-ins for the stats test suites. */
+export * from './telegram/index.js';
+export * from './matrix/index.js';
+export * from './auth/index.js';

@@ -1,0 +1,301 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answer, type ApiContext } from './client-api.js';
+import { faultBody, takeFault, type ActiveFault, type MatrixFault } from './faults.js';
+import { HomeserverState, type CreateRoomOptions, type StoredEvent } from './homeserver-state.js';
+import { clientEvent } from './sync-response.js';
+
+/** Options of {@link startMatrixHomeserver}. */
+export interface MatrixHomeserverOptions {
+  /** The server name in ids (default `stats.test`). */
+  readonly serverName?: string;
+  /** The bot account's localpart (default `stats`) and display name (default `Stats`). */
+  readonly botLocalpart?: string;
+  readonly botDisplayName?: string;
+  /** Synapse's `rc_message`: a burst, then `perSecond` actions; unset = no limit. */
+  readonly rateLimit?: { readonly burst: number; readonly perSecond: number };
+  /** Largest accepted event in bytes (default 65,536). */
+  readonly maxEventBytes?: number;
+}
+
+/** A message a human sends. */
+export interface SayOptions {
+  /** `m.mentions.user_ids`. */
+  readonly mentions?: readonly string[];
+  /** An HTML `formatted_body`. */
+  readonly formattedBody?: string;
+  /** Makes it a reply to this event id (with the old fallback in `body`). */
+  readonly replyTo?: string;
+  /** Back-dates the event (Unix ms), for catch-up tests. */
+  readonly ts?: number;
+  /** `m.text` (default) or `m.notice`. */
+  readonly msgtype?: string;
+}
+
+/** A human user acting directly on the homeserver (as Element would). */
+export interface MatrixHuman {
+  readonly userId: string;
+  readonly token: string;
+  /** Creates a room as this user and returns its id. */
+  createRoom(options?: CreateRoomOptions): string;
+  /** Invites someone (`direct`: `is_direct`, as for a DM). */
+  invite(roomId: string, userId: string, direct?: boolean): void;
+  join(roomId: string): void;
+  leave(roomId: string): void;
+  /** Sends a text message (encrypted rooms get an `m.room.encrypted` event); returns its id. */
+  say(roomId: string, text: string, options?: SayOptions): string;
+  /** Sends any event; returns its id. */
+  send(roomId: string, type: string, content: Record<string, unknown>): string;
+  /** Sets this user's account data (e.g. `m.direct`). */
+  setAccountData(type: string, content: Record<string, unknown>): void;
+}
+
+/** One request the stand-in received. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** The path after `/_matrix`, still URL-encoded. */
+  readonly path: string;
+  readonly status: number;
+}
+
+/** A running homeserver stand-in. */
+export interface MatrixHomeserver {
+  /** The base URL to give matrix-bot-sdk as the homeserver URL. */
+  readonly url: string;
+  readonly serverName: string;
+  /** The bot's account. */
+  readonly bot: { readonly userId: string; readonly token: string };
+  /** The rooms, events and users (read it in assertions). */
+  readonly state: HomeserverState;
+  /** Every request, in order. */
+  readonly requests: RecordedRequest[];
+  /** Registers a human user. */
+  human(localpart: string, displayName?: string): MatrixHuman;
+  /** Injects a fault into the next matching request(s). */
+  fail(fault: MatrixFault): void;
+  /** Invalidates an access token (later calls get 401 `M_UNKNOWN_TOKEN`). */
+  revoke(token: string): void;
+  /** Events of a room as a client sees them (with `room_id`), oldest first. */
+  events(roomId: string): Record<string, unknown>[];
+  /** Events the bot sent into a room (or any room), oldest first. */
+  botEvents(roomId?: string): Record<string, unknown>[];
+  /**
+   * Resolves with the first event (already stored or still to come) that matches; rejects
+   * after `timeoutMs` (default 10,000) with a message naming what was awaited.
+   */
+  waitFor(predicate: (event: Record<string, unknown>) => boolean, options?: { timeoutMs?: number; what?: string }): Promise<Record<string, unknown>>;
+  /** Resolves with the bot's reply (`m.in_reply_to`) to an event. */
+  waitForReply(eventId: string, options?: { timeoutMs?: number }): Promise<Record<string, unknown>>;
+  /** Stops the server, dropping open long-polls. */
+  stop(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+/**
+ * Starts a Matrix homeserver stand-in on `127.0.0.1` port 0: a real HTTP server speaking the
+ * Client-Server API subset of `contracts/matrix.md` as Synapse 1.67 does (10-event sync cap
+ * without a filter, txnId idempotency per token and path, redaction power levels, 429 with
+ * `retry_after_ms` and `Retry-After`), with helpers to act as human users.
+ *
+ * @example
+ * const hs = await startMatrixHomeserver();
+ * const alice = hs.human('alice');
+ * const room = alice.createRoom({ invite: [hs.bot.userId] });
+ */
+export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {}): Promise<MatrixHomeserver> {
+  const now = Date.now;
+  const state = new HomeserverState(options.serverName ?? 'stats.test', now);
+  const botUser = state.addUser(options.botLocalpart ?? 'stats', options.botDisplayName ?? 'Stats');
+  const faults: ActiveFault[] = [];
+  const requests: RecordedRequest[] = [];
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const wakers = new Set<() => void>();
+  let stopped = false;
+  state.subscribe(() => {
+    for (const wake of [...wakers]) wake();
+  });
+
+  const context: ApiContext = {
+    state,
+    now,
+    maxEventBytes: options.maxEventBytes ?? 65_536,
+    waitForChange: (ms) =>
+      new Promise<void>((resolve) => {
+        if (stopped) return resolve();
+        const done = (): void => {
+          clearTimeout(timer);
+          wakers.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        wakers.add(done);
+      }),
+    rateLimit: (userId) => {
+      const limit = options.rateLimit;
+      if (!limit) return undefined;
+      const bucket = buckets.get(userId) ?? { tokens: limit.burst, at: now() };
+      bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now() - bucket.at) / 1000) * limit.perSecond);
+      bucket.at = now();
+      buckets.set(userId, bucket);
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return undefined;
+      }
+      return Math.max(1, Math.ceil(((1 - bucket.tokens) / limit.perSecond) * 1000));
+    },
+  };
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://stand-in');
+      const method = request.method ?? 'GET';
+      const path = url.pathname.startsWith('/_matrix/') ? url.pathname.slice('/_matrix'.length) : url.pathname;
+      const record = (status: number): void => {
+        requests.push({ method, path, status });
+      };
+      const body = await readBody(request);
+      const fault = takeFault(faults, method, path);
+      if (fault) {
+        if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        record(fault.status ?? 500);
+        if (fault.drop) return void request.socket.destroy();
+        if (fault.rawBody !== undefined) {
+          response.writeHead(fault.status ?? 502, { 'content-type': 'text/html' });
+          return void response.end(fault.rawBody);
+        }
+        const errorBody = faultBody(fault);
+        const headers: Record<string, string> = {};
+        if ((fault.status ?? 500) === 429) headers['retry-after'] = String(Math.ceil(Number(errorBody['retry_after_ms']) / 1000));
+        return sendJson(response, fault.status ?? 500, errorBody, headers);
+      }
+      const auth = request.headers.authorization;
+      const token = auth?.startsWith('Bearer ') ? auth.slice(7) : url.searchParams.get('access_token') ?? undefined;
+      if (path === '/client/versions') {
+        record(200);
+        return sendJson(response, 200, { versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6'], unstable_features: {} });
+      }
+      if (token === undefined) {
+        record(401);
+        return sendJson(response, 401, { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' });
+      }
+      const userId = state.tokens.get(token);
+      const user = userId === undefined ? undefined : state.users.get(userId);
+      if (!user) {
+        record(401);
+        return sendJson(response, 401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.', soft_logout: false });
+      }
+      const result = await answer(context, {
+        method,
+        path,
+        query: url.searchParams,
+        body,
+        contentType: String(request.headers['content-type'] ?? 'application/octet-stream'),
+        user,
+        token,
+      });
+      record(result.status);
+      sendJson(response, result.status, result.body, result.headers);
+    })().catch((err: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { errcode: 'M_UNKNOWN', error: String(err) });
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const human = (localpart: string, displayName?: string): MatrixHuman => {
+    const user = state.addUser(localpart, displayName);
+    const send = (roomId: string, type: string, content: Record<string, unknown>, ts?: number): string => {
+      if (state.membership(roomId, user.userId) !== 'join') throw new Error(`${user.userId} is not in ${roomId}`);
+      return state.append(roomId, user.userId, type, content, ts === undefined ? {} : { ts }).event_id;
+    };
+    return {
+      userId: user.userId,
+      token: user.token,
+      createRoom: (opts) => state.createRoom(user.userId, opts),
+      invite: (roomId, invitee, direct) => void state.invite(roomId, user.userId, invitee, direct === true),
+      join: (roomId) => void state.join(roomId, user.userId),
+      leave: (roomId) => void state.leave(roomId, user.userId),
+      send: (roomId, type, content) => send(roomId, type, content),
+      setAccountData: (type, content) => state.setAccountData(user.userId, type, content),
+      say: (roomId, text, opts = {}) => {
+        if (state.stateContent(roomId, 'm.room.encryption')) {
+          const ciphertext = Buffer.from(text).toString('base64');
+          return send(roomId, 'm.room.encrypted', { algorithm: 'm.megolm.v1.aes-sha2', ciphertext, device_id: 'ELEMENT', sender_key: 'k', session_id: 's' }, opts.ts);
+        }
+        const content: Record<string, unknown> = { msgtype: opts.msgtype ?? 'm.text', body: text };
+        if (opts.formattedBody !== undefined) Object.assign(content, { format: 'org.matrix.custom.html', formatted_body: opts.formattedBody });
+        if (opts.mentions) content['m.mentions'] = { user_ids: [...opts.mentions] };
+        if (opts.replyTo !== undefined) {
+          const original = state.room(roomId).events.find((e) => e.event_id === opts.replyTo);
+          const quoted = String(original?.content['body'] ?? '').split('\n').map((line, i) => (i === 0 ? `> <${original?.sender ?? ''}> ${line}` : `> ${line}`));
+          content['body'] = `${quoted.join('\n')}\n\n${text}`;
+          content['m.relates_to'] = { 'm.in_reply_to': { event_id: opts.replyTo } };
+        }
+        return send(roomId, 'm.room.message', content, opts.ts);
+      },
+    };
+  };
+
+  const asClient = (e: StoredEvent): Record<string, unknown> => clientEvent(e, undefined, now(), true);
+  const allEvents = (): StoredEvent[] => [...state.rooms.values()].flatMap((room) => room.events);
+
+  const waitFor: MatrixHomeserver['waitFor'] = (predicate, opts = {}) =>
+    new Promise((resolve, reject) => {
+      const existing = allEvents().map(asClient).find(predicate);
+      if (existing) return resolve(existing);
+      const timeoutMs = opts.timeoutMs ?? 10_000;
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`homeserver stand-in: no ${opts.what ?? 'matching event'} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const unsubscribe = state.subscribe((event) => {
+        if (!event) return;
+        const client = asClient(event);
+        if (!predicate(client)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(client);
+      });
+    });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    serverName: state.serverName,
+    bot: { userId: botUser.userId, token: botUser.token },
+    state,
+    requests,
+    human,
+    fail: (fault) => void faults.push({ fault, remaining: fault.times ?? 1 }),
+    revoke: (token) => void state.tokens.delete(token),
+    events: (roomId) => state.room(roomId).events.map(asClient),
+    botEvents: (roomId) =>
+      (roomId === undefined ? allEvents() : state.room(roomId).events).filter((e) => e.sender === botUser.userId).map(asClient),
+    waitFor,
+    waitForReply: (eventId, opts = {}) =>
+      waitFor(
+        (e) => (e['content'] as { 'm.relates_to'?: { 'm.in_reply_to'?: { event_id?: string } } })['m.relates_to']?.['m.in_reply_to']?.event_id === eventId,
+        { ...opts, what: `reply to ${eventId}` },
+      ),
+    stop: async () => {
+      stopped = true;
+      for (const wake of [...wakers]) wake();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
