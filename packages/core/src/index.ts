@@ -12,3 +12,4 @@ export * from './sessions/index.js';
 export * from './sources/index.js';
 export * from './config/index.js';
 export * from './metrics/index.js';
+export * from './schedule/index.js';
