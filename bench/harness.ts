@@ -22,13 +22,27 @@ export interface BenchRow {
   readonly goal?: string;
   /** How it was measured, in one sentence. */
   readonly how: string;
+  /** The unit's scale when figures are small (e.g. 2 decimals for µs); defaults to 3 significant digits. */
+  readonly digits?: number;
+}
+
+/** What the runner hands a case (optional: cases written against `run()` keep working). */
+export interface BenchContext {
+  /** Prints one progress line (the runner prefixes the case name). */
+  progress(line: string): void;
+  /** `true` for `--quick`: fewer messages and rounds, for checking the bench itself, not for publishing. */
+  readonly quick: boolean;
+  /** Notes for RESULTS.md under the table (why stats wins or loses, what was not measured). */
+  note(text: string): void;
 }
 
 /** A group of measurements. */
 export interface BenchCase {
   readonly name: string;
+  /** One or two sentences for RESULTS.md: what the case measures and how. */
+  readonly description?: string;
   /** Runs the measurements; must stop by itself and clean up every server it started. */
-  run(): Promise<BenchRow[]>;
+  run(context?: BenchContext): Promise<BenchRow[]>;
 }
 
 /** Median, p99 and mean of samples. */

@@ -1,0 +1,113 @@
+import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
+import { emptySubject, timeSequential, type SequentialResult, type Subject } from '../lib/sequential.js';
+import { startChatSdk } from '../peers/chat-sdk.js';
+import { startHubot } from '../peers/hubot.js';
+import { startStats } from '../peers/stats.js';
+import { ROLL_ARGS, ROLL_EXPECTED } from '../peers/workload.js';
+
+const GOAL = '≤ 1 µs median';
+
+/** One workload: the same command typed the way each library expects it. */
+interface Workload {
+  readonly name: string;
+  readonly expected: string;
+  readonly stats: string;
+  readonly hubotHear: string;
+  readonly hubotCommand: string;
+  readonly chatMessage: string;
+  readonly chatSlash: readonly [command: string, text: string];
+}
+
+const { count, sides, label } = ROLL_ARGS;
+const WORKLOADS: readonly Workload[] = [
+  { name: '!ping → pong', expected: 'pong', stats: '!ping', hubotHear: '!ping', hubotCommand: 'Hubot ping', chatMessage: '!ping', chatSlash: ['/ping', ''] },
+  {
+    name: '!roll with 3 typed args',
+    expected: ROLL_EXPECTED,
+    stats: `!roll ${count} ${sides} ${label}`,
+    hubotHear: `!roll ${count} ${sides} ${label}`,
+    hubotCommand: `Hubot roll count:${count} sides:${sides} label:${label}`,
+    chatMessage: `!roll ${count} ${sides} ${label}`,
+    chatSlash: ['/roll', `${count} ${sides} ${label}`],
+  },
+];
+
+/**
+ * Dispatch: one command delivered 100,000 times per round, sequentially, through each library's
+ * in-memory path, from the incoming message to the reply handed to the adapter.
+ */
+export const dispatch: BenchCase = {
+  name: 'dispatch',
+  description:
+    'A trivial command (`!ping` → `pong`) and one with three typed arguments, delivered one after another through each library\'s in-memory path and timed message by message from delivery to the reply reaching the adapter: stats through `createTestBot` (`@stats/core/testing`), Hubot 14.1 through `robot.receive(new TextMessage(…))` on a minimal adapter (both `robot.hear` and `robot.commands`), the Chat SDK 4.41 through `chat.processMessage` (`onNewMessage`, memory state: dedup and thread lock) and `chat.processSlashCommand` (`onSlashCommand`). Subjects are interleaved round by round; every reply is checked.',
+  async run(context?: BenchContext): Promise<BenchRow[]> {
+    const quick = context?.quick ?? false;
+    const options = {
+      messages: quick ? 5_000 : 100_000,
+      rounds: quick ? 2 : 5,
+      warmup: quick ? 2_000 : 30_000,
+      onRound: (subject: string, round: number, median: number) => context?.progress(`${subject}: round ${round + 1} median ${median.toFixed(2)} µs`),
+    };
+    const stats = await startStats();
+    const hubot = await startHubot();
+    const chat = await startChatSdk();
+    if (!stats.ok) context?.note(`dispatch: stats was not measured: ${stats.reason}.`);
+    const rows: BenchRow[] = [];
+    try {
+      for (const workload of WORKLOADS) {
+        context?.progress(`${workload.name}: ${options.rounds} rounds × ${options.messages} messages (+ ${options.warmup} warm-up) per subject`);
+        const subjects: Subject[] = [
+          emptySubject(workload.expected),
+          ...(stats.ok ? [stats.subject('stats', workload.stats)] : []),
+          hubot.subject('hubot: robot.commands', workload.hubotCommand),
+          hubot.subject('hubot: robot.hear', workload.hubotHear),
+          chat.slash('chat sdk: processSlashCommand', ...workload.chatSlash),
+          chat.message('chat sdk: processMessage', workload.chatMessage),
+        ];
+        const results = await timeSequential(subjects, workload.expected, options);
+        rows.push(...toRows(workload, results, options.messages, options.rounds));
+      }
+    } finally {
+      hubot.stop();
+      await chat.stop();
+      if (stats.ok) await stats.stop();
+    }
+    return rows;
+  },
+};
+
+function toRows(workload: Workload, results: readonly SequentialResult[], messages: number, rounds: number): BenchRow[] {
+  const by = (label: string): SequentialResult | undefined => results.find((r) => r.label === label);
+  const empty = by('empty loop');
+  const stats = by('stats');
+  const hubotCommand = by('hubot: robot.commands');
+  const hubotHear = by('hubot: robot.hear');
+  const chatSlash = by('chat sdk: processSlashCommand');
+  const chatMessage = by('chat sdk: processMessage');
+  const volume = `${rounds} rounds × ${messages.toLocaleString('en')} messages, sequential, after warm-up`;
+  const row = (path: string, metric: 'median' | 'p99', hubot: SequentialResult | undefined, chat: SequentialResult | undefined, how: string): BenchRow => ({
+    case: `dispatch: ${workload.name} (${path})`,
+    metric: `${metric} µs/message`,
+    stats: stats?.[metric] ?? Number.NaN,
+    ...(hubot !== undefined ? { hubot: hubot[metric] } : {}),
+    ...(chat !== undefined ? { chatSdk: chat[metric] } : {}),
+    better: 'lower',
+    ...(metric === 'median' ? { goal: GOAL } : {}),
+    how: `${how}; ${volume}; includes the loop's own ${empty?.median.toFixed(2) ?? '?'} µs`,
+    digits: 2,
+  });
+  return [
+    row('commands', 'median', hubotCommand, chatSlash, 'stats `createTestBot().say`; Hubot `robot.commands` (`Hubot …`); Chat SDK `processSlashCommand`'),
+    row('commands', 'p99', hubotCommand, chatSlash, 'as above'),
+    row('listeners', 'median', hubotHear, chatMessage, 'stats `createTestBot().say`; Hubot `robot.hear` regex; Chat SDK `processMessage` + `onNewMessage` regex'),
+    row('listeners', 'p99', hubotHear, chatMessage, 'as above'),
+    {
+      case: `dispatch: ${workload.name} (empty loop)`,
+      metric: 'median µs/message',
+      stats: empty?.median ?? Number.NaN,
+      better: 'lower',
+      how: 'the same timed loop around an async function that returns the expected reply at once: the overhead inside every figure above',
+      digits: 2,
+    },
+  ];
+}
