@@ -1,0 +1,2 @@
+export * from './system-snapshot.js';
+export * from './host-source.js';
