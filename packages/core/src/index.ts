@@ -12,4 +12,8 @@ export * from './sessions/index.js';
 export * from './sources/index.js';
 export * from './config/index.js';
 export * from './metrics/index.js';
+export * from './logging/index.js';
+export * from './server/index.js';
+export * from './bot.js';
 export * from './schedule/index.js';
+export * from './console/index.js';

@@ -64,6 +64,11 @@ const toBoolean = (value: unknown): unknown => {
   return value;
 };
 
+/** A zod error map that words only the wrong-type case, leaving range errors their own text. */
+function typeError(text: string): (issue: { code: string }) => string | undefined {
+  return (issue) => (issue.code === 'invalid_type' ? text : undefined);
+}
+
 /** Bounds of a numeric argument. */
 export interface NumberBounds {
   readonly min?: number;
@@ -72,8 +77,8 @@ export interface NumberBounds {
 
 function bounded(schema: z.ZodNumber, bounds: NumberBounds | undefined): z.ZodNumber {
   let s = schema;
-  if (bounds?.min !== undefined) s = s.min(bounds.min);
-  if (bounds?.max !== undefined) s = s.max(bounds.max);
+  if (bounds?.min !== undefined) s = s.min(bounds.min, `must be at least ${bounds.min}`);
+  if (bounds?.max !== undefined) s = s.max(bounds.max, `must be at most ${bounds.max}`);
   return s;
 }
 
@@ -96,12 +101,12 @@ export const arg = {
   },
   /** A whole number. */
   integer(description: string, bounds?: NumberBounds): ArgSpec<number> {
-    const schema = z.preprocess(toNumber, bounded(z.number({ error: 'must be a whole number' }).int('must be a whole number'), bounds));
+    const schema = z.preprocess(toNumber, bounded(z.number({ error: typeError('must be a whole number') }).int('must be a whole number'), bounds));
     return makeSpec({ type: 'integer', description, schema: schema as z.ZodType<number> });
   },
   /** A number. */
   number(description: string, bounds?: NumberBounds): ArgSpec<number> {
-    const schema = z.preprocess(toNumber, bounded(z.number({ error: 'must be a number' }).finite(), bounds));
+    const schema = z.preprocess(toNumber, bounded(z.number({ error: typeError('must be a number') }).finite(), bounds));
     return makeSpec({ type: 'number', description, schema: schema as z.ZodType<number> });
   },
   /** yes/no, true/false, on/off. */

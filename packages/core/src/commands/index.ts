@@ -1,2 +1,11 @@
 export * from './args.js';
 export * from './define-command.js';
+export * from './tokenizer.js';
+export * from './suggest.js';
+export * from './registry.js';
+export * from './router.js';
+export * from './parse-args.js';
+export * from './rate-limiter.js';
+export * from './help.js';
+export * from './dispatcher.js';
+export type { ContextShared } from './context.js';

@@ -1,0 +1,276 @@
+import type { Logger } from 'pino';
+import type { ChatAdapter, CommandDescriptor, IncomingMessage, RoomRef, SentMessage } from './chat/index.js';
+import {
+  CommandRegistry,
+  Dispatcher,
+  createHelpCommand,
+  type Command,
+  type Middleware,
+  type RateLimitSpec,
+} from './commands/index.js';
+import { loadConfig, type StatsConfig } from './config/index.js';
+import type { Document } from './document/index.js';
+import { silentLogger } from './logging/index.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
+import { startHttpServer, type HttpServer } from './server/index.js';
+import type { SessionService } from './sessions/index.js';
+import type { Sources } from './sources/index.js';
+
+/** Claims each incoming message once across replicas (Redis) or restarts. */
+export interface MessageClaims {
+  /** Resolves true for the first caller of `key` within `ttlMs`, false for every other. */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/** A long-running part of a bot (scheduler, alert relay) started and stopped with it. */
+export interface BotService {
+  readonly name: string;
+  start?(bot: Bot): void | Promise<void>;
+  stop?(): void | Promise<void>;
+}
+
+/** Options of {@link createBot}. */
+export interface BotOptions {
+  /** The chat platforms to serve. */
+  readonly adapters: readonly ChatAdapter[];
+  /** Commands besides the built-in `help`. */
+  readonly commands?: readonly Command[];
+  /** Validated configuration (default: `loadConfig({})`, i.e. every default). */
+  readonly config?: StatsConfig;
+  /** The logger (default: silent). */
+  readonly logger?: Logger;
+  /** Upstream clients for `ctx.sources`. */
+  readonly sources?: Sources;
+  /** The session service for `auth: 'session'` commands. */
+  readonly sessions?: SessionService;
+  /** The bot's HTTP server (`/health`, `/metrics`, webhooks); `false` for none. Default: `config.port`. */
+  readonly http?: { readonly port: number; readonly host?: string } | false;
+  /** The clock, Unix ms (default `Date.now`). */
+  readonly now?: () => number;
+  /** Command prefix (default `config.prefix`, `!`). */
+  readonly prefix?: string;
+  /** Default time budget of a command, ms (default `config.commandTimeoutMs`, 15 s). */
+  readonly timeoutMs?: number;
+  /** Default per-user rate limit (default 8 commands, then one every 2 s); `false` disables it. */
+  readonly rateLimit?: RateLimitSpec | false;
+  /** Extra middleware around every command. */
+  readonly middleware?: readonly Middleware[];
+  /** Claims each message once (replicas); default: none. */
+  readonly claims?: MessageClaims;
+  /** Metrics registry (default: a new one). */
+  readonly metrics?: Metrics;
+  /** Services started after the adapters and stopped before them. */
+  readonly services?: readonly BotService[];
+  /** Stop on SIGTERM/SIGINT and exit the process (default false). */
+  readonly handleSignals?: boolean;
+}
+
+/** A running (or ready to run) bot. */
+export interface Bot {
+  readonly config: StatsConfig;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly registry: CommandRegistry;
+  readonly adapters: readonly ChatAdapter[];
+  /** The HTTP server once started (undefined when disabled or before `start()`). */
+  readonly http: HttpServer | undefined;
+  /** Command descriptors, as adapters get them. */
+  readonly commands: readonly CommandDescriptor[];
+  /** Aborted when the bot begins to stop. */
+  readonly signal: AbortSignal;
+  /** Connects every adapter, starts the HTTP server and the services. */
+  start(): Promise<void>;
+  /** Graceful stop: refuse new messages, finish in-flight ones (up to the deadline), close everything. */
+  stop(): Promise<void>;
+  /** Handles one message as if `adapter` had delivered it. */
+  handle(message: IncomingMessage, adapter: ChatAdapter): Promise<void>;
+  /** The adapter of a platform. */
+  adapter(platform: string): ChatAdapter | undefined;
+  /** Sends a document into a room of a platform. */
+  send(room: RoomRef, doc: Document): Promise<SentMessage[]>;
+}
+
+const DEFAULT_RATE: RateLimitSpec = { capacity: 8, refillPerSecond: 0.5 };
+const EMPTY_SOURCES: Sources = { configured: [] };
+
+/**
+ * Creates a bot: wires adapters, commands (plus the generated `help`), sources, sessions and
+ * services. Nothing connects until `start()`.
+ *
+ * @example
+ * const bot = createBot({ adapters: [createConsoleAdapter()], commands: [uptime] });
+ * await bot.start();
+ */
+export function createBot(options: BotOptions): Bot {
+  const config = options.config ?? loadConfig({});
+  const logger = options.logger ?? silentLogger();
+  const metrics = options.metrics ?? createMetrics();
+  const now = options.now ?? Date.now;
+  const prefix = options.prefix ?? config.prefix;
+  const registry = new CommandRegistry();
+  registry.add(createHelpCommand(registry));
+  registry.add(...(options.commands ?? []));
+  const descriptors = registry.describe();
+  const shutdown = new AbortController();
+  const dispatcher = new Dispatcher({
+    registry,
+    metrics,
+    timeoutMs: options.timeoutMs ?? config.commandTimeoutMs,
+    rateLimit: options.rateLimit ?? DEFAULT_RATE,
+    ...(options.middleware ? { middleware: options.middleware } : {}),
+    shared: {
+      sources: options.sources ?? EMPTY_SOURCES,
+      sessions: options.sessions,
+      settings: { prefix, locale: config.locale, timeZone: config.timeZone },
+      logger,
+      shutdown: shutdown.signal,
+      now,
+    },
+  });
+  const claims = options.claims;
+  const services = options.services ?? [];
+  const byPlatform = new Map(options.adapters.map((a) => [a.platform, a]));
+  const noNames: readonly string[] = [];
+  let http: HttpServer | undefined;
+  let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const signalHandlers: (() => void)[] = [];
+
+  const finish = (): void => {
+    inFlight--;
+    if (inFlight === 0 && drained !== undefined) drained();
+  };
+
+  const handle = async (message: IncomingMessage, adapter: ChatAdapter): Promise<void> => {
+    if (state === 'stopping' || state === 'stopped') {
+      metrics.messagesDropped.inc({ platform: message.platform, reason: 'shutting_down' });
+      return;
+    }
+    inFlight++;
+    try {
+      if (claims !== undefined && !(await claims.claim(`${message.platform}:${message.id}`, 86_400_000))) {
+        metrics.messagesDropped.inc({ platform: message.platform, reason: 'claimed_elsewhere' });
+        return;
+      }
+      await dispatcher.dispatch(message, adapter, adapter.mentionNames?.() ?? noNames);
+    } catch (error) {
+      logger.error({ err: error, platform: message.platform, room: message.room.id }, 'message handling failed');
+    } finally {
+      finish();
+    }
+  };
+
+  const bot: Bot = {
+    config,
+    logger,
+    metrics,
+    registry,
+    adapters: options.adapters,
+    get http() {
+      return http;
+    },
+    commands: descriptors,
+    signal: shutdown.signal,
+    handle,
+    adapter: (platform) => byPlatform.get(platform),
+    async send(room, doc) {
+      const adapter = byPlatform.get(room.platform);
+      if (adapter === undefined) throw new TypeError(`no adapter for platform ${room.platform}`);
+      return adapter.send(room, doc);
+    },
+    async start() {
+      if (state !== 'new') throw new Error(`bot cannot start: it is ${state}`);
+      state = 'running';
+      const httpOption = options.http ?? { port: config.port, host: config.host };
+      if (httpOption !== false) {
+        http = await startHttpServer({
+          port: httpOption.port,
+          ...(httpOption.host === undefined ? {} : { host: httpOption.host }),
+          registry: metrics.registry,
+          logger: logger.child({ component: 'http' }),
+          readiness: () => {
+            const checks: Record<string, boolean> = {};
+            for (const adapter of options.adapters) {
+              const ready = state === 'running' && adapter.isReady();
+              checks[adapter.platform] = ready;
+              metrics.adapterReady.set({ platform: adapter.platform }, ready ? 1 : 0);
+            }
+            return checks;
+          },
+        });
+        logger.info({ url: http.url }, 'HTTP server listening (/health, /health/ready, /metrics)');
+      }
+      try {
+        for (const adapter of options.adapters) {
+          await adapter.start({
+            onMessage: (message) => handle(message, adapter),
+            commands: descriptors,
+            prefix,
+            signal: shutdown.signal,
+            logger: logger.child({ component: 'adapter', platform: adapter.platform }),
+            metrics,
+            http,
+          });
+          logger.info({ platform: adapter.platform }, 'adapter connected');
+        }
+        for (const service of services) await service.start?.(bot);
+      } catch (error) {
+        logger.error({ err: error }, 'start failed; stopping');
+        await bot.stop();
+        throw error;
+      }
+      if (options.handleSignals) {
+        for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+          const onSignal = (): void => {
+            logger.info({ signal }, 'stopping');
+            bot.stop().then(
+              () => process.exit(0),
+              (error: unknown) => {
+                logger.error({ err: error }, 'stop failed');
+                process.exit(1);
+              },
+            );
+          };
+          process.once(signal, onSignal);
+          signalHandlers.push(() => process.off(signal, onSignal));
+        }
+      }
+    },
+    async stop() {
+      if (state === 'stopping' || state === 'stopped') return;
+      state = 'stopping';
+      for (const remove of signalHandlers.splice(0)) remove();
+      if (inFlight > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(() => {
+              logger.warn({ inFlight }, 'shutdown deadline reached with commands still running');
+              resolve();
+            }, config.shutdownTimeoutMs);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
+      shutdown.abort(new Error('bot stopping'));
+      for (const service of [...services].reverse()) {
+        try {
+          await service.stop?.();
+        } catch (error) {
+          logger.error({ err: error, service: service.name }, 'service did not stop cleanly');
+        }
+      }
+      await Promise.all(
+        options.adapters.map((adapter) =>
+          adapter.stop().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly')),
+        ),
+      );
+      await http?.close();
+      state = 'stopped';
+      logger.info('stopped');
+    },
+  };
+  return bot;
+}

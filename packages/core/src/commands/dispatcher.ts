@@ -1,0 +1,283 @@
+import { randomBytes } from 'node:crypto';
+import type { ChatAdapter, IncomingMessage, ReplyOptions } from '../chat/index.js';
+import { isDocument, textDocument, type Document } from '../document/index.js';
+import { StatsError, TimeoutError } from '../errors/index.js';
+import type { CounterSeries, HistogramSeries, Metrics } from '../metrics/index.js';
+import { InvocationContext, type ContextShared } from './context.js';
+import type { Command, CommandContext, CommandResult, RateLimitSpec } from './define-command.js';
+import { unknownCommandText } from './help.js';
+import { parseArgs, validateStructuredArgs } from './parse-args.js';
+import { UserRateLimiter } from './rate-limiter.js';
+import type { CommandRegistry } from './registry.js';
+import { parseCommandLine } from './router.js';
+
+/**
+ * Wraps every command run: call `next()` to continue; return (or throw) to answer instead.
+ * Middleware runs after the built-in guards and argument validation.
+ */
+export type Middleware = (
+  ctx: CommandContext<Record<string, unknown>>,
+  command: Command,
+  next: () => Promise<CommandResult>,
+) => Promise<CommandResult>;
+
+/** Options of a {@link Dispatcher}. */
+export interface DispatcherOptions {
+  readonly registry: CommandRegistry;
+  readonly shared: ContextShared;
+  readonly metrics: Metrics;
+  /** Time budget of a command unless it declares its own, ms. */
+  readonly timeoutMs: number;
+  /** Per-user rate limit unless a command declares its own; `false` disables it. */
+  readonly rateLimit: RateLimitSpec | false;
+  readonly middleware?: readonly Middleware[];
+  /** Show typing after this many ms of work (default 300). */
+  readonly typingDelayMs?: number;
+}
+
+const PUBLIC: ReplyOptions = Object.freeze({});
+const PRIVATE: ReplyOptions = Object.freeze({ ephemeral: true });
+/** Codes that deserve an error id in the answer (something broke, not the user's input). */
+const WITH_ERROR_ID = new Set(['internal', 'upstream', 'unreachable', 'timeout', 'auth']);
+
+/** Thrown to end a command without any answer (e.g. a repeated rate-limit refusal). */
+class Silent extends Error {}
+
+interface CommandStats {
+  readonly ok: CounterSeries;
+  readonly duration: HistogramSeries;
+  readonly byOutcome: Map<string, CounterSeries>;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function toDocument(result: unknown): Document | undefined {
+  if (result === undefined || result === null) return undefined;
+  if (typeof result === 'string') return textDocument(result);
+  if (isDocument(result)) return result;
+  throw new StatsError('internal', `command returned ${typeof result}, not a Document or string`);
+}
+
+/**
+ * Routes one incoming message to its command and answers it: guards (where, sensitive, rate
+ * limit, arguments, auth), the time budget, the error boundary and the metrics. It never
+ * throws: every failure becomes a short answer, a log line with an error id, and a count.
+ */
+export class Dispatcher {
+  readonly #registry: CommandRegistry;
+  readonly #shared: ContextShared;
+  readonly #metrics: Metrics;
+  readonly #timeoutMs: number;
+  readonly #limiter: UserRateLimiter | undefined;
+  readonly #defaultRate: RateLimitSpec | false;
+  readonly #middleware: readonly Middleware[];
+  readonly #typingDelayMs: number;
+  readonly #stats = new Map<string, Map<string, CommandStats>>();
+
+  constructor(options: DispatcherOptions) {
+    this.#registry = options.registry;
+    this.#shared = options.shared;
+    this.#metrics = options.metrics;
+    this.#timeoutMs = options.timeoutMs;
+    this.#defaultRate = options.rateLimit;
+    this.#limiter = options.rateLimit === false ? undefined : new UserRateLimiter(options.rateLimit);
+    this.#middleware = options.middleware ?? [];
+    this.#typingDelayMs = options.typingDelayMs ?? 300;
+  }
+
+  /** Handles one message from `adapter`; resolves once it is answered (or ignored). */
+  async dispatch(message: IncomingMessage, adapter: ChatAdapter, mentionNames: readonly string[]): Promise<void> {
+    const started = performance.now();
+    const prefix = this.#shared.settings.prefix;
+    let command: Command | undefined;
+    let argText = '';
+    if (message.command !== undefined) {
+      command = this.#registry.get(message.command.name.toLowerCase());
+      if (command === undefined) return this.#unknown(message, adapter, message.command.name.toLowerCase());
+    } else {
+      const line = parseCommandLine(message, prefix, mentionNames);
+      if (line === undefined) return;
+      command = this.#registry.get(line.name);
+      if (command === undefined) {
+        if (line.explicit || message.isDirect) return this.#unknown(message, adapter, line.name);
+        return;
+      }
+      argText = line.argText;
+    }
+    const stats = this.#statsFor(command.name, message.platform);
+    let outcome = 'ok';
+    try {
+      const doc = await this.#execute(command, argText, message, adapter);
+      if (doc !== undefined) await adapter.reply(message, doc, command.private ? PRIVATE : PUBLIC);
+    } catch (error) {
+      outcome = await this.#fail(error, command, message, adapter);
+    }
+    if (outcome === 'ok') stats.ok.value++;
+    else this.#outcome(stats, command.name, message.platform, outcome).inc();
+    stats.duration.observe((performance.now() - started) / 1000);
+  }
+
+  async #execute(command: Command, argText: string, message: IncomingMessage, adapter: ChatAdapter): Promise<Document | undefined> {
+    const prefix = this.#shared.settings.prefix;
+    if (!message.isDirect && (command.sensitive || command.where === 'direct-only')) {
+      throw await this.#refuseInSharedRoom(command, message, adapter);
+    }
+    const rate = command.rateLimit === undefined ? this.#defaultRate : command.rateLimit;
+    if (rate !== false && this.#limiter !== undefined) {
+      const verdict = this.#limiter.take(`${message.platform}:${message.sender.id}`, this.#shared.now(), rate);
+      if (!verdict.allowed) {
+        if (!verdict.firstRefusal) throw new Silent();
+        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+        throw new StatsError('rate_limited', `rate limited for ${seconds}s`, `Slow down: try again in ${seconds} s.`);
+      }
+    }
+    const args = message.command !== undefined ? validateStructuredArgs(command, message.command, prefix) : parseArgs(command, argText, prefix);
+    const ctx = new InvocationContext(message, args, command.name, { name: adapter.platform, capabilities: adapter.capabilities }, this.#shared, (doc) =>
+      adapter.reply(message, typeof doc === 'string' ? textDocument(doc) : doc, command.private ? PRIVATE : PUBLIC).then(() => undefined),
+    );
+    if (command.auth === 'session') await this.#requireSession(ctx, message);
+    const result = this.#middleware.length === 0 ? command.run(ctx) : this.#runWithMiddleware(ctx, command, 0);
+    if (!isThenable(result)) return toDocument(result);
+    return toDocument(await this.#withBudget(result, ctx, command, message, adapter));
+  }
+
+  #runWithMiddleware(ctx: InvocationContext, command: Command, index: number): Promise<CommandResult> {
+    const middleware = this.#middleware[index];
+    if (middleware === undefined) return Promise.resolve(command.run(ctx));
+    return middleware(ctx, command, () => this.#runWithMiddleware(ctx, command, index + 1));
+  }
+
+  async #requireSession(ctx: InvocationContext, message: IncomingMessage): Promise<void> {
+    const prefix = this.#shared.settings.prefix;
+    const sessions = this.#shared.sessions;
+    if (sessions === undefined) {
+      throw new StatsError('config', 'session command without a session service', 'Logging in is not configured on this bot (set AUTH_URL).');
+    }
+    const session = await sessions.current(message.sender, { signal: ctx.signal });
+    if (session === undefined) {
+      throw new StatsError('not_logged_in', 'no session', `You are not logged in. Send ${prefix}login to me in a direct message first.`);
+    }
+    ctx.session = session;
+  }
+
+  #withBudget(result: PromiseLike<unknown>, ctx: InvocationContext, command: Command, message: IncomingMessage, adapter: ChatAdapter): Promise<unknown> {
+    const budget = command.timeoutMs ?? this.#timeoutMs;
+    return new Promise((resolve, reject) => {
+      let typing = false;
+      const typingTimer =
+        adapter.typing === undefined
+          ? undefined
+          : setTimeout(() => {
+              typing = true;
+              adapter.typing?.(message.room, true).catch(() => undefined);
+            }, this.#typingDelayMs);
+      const timer = setTimeout(() => {
+        const seconds = Math.round(budget / 100) / 10;
+        const error = new TimeoutError('command', `${command.name} ran past its budget of ${budget} ms`, `${this.#shared.settings.prefix}${command.name} took longer than ${seconds} s and was stopped.`);
+        ctx.abort(error);
+        reject(error);
+      }, budget);
+      const done = (): void => {
+        clearTimeout(timer);
+        if (typingTimer !== undefined) clearTimeout(typingTimer);
+        if (typing) adapter.typing?.(message.room, false).catch(() => undefined);
+      };
+      result.then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  async #refuseInSharedRoom(command: Command, message: IncomingMessage, adapter: ChatAdapter): Promise<StatsError> {
+    const prefix = this.#shared.settings.prefix;
+    const where = `Send ${prefix}${command.name} to me in a direct message instead.`;
+    if (!command.sensitive) {
+      return new StatsError('direct_only', `${command.name} refused in a shared room`, `${prefix}${command.name} works in a direct message only. ${where}`);
+    }
+    let removed = false;
+    let reason = 'this platform does not let me remove messages';
+    if (adapter.redact !== undefined) {
+      try {
+        const result = await adapter.redact(message, 'contained a password');
+        removed = result.removed;
+        if (result.reason !== undefined) reason = result.reason;
+      } catch (error) {
+        reason = 'removing it failed';
+        this.#shared.logger.warn({ err: error, platform: message.platform, room: message.room.id }, 'could not redact a sensitive message');
+      }
+    }
+    const text = removed
+      ? `I removed your message because it contained a password, and did nothing with it. ${where}`
+      : `⚠️ I could not remove your message (${reason}): your password is visible to everyone in this room. Change your password now, then ${where.charAt(0).toLowerCase()}${where.slice(1)}`;
+    return new StatsError('direct_only', `sensitive ${command.name} seen in a shared room (removed: ${removed})`, text);
+  }
+
+  async #fail(error: unknown, command: Command, message: IncomingMessage, adapter: ChatAdapter): Promise<string> {
+    if (error instanceof Silent) return 'rate_limited';
+    const logger = this.#shared.logger;
+    const stats = error instanceof StatsError ? error : undefined;
+    const code = stats?.code ?? 'internal';
+    this.#metrics.commandErrors.inc({ code });
+    let text = stats?.userMessage ?? 'Something went wrong.';
+    const where = { command: command.name, platform: message.platform, room: message.room.id, code };
+    if (stats === undefined || WITH_ERROR_ID.has(code)) {
+      const errorId = randomBytes(4).toString('hex');
+      logger.error({ ...where, err: error, errorId }, 'command failed');
+      text = `${text} (error id ${errorId})`;
+    } else {
+      logger.debug({ ...where }, 'command refused');
+    }
+    try {
+      await adapter.reply(message, textDocument(text, 'error'), command.private ? PRIVATE : PUBLIC);
+    } catch (replyError) {
+      logger.error({ ...where, err: replyError }, 'could not send the error answer');
+    }
+    return code === 'internal' ? 'error' : code;
+  }
+
+  async #unknown(message: IncomingMessage, adapter: ChatAdapter, name: string): Promise<void> {
+    const stats = this.#statsFor('(unknown)', message.platform);
+    this.#outcome(stats, '(unknown)', message.platform, 'unknown_command').inc();
+    try {
+      await adapter.reply(message, textDocument(unknownCommandText(name, this.#registry, this.#shared.settings.prefix)), PUBLIC);
+    } catch (error) {
+      this.#shared.logger.error({ err: error, platform: message.platform, room: message.room.id }, 'could not answer an unknown command');
+    }
+  }
+
+  #statsFor(command: string, platform: string): CommandStats {
+    let byPlatform = this.#stats.get(command);
+    if (byPlatform === undefined) {
+      byPlatform = new Map();
+      this.#stats.set(command, byPlatform);
+    }
+    let stats = byPlatform.get(platform);
+    if (stats === undefined) {
+      stats = {
+        ok: this.#metrics.commands.series(command, platform, 'ok'),
+        duration: this.#metrics.commandDuration.series(command, platform),
+        byOutcome: new Map(),
+      };
+      byPlatform.set(platform, stats);
+    }
+    return stats;
+  }
+
+  #outcome(stats: CommandStats, command: string, platform: string, outcome: string): CounterSeries {
+    let series = stats.byOutcome.get(outcome);
+    if (series === undefined) {
+      series = this.#metrics.commands.series(command, platform, outcome);
+      stats.byOutcome.set(outcome, series);
+    }
+    return series;
+  }
+}

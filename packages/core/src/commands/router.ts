@@ -1,0 +1,70 @@
+import type { IncomingMessage } from '../chat/index.js';
+
+/** A command line found in a message. */
+export interface ParsedLine {
+  /** The command word, lower-cased. */
+  readonly name: string;
+  /** Everything after the command word. */
+  readonly argText: string;
+  /** The user addressed the bot explicitly (prefix or mention), so an unknown word deserves an answer. */
+  readonly explicit: boolean;
+}
+
+function isSpaceCode(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 160;
+}
+
+function splitWord(text: string, from: number): { name: string; argText: string } | undefined {
+  let start = from;
+  while (start < text.length && isSpaceCode(text.charCodeAt(start))) start++;
+  if (start >= text.length) return undefined;
+  let end = start;
+  while (end < text.length && !isSpaceCode(text.charCodeAt(end))) end++;
+  const word = text.slice(start, end);
+  return { name: word.toLowerCase(), argText: end >= text.length ? '' : text.slice(end + 1) };
+}
+
+/** Matches a mention of the bot at the start (`@stats:hs: help`, `stats, help`). */
+function stripMention(text: string, names: readonly string[]): string | undefined {
+  const lower = text.trimStart().toLowerCase();
+  for (const name of names) {
+    const n = name.toLowerCase();
+    if (n !== '' && lower.startsWith(n)) {
+      const rest = text.trimStart().slice(n.length);
+      const sep = /^[:,]?\s+|^[:,]$|^$/.exec(rest);
+      if (sep) return rest.slice(sep[0].length);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Finds the command line in a message: after the prefix (`!stats`), after a mention of the
+ * bot at the start, or — in a direct room — the bare text. Returns `undefined` for a message
+ * that is not for the bot.
+ */
+export function parseCommandLine(message: IncomingMessage, prefix: string, mentionNames: readonly string[]): ParsedLine | undefined {
+  const text = message.text;
+  if (text.startsWith(prefix)) {
+    const word = splitWord(text, prefix.length);
+    if (word === undefined || word.name.startsWith(prefix[0] as string)) return undefined;
+    return { name: word.name, argText: word.argText, explicit: true };
+  }
+  if (mentionNames.length > 0 || message.mentionsBot) {
+    const rest = stripMention(text, mentionNames);
+    if (rest !== undefined) {
+      const line = rest.startsWith(prefix) ? rest.slice(prefix.length) : rest;
+      const word = splitWord(line, 0);
+      return word === undefined ? { name: 'help', argText: '', explicit: true } : { ...word, explicit: true };
+    }
+    if (message.mentionsBot) {
+      const word = splitWord(text, 0);
+      if (word !== undefined) return { ...word, explicit: false };
+    }
+  }
+  if (message.isDirect) {
+    const word = splitWord(text, 0);
+    if (word !== undefined) return { ...word, explicit: false };
+  }
+  return undefined;
+}

@@ -1,0 +1,2 @@
+export * from './create-logger.js';
+export type { Logger } from 'pino';

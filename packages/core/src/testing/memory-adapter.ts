@@ -1,0 +1,170 @@
+import type {
+  AdapterCapabilities,
+  AdapterContext,
+  ChatAdapter,
+  ImageAttachment,
+  IncomingMessage,
+  RedactResult,
+  ReplyOptions,
+  RoomRef,
+  SentMessage,
+  UserRef,
+} from '../chat/index.js';
+import { plainRenderer, type Document, type Renderer } from '../document/index.js';
+
+/** One message the in-memory adapter sent. */
+export interface SentRecord {
+  readonly id: string;
+  readonly room: RoomRef;
+  readonly document: Document;
+  /** The plain-text rendering (all chunks joined by a newline). */
+  readonly plain: string;
+  /** The id of the message it answers, for replies. */
+  readonly inReplyTo: string | undefined;
+  readonly ephemeral: boolean;
+}
+
+/** Options of {@link createMemoryAdapter}. */
+export interface MemoryAdapterOptions {
+  readonly platform?: string;
+  readonly capabilities?: Partial<AdapterCapabilities>;
+  readonly renderer?: Renderer<string>;
+  /** Keep every sent message in `sent` (default true; benchmarks turn it off). */
+  readonly record?: boolean;
+  /** Called for every sent message (after recording). */
+  readonly onSend?: (record: SentRecord) => void;
+  /** What `redact` answers (default: removed). */
+  readonly redactResult?: RedactResult;
+}
+
+/** What {@link MemoryAdapter.deliver} accepts: the text plus whatever the test cares about. */
+export interface DeliverOptions {
+  readonly user?: UserRef | string;
+  readonly room?: RoomRef | string;
+  /** A direct room (default true). */
+  readonly direct?: boolean;
+  readonly mentionsBot?: boolean;
+  readonly id?: string;
+  readonly receivedAt?: number;
+  readonly command?: IncomingMessage['command'];
+}
+
+const DEFAULT_CAPABILITIES: AdapterCapabilities = {
+  maxMessageLength: 4000,
+  html: false,
+  images: true,
+  redact: true,
+  ephemeral: true,
+  directRooms: true,
+  edit: true,
+};
+
+/**
+ * A chat platform in memory: messages go in with `deliver`, answers are rendered as plain text
+ * and kept in `sent`. For tests of commands and for benchmarks.
+ */
+export class MemoryAdapter implements ChatAdapter {
+  readonly platform: string;
+  readonly capabilities: AdapterCapabilities;
+  readonly sent: SentRecord[] = [];
+  readonly redacted: IncomingMessage[] = [];
+  readonly edits: { readonly sent: SentMessage; readonly document: Document }[] = [];
+  readonly images: { readonly room: RoomRef; readonly image: ImageAttachment }[] = [];
+  readonly #renderer: Renderer<string>;
+  readonly #record: boolean;
+  readonly #onSend: ((record: SentRecord) => void) | undefined;
+  readonly #redactResult: RedactResult;
+  #context: AdapterContext | undefined;
+  #nextId = 1;
+  #ready = false;
+
+  constructor(options: MemoryAdapterOptions = {}) {
+    this.platform = options.platform ?? 'memory';
+    this.capabilities = { ...DEFAULT_CAPABILITIES, ...options.capabilities };
+    this.#renderer = options.renderer ?? plainRenderer;
+    this.#record = options.record ?? true;
+    this.#onSend = options.onSend;
+    this.#redactResult = options.redactResult ?? { removed: true };
+  }
+
+  async start(context: AdapterContext): Promise<void> {
+    this.#context = context;
+    this.#ready = true;
+  }
+
+  async stop(): Promise<void> {
+    this.#ready = false;
+  }
+
+  isReady(): boolean {
+    return this.#ready;
+  }
+
+  /** The commands the bot registered (as a platform menu would get them). */
+  get commands(): AdapterContext['commands'] {
+    return this.#context?.commands ?? [];
+  }
+
+  /**
+   * Delivers a message to the bot as a user would send it; resolves when it is answered.
+   * @throws Error when the bot has not started this adapter.
+   */
+  deliver(text: string, options: DeliverOptions = {}): Promise<void> {
+    const context = this.#context;
+    if (context === undefined) throw new Error('MemoryAdapter: start the bot before delivering messages');
+    const direct = options.direct ?? true;
+    const user = typeof options.user === 'object' ? options.user : { platform: this.platform, id: options.user ?? '@alice' };
+    const room =
+      typeof options.room === 'object' ? options.room : { platform: this.platform, id: options.room ?? (direct ? `dm:${user.id}` : 'room:team') };
+    const message: IncomingMessage = {
+      platform: this.platform,
+      id: options.id ?? `m${this.#nextId++}`,
+      room,
+      sender: user,
+      text,
+      isDirect: direct,
+      receivedAt: options.receivedAt ?? Date.now(),
+      ...(options.mentionsBot === undefined ? {} : { mentionsBot: options.mentionsBot }),
+      ...(options.command === undefined ? {} : { command: options.command }),
+    };
+    return context.onMessage(message);
+  }
+
+  async send(room: RoomRef, doc: Document): Promise<SentMessage[]> {
+    return [this.#store(room, doc, undefined, false)];
+  }
+
+  async reply(message: IncomingMessage, doc: Document, options?: ReplyOptions): Promise<SentMessage[]> {
+    return [this.#store(message.room, doc, message.id, options?.ephemeral === true)];
+  }
+
+  async redact(message: IncomingMessage): Promise<RedactResult> {
+    if (this.#redactResult.removed) this.redacted.push(message);
+    return this.#redactResult;
+  }
+
+  async edit(sent: SentMessage, doc: Document): Promise<void> {
+    this.edits.push({ sent, document: doc });
+  }
+
+  async sendImage(room: RoomRef, image: ImageAttachment): Promise<SentMessage> {
+    this.images.push({ room, image });
+    return { platform: this.platform, room, id: `s${this.#nextId++}` };
+  }
+
+  #store(room: RoomRef, doc: Document, inReplyTo: string | undefined, ephemeral: boolean): SentMessage {
+    const id = `s${this.#nextId++}`;
+    if (this.#record || this.#onSend !== undefined) {
+      const chunks = this.#renderer.render(doc);
+      const record: SentRecord = { id, room, document: doc, plain: chunks.length === 1 ? (chunks[0] as string) : chunks.join('\n'), inReplyTo, ephemeral };
+      if (this.#record) this.sent.push(record);
+      this.#onSend?.(record);
+    }
+    return { platform: this.platform, room, id };
+  }
+}
+
+/** Creates an in-memory adapter. */
+export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter {
+  return new MemoryAdapter(options);
+}
