@@ -2,3 +2,4 @@
 export * from './telegram/index.js';
 export * from './matrix/index.js';
 export * from './auth/index.js';
+export * from './discord/index.js';
