@@ -1,0 +1,2 @@
+export * from './auth-answers.js';
+export * from './auth-service-client.js';

@@ -1,0 +1,178 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { StatsError, TimeoutError } from '../../errors/index.js';
+import type { Metrics } from '../../metrics/index.js';
+import type { AuthCallOptions, AuthProvider, DeviceLogin, LoginResult } from '../../sessions/index.js';
+import { accountFromToken } from '../auth/index.js';
+import { createUpstreamClient, MalformedAnswerError, type UpstreamResponse } from '../http/index.js';
+
+/** Options of {@link createDeviceFlowClient}. */
+export interface DeviceFlowOptions {
+  /** `OIDC_ISSUER`; the discovery document is `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  /** `OIDC_CLIENT_ID` (a public client). */
+  readonly clientId: string;
+  /** `OIDC_SCOPE` (default `openid email profile offline_access`). */
+  readonly scope?: string;
+  readonly metrics?: Metrics | undefined;
+  readonly logger?: Logger | undefined;
+  /** How long one protocol second lasts in ms (default 1000; tests shorten the polling). */
+  readonly secondMs?: number;
+  /** The clock (Unix ms). */
+  readonly now?: () => number;
+  /** Per-call budget in ms (default 10 000). */
+  readonly timeoutMs?: number;
+}
+
+/** The user messages of a device login's end; tests and translations key on them. */
+export const DEVICE_MESSAGES = {
+  denied: 'The login was denied. Send `login` again to start over.',
+  expired: 'The login code expired before it was confirmed. Send `login` again for a new code.',
+  refreshRejected: 'Your session has ended. Please log in again.',
+} as const;
+
+const discoverySchema = z.object({
+  device_authorization_endpoint: z.string().url(),
+  token_endpoint: z.string().url(),
+});
+const deviceSchema = z.object({
+  device_code: z.string().min(1),
+  user_code: z.string().min(1),
+  verification_uri: z.string().min(1).optional(),
+  verification_url: z.string().min(1).optional(),
+  verification_uri_complete: z.string().optional(),
+  expires_in: z.number().positive(),
+  interval: z.number().positive().optional(),
+});
+const tokenSchema = z.object({ access_token: z.string().min(1), refresh_token: z.string().min(1).optional() });
+const errorSchema = z.object({ error: z.string() });
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new TimeoutError('oidc', 'Device login aborted', 'The login was cancelled. Send `login` again to start over.'));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new TimeoutError('oidc', 'Device login aborted', 'The login was cancelled. Send `login` again to start over.'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * A provider for any OIDC server with the OAuth 2.0 Device Authorization Grant (RFC 8628):
+ * the user opens a link and confirms a code; the bot polls the token endpoint with the
+ * server's `interval` (+5 s on `slow_down`) until approval, denial or expiry. No password ever
+ * travels through chat. Refresh uses `grant_type=refresh_token`.
+ *
+ * @example
+ * const oidc = createDeviceFlowClient({ issuer: 'https://id.example.org', clientId: 'stats-bot' });
+ * const login = await oidc.startDeviceLogin();
+ * tell(login.verificationUriComplete ?? login.verificationUri, login.userCode);
+ * const tokens = await login.wait({ signal });
+ */
+export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider & { startDeviceLogin: NonNullable<AuthProvider['startDeviceLogin']> } {
+  const now = options.now ?? Date.now;
+  const second = options.secondMs ?? 1000;
+  const scope = options.scope ?? 'openid email profile offline_access';
+  const http = createUpstreamClient({
+    source: 'oidc',
+    name: 'The login provider',
+    baseUrl: options.issuer,
+    metrics: options.metrics,
+    logger: options.logger,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    now,
+  });
+  let discovery: Promise<z.infer<typeof discoverySchema>> | undefined;
+  const discover = (o?: AuthCallOptions): Promise<z.infer<typeof discoverySchema>> =>
+    (discovery ??= (async () => {
+      const { body } = await http.json({ path: '.well-known/openid-configuration', ...(o?.signal ? { signal: o.signal } : {}) });
+      const parsed = discoverySchema.safeParse(body);
+      if (!parsed.success) throw new MalformedAnswerError('oidc', 'The login provider', 'discovery without device_authorization_endpoint');
+      return parsed.data;
+    })().catch((err: unknown) => {
+      discovery = undefined;
+      throw err;
+    }));
+  const body = (res: UpstreamResponse): unknown => {
+    try {
+      return JSON.parse(res.text) as unknown;
+    } catch (err) {
+      throw new MalformedAnswerError('oidc', 'The login provider', 'not JSON', { cause: err });
+    }
+  };
+  const tokens = (res: UpstreamResponse): LoginResult | undefined => {
+    const parsed = tokenSchema.safeParse(body(res));
+    if (!parsed.success) throw new MalformedAnswerError('oidc', 'The login provider', 'token answer without access_token');
+    return { account: accountFromToken(parsed.data.access_token), accessToken: parsed.data.access_token, refreshToken: parsed.data.refresh_token ?? '' };
+  };
+
+  return {
+    name: 'oidc',
+    async refresh(refreshToken, o) {
+      const { token_endpoint } = await discover(o);
+      if (refreshToken === '') throw new StatsError('auth', 'No refresh token was issued', DEVICE_MESSAGES.refreshRejected);
+      const res = await http.request({
+        method: 'POST',
+        path: token_endpoint,
+        form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: options.clientId },
+        accept: [400, 401],
+        ...(o?.signal ? { signal: o.signal } : {}),
+      });
+      if (res.status !== 200) throw new StatsError('auth', `Refresh token rejected (HTTP ${res.status})`, DEVICE_MESSAGES.refreshRejected);
+      return tokens(res) as LoginResult;
+    },
+    async startDeviceLogin(o) {
+      const { device_authorization_endpoint, token_endpoint } = await discover(o);
+      const { body: answer } = await http.json({
+        method: 'POST',
+        path: device_authorization_endpoint,
+        form: { client_id: options.clientId, scope },
+        ...(o?.signal ? { signal: o.signal } : {}),
+      });
+      const parsed = deviceSchema.safeParse(answer);
+      if (!parsed.success) throw new MalformedAnswerError('oidc', 'The login provider', 'device authorization without device_code/user_code');
+      const grant = parsed.data;
+      const expiresAt = now() + grant.expires_in * second;
+      const verificationUri = grant.verification_uri ?? grant.verification_url ?? options.issuer;
+      const login: DeviceLogin = {
+        userCode: grant.user_code,
+        verificationUri,
+        ...(grant.verification_uri_complete !== undefined ? { verificationUriComplete: grant.verification_uri_complete } : {}),
+        expiresAt,
+        async wait(w) {
+          let interval = (grant.interval ?? 5) * second;
+          for (;;) {
+            await wait(interval, w?.signal);
+            if (now() >= expiresAt) throw new StatsError('auth', 'Device code expired (local clock)', DEVICE_MESSAGES.expired);
+            const res = await http.request({
+              method: 'POST',
+              path: token_endpoint,
+              form: { grant_type: DEVICE_GRANT, device_code: grant.device_code, client_id: options.clientId },
+              accept: [400, 401, 403],
+              ...(w?.signal ? { signal: w.signal } : {}),
+            });
+            if (res.status === 200) return tokens(res) as LoginResult;
+            const error = errorSchema.safeParse(body(res));
+            const code = error.success ? error.data.error : `http_${res.status}`;
+            if (code === 'authorization_pending') continue;
+            if (code === 'slow_down') {
+              interval += 5 * second;
+              continue;
+            }
+            if (code === 'access_denied') throw new StatsError('auth', 'Device login denied', DEVICE_MESSAGES.denied);
+            if (code === 'expired_token') throw new StatsError('auth', 'Device code expired', DEVICE_MESSAGES.expired);
+            throw new StatsError('upstream', `Device login failed: ${code}`, 'The login provider refused the login. Please try again later.');
+          }
+        },
+      };
+      return login;
+    },
+  };
+}
