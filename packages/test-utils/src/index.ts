@@ -3,3 +3,5 @@ export * from './telegram/index.js';
 export * from './matrix/index.js';
 export * from './auth/index.js';
 export * from './discord/index.js';
+export * from './umami/index.js';
+export * from './alertmanager/index.js';

@@ -66,10 +66,13 @@ export interface UpstreamClient {
   /** Sends one request; throws {@link UpstreamError}, {@link UnreachableError} or {@link TimeoutError}. */
   request(req: UpstreamRequest): Promise<UpstreamResponse>;
   /**
-   * Sends one request and parses its JSON body.
-   * @throws MalformedAnswerError when the body is not JSON.
+   * Sends one request and parses its JSON body (`undefined` for an empty body, or for a
+   * non-JSON body of an accepted error status).
+   * @throws MalformedAnswerError when a 2xx body is not JSON.
    */
   json(req: UpstreamRequest): Promise<{ readonly status: number; readonly body: unknown }>;
+  /** A {@link MalformedAnswerError} for an answer of the wrong shape, counted as `kind="malformed"`. */
+  malformed(detail: string, cause?: unknown): MalformedAnswerError;
 }
 
 const SYSTEM_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
@@ -242,11 +245,17 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
     source,
     name,
     request: send,
+    malformed(detail, cause) {
+      options.metrics?.upstreamErrors.inc({ source, kind: 'malformed' });
+      return new MalformedAnswerError(source, name, detail, cause === undefined ? undefined : { cause });
+    },
     async json(req) {
       const res = await send(req);
       try {
         return { status: res.status, body: res.text === '' ? undefined : (JSON.parse(res.text) as unknown) };
       } catch (err) {
+        // An accepted error status (e.g. 401 handled by the caller) may carry a text body.
+        if (res.status < 200 || res.status >= 300) return { status: res.status, body: undefined };
         options.metrics?.upstreamErrors.inc({ source, kind: 'malformed' });
         throw new MalformedAnswerError(source, name, `not JSON (${oneLine(res.text, 60)})`, { cause: err });
       }

@@ -1,5 +1,5 @@
 import { UpstreamError } from '../../errors/index.js';
-import { MalformedAnswerError, type TtlCache, type UpstreamClient } from '../http/index.js';
+import { type TtlCache, type UpstreamClient } from '../http/index.js';
 import { ResultShapeError, samplesOf, seriesOf, type Sample, type Series } from './prom-result.js';
 
 /** A call's options. */
@@ -73,7 +73,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       const detail = typeof body.error === 'string' ? body.error : 'unknown error';
       throw new UpstreamError(http.source, res.status, `${http.name}: ${path} failed: ${detail}`, `${http.name} could not run the query: ${detail.slice(0, 160)}`, false);
     }
-    if (body?.status !== 'success') throw new MalformedAnswerError(http.source, http.name, 'answer has no status "success"');
+    if (body?.status !== 'success') throw http.malformed('answer has no status "success"');
     return body.data;
   }
 
@@ -81,7 +81,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     try {
       return fn();
     } catch (err) {
-      if (err instanceof ResultShapeError) throw new MalformedAnswerError(http.source, http.name, err.message, { cause: err });
+      if (err instanceof ResultShapeError) throw http.malformed(err.message, err);
       throw err;
     }
   }

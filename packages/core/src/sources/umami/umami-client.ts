@@ -1,5 +1,5 @@
 import { UpstreamError } from '../../errors/index.js';
-import { MalformedAnswerError, type TtlCache, type UpstreamClient, type UpstreamRequest } from '../http/index.js';
+import { type TtlCache, type UpstreamClient, type UpstreamRequest } from '../http/index.js';
 import { readActive, readMetrics, readSeries, readStats, readWebsitePage, ShapeError } from './umami-shapes.js';
 import type { UmamiFlavor, UmamiMetricRow, UmamiMetricType, UmamiRange, UmamiSeries, UmamiStats, UmamiUnit, UmamiWebsite } from './umami-types.js';
 
@@ -73,7 +73,7 @@ export function createUmamiClient(options: UmamiClientOptions): UmamiClient {
   }
 
   function malformed(err: unknown, what: string): never {
-    if (err instanceof ShapeError) throw new MalformedAnswerError(http.source, http.name, `${what}: ${err.message}`, { cause: err });
+    if (err instanceof ShapeError) throw http.malformed(`${what}: ${err.message}`, err);
     throw err;
   }
 
@@ -97,7 +97,7 @@ export function createUmamiClient(options: UmamiClientOptions): UmamiClient {
     }
     const body = res.body as { token?: unknown } | undefined;
     if (typeof body?.token !== 'string' || body.token === '') {
-      throw new MalformedAnswerError(http.source, http.name, 'login answer has no token');
+      throw http.malformed('login answer has no token');
     }
     return body.token;
   }

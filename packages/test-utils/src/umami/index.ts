@@ -1,0 +1,2 @@
+export * from './umami-shapes.js';
+export * from './umami-stand-in.js';
