@@ -14,7 +14,7 @@ import { silentLogger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { startHttpServer, type HttpServer } from './server/index.js';
 import type { SessionService } from './sessions/index.js';
-import type { Sources } from './sources/index.js';
+import { createSources, type Sources } from './sources/index.js';
 
 /** Claims each incoming message once across replicas (Redis) or restarts. */
 export interface MessageClaims {
@@ -91,7 +91,6 @@ export interface Bot {
 }
 
 const DEFAULT_RATE: RateLimitSpec = { capacity: 8, refillPerSecond: 0.5 };
-const EMPTY_SOURCES: Sources = { configured: [] };
 
 /**
  * Creates a bot: wires adapters, commands (plus the generated `help`), sources, sessions and
@@ -119,7 +118,7 @@ export function createBot(options: BotOptions): Bot {
     rateLimit: options.rateLimit ?? DEFAULT_RATE,
     ...(options.middleware ? { middleware: options.middleware } : {}),
     shared: {
-      sources: options.sources ?? EMPTY_SOURCES,
+      sources: options.sources ?? createSources(config, { logger, metrics }),
       sessions: options.sessions,
       settings: { prefix, locale: config.locale, timeZone: config.timeZone },
       logger,
@@ -133,32 +132,30 @@ export function createBot(options: BotOptions): Bot {
   const noNames: readonly string[] = [];
   let http: HttpServer | undefined;
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
   const signalHandlers: (() => void)[] = [];
 
-  const finish = (): void => {
-    inFlight--;
-    if (inFlight === 0 && drained !== undefined) drained();
-  };
-
-  const handle = async (message: IncomingMessage, adapter: ChatAdapter): Promise<void> => {
-    if (state === 'stopping' || state === 'stopped') {
-      metrics.messagesDropped.inc({ platform: message.platform, reason: 'shutting_down' });
+  const claimThenDispatch = async (message: IncomingMessage, adapter: ChatAdapter, claimer: MessageClaims): Promise<void> => {
+    let claimed: boolean;
+    try {
+      claimed = await claimer.claim(`${message.platform}:${message.id}`, 86_400_000);
+    } catch (error) {
+      logger.error({ err: error, platform: message.platform }, 'could not claim a message; handling it here');
+      claimed = true;
+    }
+    if (!claimed) {
+      metrics.messagesDropped.inc({ platform: message.platform, reason: 'claimed_elsewhere' });
       return;
     }
-    inFlight++;
-    try {
-      if (claims !== undefined && !(await claims.claim(`${message.platform}:${message.id}`, 86_400_000))) {
-        metrics.messagesDropped.inc({ platform: message.platform, reason: 'claimed_elsewhere' });
-        return;
-      }
-      await dispatcher.dispatch(message, adapter, adapter.mentionNames?.() ?? noNames);
-    } catch (error) {
-      logger.error({ err: error, platform: message.platform, room: message.room.id }, 'message handling failed');
-    } finally {
-      finish();
+    return dispatcher.dispatch(message, adapter, adapter.mentionNames?.() ?? noNames);
+  };
+
+  const handle = (message: IncomingMessage, adapter: ChatAdapter): Promise<void> => {
+    if (state === 'stopping' || state === 'stopped') {
+      metrics.messagesDropped.inc({ platform: message.platform, reason: 'shutting_down' });
+      return Promise.resolve();
     }
+    if (claims !== undefined) return claimThenDispatch(message, adapter, claims);
+    return dispatcher.dispatch(message, adapter, adapter.mentionNames?.() ?? noNames);
   };
 
   const bot: Bot = {
@@ -241,13 +238,13 @@ export function createBot(options: BotOptions): Bot {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
       for (const remove of signalHandlers.splice(0)) remove();
-      if (inFlight > 0) {
+      if (dispatcher.inFlight > 0) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
-          new Promise<void>((resolve) => (drained = resolve)),
+          dispatcher.drained(),
           new Promise<void>((resolve) => {
             timer = setTimeout(() => {
-              logger.warn({ inFlight }, 'shutdown deadline reached with commands still running');
+              logger.warn({ inFlight: dispatcher.inFlight }, 'shutdown deadline reached with commands still running');
               resolve();
             }, config.shutdownTimeoutMs);
           }),

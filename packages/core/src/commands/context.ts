@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
-import type { AdapterCapabilities, IncomingMessage, Platform } from '../chat/index.js';
-import type { Document } from '../document/index.js';
+import type { AdapterCapabilities, ChatAdapter, IncomingMessage, Platform, ReplyOptions } from '../chat/index.js';
+import { textDocument, type Document } from '../document/index.js';
 import type { Session, SessionService } from '../sessions/index.js';
 import type { Sources } from '../sources/index.js';
-import type { CommandContext, CommandSettings } from './define-command.js';
+import type { Command, CommandContext, CommandSettings } from './define-command.js';
+
+const PUBLIC: ReplyOptions = Object.freeze({});
+const PRIVATE: ReplyOptions = Object.freeze({ ephemeral: true });
 
 /** What every context of one bot shares. */
 export interface ContextShared {
@@ -29,11 +32,14 @@ export class InvocationContext implements CommandContext<Record<string, unknown>
   constructor(
     readonly message: IncomingMessage,
     readonly args: Record<string, unknown>,
-    readonly commandName: string,
-    readonly platform: { readonly name: Platform; readonly capabilities: AdapterCapabilities },
+    readonly command: Command,
+    readonly adapter: ChatAdapter,
     readonly shared: ContextShared,
-    readonly replyFn: (doc: Document | string) => Promise<void>,
   ) {}
+
+  get platform(): { readonly name: Platform; readonly capabilities: AdapterCapabilities } {
+    return { name: this.adapter.platform, capabilities: this.adapter.capabilities };
+  }
 
   get sources(): Sources {
     return this.shared.sources;
@@ -48,7 +54,7 @@ export class InvocationContext implements CommandContext<Record<string, unknown>
   }
 
   get logger(): Logger {
-    this.#logger ??= this.shared.logger.child({ command: this.commandName, platform: this.message.platform, room: this.message.room.id });
+    this.#logger ??= this.shared.logger.child({ command: this.command.name, platform: this.message.platform, room: this.message.room.id });
     return this.#logger;
   }
 
@@ -65,8 +71,8 @@ export class InvocationContext implements CommandContext<Record<string, unknown>
     return this.shared.now();
   }
 
-  reply(doc: Document | string): Promise<void> {
-    return this.replyFn(doc);
+  async reply(doc: Document | string): Promise<void> {
+    await this.adapter.reply(this.message, typeof doc === 'string' ? textDocument(doc) : doc, this.command.private ? PRIVATE : PUBLIC);
   }
 
   /** Aborts the signal (time budget ran out). */

@@ -75,6 +75,8 @@ export class Dispatcher {
   readonly #middleware: readonly Middleware[];
   readonly #typingDelayMs: number;
   readonly #stats = new Map<string, Map<string, CommandStats>>();
+  readonly #drainWaiters: (() => void)[] = [];
+  #inFlight = 0;
 
   constructor(options: DispatcherOptions) {
     this.#registry = options.registry;
@@ -87,8 +89,33 @@ export class Dispatcher {
     this.#typingDelayMs = options.typingDelayMs ?? 300;
   }
 
-  /** Handles one message from `adapter`; resolves once it is answered (or ignored). */
+  /** Commands being handled right now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Resolves once no command is being handled. */
+  drained(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /**
+   * Handles one message from `adapter`; resolves once it is answered (or ignored). Never
+   * rejects: every failure is answered, logged and counted.
+   */
   async dispatch(message: IncomingMessage, adapter: ChatAdapter, mentionNames: readonly string[]): Promise<void> {
+    this.#inFlight++;
+    try {
+      await this.#dispatch(message, adapter, mentionNames);
+    } catch (error) {
+      this.#shared.logger.error({ err: error, platform: message.platform, room: message.room.id }, 'message handling failed');
+    } finally {
+      if (--this.#inFlight === 0 && this.#drainWaiters.length > 0) for (const resolve of this.#drainWaiters.splice(0)) resolve();
+    }
+  }
+
+  async #dispatch(message: IncomingMessage, adapter: ChatAdapter, mentionNames: readonly string[]): Promise<void> {
     const started = performance.now();
     const prefix = this.#shared.settings.prefix;
     let command: Command | undefined;
@@ -109,7 +136,8 @@ export class Dispatcher {
     const stats = this.#statsFor(command.name, message.platform);
     let outcome = 'ok';
     try {
-      const doc = await this.#execute(command, argText, message, adapter);
+      let doc = this.#execute(command, argText, message, adapter);
+      if (doc !== undefined && !isDocument(doc)) doc = await doc;
       if (doc !== undefined) await adapter.reply(message, doc, command.private ? PRIVATE : PUBLIC);
     } catch (error) {
       outcome = await this.#fail(error, command, message, adapter);
@@ -119,10 +147,13 @@ export class Dispatcher {
     stats.duration.observe((performance.now() - started) / 1000);
   }
 
-  async #execute(command: Command, argText: string, message: IncomingMessage, adapter: ChatAdapter): Promise<Document | undefined> {
+  /** Runs guards and the command; synchronous (no promise) when every step is. */
+  #execute(command: Command, argText: string, message: IncomingMessage, adapter: ChatAdapter): Document | undefined | Promise<Document | undefined> {
     const prefix = this.#shared.settings.prefix;
     if (!message.isDirect && (command.sensitive || command.where === 'direct-only')) {
-      throw await this.#refuseInSharedRoom(command, message, adapter);
+      return this.#refuseInSharedRoom(command, message, adapter).then((error) => {
+        throw error;
+      });
     }
     const rate = command.rateLimit === undefined ? this.#defaultRate : command.rateLimit;
     if (rate !== false && this.#limiter !== undefined) {
@@ -134,13 +165,15 @@ export class Dispatcher {
       }
     }
     const args = message.command !== undefined ? validateStructuredArgs(command, message.command, prefix) : parseArgs(command, argText, prefix);
-    const ctx = new InvocationContext(message, args, command.name, { name: adapter.platform, capabilities: adapter.capabilities }, this.#shared, (doc) =>
-      adapter.reply(message, typeof doc === 'string' ? textDocument(doc) : doc, command.private ? PRIVATE : PUBLIC).then(() => undefined),
-    );
-    if (command.auth === 'session') await this.#requireSession(ctx, message);
+    const ctx = new InvocationContext(message, args, command, adapter, this.#shared);
+    if (command.auth === 'session') return this.#requireSession(ctx, message).then(() => this.#run(ctx, command, message, adapter));
+    return this.#run(ctx, command, message, adapter);
+  }
+
+  #run(ctx: InvocationContext, command: Command, message: IncomingMessage, adapter: ChatAdapter): Document | undefined | Promise<Document | undefined> {
     const result = this.#middleware.length === 0 ? command.run(ctx) : this.#runWithMiddleware(ctx, command, 0);
     if (!isThenable(result)) return toDocument(result);
-    return toDocument(await this.#withBudget(result, ctx, command, message, adapter));
+    return this.#withBudget(result, ctx, command, message, adapter).then(toDocument);
   }
 
   #runWithMiddleware(ctx: InvocationContext, command: Command, index: number): Promise<CommandResult> {

@@ -14,14 +14,14 @@ function isSpaceCode(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 160;
 }
 
-function splitWord(text: string, from: number): { name: string; argText: string } | undefined {
+function splitWord(text: string, from: number, explicit: boolean): ParsedLine | undefined {
   let start = from;
   while (start < text.length && isSpaceCode(text.charCodeAt(start))) start++;
   if (start >= text.length) return undefined;
   let end = start;
   while (end < text.length && !isSpaceCode(text.charCodeAt(end))) end++;
   const word = text.slice(start, end);
-  return { name: word.toLowerCase(), argText: end >= text.length ? '' : text.slice(end + 1) };
+  return { name: word.toLowerCase(), argText: end >= text.length ? '' : text.slice(end + 1), explicit };
 }
 
 /** Matches a mention of the bot at the start (`@stats:hs: help`, `stats, help`). */
@@ -46,25 +46,21 @@ function stripMention(text: string, names: readonly string[]): string | undefine
 export function parseCommandLine(message: IncomingMessage, prefix: string, mentionNames: readonly string[]): ParsedLine | undefined {
   const text = message.text;
   if (text.startsWith(prefix)) {
-    const word = splitWord(text, prefix.length);
+    const word = splitWord(text, prefix.length, true);
     if (word === undefined || word.name.startsWith(prefix[0] as string)) return undefined;
-    return { name: word.name, argText: word.argText, explicit: true };
+    return word;
   }
   if (mentionNames.length > 0 || message.mentionsBot) {
     const rest = stripMention(text, mentionNames);
     if (rest !== undefined) {
       const line = rest.startsWith(prefix) ? rest.slice(prefix.length) : rest;
-      const word = splitWord(line, 0);
-      return word === undefined ? { name: 'help', argText: '', explicit: true } : { ...word, explicit: true };
+      return splitWord(line, 0, true) ?? { name: 'help', argText: '', explicit: true };
     }
     if (message.mentionsBot) {
-      const word = splitWord(text, 0);
-      if (word !== undefined) return { ...word, explicit: false };
+      const word = splitWord(text, 0, false);
+      if (word !== undefined) return word;
     }
   }
-  if (message.isDirect) {
-    const word = splitWord(text, 0);
-    if (word !== undefined) return { ...word, explicit: false };
-  }
+  if (message.isDirect) return splitWord(text, 0, false);
   return undefined;
 }

@@ -75,6 +75,8 @@ export class MemoryAdapter implements ChatAdapter {
   readonly #onSend: ((record: SentRecord) => void) | undefined;
   readonly #redactResult: RedactResult;
   #context: AdapterContext | undefined;
+  readonly #users = new Map<string, UserRef>();
+  readonly #rooms = new Map<string, RoomRef>();
   #nextId = 1;
   #ready = false;
 
@@ -113,9 +115,8 @@ export class MemoryAdapter implements ChatAdapter {
     const context = this.#context;
     if (context === undefined) throw new Error('MemoryAdapter: start the bot before delivering messages');
     const direct = options.direct ?? true;
-    const user = typeof options.user === 'object' ? options.user : { platform: this.platform, id: options.user ?? '@alice' };
-    const room =
-      typeof options.room === 'object' ? options.room : { platform: this.platform, id: options.room ?? (direct ? `dm:${user.id}` : 'room:team') };
+    const user = typeof options.user === 'object' ? options.user : this.#user(options.user ?? '@alice');
+    const room = typeof options.room === 'object' ? options.room : this.#room(options.room ?? (direct ? `dm:${user.id}` : 'room:team'));
     const message: IncomingMessage = {
       platform: this.platform,
       id: options.id ?? `m${this.#nextId++}`,
@@ -128,6 +129,24 @@ export class MemoryAdapter implements ChatAdapter {
       ...(options.command === undefined ? {} : { command: options.command }),
     };
     return context.onMessage(message);
+  }
+
+  #user(id: string): UserRef {
+    let user = this.#users.get(id);
+    if (user === undefined) {
+      user = { platform: this.platform, id };
+      this.#users.set(id, user);
+    }
+    return user;
+  }
+
+  #room(id: string): RoomRef {
+    let room = this.#rooms.get(id);
+    if (room === undefined) {
+      room = { platform: this.platform, id };
+      this.#rooms.set(id, room);
+    }
+    return room;
   }
 
   async send(room: RoomRef, doc: Document): Promise<SentMessage[]> {
