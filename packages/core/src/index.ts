@@ -17,3 +17,4 @@ export * from './server/index.js';
 export * from './bot.js';
 export * from './schedule/index.js';
 export * from './console/index.js';
+export * from './account/index.js';
