@@ -119,6 +119,10 @@ export const arg = {
     const schema = z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(choices, { error: `must be one of ${choices.join(', ')}` }));
     return makeSpec({ type: 'string', description, schema: schema as z.ZodType<C[number]>, choices });
   },
+  /** A word that must match `pattern`; `message` says what is expected (e.g. `must look like 2d6`). */
+  pattern(description: string, pattern: RegExp, message: string): ArgSpec<string> {
+    return makeSpec({ type: 'string', description, schema: z.string().regex(pattern, message) });
+  },
   /** Any zod schema over the raw token; `type` says how adapters should present it. */
   custom<T>(description: string, schema: z.ZodType<T>, type: ArgumentDescriptor['type'] = 'string'): ArgSpec<T> {
     return makeSpec({ type, description, schema });
