@@ -18,3 +18,4 @@ export * from './bot.js';
 export * from './schedule/index.js';
 export * from './console/index.js';
 export * from './account/index.js';
+export * from './alerts/index.js';

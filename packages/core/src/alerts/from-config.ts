@@ -1,0 +1,62 @@
+import type { Logger } from 'pino';
+import type { ChatAdapter } from '../chat/index.js';
+import type { Command } from '../commands/index.js';
+import type { StatsConfig } from '../config/index.js';
+import type { Metrics } from '../metrics/index.js';
+import type { Notifier, ReportTarget } from '../schedule/index.js';
+import type { AlertMessageStore } from './alert-messages.js';
+import { createAlertRelay, type AlertRelay, type AlertRoute } from './alert-relay.js';
+import { createAlertmanagerClient, type AlertmanagerClient } from './alertmanager-client.js';
+import { createMemoryAlertMessageStore } from './alert-messages.js';
+import { createAckCommand, createSilenceCommand } from './silence-commands.js';
+
+/** Options of {@link createAlertsFromConfig}. */
+export interface AlertsFromConfigOptions {
+  readonly adapters: readonly ChatAdapter[];
+  /** The notifier of the schedules (shares rate limits and idempotency keys). */
+  readonly notifier: Notifier;
+  /** Rooms for alerts no route matches (default: the report targets). */
+  readonly targets: readonly ReportTarget[];
+  readonly routes?: readonly AlertRoute[];
+  /** Shared state for replicas (`createRedisAlertMessageStore`); default in memory. */
+  readonly store?: AlertMessageStore;
+  readonly metrics?: Metrics;
+  readonly logger?: Logger;
+}
+
+/** The wired Alertmanager integration. */
+export interface Alerts {
+  /** Present when `ALERTMANAGER_WEBHOOK_TOKEN` is set; register it with `relay.register(bot.http)`. */
+  readonly relay: AlertRelay | undefined;
+  /** Present when `ALERTMANAGER_URL` is set. */
+  readonly client: AlertmanagerClient | undefined;
+  /** `!silence` and `!ack` when `ALERTMANAGER_URL` is set. */
+  readonly commands: readonly Command[];
+}
+
+/**
+ * Wires the Alertmanager relay (`ALERTMANAGER_WEBHOOK_TOKEN`) and the `!silence` / `!ack`
+ * commands (`ALERTMANAGER_URL`) from configuration; either part is left out when unset.
+ */
+export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromConfigOptions): Alerts {
+  const store = options.store ?? createMemoryAlertMessageStore();
+  const token = config.alertmanager?.webhookToken;
+  const url = config.alertmanager?.url;
+  const relay =
+    token === undefined
+      ? undefined
+      : createAlertRelay({
+          adapters: options.adapters,
+          notifier: options.notifier,
+          token,
+          defaultTargets: options.targets,
+          store,
+          timeZone: config.timeZone,
+          locale: config.locale,
+          ...(options.routes ? { routes: options.routes } : {}),
+          ...(options.metrics ? { metrics: options.metrics } : {}),
+          ...(options.logger ? { logger: options.logger } : {}),
+        });
+  const client = url === undefined ? undefined : createAlertmanagerClient({ url });
+  return { relay, client, commands: client ? [createSilenceCommand(client), createAckCommand(client, store)] : [] };
+}
