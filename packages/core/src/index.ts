@@ -19,3 +19,4 @@ export * from './schedule/index.js';
 export * from './console/index.js';
 export * from './account/index.js';
 export * from './alerts/index.js';
+export * from './standard-bot.js';
