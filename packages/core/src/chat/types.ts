@@ -77,6 +77,16 @@ export interface SentMessage {
   readonly id: string;
 }
 
+/** Options of a send. */
+export interface SendOptions {
+  /**
+   * A stable key of this send (report, period, target). Adapters hand it to the platform's own
+   * deduplication where there is one (Matrix transaction id, Discord `nonce` with
+   * `enforce_nonce`), so a send retried after a crash is shown once.
+   */
+  readonly idempotencyKey?: string;
+}
+
 /** Options of a reply. */
 export interface ReplyOptions {
   /** Visible to the sender only, where the platform allows (else sent normally). */
@@ -170,7 +180,7 @@ export interface ChatAdapter {
   /** True while connected (drives `/health/ready`). */
   isReady(): boolean;
   /** Sends a document into a room (rendered by the adapter's renderer). */
-  send(room: RoomRef, doc: Document): Promise<SentMessage[]>;
+  send(room: RoomRef, doc: Document, options?: SendOptions): Promise<SentMessage[]>;
   /** Answers a message (as a reply/thread where the platform has them). */
   reply(message: IncomingMessage, doc: Document, options?: ReplyOptions): Promise<SentMessage[]>;
   /** Removes a message (a login seen in a group room). */

@@ -125,7 +125,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
       tries++;
       try {
-        const sent = await adapter.send(room, report.document);
+        const sent = await adapter.send(room, report.document, { idempotencyKey: key });
         await log.confirm(key);
         return result('sent', tries, sent);
       } catch (error) {
