@@ -146,7 +146,14 @@ function interactionCallback(state: DiscordState, interaction: InteractionRecord
   interaction.callbacks.push({ type, data });
   state.changed();
   if (!withResponse) return { status: 204 };
-  return { status: 200, body: { interaction: { id: interaction.id, type: 2 }, ...(interaction.original === undefined ? {} : { resource: { type, message: interaction.original.message } }) } };
+  const callback = {
+    id: interaction.id,
+    type: interaction.kind === 'command' ? 2 : 5,
+    response_message_id: interaction.original?.message.id ?? null,
+    response_message_loading: type === 5,
+    response_message_ephemeral: ephemeral,
+  };
+  return { status: 200, body: { interaction: callback, resource: { type, ...(interaction.original === undefined ? {} : { message: interaction.original.message }) } } };
 }
 
 function webhookRoute(state: DiscordState, method: string, parts: string[], body: Body): Answer {

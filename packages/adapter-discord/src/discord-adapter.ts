@@ -1,0 +1,320 @@
+import {
+  ConfigError,
+  discordRenderer,
+  type AdapterCapabilities,
+  type AdapterContext,
+  type ChatAdapter,
+  type CommandDescriptor,
+  type DiscordMessage,
+  type Document,
+  type ImageAttachment,
+  type IncomingMessage,
+  type RedactResult,
+  type Renderer,
+  type RoomRef,
+  type SentMessage,
+} from '@stats/core';
+import {
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  Partials,
+  Routes,
+  type Interaction,
+  type Message,
+  type SendableChannels,
+} from 'discord.js';
+import { fromMessage, fromModalSubmit, fromSlashCommand } from './incoming.js';
+import { InteractionReply } from './interaction-reply.js';
+import { commandModal, modalArgs, modalCommandName } from './login-modal.js';
+import { chartFile, NO_MENTIONS, toPayloads, type ChartRenderer, type OutgoingPayload } from './outgoing.js';
+import { registerCommands } from './register-commands.js';
+
+/** Options of {@link createDiscordAdapter}. */
+export interface DiscordAdapterOptions {
+  /** The bot token (`DISCORD_TOKEN`). Never logged. */
+  readonly token: string;
+  /** The application id (`DISCORD_APPLICATION_ID`), for command registration. */
+  readonly applicationId: string;
+  /** Register slash commands in this guild only (`DISCORD_GUILD_ID`; instant), else globally. */
+  readonly guildId?: string;
+  /**
+   * The REST base (`DISCORD_API_URL`), e.g. a rate-limit proxy or a stand-in, without `/v10`;
+   * default `https://discord.com/api`. The gateway URL then comes from its `/gateway/bot`.
+   */
+  readonly apiUrl?: string;
+  /**
+   * Ask for the privileged MessageContent intent (`DISCORD_MESSAGE_CONTENT`), so prefix commands
+   * work in guild channels (default false: slash commands, mentions and DMs only). It must be
+   * enabled for the app in the developer portal, else Discord refuses the connection (4014).
+   */
+  readonly messageContent?: boolean;
+  /** The adapter's logger (default: the bot's, from the start context). */
+  readonly logger?: AdapterContext['logger'];
+  /** Renders documents (default the core's `discordRenderer`: content ≤ 2,000, embeds within limits). */
+  readonly renderer?: Renderer<DiscordMessage>;
+  /** Renders chart blocks to PNG; with it charts are sent as attachments, without it as text. */
+  readonly renderChart?: ChartRenderer;
+  /** Defer an interaction reply ("thinking…") when the command has not answered by then (default 2,000 ms; Discord allows 3 s). */
+  readonly deferAfterMs?: number;
+  /** Register slash commands on start (default true). */
+  readonly registerCommands?: boolean;
+}
+
+/** The logger adapters get from the bot (pino). */
+type Logger = AdapterContext['logger'];
+
+const CAPABILITIES: AdapterCapabilities = {
+  maxMessageLength: 2000,
+  html: true,
+  images: true,
+  redact: true,
+  ephemeral: true,
+  directRooms: true,
+  edit: true,
+};
+
+const PLATFORM = 'discord';
+
+/** API error codes that mean "you may not delete this" (Missing Access, DM, Missing Permissions). */
+const NOT_ALLOWED = new Set([50001, 50003, 50013]);
+
+function describe(error: unknown): string {
+  if (error instanceof DiscordAPIError) return `${error.method.toUpperCase()} ${error.url.replace(/\/(interactions|webhooks)\/(\d+)\/[^/]+/, '/$1/$2/<token>')}: ${error.status} ${String(error.code)} ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The Discord adapter on discord.js: slash commands generated from the bot's commands (bulk
+ * overwrite when they changed), interactions and prefix messages delivered to the core,
+ * replies rendered as markdown and embeds with every mention disabled, slow commands deferred,
+ * session commands ephemeral, and `/login` asked for in a modal.
+ *
+ * @throws ConfigError from `start()` when Discord refuses the token (`DISCORD_TOKEN`) or the
+ *   MessageContent intent is not enabled for the app (`DISCORD_MESSAGE_CONTENT`).
+ * @example
+ * const discord = createDiscordAdapter({ token: config.discordToken, applicationId: config.discordApplicationId });
+ * const bot = createBot({ adapters: [discord], commands });
+ * await bot.start();
+ */
+export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapter {
+  const renderer = options.renderer ?? discordRenderer;
+  const deferAfterMs = options.deferAfterMs ?? 2000;
+  const replies = new WeakMap<IncomingMessage, InteractionReply>();
+  const pendingInRoom = new Map<string, number>();
+  let client: Client | undefined;
+  let logger: Logger | undefined = options.logger;
+  let connected = false;
+  let context: AdapterContext | undefined;
+  let commandsByName = new Map<string, CommandDescriptor>();
+
+  const live = (): Client<true> => {
+    if (client === undefined || !client.isReady()) throw new Error('the Discord adapter is not started');
+    return client;
+  };
+
+  const setConnected = (value: boolean): void => {
+    connected = value;
+    context?.metrics.adapterReady.set({ platform: PLATFORM }, value ? 1 : 0);
+  };
+
+  const sendable = async (roomId: string): Promise<SendableChannels> => {
+    const channel = await live().channels.fetch(roomId);
+    if (channel === null || !channel.isSendable()) throw new Error(`Discord channel ${roomId} is not a channel the bot can send to`);
+    return channel;
+  };
+
+  const sent = (room: RoomRef, message: Message): SentMessage => ({ platform: PLATFORM, room, id: message.id });
+
+  const deliver = async (message: IncomingMessage, run: () => Promise<void>): Promise<void> => {
+    const room = message.room.id;
+    pendingInRoom.set(room, (pendingInRoom.get(room) ?? 0) + 1);
+    try {
+      await run();
+    } finally {
+      const left = (pendingInRoom.get(room) ?? 1) - 1;
+      if (left <= 0) pendingInRoom.delete(room);
+      else pendingInRoom.set(room, left);
+    }
+  };
+
+  const onInteraction = async (interaction: Interaction, ctx: AdapterContext): Promise<void> => {
+    if (interaction.isChatInputCommand()) {
+      const command = commandsByName.get(interaction.commandName);
+      if (command?.sensitive === true) {
+        await interaction.showModal(commandModal(command));
+        return;
+      }
+      const message = fromSlashCommand(interaction, command, ctx.prefix);
+      const reply = new InteractionReply(interaction, command?.private === true, deferAfterMs, (error, what) => logger?.warn({ err: describe(error) }, what));
+      replies.set(message, reply);
+      await deliver(message, () => ctx.onMessage(message));
+      await reply.finish();
+      return;
+    }
+    if (interaction.isModalSubmit()) {
+      const name = modalCommandName(interaction.customId);
+      const command = name === undefined ? undefined : commandsByName.get(name);
+      if (command === undefined) return;
+      const message = fromModalSubmit(interaction, command.name, modalArgs(command, interaction), ctx.prefix);
+      const reply = new InteractionReply(interaction, true, deferAfterMs, (error, what) => logger?.warn({ err: describe(error) }, what));
+      replies.set(message, reply);
+      await deliver(message, () => ctx.onMessage(message));
+      await reply.finish();
+    }
+  };
+
+  const onMessage = async (raw: Message, ctx: AdapterContext): Promise<void> => {
+    const self = raw.client.user.id;
+    if (raw.author.id === self || raw.author.bot || raw.webhookId !== null) {
+      ctx.metrics.messagesDropped.inc({ platform: PLATFORM, reason: raw.author.id === self ? 'own_message' : 'bot_author' });
+      return;
+    }
+    if (raw.content === '') return;
+    await ctx.onMessage(fromMessage(raw, self));
+  };
+
+  const sendPayloads = async (room: RoomRef, payloads: readonly OutgoingPayload[], replyTo: string | undefined): Promise<SentMessage[]> => {
+    const channel = await sendable(room.id);
+    const out: SentMessage[] = [];
+    for (const [i, payload] of payloads.entries()) {
+      const reference = i === 0 && replyTo !== undefined ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {};
+      out.push(sent(room, await channel.send({ ...payload, ...reference })));
+    }
+    return out;
+  };
+
+  return {
+    platform: PLATFORM,
+    capabilities: CAPABILITIES,
+
+    async start(ctx) {
+      context = ctx;
+      logger = (options.logger ?? ctx.logger).child({ component: 'discord' });
+      commandsByName = new Map(ctx.commands.map((c) => [c.name, c]));
+      const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+      if (options.messageContent === true) intents.push(GatewayIntentBits.MessageContent);
+      const created = new Client({
+        intents,
+        partials: [Partials.Channel],
+        allowedMentions: NO_MENTIONS,
+        ...(options.apiUrl === undefined ? {} : { rest: { api: options.apiUrl } }),
+      });
+      client = created;
+      const log = logger;
+      created.on(Events.Warn, (warning) => log.warn({ warning }, 'discord.js warning'));
+      created.on(Events.Error, (error) => log.error({ err: describe(error) }, 'discord.js error'));
+      created.on(Events.ShardDisconnect, (event) => {
+        setConnected(false);
+        log.warn({ code: event.code }, 'gateway disconnected');
+      });
+      created.on(Events.ShardReconnecting, () => {
+        setConnected(false);
+        log.info('gateway reconnecting');
+      });
+      created.on(Events.ShardResume, (_shard, replayed) => {
+        setConnected(true);
+        log.info({ replayed }, 'gateway resumed');
+      });
+      created.on(Events.ShardReady, () => setConnected(true));
+      created.rest.on('rateLimited', (info) => log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'Discord rate limit: waiting'));
+      created.on(Events.InteractionCreate, (interaction) => {
+        onInteraction(interaction, ctx).catch((error: unknown) => log.error({ err: describe(error) }, 'answering an interaction failed'));
+      });
+      created.on(Events.MessageCreate, (message) => {
+        onMessage(message, ctx).catch((error: unknown) => log.error({ err: describe(error) }, 'handling a message failed'));
+      });
+      const ready = new Promise<void>((resolve) => created.once(Events.ClientReady, () => resolve()));
+      try {
+        await created.login(options.token);
+        await ready;
+      } catch (error) {
+        await created.destroy();
+        client = undefined;
+        const text = describe(error);
+        if (/TokenInvalid|invalid token|401/i.test(text) || (error instanceof Error && 'code' in error && error.code === 'TokenInvalid')) {
+          throw new ConfigError(['DISCORD_TOKEN'], 'Discord refused the bot token (DISCORD_TOKEN)');
+        }
+        if (/disallowed intent/i.test(text) || (error instanceof Error && 'code' in error && error.code === 'DisallowedIntents')) {
+          throw new ConfigError(['DISCORD_MESSAGE_CONTENT'], 'Discord refused the MessageContent intent: enable it for the app in the developer portal, or unset DISCORD_MESSAGE_CONTENT');
+        }
+        throw error;
+      }
+      setConnected(true);
+      const readyApplication = created.application?.id;
+      if (readyApplication !== undefined && readyApplication !== options.applicationId) {
+        log.warn({ configured: options.applicationId, fromGateway: readyApplication }, 'DISCORD_APPLICATION_ID differs from the application of the token');
+      }
+      if (options.registerCommands !== false) {
+        try {
+          const result = await registerCommands(created.rest, options.applicationId, options.guildId, ctx.commands);
+          log.info({ ...result }, 'slash commands checked');
+        } catch (error) {
+          log.error({ err: describe(error) }, 'registering slash commands failed; prefix commands still work');
+        }
+      }
+    },
+
+    async stop() {
+      const running = client;
+      client = undefined;
+      setConnected(false);
+      await running?.destroy();
+    },
+
+    isReady: () => connected && client?.isReady() === true,
+
+    async send(room, doc) {
+      return sendPayloads(room, await toPayloads(doc, renderer, options.renderChart), undefined);
+    },
+
+    async reply(message, doc, replyOptions) {
+      const payloads = await toPayloads(doc, renderer, options.renderChart);
+      const interaction = replies.get(message);
+      if (interaction !== undefined) {
+        const out: SentMessage[] = [];
+        for (const payload of payloads) out.push(sent(message.room, await interaction.send(payload, replyOptions?.ephemeral === true)));
+        return out;
+      }
+      return sendPayloads(message.room, payloads, message.id);
+    },
+
+    async redact(message, reason): Promise<RedactResult> {
+      if (replies.has(message)) return { removed: true };
+      try {
+        await live().rest.delete(Routes.channelMessage(message.room.id, message.id), { reason });
+        return { removed: true };
+      } catch (error) {
+        if (error instanceof DiscordAPIError && error.code === 10008) return { removed: true };
+        if (error instanceof DiscordAPIError && typeof error.code === 'number' && NOT_ALLOWED.has(error.code)) {
+          return { removed: false, reason: 'I lack the Manage Messages permission here' };
+        }
+        throw error;
+      }
+    },
+
+    async edit(target, doc) {
+      const [first] = await toPayloads(doc, renderer, undefined);
+      if (first === undefined) return;
+      const channel = await sendable(target.room.id);
+      await channel.messages.edit(target.id, { content: first.content ?? '', embeds: first.embeds ?? [], allowedMentions: NO_MENTIONS });
+    },
+
+    async sendImage(room, image: ImageAttachment) {
+      const channel = await sendable(room.id);
+      return sent(room, await channel.send({ files: [chartFile(image)], allowedMentions: NO_MENTIONS }));
+    },
+
+    async typing(room, on) {
+      if (!on || pendingInRoom.has(room.id)) return;
+      const channel = await sendable(room.id);
+      await channel.sendTyping();
+    },
+
+    mentionNames() {
+      const id = client?.user?.id;
+      return id === undefined ? [] : [`<@${id}>`, `<@!${id}>`];
+    },
+  };
+}

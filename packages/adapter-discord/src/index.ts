@@ -1,0 +1,9 @@
+/**
+ * @stats/adapter-discord: binds @stats/core to Discord through discord.js.
+ *
+ * @packageDocumentation
+ */
+export { createDiscordAdapter, type DiscordAdapterOptions } from './discord-adapter.js';
+export { toSlashCommands, sameCommands, optionName, SLASH_LIMITS, type SlashCommand } from './slash-commands.js';
+export { registerCommands, type RegistrationResult } from './register-commands.js';
+export type { ChartRenderer } from './outgoing.js';
