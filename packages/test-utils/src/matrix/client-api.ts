@@ -24,6 +24,8 @@ export interface ApiRequest {
 export interface ApiContext {
   readonly state: HomeserverState;
   readonly now: () => number;
+  /** True once the server is stopping (long-polls answer at once). */
+  readonly stopping: () => boolean;
   /** Resolves when the stream moves or after `ms` (long-poll). */
   readonly waitForChange: (ms: number) => Promise<void>;
   /** Takes one action from the user's rate-limit bucket; returns ms to wait when empty. */
@@ -78,6 +80,11 @@ export async function answer(context: ApiContext, request: ApiRequest): Promise<
 
   if (route === 'GET client/v3/account/whoami') return ok({ user_id: user.userId, device_id: 'STATSBOT', is_guest: false });
   if (route === 'GET client/versions') return ok({ versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6'], unstable_features: {} });
+  if ((m = /^GET client\/v3\/profile\/([^/]+)(?:\/displayname)?$/.exec(route))) {
+    const profile = state.users.get(m[1] ?? '');
+    if (!profile) return error(404, 'M_NOT_FOUND', 'Profile was not found');
+    return ok(profile.displayName === undefined ? {} : { displayname: profile.displayName });
+  }
   if (route === 'GET client/v3/joined_rooms') {
     return ok({ joined_rooms: [...state.rooms.keys()].filter((id) => state.membership(id, user.userId) === 'join') });
   }
@@ -110,7 +117,7 @@ export async function answer(context: ApiContext, request: ApiRequest): Promise<
       const response = buildSync(state, user, from, limit, now());
       if (response) return ok(response);
       const left = deadline - now();
-      if (left <= 0) return ok({ next_batch: since ?? `s${state.head}` });
+      if (left <= 0 || context.stopping()) return ok({ next_batch: since ?? `s${state.head}` });
       await context.waitForChange(left);
     }
   }
@@ -184,7 +191,7 @@ async function roomRoute(context: ApiContext, request: ApiRequest, roomId: strin
   if ((m = /^PUT typing\/([^/]+)$/.exec(route))) {
     if (m[1] !== user.userId) return forbidden('Cannot set another user typing');
     const body = json(request) ?? {};
-    context.state.typing.push({ roomId, userId: user.userId, typing: body['typing'] === true, at: now() });
+    context.state.recordTyping({ roomId, userId: user.userId, typing: body['typing'] === true, at: now() });
     return ok({});
   }
   if (/^POST receipt\/[^/]+\/[^/]+$/.test(route)) return ok({});

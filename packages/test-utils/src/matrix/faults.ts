@@ -18,6 +18,11 @@ export interface MatrixFault {
   readonly delayMs?: number;
   /** Drops the connection instead of answering (a network error). */
   readonly drop?: boolean;
+  /**
+   * Handles the request normally, then drops the connection instead of sending the answer:
+   * the event exists but the client never heard so (it must retry with the same txnId).
+   */
+  readonly dropAfterApply?: boolean;
 }
 
 /** A fault with its remaining count. */

@@ -16,6 +16,14 @@ export interface StoredEvent {
   readonly token?: string;
 }
 
+/** A typing notification a client sent. */
+export interface TypingNotice {
+  readonly roomId: string;
+  readonly userId: string;
+  readonly typing: boolean;
+  readonly at: number;
+}
+
 /** A room of the stand-in. */
 export interface StoredRoom {
   readonly id: string;
@@ -60,7 +68,8 @@ export class HomeserverState {
   /** Idempotency of `PUT …/{txnId}`: `${token} ${path}` → event id. */
   readonly transactions = new Map<string, string>();
   /** Every typing notification received, in order. */
-  readonly typing: { roomId: string; userId: string; typing: boolean; at: number }[] = [];
+  readonly typing: TypingNotice[] = [];
+  private readonly typingListeners = new Set<(notice: TypingNotice) => void>();
   private position = 0;
   private counter = 0;
   private readonly listeners = new Set<(event: StoredEvent | undefined) => void>();
@@ -73,8 +82,8 @@ export class HomeserverState {
   }
 
   /** Registers a user with a fresh access token. */
-  addUser(localpart: string, displayName?: string): StoredUser {
-    const userId = `@${localpart}:${this.serverName}`;
+  addUser(localpart: string, displayName?: string, server: string = this.serverName): StoredUser {
+    const userId = `@${localpart}:${server}`;
     const token = `syt_${localpart}_${randomBytes(8).toString('hex')}`;
     const user: StoredUser = { userId, token, accountData: new Map(), filters: new Map() };
     if (displayName !== undefined) user.displayName = displayName;
@@ -87,6 +96,18 @@ export class HomeserverState {
   subscribe(listener: (event: StoredEvent | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Records a typing notification and tells the listeners. */
+  recordTyping(notice: TypingNotice): void {
+    this.typing.push(notice);
+    for (const listener of this.typingListeners) listener(notice);
+  }
+
+  /** Calls `listener` for every typing notification from now on. */
+  onTyping(listener: (notice: TypingNotice) => void): () => void {
+    this.typingListeners.add(listener);
+    return () => this.typingListeners.delete(listener);
   }
 
   /** Bumps the stream without an event (account data changes) and wakes waiters. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { answer, type ApiContext } from './client-api.js';
 import { faultBody, takeFault, type ActiveFault, type MatrixFault } from './faults.js';
-import { HomeserverState, type CreateRoomOptions, type StoredEvent } from './homeserver-state.js';
+import { HomeserverState, type CreateRoomOptions, type StoredEvent, type TypingNotice } from './homeserver-state.js';
 import { clientEvent } from './sync-response.js';
 
 /** Options of {@link startMatrixHomeserver}. */
@@ -69,8 +69,10 @@ export interface MatrixHomeserver {
   readonly state: HomeserverState;
   /** Every request, in order. */
   readonly requests: RecordedRequest[];
-  /** Registers a human user. */
-  human(localpart: string, displayName?: string): MatrixHuman;
+  /** Registers a human user (on another homeserver when `server` is given). */
+  human(localpart: string, displayName?: string, server?: string): MatrixHuman;
+  /** Resolves with the first typing notification (already received or to come) that matches. */
+  waitForTyping(predicate: (notice: TypingNotice) => boolean, options?: { timeoutMs?: number }): Promise<TypingNotice>;
   /** Injects a fault into the next matching request(s). */
   fail(fault: MatrixFault): void;
   /** Invalidates an access token (later calls get 401 `M_UNKNOWN_TOKEN`). */
@@ -133,6 +135,7 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
     state,
     now,
     maxEventBytes: options.maxEventBytes ?? 65_536,
+    stopping: () => stopped,
     waitForChange: (ms) =>
       new Promise<void>((resolve) => {
         if (stopped) return resolve();
@@ -169,7 +172,7 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
       };
       const body = await readBody(request);
       const fault = takeFault(faults, method, path);
-      if (fault) {
+      if (fault && !fault.dropAfterApply) {
         if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         record(fault.status ?? 500);
         if (fault.drop) return void request.socket.destroy();
@@ -207,6 +210,10 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
         user,
         token,
       });
+      if (fault?.dropAfterApply) {
+        record(0);
+        return void request.socket.destroy();
+      }
       record(result.status);
       sendJson(response, result.status, result.body, result.headers);
     })().catch((err: unknown) => {
@@ -217,8 +224,8 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const human = (localpart: string, displayName?: string): MatrixHuman => {
-    const user = state.addUser(localpart, displayName);
+  const human = (localpart: string, displayName?: string, server?: string): MatrixHuman => {
+    const user = state.addUser(localpart, displayName, server);
     const send = (roomId: string, type: string, content: Record<string, unknown>, ts?: number): string => {
       if (state.membership(roomId, user.userId) !== 'join') throw new Error(`${user.userId} is not in ${roomId}`);
       return state.append(roomId, user.userId, type, content, ts === undefined ? {} : { ts }).event_id;
@@ -286,6 +293,22 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
     botEvents: (roomId) =>
       (roomId === undefined ? allEvents() : state.room(roomId).events).filter((e) => e.sender === botUser.userId).map(asClient),
     waitFor,
+    waitForTyping: (predicate, opts = {}) =>
+      new Promise((resolve, reject) => {
+        const existing = state.typing.find(predicate);
+        if (existing) return resolve(existing);
+        const timeoutMs = opts.timeoutMs ?? 10_000;
+        const timer = setTimeout(() => {
+          unsubscribe();
+          reject(new Error(`homeserver stand-in: no matching typing notification within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const unsubscribe = state.onTyping((notice) => {
+          if (!predicate(notice)) return;
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(notice);
+        });
+      }),
     waitForReply: (eventId, opts = {}) =>
       waitFor(
         (e) => (e['content'] as { 'm.relates_to'?: { 'm.in_reply_to'?: { event_id?: string } } })['m.relates_to']?.['m.in_reply_to']?.event_id === eventId,

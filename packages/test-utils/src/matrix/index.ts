@@ -1,4 +1,4 @@
 /** The Matrix homeserver stand-in and its human-user helpers. */
 export * from './homeserver.js';
 export type { MatrixFault } from './faults.js';
-export type { CreateRoomOptions, HomeserverState, StoredEvent } from './homeserver-state.js';
+export type { CreateRoomOptions, HomeserverState, StoredEvent, TypingNotice } from './homeserver-state.js';

@@ -1,0 +1,10 @@
+/**
+ * @stats/adapter-matrix: binds @stats/core to Matrix through matrix-bot-sdk.
+ *
+ * @packageDocumentation
+ */
+export { createMatrixAdapter, MATRIX_CAPABILITIES, type MatrixAdapter, type MatrixAdapterOptions } from './matrix-adapter.js';
+export { ENCRYPTED_ROOM_NOTICE, inviterAllowed } from './event-intake.js';
+export { mentionsBot, stripReplyFallback, type BotIdentity } from './incoming.js';
+export { bridgeSdkLogging } from './log-bridge.js';
+export type { SenderRetry } from './sender.js';
