@@ -5,3 +5,4 @@ export * from './auth/index.js';
 export * from './discord/index.js';
 export * from './umami/index.js';
 export * from './alertmanager/index.js';
+export * from './prometheus/index.js';

@@ -112,7 +112,8 @@ export function createSources(config: StatsConfig, options: CreateSourcesOptions
           databases: (o) => readDatabases(client, queries, o),
           cpuMemoryHistory: (hours, o) => {
             const step = Math.max(60, Math.round((hours * 3600) / 120));
-            const end = Math.floor(now() / (step * 1000)) * step * 1000;
+            // Rounded up to 15 s so identical asks share a cache key; a future end is allowed.
+            const end = Math.ceil(now() / 15_000) * 15_000;
             return readCpuMemoryHistory(client, queries, { start: end - hours * 3_600_000, end, stepSeconds: step, signal: o?.signal });
           },
         };

@@ -1,0 +1,3 @@
+export * from './processes.js';
+export * from './metrics-target.js';
+export * from './prometheus-servers.js';
