@@ -71,6 +71,8 @@ export interface MatrixHomeserver {
   readonly requests: RecordedRequest[];
   /** Registers a human user (on another homeserver when `server` is given). */
   human(localpart: string, displayName?: string, server?: string): MatrixHuman;
+  /** Resolves with the first request (already served or to come) that matches. */
+  waitForRequest(predicate: (request: RecordedRequest) => boolean, options?: { timeoutMs?: number }): Promise<RecordedRequest>;
   /** Resolves with the first typing notification (already received or to come) that matches. */
   waitForTyping(predicate: (notice: TypingNotice) => boolean, options?: { timeoutMs?: number }): Promise<TypingNotice>;
   /** Injects a fault into the next matching request(s). */
@@ -124,6 +126,7 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
   const botUser = state.addUser(options.botLocalpart ?? 'stats', options.botDisplayName ?? 'Stats');
   const faults: ActiveFault[] = [];
   const requests: RecordedRequest[] = [];
+  const requestListeners = new Set<(request: RecordedRequest) => void>();
   const buckets = new Map<string, { tokens: number; at: number }>();
   const wakers = new Set<() => void>();
   let stopped = false;
@@ -168,7 +171,9 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
       const method = request.method ?? 'GET';
       const path = url.pathname.startsWith('/_matrix/') ? url.pathname.slice('/_matrix'.length) : url.pathname;
       const record = (status: number): void => {
-        requests.push({ method, path, status });
+        const entry = { method, path, status };
+        requests.push(entry);
+        for (const listener of [...requestListeners]) listener(entry);
       };
       const body = await readBody(request);
       const fault = takeFault(faults, method, path);
@@ -293,6 +298,23 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
     botEvents: (roomId) =>
       (roomId === undefined ? allEvents() : state.room(roomId).events).filter((e) => e.sender === botUser.userId).map(asClient),
     waitFor,
+    waitForRequest: (predicate, opts = {}) =>
+      new Promise((resolve, reject) => {
+        const existing = requests.find(predicate);
+        if (existing) return resolve(existing);
+        const timeoutMs = opts.timeoutMs ?? 10_000;
+        const listener = (request: RecordedRequest): void => {
+          if (!predicate(request)) return;
+          clearTimeout(timer);
+          requestListeners.delete(listener);
+          resolve(request);
+        };
+        const timer = setTimeout(() => {
+          requestListeners.delete(listener);
+          reject(new Error(`homeserver stand-in: no matching request within ${timeoutMs} ms`));
+        }, timeoutMs);
+        requestListeners.add(listener);
+      }),
     waitForTyping: (predicate, opts = {}) =>
       new Promise((resolve, reject) => {
         const existing = state.typing.find(predicate);
