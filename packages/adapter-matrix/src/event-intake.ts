@@ -31,6 +31,8 @@ export interface IntakeOptions {
   readonly allowedInviters: readonly string[] | undefined;
   readonly startedAt: number;
   readonly deliver: (message: IncomingMessage) => Promise<void>;
+  /** False once the adapter stops receiving: events seen then stay unhandled for the next start. */
+  readonly accepting: () => boolean;
 }
 
 /** True when `inviter` may invite the bot: listed by user id, or its homeserver is listed. */
@@ -106,6 +108,7 @@ export class EventIntake {
     const text = commandText(event);
     if (!encrypted && text === undefined) return;
     if (event['sender'] === this.o.bot.userId) return this.drop('own');
+    if (!this.o.accepting()) return;
     const eventId = String(event['event_id']);
     if (this.o.store.isHandled(eventId) || this.inflight.has(eventId)) return this.drop('duplicate');
     const at = sentAt(event, this.o.now());

@@ -62,6 +62,12 @@ export interface MatrixAdapterOptions {
 export interface MatrixAdapter extends ChatAdapter {
   /** The bot's user id, known after `start()`. */
   readonly userId: string | undefined;
+  /**
+   * Stops syncing (no new messages) while replies in flight go on; call it before the bot's
+   * `stop()` so that messages arriving during the shutdown stay unhandled and are answered
+   * after the restart, instead of being dropped by a stopping bot.
+   */
+  stopReceiving(): void;
 }
 
 /** The Matrix adapter's capabilities. */
@@ -183,6 +189,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           allowedInviters: options.allowedInviters,
           startedAt,
           deliver: ctx.onMessage,
+          accepting: () => !c.stopping,
         });
         const i = intake;
         c.attach({
@@ -219,6 +226,11 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     },
 
     isReady: () => ready,
+
+    stopReceiving(): void {
+      client?.stop();
+      setReady(false);
+    },
 
     send: (room: RoomRef, doc: Document) => sendDocument(room.id, doc, undefined, freshTxnId),
 

@@ -36,7 +36,7 @@ export interface SyncHooks {
  */
 export class SyncingClient extends MatrixClient {
   private hooks: SyncHooks | undefined;
-  private stopping = new AbortController();
+  private halt = new AbortController();
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -54,15 +54,20 @@ export class SyncingClient extends MatrixClient {
   }
 
   protected override startSyncInternal(): Promise<void> {
-    this.stopping = new AbortController();
-    this.loop = this.runLoop(this.stopping.signal);
+    this.halt = new AbortController();
+    this.loop = this.runLoop(this.halt.signal);
     return Promise.resolve();
   }
 
   /** Stops the loop; a long-poll in flight is abandoned (its answer is ignored). */
   override stop(): void {
     super.stop();
-    this.stopping.abort();
+    this.halt.abort();
+  }
+
+  /** True once `stop()` was called. */
+  get stopping(): boolean {
+    return this.halt.signal.aborted;
   }
 
   /** Resolves when the loop has ended (after `stop()` or a rejected token). */
@@ -86,6 +91,8 @@ export class SyncingClient extends MatrixClient {
         if (signal.aborted) return;
         await hooks.beforeProcess(response, token);
         await this.processSync(response, emit);
+        // Stopped while handling: keep the old token so the rest is seen again after a restart.
+        if (signal.aborted) return;
         token = response.next_batch;
         this.store.setSyncToken(token);
         failures = 0;

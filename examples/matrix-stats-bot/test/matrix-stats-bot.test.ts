@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startMatrixHomeserver, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
+import { startBotProcess, type BotProcess } from './bot-process.js';
+
+let hs: MatrixHomeserver;
+let dataDir: string;
+let bot: BotProcess | undefined;
+let alice: MatrixHuman;
+let room: string;
+
+const body = (event: Record<string, unknown>): string => String((event['content'] as { body?: unknown }).body);
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return { MATRIX_HOMESERVER_URL: hs.url, MATRIX_ACCESS_TOKEN: hs.bot.token, DATA_DIR: dataDir, ...extra };
+}
+
+beforeEach(async () => {
+  hs = await startMatrixHomeserver();
+  dataDir = mkdtempSync(join(tmpdir(), 'matrix-stats-bot-'));
+  alice = hs.human('alice', 'Alice');
+  room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+  const bob = hs.human('bob', 'Bob');
+  alice.invite(room, bob.userId);
+  bob.join(room);
+});
+
+afterEach(async () => {
+  if (bot) await bot.terminate('SIGKILL');
+  bot = undefined;
+  await hs.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('examples/matrix-stats-bot', () => {
+  it('answers !help, points unknown commands to help, and serves /health and /metrics', async () => {
+    bot = await startBotProcess(env());
+    const help = await hs.waitForReply(alice.say(room, '!help'));
+    for (const name of ['!help', '!login', '!logout', '!status', '!mystats']) expect(body(help)).toContain(name);
+    const unknown = await hs.waitForReply(alice.say(room, '!stast'));
+    expect(body(unknown)).toMatch(/!help/);
+    const health = await fetch(`${bot.url}/health`);
+    expect(health.status).toBe(200);
+    const metrics = await (await fetch(`${bot.url}/metrics`)).text();
+    expect(metrics).toMatch(/stats_commands_total\{[^}]*command="help"/);
+    expect(metrics).toMatch(/stats_adapter_ready\{platform="matrix"\} 1/);
+  });
+
+  it('removes or warns about a !login in a group room and never logs the password', async () => {
+    bot = await startBotProcess(env());
+    const secret = alice.say(room, '!login alice@example.org hunter2-secret');
+    const warning = await hs.waitForReply(secret);
+    expect(body(warning)).toMatch(/could not remove your message \(M_FORBIDDEN\)/);
+    expect(body(warning)).not.toContain('hunter2');
+    expect(JSON.stringify(bot.logs)).not.toContain('hunter2');
+  });
+
+  it('finishes and exits within 10 s of SIGTERM, and after a restart answers what came meanwhile, once', async () => {
+    bot = await startBotProcess(env());
+    const first = alice.say(room, '!help');
+    await hs.waitForReply(first);
+    const stopped = await bot.terminate('SIGTERM');
+    bot = undefined;
+    expect(stopped.code).toBe(0);
+    expect(stopped.ms).toBeLessThan(10_000);
+    const whileDown = [alice.say(room, '!help'), alice.say(room, '!nosuchcommand')];
+    bot = await startBotProcess(env());
+    for (const id of whileDown) await hs.waitForReply(id);
+    await hs.waitForReply(alice.say(room, '!help'));
+    const replies = hs.botEvents(room).filter((e) => e['type'] === 'm.room.message');
+    expect(replies).toHaveLength(4);
+  });
+
+  it('exits with a clear message when the access token is wrong', async () => {
+    const failure = await startBotProcess(env({ MATRIX_ACCESS_TOKEN: 'syt_not_valid' })).then(
+      () => undefined,
+      (err: unknown) => String(err),
+    );
+    expect(failure).toMatch(/MATRIX_ACCESS_TOKEN/);
+    expect(failure).not.toContain('syt_not_valid');
+  });
+
+  it('refuses to start without the Matrix variables and names them', async () => {
+    const failure = await startBotProcess({ DATA_DIR: dataDir, MATRIX_HOMESERVER_URL: 'not a url' }).then(
+      () => undefined,
+      (err: unknown) => String(err),
+    );
+    expect(failure).toMatch(/MATRIX_HOMESERVER_URL/);
+  });
+});
