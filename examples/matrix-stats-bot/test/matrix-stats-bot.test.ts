@@ -90,3 +90,35 @@ describe('examples/matrix-stats-bot', () => {
     expect(failure).toMatch(/MATRIX_HOMESERVER_URL/);
   });
 });
+
+describe('examples/matrix-stats-bot with the auth service', () => {
+  it('logs in from a DM, shows the account and balance, keeps the session across a restart, and sends no password from a group room', async () => {
+    const { startAuthServer } = await import('@stats/test-utils');
+    const auth = await startAuthServer();
+    try {
+      auth.addUser({ email: 'alice@example.org', password: 'correct horse battery', name: 'Alice' });
+      auth.setBalance('alice@example.org', { balance: 1234, freeCreditsRemaining: 5, totalEarned: 2000, totalSpent: 766 });
+      const withAuth = env({ AUTH_URL: auth.url, SESSION_SECRET: 'a-test-secret-of-at-least-32-characters!' });
+      bot = await startBotProcess(withAuth);
+      const leaked = alice.say(room, '!login alice@example.org group-room-password');
+      expect(body(await hs.waitForReply(leaked))).toMatch(/password/i);
+      expect(auth.receivedPasswords).not.toContain('group-room-password');
+
+      const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
+      await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'join of the DM' });
+      const login = await hs.waitForReply(alice.say(dm, '!login alice@example.org "correct horse battery"'));
+      expect(body(login)).not.toContain('correct horse battery');
+      const status = await hs.waitForReply(alice.say(dm, '!status'));
+      expect(body(status)).toContain('alice@example.org');
+      expect(body(status)).toMatch(/1[,.]?234/);
+
+      await bot.terminate('SIGTERM');
+      bot = await startBotProcess(withAuth);
+      const again = await hs.waitForReply(alice.say(dm, '!status'));
+      expect(body(again)).toContain('alice@example.org');
+      expect(JSON.stringify(bot.logs)).not.toContain('correct horse');
+    } finally {
+      await auth.stop();
+    }
+  });
+});
