@@ -1,15 +1,15 @@
+import { analyticsCommands, createPeriodReportBuilders } from './builtins/index.js';
 import type { Command } from './commands/index.js';
 import type { StatsConfig } from './config/index.js';
 import type { ReportBuilder } from './schedule/index.js';
-import type { ManagedSources } from './sources/index.js';
+import type { Sources } from './sources/index.js';
 
-/** The analytics and infrastructure commands (filled in when the report builders land). */
+/** The analytics and infrastructure commands every stats bot has. */
 export function standardCommands(): Command[] {
-  return [];
+  return analyticsCommands();
 }
 
-/** The builders of the scheduled daily and weekly reports. */
-export function standardReportBuilders(_sources: ManagedSources, _config: StatsConfig): { daily: ReportBuilder; weekly: ReportBuilder } {
-  const missing: ReportBuilder = () => Promise.reject(new Error('report builders not wired yet'));
-  return { daily: missing, weekly: missing };
+/** The builders of the scheduled daily and weekly reports, on the bot's sources. */
+export function standardReportBuilders(sources: Sources, config: StatsConfig): { daily: ReportBuilder; weekly: ReportBuilder } {
+  return createPeriodReportBuilders(sources, config);
 }
