@@ -20,3 +20,5 @@ export * from './console/index.js';
 export * from './account/index.js';
 export * from './alerts/index.js';
 export * from './standard-bot.js';
+export * from './reports/index.js';
+export * from './builtins/index.js';

@@ -47,6 +47,8 @@ export interface UmamiStandInOptions {
   readonly websites?: readonly UmamiFixtureWebsite[];
   /** Websites the bot user may not see: 401 like Umami. */
   readonly hiddenWebsiteIds?: readonly string[];
+  /** Websites listed but whose data answers 401 (access revoked, a team's site). */
+  readonly deniedWebsiteIds?: readonly string[];
 }
 
 /** A running Umami stand-in. */
@@ -130,6 +132,7 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
   const password = options.password ?? 'secret';
   const websites = options.websites ?? DEFAULT_UMAMI_WEBSITES;
   const hidden = new Set(options.hiddenWebsiteIds ?? []);
+  const denied = new Set(options.deniedWebsiteIds ?? []);
   const tokens = new Set<string>();
   const faults = new Map<UmamiRoute, { fault: UmamiFault; left: number }[]>();
   const calls: Record<UmamiRoute, number> = { login: 0, websites: 0, stats: 0, active: 0, pageviews: 0, metrics: 0, verify: 0 };
@@ -276,7 +279,7 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
     if (problems.length > 0) return fail(res, 400, 'Bad request', problems);
     if (!authorized(req)) return fail(res, 401, 'Unauthorized');
     const site = websites.find((w) => w.id === id);
-    if (site === undefined || hidden.has(id)) return fail(res, 401, 'Unauthorized');
+    if (site === undefined || hidden.has(id) || denied.has(id)) return fail(res, 401, 'Unauthorized');
     if (route === 'stats') return json(res, 200, statsBody(state.version, site.current ?? ZERO, site.previous ?? ZERO));
     if (route === 'active') return json(res, 200, activeBody(state.version, site.active ?? 0));
     if (route === 'metrics') {

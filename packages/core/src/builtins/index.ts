@@ -1,0 +1,3 @@
+export * from './analytics-commands.js';
+export * from './period-reports.js';
+export { gatherWebsiteStats, gatherSiteStats, gatherTop, gatherDailyVisitors } from './gather.js';

@@ -1,0 +1,100 @@
+import { document, type ChartSpec, type Document, sparkline } from '../document/index.js';
+import type { DatabaseStatus, ServiceTraffic, SystemSnapshot, TargetState, TimeSeries } from '../sources/index.js';
+import type { Formatter } from './format.js';
+
+/** Disk use at or above this percentage is a warning. */
+export const DISK_WARNING_PERCENT = 85;
+
+/** The CPU/memory chart of `history` (Prometheus range), with its sparkline fallback. */
+export function cpuMemoryChart(history: readonly TimeSeries[], fmt: Formatter): { spec: ChartSpec; fallback: string } {
+  const spec: ChartSpec = {
+    kind: 'line',
+    title: 'CPU and memory',
+    unit: '%',
+    series: history.map((s) => ({ name: s.name, points: s.points.map((p) => ({ x: fmt.time(p.t), y: p.v })) })),
+  };
+  const fallback = history.map((s) => `${s.name} ${sparkline(s.points.map((p) => p.v))}`).join('\n');
+  return { spec, fallback };
+}
+
+/** `!system`: CPU, memory, disks, load and uptime, from Prometheus or the bot's host. */
+export function systemReport(s: SystemSnapshot, fmt: Formatter, history?: readonly TimeSeries[]): Document {
+  const doc = document().heading(s.hostname === undefined ? 'System' : `System: ${s.hostname}`);
+  const memory =
+    s.memoryTotalBytes !== undefined && s.memoryAvailableBytes !== undefined
+      ? `${fmt.percent(s.memoryPercent)} (${fmt.bytes(s.memoryTotalBytes - s.memoryAvailableBytes)} of ${fmt.bytes(s.memoryTotalBytes)})`
+      : fmt.percent(s.memoryPercent);
+  const fields = [
+    { label: 'CPU', value: fmt.percent(s.cpuPercent), inline: true },
+    { label: 'Memory', value: memory, inline: true },
+    { label: 'Uptime', value: fmt.duration(s.uptimeSeconds), inline: true },
+    {
+      label: s.cpuCount === undefined ? 'Load' : `Load (${fmt.number(s.cpuCount)} CPUs)`,
+      value: s.load === undefined ? fmt.noData : s.load.map((l) => fmt.number(l, 2)).join(' · '),
+      inline: true,
+    },
+  ];
+  doc.fields(fields);
+  if (s.disks.length === 0) doc.text(`Disk: ${fmt.noData}`);
+  else {
+    doc.table(
+      ['Disk', 'Used', 'Free', 'Size'],
+      s.disks.map((d) => [d.mountpoint, fmt.percent(d.usedPercent), fmt.bytes(d.availableBytes), fmt.bytes(d.sizeBytes)]),
+      ['left', 'right', 'right', 'right'],
+    );
+  }
+  const warnings = s.disks.filter((d) => d.usedPercent >= DISK_WARNING_PERCENT);
+  if (warnings.length > 0 || (s.cpuPercent ?? 0) >= 90 || (s.memoryPercent ?? 0) >= 90) doc.withTone('warning');
+  if (history !== undefined && history.some((h) => h.points.length > 1)) {
+    const chart = cpuMemoryChart(history, fmt);
+    doc.chart(chart.spec, chart.fallback);
+  }
+  return doc.footer(s.source === 'prometheus' ? 'Prometheus · node-exporter' : 'The bot’s own host (PROMETHEUS_URL is not set)');
+}
+
+/** `!services`: every scrape target UP or DOWN, down ones first. */
+export function servicesReport(targets: readonly TargetState[], fmt: Formatter): Document {
+  const down = targets.filter((t) => !t.up);
+  const doc = document().heading(`Services: ${fmt.number(targets.length - down.length)} up, ${fmt.number(down.length)} down`);
+  if (targets.length === 0) return doc.text('Prometheus has no scrape targets.');
+  doc.withTone(down.length > 0 ? 'error' : 'success');
+  const sorted = [...down, ...targets.filter((t) => t.up)];
+  return doc.table(['Service', 'Instance', 'State'], sorted.map((t) => [t.job, t.instance, t.up ? 'UP' : 'DOWN'])).footer('Prometheus · up');
+}
+
+/** `!traffic`: requests/s, error rate and p95 latency per service. */
+export function trafficReport(traffic: readonly ServiceTraffic[], fmt: Formatter): Document {
+  const doc = document().heading('HTTP traffic (last 5 minutes)');
+  if (traffic.length === 0) return doc.text('No HTTP metrics (http_requests_total) in Prometheus, or not enough data yet.');
+  const latency = (s: number | undefined): string => (s === undefined ? fmt.noData : `${fmt.number(s * 1000)} ms`);
+  const errors = (r: number | undefined): string => (r === undefined ? fmt.noData : fmt.percent(r * 100, 2));
+  doc.table(
+    ['Service', 'req/s', 'Errors', 'p95'],
+    traffic.map((t) => [t.job, fmt.number(t.requestsPerSecond, 2), errors(t.errorRate), latency(t.p95Seconds)]),
+    ['left', 'right', 'right', 'right'],
+  );
+  if (traffic.some((t) => (t.errorRate ?? 0) >= 0.05)) doc.withTone('warning');
+  return doc.footer('Prometheus · http_requests_total, http_request_duration_seconds');
+}
+
+/** `!db`: PostgreSQL and Redis status from their exporters. */
+export function dbReport(status: DatabaseStatus, fmt: Formatter): Document {
+  const doc = document().heading('Databases');
+  const pg = status.postgres;
+  if (pg === undefined) doc.text('PostgreSQL: no data (postgres_exporter is not scraped).');
+  else {
+    doc.heading(`PostgreSQL: ${pg.up ? 'UP' : 'DOWN'}`, 3).fields([{ label: 'Connections', value: fmt.number(pg.connections), inline: true }]);
+    if (pg.databases.length > 0) doc.table(['Database', 'Size'], pg.databases.map((d) => [d.name, fmt.bytes(d.sizeBytes)]), ['left', 'right']);
+  }
+  const r = status.redis;
+  if (r === undefined) doc.text('Redis: no data (redis_exporter is not scraped).');
+  else {
+    doc.heading(`Redis: ${r.up ? 'UP' : 'DOWN'}`, 3).fields([
+      { label: 'Clients', value: fmt.number(r.clients), inline: true },
+      { label: 'Memory', value: fmt.bytes(r.memoryBytes), inline: true },
+      { label: 'Keys', value: fmt.number(r.keys), inline: true },
+    ]);
+  }
+  if ((pg !== undefined && !pg.up) || (r !== undefined && !r.up)) doc.withTone('error');
+  return doc.footer('Prometheus · postgres_exporter, redis_exporter');
+}
