@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBot, isStatsError, type StatsError } from '@stats/core';
+import { createBot, defineCommand, document, isStatsError, type StatsError } from '@stats/core';
 import { startMatrixHomeserver, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
 import { createMatrixAdapter } from '../src/index.js';
 import { bodyOf, ping, repliesTo, startBot, tempDataDir, type RunningBot } from './harness.js';
@@ -77,6 +77,27 @@ describe('Matrix adapter: history and restarts', () => {
     const during = Array.from({ length: 4 }, () => alice.say(room, '!ping'));
     for (const id of during) expect(bodyOf(await hs.waitForReply(id))).toContain('pong');
     expect(pongs()).toBe(5);
+  });
+});
+
+describe('Matrix adapter: crashes', () => {
+  it('answers after a crash the command that was being answered, and only once', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = defineCommand({ name: 'work', summary: 'Slow work', run: async () => { await gate; return document().text('worked'); } });
+    const fast = defineCommand({ name: 'work', summary: 'Fast work', run: () => document().text('worked') });
+    const first = await startBot(hs, data.dir, [slow], { typingDelayMs: 50 });
+    const asked = alice.say(room, '!work');
+    await hs.waitForTyping((t) => t.typing && t.roomId === room);
+    first.adapter.stopReceiving(); // the process "crashes": it hears nothing more
+    running = await startBot(hs, data.dir, [fast]);
+    expect(bodyOf(await hs.waitForReply(asked))).toContain('worked');
+    release(); // the crashed process's reply finally goes out, with the same transaction id
+    await hs.waitForRequest((r) => r.method === 'PUT' && r.path.includes('/send/') && hs.requests.filter((q) => q.path === r.path).length === 2);
+    await first.stop();
+    expect(repliesTo(hs, asked)).toHaveLength(1);
   });
 });
 
