@@ -61,6 +61,8 @@ export interface TelegramBotApi {
   group(title: string, options?: { supergroup?: boolean; botIsAdmin?: boolean }): ChatHandle;
   /** The next `fault.times` calls of `method` (case-insensitive, `*` = any) fail with `fault`. */
   fail(method: string, fault: Fault): void;
+  /** Queues an update again with its own id, as Telegram does when the bot never confirmed it. */
+  redeliver(update: TgUpdate): void;
   /** Every later call answers 401 Unauthorized (a revoked token). */
   revokeToken(): void;
   /** Messages the bot sent into one chat. */
@@ -315,6 +317,11 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
     group: (title, groupOptions) => handleOf(state.group(title, groupOptions)),
     fail: (method, fault) => {
       faults.push({ method: method.toLowerCase(), fault, left: fault.times ?? 1 });
+    },
+    redeliver: (update) => {
+      state.updates.push(update);
+      state.updates.sort((a, b) => a.update_id - b.update_id);
+      state.changed();
     },
     revokeToken: () => {
       revoked = true;

@@ -1,0 +1,11 @@
+/**
+ * @stats/adapter-telegram: binds @stats/core to Telegram through grammY.
+ *
+ * @packageDocumentation
+ */
+export { createTelegramAdapter, type TelegramAdapterOptions } from './telegram-adapter.js';
+export type { ChartRenderer } from './outgoing.js';
+export type { ThrottleOptions } from './throttle.js';
+export { commandMenu } from './command-menu.js';
+export { telegramCommandName, toIncomingMessage, type IncomingContext } from './incoming.js';
+export { secretMatches, SECRET_HEADER } from './webhook-route.js';

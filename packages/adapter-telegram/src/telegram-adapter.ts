@@ -1,0 +1,285 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import {
+  ConfigError,
+  telegramRenderer,
+  type AdapterCapabilities,
+  type AdapterContext,
+  type ChatAdapter,
+  type Document,
+  type ImageAttachment,
+  type IncomingMessage,
+  type RedactResult,
+  type Renderer,
+  type RoomRef,
+  type SentMessage,
+} from '@stats/core';
+import { Bot, GrammyError, type Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { commandMenu } from './command-menu.js';
+import { parseMessageKey, toIncomingMessage } from './incoming.js';
+import { TelegramSender, destinationOf, type ChartRenderer } from './outgoing.js';
+import { throttler, type ThrottleOptions } from './throttle.js';
+import { openUpdateJournal, type UpdateJournal } from './update-journal.js';
+import { createWebhookHandler } from './webhook-route.js';
+
+/** Options of {@link createTelegramAdapter}. */
+export interface TelegramAdapterOptions {
+  /** The bot token from @BotFather (`TELEGRAM_BOT_TOKEN`). Never logged. */
+  readonly token: string;
+  /** A self-hosted Bot API server (`TELEGRAM_API_ROOT`), no trailing slash; default Telegram's. */
+  readonly apiRoot?: string;
+  /**
+   * Webhook mode (`TELEGRAM_WEBHOOK_URL`, `TELEGRAM_WEBHOOK_SECRET`): Telegram POSTs updates to
+   * `url`, served on the bot's HTTP server at `path` (default: the URL's path). Without it the
+   * adapter long-polls (and deletes any webhook).
+   */
+  readonly webhook?: { readonly url: string; readonly secret: string; readonly path?: string };
+  /** Where the handled-update journal lives (`DATA_DIR`). */
+  readonly dataDir: string;
+  /** After a restart, commands younger than this are answered, older ones dropped (default 5 min). */
+  readonly catchUpWindowMs?: number;
+  /** The adapter's logger (default: the bot's, from the start context). */
+  readonly logger?: AdapterContext['logger'];
+  /** Renders documents to Telegram HTML (default the core's `telegramRenderer`, split at 4,096). */
+  readonly renderer?: Renderer<string>;
+  /** Renders chart blocks to PNG; with it charts are sent as photos, without it as text. */
+  readonly renderChart?: ChartRenderer;
+  /** Flood control: `retry_after` waits and 5xx retries (defaults: 8 attempts, at most 120 s per wait). */
+  readonly retry?: { readonly maxRetryAttempts?: number; readonly maxDelaySeconds?: number };
+  /** Outgoing rate limits (default Telegram's published ones); `false` turns throttling off. */
+  readonly throttle?: ThrottleOptions | false;
+  /** The getMe answer, to skip the call (tests, many bots in one process). */
+  readonly botInfo?: UserFromGetMe;
+  /** The clock, Unix ms (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** The logger adapters get from the bot (pino). */
+type Logger = AdapterContext['logger'];
+
+const CAPABILITIES: AdapterCapabilities = {
+  maxMessageLength: 4096,
+  html: true,
+  images: true,
+  redact: true,
+  ephemeral: false,
+  directRooms: true,
+  edit: true,
+};
+
+/** How often `typing` is repeated while a command runs (Telegram shows it ~5 s). */
+const TYPING_EVERY_MS = 4000;
+
+function describe(error: unknown): string {
+  if (error instanceof GrammyError) return `${error.method}: ${error.error_code} ${error.description}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The Telegram adapter on grammY: long polling (or a webhook on the bot's HTTP server),
+ * commands registered with setMyCommands, `/cmd` and `/cmd@bot` mapped to the core's commands,
+ * replies as Telegram HTML split at 4,096 characters, charts as photos, `typing` while a command
+ * runs, `/login` in a group deleted when the bot is admin, flood control with auto-retry and
+ * the throttler, and every update handled once across restarts.
+ *
+ * @example
+ * const telegram = createTelegramAdapter({ token: config.telegram.token, dataDir: config.dataDir });
+ * const bot = createBot({ adapters: [telegram], commands });
+ * await bot.start();
+ */
+export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdapter {
+  const now = options.now ?? Date.now;
+  const catchUpWindowMs = options.catchUpWindowMs ?? 300_000;
+  const renderer = options.renderer ?? telegramRenderer;
+  let bot: Bot | undefined;
+  let sender: TelegramSender | undefined;
+  let logger: Logger | undefined = options.logger;
+  let ready = false;
+  let polling: Promise<void> | undefined;
+  let context: AdapterContext | undefined;
+  const inFlight = new Set<Promise<void>>();
+  /** Rooms showing `typing`, repeated until turned off (Telegram shows it about 5 s). */
+  const typingTimers = new Map<string, NodeJS.Timeout>();
+
+  const requireSender = (): TelegramSender => {
+    if (sender === undefined) throw new Error('the Telegram adapter is not started');
+    return sender;
+  };
+  const setReady = (value: boolean): void => {
+    ready = value;
+    context?.metrics.adapterReady.set({ platform: 'telegram' }, value ? 1 : 0);
+  };
+
+  async function handleMessage(ctx: Context, journal: UpdateJournal, startedAt: number): Promise<void> {
+    const current = context;
+    const message = ctx.message;
+    const updateId = ctx.update.update_id;
+    if (current === undefined || message === undefined) return;
+    const drop = (reason: string): void => current.metrics.messagesDropped.inc({ platform: 'telegram', reason });
+    if (journal.seen(updateId)) return drop('duplicate');
+    const sentAt = message.date * 1000;
+    if (journal.firstStart && message.date < Math.floor(startedAt / 1000)) {
+      await journal.done(updateId);
+      return drop('history');
+    }
+    if (now() - sentAt > catchUpWindowMs) {
+      await journal.done(updateId);
+      return drop('too_old');
+    }
+    const incoming = toIncomingMessage(message, { botUsername: ctx.me.username, prefix: current.prefix, commands: current.commands });
+    if (incoming === undefined) {
+      await journal.done(updateId);
+      return;
+    }
+    try {
+      await current.onMessage(incoming);
+    } finally {
+      await journal.done(updateId);
+    }
+  }
+
+  return {
+    platform: 'telegram',
+    capabilities: CAPABILITIES,
+
+    async start(startContext: AdapterContext): Promise<void> {
+      context = startContext;
+      const log = options.logger ?? startContext.logger;
+      logger = log;
+      const startedAt = now();
+      const instance = new Bot(options.token, {
+        client: { ...(options.apiRoot === undefined ? {} : { apiRoot: options.apiRoot }) },
+        ...(options.botInfo === undefined ? {} : { botInfo: options.botInfo }),
+      });
+      if (options.throttle !== false) instance.api.config.use(throttler(options.throttle ?? {}));
+      instance.api.config.use(autoRetry({ maxRetryAttempts: options.retry?.maxRetryAttempts ?? 8, maxDelaySeconds: options.retry?.maxDelaySeconds ?? 120 }));
+      instance.catch((error) => {
+        log.error({ err: describe(error.error), updateId: error.ctx.update.update_id }, 'telegram update failed');
+      });
+      try {
+        await instance.init();
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 401) {
+          throw new ConfigError(['TELEGRAM_BOT_TOKEN'], 'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).');
+        }
+        throw error;
+      }
+      bot = instance;
+      sender = new TelegramSender(instance.api, renderer, options.renderChart, log);
+      const journal = await openUpdateJournal(options.dataDir, instance.botInfo.id, now);
+      instance.on('message', (ctx) => {
+        const work = handleMessage(ctx, journal, startedAt);
+        inFlight.add(work);
+        return work.finally(() => inFlight.delete(work));
+      });
+      try {
+        await instance.api.setMyCommands(commandMenu(startContext.commands));
+      } catch (error) {
+        log.warn({ err: describe(error) }, 'telegram setMyCommands failed; the command menu may be stale');
+      }
+
+      const webhook = options.webhook;
+      if (webhook !== undefined) {
+        if (startContext.http === undefined) {
+          throw new ConfigError(['TELEGRAM_WEBHOOK_URL', 'PORT'], 'Telegram webhook mode needs the bot HTTP server; enable it or unset TELEGRAM_WEBHOOK_URL.');
+        }
+        const path = webhook.path ?? (new URL(webhook.url).pathname || '/');
+        startContext.http.route('POST', path, createWebhookHandler({ secret: webhook.secret, metrics: startContext.metrics, logger: log, onUpdate: (update) => instance.handleUpdate(update) }));
+        await instance.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message'] });
+        setReady(true);
+        log.info({ mode: 'webhook', bot: instance.botInfo.username }, 'telegram adapter started');
+        return;
+      }
+      await new Promise<void>((resolve, reject) => {
+        polling = instance
+          .start({
+            allowed_updates: ['message'],
+            onStart: () => {
+              setReady(true);
+              log.info({ mode: 'polling', bot: instance.botInfo.username }, 'telegram adapter started');
+              resolve();
+            },
+          })
+          .catch((error: unknown) => {
+            setReady(false);
+            const unauthorized = error instanceof GrammyError && error.error_code === 401;
+            log.error(
+              { err: describe(error) },
+              unauthorized
+                ? 'Telegram refused the bot token (401 Unauthorized): polling stopped. Check TELEGRAM_BOT_TOKEN.'
+                : 'telegram polling stopped',
+            );
+            reject(error instanceof Error ? error : new Error(String(error)));
+          });
+      });
+    },
+
+    async stop(): Promise<void> {
+      const instance = bot;
+      setReady(false);
+      for (const timer of typingTimers.values()) clearInterval(timer);
+      typingTimers.clear();
+      if (instance === undefined) return;
+      if (instance.isRunning()) await instance.stop();
+      await polling?.catch(() => undefined);
+      await Promise.allSettled([...inFlight]);
+      bot = undefined;
+    },
+
+    isReady: () => ready,
+
+    send: (room: RoomRef, doc: Document): Promise<SentMessage[]> => requireSender().document(destinationOf(room), doc),
+
+    reply(message: IncomingMessage, doc: Document): Promise<SentMessage[]> {
+      const key = parseMessageKey(message.id);
+      return requireSender().document(destinationOf(message.room, key?.messageId), doc);
+    },
+
+    async redact(message: IncomingMessage, reason: string): Promise<RedactResult> {
+      const key = parseMessageKey(message.id);
+      const api = bot?.api;
+      if (key === undefined || api === undefined) return { removed: false, reason: 'unknown message' };
+      try {
+        await api.deleteMessage(key.chatId, key.messageId);
+        logger?.info({ room: message.room.id, why: reason }, 'telegram message deleted');
+        return { removed: true };
+      } catch (error) {
+        if (error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403)) {
+          return { removed: false, reason: 'I am not an admin of this group' };
+        }
+        throw error;
+      }
+    },
+
+    async edit(sent: SentMessage, doc: Document): Promise<void> {
+      const key = parseMessageKey(sent.id);
+      if (key === undefined) throw new Error(`not a Telegram message id: ${sent.id}`);
+      try {
+        await requireSender().edit(key.chatId, key.messageId, doc);
+      } catch (error) {
+        if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+        throw error;
+      }
+    },
+
+    sendImage: (room: RoomRef, image: ImageAttachment): Promise<SentMessage> => requireSender().image(destinationOf(room), image),
+
+    async typing(room: RoomRef, on: boolean): Promise<void> {
+      const key = `${room.id}/${room.threadId ?? ''}`;
+      clearInterval(typingTimers.get(key));
+      typingTimers.delete(key);
+      const api = bot?.api;
+      if (!on || api === undefined) return;
+      const destination = destinationOf(room);
+      const thread = destination.threadId === undefined ? {} : { message_thread_id: destination.threadId };
+      const timer = setInterval(() => {
+        api.sendChatAction(destination.chatId, 'typing', thread).catch((error: unknown) => logger?.debug({ err: describe(error) }, 'typing failed'));
+      }, TYPING_EVERY_MS);
+      timer.unref();
+      typingTimers.set(key, timer);
+      await api.sendChatAction(destination.chatId, 'typing', thread);
+    },
+
+    mentionNames: (): readonly string[] => (bot === undefined ? [] : [`@${bot.botInfo.username}`]),
+  };
+}
