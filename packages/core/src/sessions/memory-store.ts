@@ -22,12 +22,12 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
       entries.delete(key);
       return undefined;
     }
-    return structuredClone(entry.session);
+    return entry.session;
   };
   return {
     get: async (user) => live(userKey(user)),
     set: async (user, session, ttlMs) => {
-      entries.set(userKey(user), { session: structuredClone(session), until: now() + ttlMs });
+      entries.set(userKey(user), { session: Object.freeze({ ...session }), until: now() + ttlMs });
     },
     delete: async (user) => {
       entries.delete(userKey(user));

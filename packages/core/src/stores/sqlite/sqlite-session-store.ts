@@ -46,13 +46,15 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Sq
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
+  // WAL with NORMAL sync survives a crash of the bot; only a power loss may drop the last writes.
+  db.pragma('synchronous = NORMAL');
   db.exec(`CREATE TABLE IF NOT EXISTS sessions (user_key TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_expires_at ON sessions (expires_at);
 CREATE TABLE IF NOT EXISTS session_locks (user_key TEXT PRIMARY KEY, token TEXT NOT NULL, until INTEGER NOT NULL);`);
   const now = options.now ?? Date.now;
   const codec = createSessionCodec(options.cipher);
   const q = {
-    get: db.prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE user_key = ? AND expires_at > ?'),
+    get: db.prepare<[string, number], string>('SELECT data FROM sessions WHERE user_key = ? AND expires_at > ?').pluck(),
     set: db.prepare<[string, string, number]>(
       'INSERT INTO sessions (user_key, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (user_key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at',
     ),
@@ -73,8 +75,9 @@ CREATE TABLE IF NOT EXISTS session_locks (user_key TEXT PRIMARY KEY, token TEXT 
 
   return {
     async get(user) {
-      const row = q.get.get(userKey(user), now());
-      return row === undefined ? undefined : codec.decode(userKey(user), row.data);
+      const key = userKey(user);
+      const data = q.get.get(key, now());
+      return data === undefined ? undefined : codec.decode(key, data);
     },
     async set(user, session: Session, ttlMs) {
       q.set.run(userKey(user), codec.encode({ ...session, user }), now() + ttlMs);
