@@ -114,4 +114,26 @@ describe('account commands', () => {
     expect(reply.plain).not.toContain('Wrong');
     await b.stop();
   });
+
+  it('warns and urges a password change when the platform cannot remove the login message', async () => {
+    const manager = createSessionManager({ store: createMemorySessionStore(), providers: [createAuthServiceClient({ url: auth.url })] });
+    const b = await createTestBot({ commands: createAccountCommands({ manager }), sessions: manager, adapter: { redactResult: { removed: false, reason: 'M_FORBIDDEN' } } });
+    const sentBefore = auth.receivedPasswords.length;
+    const reply = await b.say(`!login alice@example.org ${PASSWORD}`, { direct: false, user: '@bob' });
+    expect(reply.plain).toMatch(/could not remove.*M_FORBIDDEN.*Change your password/s);
+    expect(reply.plain).not.toContain(PASSWORD);
+    expect(auth.receivedPasswords.length).toBe(sentBefore);
+    await b.stop();
+  });
+
+  it('tells the user to log in again when the session could not be renewed', async () => {
+    const { bot: b, store } = await bot();
+    auth.setAccessTtl(30);
+    await b.say(`!login alice@example.org ${PASSWORD}`, { user: '@expired' });
+    auth.setAccessTtl(900);
+    auth.fail('refresh', { status: 401 }, 1);
+    expect((await b.say('!status', { user: '@expired' })).plain).toMatch(/session has expired.*log in again/i);
+    expect(await store.get({ platform: 'memory', id: '@expired' })).toBeUndefined();
+    await b.stop();
+  });
 });
