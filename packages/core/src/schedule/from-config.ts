@@ -8,6 +8,7 @@ import type { Document } from '../document/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { lazyStores } from './lazy-stores.js';
 import { createNotifier, type Notifier, type RetryPolicy } from './notifier.js';
+import { createQueueNotifier, type QueueNotifier } from './queue-notifier.js';
 import type { PlatformLimits } from './rate-limits.js';
 import { createRedisScheduleStores } from './redis-stores.js';
 import { createScheduleCommand } from './schedule-command.js';
@@ -37,6 +38,10 @@ export interface SchedulesFromConfigOptions {
   readonly retry?: RetryPolicy;
   readonly leaseMs?: number;
   readonly pollMs?: number;
+  /** With Redis: how long a delivery job stays with a dead replica before another takes it (default 30 s). */
+  readonly lockDurationMs?: number;
+  /** This replica's name in leases and reservations (default a random id). */
+  readonly owner?: string;
   readonly now?: () => number;
 }
 
@@ -47,6 +52,8 @@ export interface Schedules {
   /** `!schedule`. */
   readonly commands: readonly Command[];
   readonly targets: readonly ReportTarget[];
+  /** The same start/stop as a `createBot` service: `createBot({ services: [schedules.service] })`. */
+  readonly service: { readonly name: string; start(): Promise<void>; stop(): Promise<void> };
   start(): Promise<void>;
   /** Stops the scheduler and closes the stores it opened. */
   stop(): Promise<void>;
@@ -71,10 +78,14 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
   if (options.buildWeekly) jobs.push({ id: 'weekly', cron: config.schedule.weeklyCron, description: 'Weekly report', targets, build: options.buildWeekly });
   for (const spec of options.schedules ?? []) jobs.push({ ...spec, targets: spec.targets ?? targets });
   const redis = config.redis;
+  let queue: Promise<QueueNotifier> | undefined;
+  let redisClient: import('ioredis').Redis | undefined;
   const stores = lazyStores(async () => {
     if (redis) {
       const { Redis } = await import('ioredis');
-      const client = new Redis(redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+      // BullMQ's workers block on reads: no per-request retry limit on this connection
+      const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+      redisClient = client;
       return { ...createRedisScheduleStores(client, { prefix: redis.keyPrefix }), close: async () => void (await client.quit()) };
     }
     await mkdir(config.dataDir, { recursive: true });
@@ -82,15 +93,30 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
     const db = new Database(join(config.dataDir, 'schedule.db'));
     return { ...createSqliteScheduleStores(db, options.now), close: async () => void db.close() };
   });
-  const notifier = createNotifier({
+  const common = {
     adapters: options.adapters,
     deliveries: stores.deliveries,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.now ? { now: options.now } : {}),
-  });
+    ...(options.owner ? { owner: options.owner } : {}),
+  };
+  const local = createNotifier({ ...common, ...(options.now ? { now: options.now } : {}) });
+  const openQueue = (): Promise<QueueNotifier> =>
+    (queue ??= (async () => {
+      await stores.schedule.lastRun('-'); // opens the Redis connection
+      if (!redisClient || !redis) throw new Error('Redis is not connected');
+      const q = await createQueueNotifier({
+        ...common,
+        connection: redisClient,
+        prefix: `${redis.keyPrefix.replace(/:$/, '')}-bull`,
+        ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}),
+      });
+      await q.start();
+      return q;
+    })());
+  const notifier: Notifier = redis ? { deliver: async (report, o) => (await openQueue()).deliver(report, o) } : local;
   const scheduler = createScheduler({
     jobs,
     notifier,
@@ -101,16 +127,25 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
   });
+  const start = async (): Promise<void> => {
+    if (redis) await openQueue(); // this replica delivers queued jobs from now on
+    await scheduler.start();
+  };
+  const stop = async (): Promise<void> => {
+    await scheduler.stop();
+    if (queue) await (await queue).close();
+    queue = undefined;
+    await stores.close();
+  };
   return {
     scheduler,
     notifier,
     commands: [createScheduleCommand(scheduler)],
     targets,
-    start: () => scheduler.start(),
-    stop: async () => {
-      await scheduler.stop();
-      await stores.close();
-    },
+    service: { name: 'schedules', start, stop },
+    start,
+    stop,
   };
 }

@@ -10,3 +10,4 @@ export * from './scheduler.js';
 export * from './targets.js';
 export * from './schedule-command.js';
 export * from './from-config.js';
+export * from './queue-notifier.js';

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ChatAdapter, SentMessage } from '../chat/index.js';
+import type { Document } from '../document/index.js';
+import type { Metrics } from '../metrics/index.js';
+import { deliveryKey, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from './notifier.js';
+import { createRateLimiter, PUBLISHED_LIMITS, type PlatformLimits } from './rate-limits.js';
+import { classifySendFailure } from './send-failure.js';
+import { sleep } from './sleep.js';
+import type { DeliveryLog, ReportTarget } from './types.js';
+
+/** Options of {@link createQueueNotifier}. */
+export interface QueueNotifierOptions {
+  /** An ioredis client made with `maxRetriesPerRequest: null` (BullMQ duplicates it for blocking reads). */
+  readonly connection: Redis;
+  /** BullMQ's key prefix (default `stats`); queues are `deliveries-<platform>`. */
+  readonly prefix?: string;
+  readonly adapters: readonly ChatAdapter[];
+  /** Idempotency keys (Redis), checked again by the worker before each send. */
+  readonly deliveries: DeliveryLog;
+  /** Per-platform limits; the global bucket becomes BullMQ's queue limiter (shared by every replica). */
+  readonly limits?: Readonly<Record<string, PlatformLimits>>;
+  readonly retry?: RetryPolicy;
+  /** Parallel sends per platform and replica (default 20). */
+  readonly concurrency?: number;
+  /** How long a worker's hold on a job lasts unless renewed (default 30 s); a dead replica's jobs are taken over after it. */
+  readonly lockDurationMs?: number;
+  readonly owner?: string;
+  readonly metrics?: Metrics;
+  readonly logger?: Logger;
+}
+
+/** A notifier whose deliveries go through durable BullMQ queues. */
+export interface QueueNotifier extends Notifier {
+  /** Starts this replica's workers. */
+  start(): Promise<void>;
+  /** Stops the workers (letting active sends finish) and closes the queues. */
+  close(): Promise<void>;
+}
+
+interface DeliveryJob {
+  readonly reportId: string;
+  readonly period: string;
+  readonly key: string;
+  readonly target: ReportTarget;
+  readonly document: Document;
+}
+
+interface DeliveryResult {
+  readonly outcome: DeliveryOutcome['outcome'];
+  readonly sent: readonly SentMessage[];
+}
+
+/** Carries the platform's retry-after to BullMQ's backoff strategy. */
+class RetryLater extends Error {
+  constructor(message: string, readonly retryAfterMs: number | undefined, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RetryLater';
+  }
+}
+
+/**
+ * A {@link Notifier} for replicas: each (report, period, target) becomes a BullMQ job whose id
+ * is its idempotency key (adding it again is a no-op), processed by a worker on any replica,
+ * retried with exponential backoff or the platform's retry-after, and taken over by another
+ * replica when its worker dies (BullMQ's stalled-job check). `deliver` waits for the jobs.
+ * BullMQ is loaded with a dynamic import: importing `@stats/core` never loads it.
+ *
+ * @example
+ * const notifier = await createQueueNotifier({ connection: new Redis(url, { maxRetriesPerRequest: null }), adapters, deliveries });
+ * await notifier.start();
+ */
+export async function createQueueNotifier(options: QueueNotifierOptions): Promise<QueueNotifier> {
+  const { Queue, QueueEvents, Worker, UnrecoverableError, DelayedError } = await import('bullmq');
+  const prefix = options.prefix ?? 'stats';
+  const limits = options.limits ?? PUBLISHED_LIMITS;
+  const limiter = createRateLimiter(Object.fromEntries(Object.entries(limits).map(([p, l]) => [p, { room: l.room }])));
+  const adapters = new Map(options.adapters.map((a) => [a.platform, a]));
+  const owner = options.owner ?? randomUUID();
+  const attempts = options.retry?.attempts ?? 12;
+  const baseMs = options.retry?.baseMs ?? 1000;
+  const maxMs = options.retry?.maxMs ?? 60_000;
+  const deadlineMs = options.retry?.deadlineMs ?? 15 * 60_000;
+  const lockDuration = options.lockDurationMs ?? 30_000;
+  const logger = options.logger?.child({ component: 'notifier', queue: true });
+  const queues = new Map<string, { queue: Queue; events: QueueEvents }>();
+  const workers: Worker[] = [];
+
+  const count = (platform: string, outcome: string): void => {
+    options.metrics?.deliveries.inc({ platform, outcome });
+  };
+
+  function queueOf(platform: string): { queue: Queue; events: QueueEvents } {
+    let q = queues.get(platform);
+    if (!q) {
+      const name = `deliveries-${platform}`;
+      q = { queue: new Queue(name, { connection: options.connection, prefix }), events: new QueueEvents(name, { connection: options.connection, prefix }) };
+      // one listener per waiting job: a fan-out to 1 000 rooms is not a leak
+      q.queue.setMaxListeners(0);
+      q.events.setMaxListeners(0);
+      queues.set(platform, q);
+    }
+    return q;
+  }
+
+  async function process(job: Job<DeliveryJob, DeliveryResult>, token: string | undefined): Promise<DeliveryResult> {
+    const { key, target, document } = job.data;
+    const adapter = adapters.get(target.platform);
+    if (!adapter) {
+      count(target.platform, 'no_adapter');
+      return { outcome: 'no_adapter', sent: [] };
+    }
+    const begun = await options.deliveries.begin(key, owner, lockDuration);
+    if (begun === 'done') {
+      count(target.platform, 'duplicate');
+      return { outcome: 'duplicate', sent: [] };
+    }
+    if (begun === 'busy') {
+      // a replica that died mid-send holds the key until its reservation lapses
+      await job.moveToDelayed(Date.now() + Math.min(1000, lockDuration / 4), token);
+      throw new DelayedError();
+    }
+    await sleep(limiter.reserve(target.platform, target.roomId, Date.now()) - Date.now());
+    const room = target.threadId === undefined ? { platform: target.platform, id: target.roomId } : { platform: target.platform, id: target.roomId, threadId: target.threadId };
+    try {
+      const sent = await adapter.send(room, document, { idempotencyKey: key });
+      await options.deliveries.confirm(key);
+      count(target.platform, 'sent');
+      return { outcome: 'sent', sent };
+    } catch (error) {
+      await options.deliveries.release(key, owner);
+      const failure = classifySendFailure(error);
+      const tooLate = Date.now() - job.timestamp > deadlineMs;
+      logger?.warn({ err: error, report: job.data.reportId, platform: target.platform, room: target.roomId, status: failure.status, attempt: job.attemptsMade + 1 }, 'delivery failed');
+      if (!failure.retryable || tooLate) throw new UnrecoverableError(`delivery to ${target.platform} failed with status ${failure.status}`);
+      count(target.platform, 'retried');
+      throw new RetryLater(`delivery to ${target.platform} failed with status ${failure.status}`, failure.retryAfterMs, { cause: error });
+    }
+  }
+
+  const notifier: QueueNotifier = {
+    async start() {
+      const platforms = new Set([...adapters.keys()]);
+      for (const platform of platforms) {
+        const global = limits[platform]?.global;
+        const worker = new Worker<DeliveryJob, DeliveryResult>(`deliveries-${platform}`, process, {
+          connection: options.connection,
+          prefix,
+          concurrency: options.concurrency ?? 20,
+          lockDuration,
+          stalledInterval: Math.max(100, lockDuration / 2),
+          maxStalledCount: 5,
+          ...(global ? { limiter: { max: Math.max(1, Math.floor(global.perSecond)), duration: 1000 } } : {}),
+          settings: {
+            backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+              err instanceof RetryLater && err.retryAfterMs !== undefined ? err.retryAfterMs : Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1)),
+          },
+        });
+        worker.on('failed', (job, err) => {
+          if (!job) return;
+          const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+          if (final) count(job.data.target.platform, 'failed');
+        });
+        worker.on('error', (err) => logger?.error({ err }, 'delivery worker error'));
+        workers.push(worker);
+      }
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
+    },
+    async deliver(report: Report, deliverOptions = {}) {
+      const { signal, lease } = deliverOptions;
+      if (lease && !(await lease.valid())) return report.targets.map((target) => ({ target, outcome: 'aborted' as const, attempts: 0, sent: [] }));
+      const byPlatform = new Map<string, ReportTarget[]>();
+      for (const t of report.targets) byPlatform.set(t.platform, [...(byPlatform.get(t.platform) ?? []), t]);
+      const waits: Promise<DeliveryOutcome>[] = [];
+      const aborted = new Promise<never>((_, reject) => {
+        if (signal?.aborted) reject(new Error('aborted'));
+        signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      });
+      aborted.catch(() => undefined);
+      for (const [platform, targets] of byPlatform) {
+        const { queue, events } = queueOf(platform);
+        await events.waitUntilReady();
+        const jobs = await queue.addBulk(
+          targets.map((target) => {
+            const key = deliveryKey(report, target);
+            return {
+              name: 'deliver',
+              data: { reportId: report.id, period: report.period, key, target, document: { blocks: report.document.blocks, ...(report.document.tone ? { tone: report.document.tone } : {}) } },
+              opts: {
+                jobId: Buffer.from(key).toString('base64url'),
+                attempts,
+                backoff: { type: 'custom' },
+                removeOnComplete: { age: 7 * 86_400 },
+                removeOnFail: { age: 7 * 86_400 },
+              },
+            };
+          }),
+        );
+        jobs.forEach((job, i) => {
+          const target = targets[i] as ReportTarget;
+          const finished = job.waitUntilFinished(events, deadlineMs + 60_000) as Promise<DeliveryResult>;
+          waits.push(
+            Promise.race([finished, aborted]).then(
+              (r): DeliveryOutcome => ({ target, outcome: r.outcome, attempts: 1, sent: r.sent }),
+              (): DeliveryOutcome => ({ target, outcome: signal?.aborted ? 'aborted' : 'failed', attempts: 0, sent: [] }),
+            ),
+          );
+        });
+      }
+      return Promise.all(waits);
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].flatMap((q) => [q.queue.close(), q.events.close()]));
+    },
+  };
+  return notifier;
+}
