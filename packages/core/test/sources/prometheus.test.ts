@@ -1,8 +1,11 @@
 import { startMetricsTarget, startPrometheus, startVictoriaMetrics, type RunningServer, type RunningTsdb } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/errors/index.js';
-import { createSources, type PrometheusSource } from '../../src/sources/index.js';
+import { analyticsCommands, createPeriodReportBuilders } from '../../src/builtins/index.js';
 import { loadConfig } from '../../src/config/index.js';
+import { matrixRenderer, telegramRenderer } from '../../src/document/index.js';
+import { createSources, type PrometheusSource } from '../../src/sources/index.js';
+import { createTestBot } from '../../src/testing/index.js';
 
 /** A job name with markup: it must stay data all the way to the renderers. */
 export const HOSTILE_JOB = '<img src=x onerror=alert(1)>&amp;';
@@ -126,6 +129,41 @@ for (const kind of ['Prometheus', 'VictoriaMetrics'] as const) {
       const history = await prom.cpuMemoryHistory(1);
       expect(history.map((h) => h.name)).toEqual(['CPU %', 'Memory %']);
       for (const p of history.flatMap((h) => h.points)) expect(p.v).toBeLessThanOrEqual(100);
+    });
+
+    it('answers !system, !services, !traffic and !db through the bot, markup kept as data', async () => {
+      const config = loadConfig({ PROMETHEUS_URL: tsdb.url });
+      const bot = await createTestBot({ commands: analyticsCommands(), sources: createSources(config, { retryBaseMs: 5 }), config });
+      try {
+        const system = await bot.say('!system');
+        expect(system.plain).toMatch(/CPU:?\s+\d/);
+        expect(system.plain).toMatch(/^\s*\/\s+\d/m);
+        expect(system.plain).toContain('node-exporter');
+        const services = await bot.say('!services');
+        expect(services.plain).toMatch(/Services: 2 up, 1 down/);
+        expect(services.plain.indexOf('gone')).toBeLessThan(services.plain.indexOf('node'));
+        const traffic = await bot.say('!traffic');
+        expect(traffic.plain).toContain(HOSTILE_JOB);
+        const html = matrixRenderer.render(traffic.document).map((m) => m.formatted_body).join('');
+        expect(html).not.toContain('<img');
+        expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&amp;amp;');
+        expect(telegramRenderer.render(traffic.document).join('')).not.toContain('<img');
+        const db = await bot.say('!db');
+        expect(db.plain).toContain('PostgreSQL: UP');
+        expect(db.plain).toContain('Redis: UP');
+      } finally {
+        await bot.stop();
+      }
+    });
+
+    it('builds the daily report with services down', async () => {
+      const config = loadConfig({ PROMETHEUS_URL: tsdb.url });
+      const { daily } = createPeriodReportBuilders(createSources(config), config);
+      const doc = await daily({ scheduledAt: Date.now() }, { signal: AbortSignal.timeout(10_000) });
+      expect(doc.tone).toBe('error');
+      const text = JSON.stringify(doc.blocks);
+      expect(text).toContain('1 of 3 services are DOWN');
+      expect(text).toContain('gone');
     });
 
     it('turns a PromQL error into a short message naming Prometheus', async () => {
