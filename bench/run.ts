@@ -63,6 +63,7 @@ async function main(): Promise<number> {
   const command = `pnpm bench${filter !== undefined ? ` --filter ${filter}` : ''}${quick ? ' --quick' : ''}`;
   console.log(`${stamp()} ${command}${partial ? ' (partial: results go to bench/out/)' : ''}`);
 
+  const machine = machineFacts(here);
   const discovered = await discover(path.join(here, 'cases'));
   const reports: CaseReport[] = [];
   const notes: string[] = [];
@@ -106,7 +107,7 @@ async function main(): Promise<number> {
     date: new Date().toISOString(),
     command,
     durationSeconds: (performance.now() - started) / 1000,
-    machine: machineFacts(here),
+    machine,
     cases: reports,
     missingAreas,
     notes,

@@ -1,4 +1,5 @@
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
+import { bytesPerMessage } from '../lib/allocation.js';
 import { emptySubject, timeSequential, type SequentialResult, type Subject } from '../lib/sequential.js';
 import { startChatSdk } from '../peers/chat-sdk.js';
 import { startHubot } from '../peers/hubot.js';
@@ -66,6 +67,10 @@ export const dispatch: BenchCase = {
         ];
         const results = await timeSequential(subjects, workload.expected, options);
         rows.push(...toRows(workload, results, options.messages, options.rounds));
+        const allocated = new Map<string, number>();
+        for (const subject of subjects) allocated.set(subject.label, await bytesPerMessage(subject));
+        context?.progress(`${workload.name}: heap bytes per message: ${[...allocated].map(([l, b]) => `${l} ${b.toFixed(0)}`).join(', ')}`);
+        rows.push(...allocationRows(workload, allocated));
       }
     } finally {
       hubot.stop();
@@ -75,6 +80,22 @@ export const dispatch: BenchCase = {
     return rows;
   },
 };
+
+function allocationRows(workload: Workload, allocated: ReadonlyMap<string, number>): BenchRow[] {
+  const stats = allocated.get('stats') ?? Number.NaN;
+  const how = 'heap growth over batches of 500 messages right after a forced GC (median of 15 batches): the garbage the collector gets per message';
+  const row = (path: string, hubot: string, chat: string): BenchRow => ({
+    case: `dispatch: ${workload.name} (${path})`,
+    metric: 'heap bytes allocated/message',
+    stats,
+    ...(allocated.has(hubot) ? { hubot: allocated.get(hubot) as number } : {}),
+    ...(allocated.has(chat) ? { chatSdk: allocated.get(chat) as number } : {}),
+    better: 'lower',
+    how: `${how}; the empty loop allocates ${allocated.get('empty loop')?.toFixed(0) ?? '?'} B of it`,
+    digits: 0,
+  });
+  return [row('commands', 'hubot: robot.commands', 'chat sdk: processSlashCommand'), row('listeners', 'hubot: robot.hear', 'chat sdk: processMessage')];
+}
 
 function toRows(workload: Workload, results: readonly SequentialResult[], messages: number, rounds: number): BenchRow[] {
   const by = (label: string): SequentialResult | undefined => results.find((r) => r.label === label);

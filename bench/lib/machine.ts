@@ -9,6 +9,8 @@ export interface MachineFacts {
   readonly node: string;
   readonly os: string;
   readonly commit: string;
+  /** The 1-minute load average when the run started: above the core count, other work shared the CPU. */
+  readonly loadAverage: number;
 }
 
 /** Reads the CPU model, core count, memory, Node version, OS and the git commit. */
@@ -21,6 +23,7 @@ export function machineFacts(cwd: string): MachineFacts {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     commit: gitCommit(cwd),
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
   };
 }
 
