@@ -51,6 +51,27 @@ export interface SessionManager extends SessionService {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `work`, or a {@link TimeoutError} as soon as `signal` aborts (the work itself goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  const gaveUp = (): TimeoutError => new TimeoutError('sessions', 'Gave up waiting for a session refresh', 'Renewing your session took too long. Please try again.');
+  if (signal.aborted) return Promise.reject(gaveUp());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(gaveUp());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err as Error);
+      },
+    );
+  });
+}
+
 /**
  * Creates the session manager: validity from the JWT `exp` (jose `decodeJwt`), refresh 60 s
  * ahead, one refresh per user at a time (in-process single-flight plus the store's lock across
@@ -167,10 +188,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   return {
     store,
     deviceProvider: options.providers.find((p) => p.startDeviceLogin !== undefined),
-    async current(user) {
+    async current(user, o) {
       const session = await store.get(user);
       if (!session || fresh(session)) return session;
-      return singleFlight(userKey(user), () => renew(user));
+      // The shared refresh runs on without this caller's signal; the caller only stops waiting.
+      return untilAborted(singleFlight(userKey(user), () => renew(user)), o?.signal);
     },
     async login(user, credentials, o) {
       const provider = options.providers.find((p) => p.login !== undefined);

@@ -133,4 +133,14 @@ describe('encryption at rest', () => {
     expect((await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]).toEqual({ n: 1 });
     await pool.query(`DROP TABLE ${table}, ${table}_locks`);
   });
+
+  it('creates its PostgreSQL tables when several processes start at once', async () => {
+    const table = uniqueName('race').toLowerCase();
+    const cipher = createSessionCipher(randomBytes(32));
+    const stores = Array.from({ length: 4 }, () => createPostgresSessionStore({ pool, table, cipher, purgeEveryMs: 0 }));
+    await Promise.all(stores.map((store) => store.ready()));
+    await stores[0]?.set(user, sampleSession(user), 60_000);
+    expect((await stores[3]?.get(user))?.user).toEqual(user);
+    await pool.query(`DROP TABLE ${table}, ${table}_locks`);
+  });
 });
