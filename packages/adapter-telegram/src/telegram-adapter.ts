@@ -33,7 +33,7 @@ export interface TelegramAdapterOptions {
    * `url`, served on the bot's HTTP server at `path` (default: the URL's path). Without it the
    * adapter long-polls (and deletes any webhook).
    */
-  readonly webhook?: { readonly url: string; readonly secret: string; readonly path?: string };
+  readonly webhook?: { readonly url: string; readonly secret: string; readonly path?: string } | undefined;
   /** Where the handled-update journal lives (`DATA_DIR`). */
   readonly dataDir: string;
   /** After a restart, commands younger than this are answered, older ones dropped (default 5 min). */

@@ -15,8 +15,11 @@ export interface TelegramStack {
   readonly api: TelegramBotApi;
   readonly bot: Bot;
   readonly dataDir: string;
-  /** Starts another bot on the same stand-in and data directory (a restart). */
-  restart(options?: Partial<TelegramAdapterOptions>): Promise<Bot>;
+  /**
+   * Stops every bot, runs `meanwhile` (what happens while the bot is down), then starts another
+   * bot on the same stand-in and data directory.
+   */
+  restart(options?: Partial<TelegramAdapterOptions>, meanwhile?: () => void): Promise<Bot>;
   stop(): Promise<void>;
 }
 
@@ -70,8 +73,9 @@ export async function startTelegramStack(options: StackOptions): Promise<Telegra
     api,
     bot,
     dataDir,
-    async restart(extra) {
+    async restart(extra, meanwhile) {
       await Promise.all(bots.map((running) => running.stop()));
+      meanwhile?.();
       const next = makeBot(extra);
       await next.start();
       return next;

@@ -1,0 +1,54 @@
+import { defineCommand } from '@stats/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_HEADER } from '../src/index.js';
+import { freePort, startTelegramStack, type TelegramStack } from './telegram-harness.js';
+
+const commands = [defineCommand({ name: 'ping', summary: 'Answers pong', run: () => 'pong' })];
+
+let stack: TelegramStack;
+let hookUrl: string;
+beforeAll(async () => {
+  const port = await freePort();
+  hookUrl = `http://127.0.0.1:${port}/telegram/webhook`;
+  stack = await startTelegramStack({ commands, httpPort: port, adapter: { webhook: { url: hookUrl, secret: 'good_secret-1' } } });
+});
+afterAll(() => stack.stop());
+
+async function rejected(): Promise<number> {
+  const metric = await stack.bot.metrics.webhookRejected.get();
+  return metric.values.find((v) => v.labels.source === 'telegram' && v.labels.reason === 'secret')?.value ?? 0;
+}
+
+describe('Telegram adapter: webhook mode', () => {
+  it('sets the webhook with its secret and answers updates the server POSTs', async () => {
+    const { api } = stack;
+    expect(api.webhook()).toEqual({ url: hookUrl, secret: 'good_secret-1' });
+    const alice = api.user('Alice');
+    const update = api.privateChat(alice).say(alice, '/ping');
+    const [answer] = await api.waitForSent(alice.id);
+    expect(answer?.text).toBe('pong');
+    const delivery = await api.waitFor(() => api.webhookDeliveries.find((d) => d.updateId === update.update_id), 'the delivery');
+    expect(delivery.status).toBe(200);
+    expect(api.calls.some((c) => c.method === 'getUpdates')).toBe(false);
+  });
+
+  it('refuses a wrong or missing secret with 401 and counts it', async () => {
+    const body = JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/ping' } });
+    const wrong = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_HEADER]: 'good_secret-2' }, body });
+    const missing = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect([wrong.status, missing.status]).toEqual([401, 401]);
+    expect(await rejected()).toBe(2);
+    expect(stack.api.sentTo(1)).toHaveLength(0);
+  });
+
+  it('deletes the webhook when restarted in polling mode, and answers by polling', async () => {
+    const { api } = stack;
+    await stack.restart({ webhook: undefined });
+    expect(api.webhook()).toBeUndefined();
+    expect(api.calls.some((c) => c.method === 'deleteWebhook' && c.status === 200)).toBe(true);
+    const bob = api.user('Bob');
+    api.privateChat(bob).say(bob, '/ping');
+    const [answer] = await api.waitForSent(bob.id);
+    expect(answer?.text).toBe('pong');
+  });
+});
