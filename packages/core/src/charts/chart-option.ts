@@ -26,7 +26,7 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
     backgroundColor: '#ffffff',
     color: PALETTE,
     textStyle: { fontFamily: CHART_FONT_FAMILY },
-    title: { text: spec.title, left: 16, top: 10, textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 16, fontWeight: 'bold', color: '#111827' } },
+    title: { text: spec.title, left: 16, top: 10, textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 17, fontWeight: 'normal', color: '#111827' } },
     legend: several ? { top: 12, right: 16, textStyle: { fontFamily: CHART_FONT_FAMILY } } : { show: false },
     grid: { left: 64, right: 24, top: 56, bottom: 40 },
     xAxis: { type: 'category', data: xs, axisLabel: { fontFamily: CHART_FONT_FAMILY, color: '#374151', hideOverlap: true } },

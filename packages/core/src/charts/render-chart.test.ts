@@ -50,6 +50,13 @@ describe('charts', () => {
     await expect(renderChartPng({ ...week, title: '<script>alert(1)</script>' })).resolves.toHaveProperty('png');
   });
 
+  it('renders one chart once when it is sent to many rooms', async () => {
+    const spec: ChartSpec = { ...week, title: 'Fan-out' };
+    const [a, b] = await Promise.all([renderChartPng(spec), renderChartPng(spec)]);
+    expect(a).toBe(b);
+    expect(await renderChartPng({ ...spec, title: 'Other' })).not.toBe(a);
+  });
+
   it('says which font is missing', async () => {
     await expect(renderChartPng(week, { fontFiles: ['/nonexistent/font.ttf'] })).rejects.toThrow(/fonts-dejavu-core/);
   });

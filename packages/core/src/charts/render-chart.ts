@@ -13,12 +13,17 @@ export interface ChartRenderOptions {
 }
 
 /** Where Debian's `fonts-dejavu-core` puts the default chart font. */
-export const DEFAULT_CHART_FONTS: readonly string[] = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'];
+// One face only: every font file is parsed again on each render, so a bold face would cost
+// as much again; the title is set larger instead.
+export const DEFAULT_CHART_FONTS: readonly string[] = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'];
 
 type Echarts = typeof import('echarts');
 type ResvgModule = typeof import('@resvg/resvg-js');
 
 let echartsModule: Promise<Echarts> | undefined;
+/** Recently rendered PNGs by spec: the same chart fanned out to many rooms renders once. */
+const recent = new Map<string, Promise<ImageAttachment>>();
+const RECENT_MAX = 32;
 let resvgModule: Promise<ResvgModule> | undefined;
 
 function loadEcharts(): Promise<Echarts> {
@@ -57,7 +62,8 @@ export async function renderChartSvg(spec: ChartSpec, options: Pick<ChartRenderO
 /**
  * Renders a chart block's {@link ChartSpec} to a PNG an adapter can send (`sendImage`):
  * ECharts SSR to SVG, then resvg to PNG with the DejaVu font, so text renders the same on
- * every machine. Both libraries load on first use only.
+ * every machine. Both libraries load on first use only. The last 32 distinct charts are kept,
+ * so one chart sent to many rooms is rendered once (treat the returned bytes as read-only).
  *
  * @throws Error when a font file is missing (install `fonts-dejavu-core`, or pass `fontFiles`)
  *   or an optional peer dependency is not installed.
@@ -66,7 +72,26 @@ export async function renderChartSvg(spec: ChartSpec, options: Pick<ChartRenderO
  * const image = await renderChartPng(block.chart);
  * await adapter.sendImage?.(room, image);
  */
-export async function renderChartPng(spec: ChartSpec, options: ChartRenderOptions = {}): Promise<ImageAttachment> {
+export function renderChartPng(spec: ChartSpec, options: ChartRenderOptions = {}): Promise<ImageAttachment> {
+  const key = JSON.stringify([spec, options.width, options.height, options.fontFiles]);
+  const hit = recent.get(key);
+  if (hit !== undefined) {
+    recent.delete(key);
+    recent.set(key, hit);
+    return hit;
+  }
+  const rendering = renderUncached(spec, options);
+  recent.set(key, rendering);
+  rendering.catch(() => recent.delete(key));
+  while (recent.size > RECENT_MAX) {
+    const oldest = recent.keys().next().value;
+    if (oldest === undefined) break;
+    recent.delete(oldest);
+  }
+  return rendering;
+}
+
+async function renderUncached(spec: ChartSpec, options: ChartRenderOptions): Promise<ImageAttachment> {
   const width = options.width ?? 800;
   const height = options.height ?? 400;
   const fontFiles = [...(options.fontFiles ?? DEFAULT_CHART_FONTS)];
