@@ -50,6 +50,8 @@ const matrix = createMatrixAdapter({
   catchUpWindowMs: config.catchUpWindowMs,
   shutdownTimeoutMs: Math.min(config.shutdownTimeoutMs, 8_000),
   ...(matrixConfig.allowedInviters ? { allowedInviters: matrixConfig.allowedInviters } : {}),
+  // Charts (!week, !system, reports) as PNG images; ECharts and resvg load on the first chart.
+  renderChart: async (chart) => (await import('@stats/core/charts')).renderChartPng(chart),
   onFatal: () => void shutdown(1, 'the homeserver rejected MATRIX_ACCESS_TOKEN'),
 });
 

@@ -143,7 +143,11 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     if (options.renderChart) {
       for (const block of doc.blocks) {
         if (block.type !== 'chart') continue;
-        const image = await options.renderChart(block.chart);
+        // The text already carries the chart's fallback: a chart that fails to draw is only logged.
+        const image = await options.renderChart(block.chart).catch((err: unknown) => {
+          logger?.warn({ err, chart: block.chart.title }, 'could not draw a chart; sent its text fallback only');
+          return undefined;
+        });
         if (image) sent.push({ platform: 'matrix', room: { platform: 'matrix', id: roomId }, id: await out.sendImage(roomId, image, txn()) });
       }
     }
