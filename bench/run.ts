@@ -9,12 +9,14 @@
  * A filtered or quick run writes to `bench/out/` instead, so it never overwrites the published
  * figures with a partial table.
  */
+import { fork } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { BenchCase, BenchContext, BenchRow } from './harness.js';
+import type { BenchCase, BenchRow } from './harness.js';
+import type { ChildMessage } from './lib/case-child.js';
 import { machineFacts } from './lib/machine.js';
 import { renderJson, renderMarkdown, type BenchReport, type CaseReport } from './lib/report.js';
 
@@ -50,6 +52,34 @@ async function discover(dir: string): Promise<{ file: string; cases: BenchCase[]
   return found;
 }
 
+/**
+ * Runs one case in a fresh process (`lib/case-child.ts`, same tsx loader and conditions as this
+ * one), forwarding its progress and collecting its notes and rows.
+ */
+function runInChild(file: string, name: string, quick: boolean, progress: (line: string) => void, note: (text: string) => void): Promise<BenchRow[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(here, 'lib', 'case-child.ts'), [file, name, ...(quick ? ['--quick'] : [])], {
+      execArgv: process.execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let rows: BenchRow[] | undefined;
+    let failure: string | undefined;
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'progress') progress(message.line);
+      else if (message.type === 'note') note(message.text);
+      else if (message.type === 'rows') rows = [...message.rows];
+      else failure = message.error;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (failure !== undefined) reject(new Error(failure));
+      else if (rows !== undefined) resolve(rows);
+      else reject(new Error(`the case process exited (${code ?? signal ?? '?'}) without results`));
+    });
+  });
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { filter: { type: 'string' }, quick: { type: 'boolean', default: false } },
@@ -77,18 +107,14 @@ async function main(): Promise<number> {
       const wanted = filter === undefined || benchCase.name.includes(filter) || entry.file.includes(filter);
       if (!wanted) continue;
       console.log(`${stamp()} ${benchCase.name} (${entry.file}): starting`);
-      const context: BenchContext = {
-        quick,
-        progress: (line) => console.log(`${stamp()} ${benchCase.name}: ${line}`),
-        note: (text) => notes.push(text),
-      };
       const caseStarted = performance.now();
       let rows: BenchRow[] = [];
       let error: string | undefined;
       try {
-        rows = await benchCase.run(context);
+        const progress = (line: string): void => console.log(`${stamp()} ${benchCase.name}: ${line}`);
+        rows = await runInChild(path.join(here, 'cases', entry.file), benchCase.name, quick, progress, (text) => notes.push(text));
       } catch (caught) {
-        error = (caught as Error).stack?.split('\n').slice(0, 3).join(' ') ?? String(caught);
+        error = (caught as Error).message.split('\n').slice(0, 3).join(' ');
         console.error(`${stamp()} ${benchCase.name}: FAILED: ${error}`);
       }
       const seconds = (performance.now() - caseStarted) / 1000;
