@@ -62,6 +62,14 @@ export interface DiscordAdapterOptions {
   readonly registerCommands?: boolean;
 }
 
+/**
+ * REST requests go through Node's global fetch: @discordjs/rest's default strategy (undici 6)
+ * picks up the process-wide undici dispatcher, and once undici 7 (the core's sources) has
+ * installed it, file uploads fail inside it ("action is not a function"). Global fetch
+ * serializes FormData itself, so charts upload whatever undici the process also loads.
+ */
+const globalFetch = ((url: string, init: unknown) => fetch(url, init as RequestInit)) as unknown as NonNullable<NonNullable<ConstructorParameters<typeof Client>[0]['rest']>['makeRequest']>;
+
 /** The logger adapters get from the bot (pino). */
 type Logger = AdapterContext['logger'];
 
@@ -199,7 +207,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         intents,
         partials: [Partials.Channel],
         allowedMentions: NO_MENTIONS,
-        ...(options.apiUrl === undefined ? {} : { rest: { api: options.apiUrl } }),
+        rest: { ...(options.apiUrl === undefined ? {} : { api: options.apiUrl }), makeRequest: globalFetch },
       });
       client = created;
       const log = logger;
