@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, silentLogger } from '@stats/core';
+import { createMemoryAdapter } from '@stats/core/testing';
+import { startMatrixHomeserver, startTelegramBotApi, type MatrixHomeserver, type TelegramBotApi } from '@stats/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMultiPlatformBot } from '../src/multi-platform-bot.js';
+import { startBotProcess, type BotProcess } from './bot-process.js';
+
+let telegram: TelegramBotApi;
+let matrix: MatrixHomeserver;
+let dataDir: string;
+let running: BotProcess | undefined;
+const stops: (() => Promise<void>)[] = [];
+
+beforeEach(async () => {
+  telegram = await startTelegramBotApi({ maxPollSeconds: 2 });
+  matrix = await startMatrixHomeserver();
+  dataDir = mkdtempSync(join(tmpdir(), 'multi-platform-bot-'));
+});
+afterEach(async () => {
+  if (running) await running.terminate('SIGKILL');
+  running = undefined;
+  for (const stop of stops.splice(0)) await stop();
+  await telegram.stop();
+  await matrix.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const body = (event: Record<string, unknown>): string => String((event['content'] as { body?: unknown }).body);
+
+describe('examples/multi-platform-bot', () => {
+  it('serves Telegram and Matrix with one command set', async () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
+      MATRIX_HOMESERVER_URL: matrix.url,
+      MATRIX_ACCESS_TOKEN: matrix.bot.token,
+      DATA_DIR: dataDir,
+    });
+    const { bot, platforms } = await createMultiPlatformBot(config, { logger: silentLogger(), onFatal: () => undefined, http: false });
+    stops.push(() => bot.stop());
+    expect([...platforms].sort()).toEqual(['matrix', 'telegram']);
+    await bot.start();
+
+    const alice = telegram.user('Alice', 'alice');
+    telegram.privateChat(alice).say(alice, '/help');
+    const [onTelegram] = await telegram.waitForSent(alice.id);
+
+    const bob = matrix.human('bob', 'Bob');
+    const room = bob.createRoom({ name: 'ops', invite: [matrix.bot.userId] });
+    await matrix.waitFor((event) => event['type'] === 'm.room.member' && event['state_key'] === matrix.bot.userId && (event['content'] as { membership?: string }).membership === 'join', { what: 'the bot to join' });
+    const onMatrix = await matrix.waitForReply(bob.say(room, '!help'));
+
+    const names = bot.commands.filter((c) => c.name !== 'help').map((c) => c.name);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      expect(onTelegram?.text).toContain(name);
+      expect(body(onMatrix)).toContain(name);
+    }
+    expect(telegram.commands().map((c) => c.command)).toContain('help');
+  });
+
+  it('falls back to the console when no platform is configured', async () => {
+    const { bot, platforms } = await createMultiPlatformBot(loadConfig({ DATA_DIR: dataDir }), {
+      logger: silentLogger(),
+      onFatal: () => undefined,
+      http: false,
+      fallback: () => createMemoryAdapter(),
+    });
+    stops.push(() => bot.stop());
+    expect(platforms).toEqual([createMemoryAdapter().platform]);
+    expect(bot.adapters).toHaveLength(1);
+  });
+
+  it('runs as `pnpm start:multi` does, answers on Telegram and exits 0 on SIGTERM', async () => {
+    running = await startBotProcess({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir });
+    expect(running.running['platforms']).toEqual(['telegram']);
+    const carol = telegram.user('Carol');
+    const group = telegram.group('Ops');
+    group.say(carol, `/help@${telegram.bot.username ?? ''}`);
+    const [answer] = await telegram.waitForSent(group.chat.id);
+    expect(answer?.text).toMatch(/help/);
+    const health = await fetch(`${String(running.running['port'])}/health`);
+    expect(health.status).toBe(200);
+    expect(await running.terminate('SIGTERM')).toBe(0);
+    running = undefined;
+    expect(JSON.stringify(telegram.calls)).not.toContain(telegram.token);
+  });
+});
