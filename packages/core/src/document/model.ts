@@ -53,7 +53,13 @@ export type Block =
       readonly rows: readonly (readonly string[])[];
       readonly align?: readonly Align[];
     }
-  | { readonly type: 'list'; readonly items: readonly InlineContent[]; readonly ordered: boolean }
+  | {
+      readonly type: 'list';
+      readonly items: readonly InlineContent[];
+      readonly ordered: boolean;
+      /** The number of the first item of an ordered list (default 1); set when a list is split. */
+      readonly start?: number;
+    }
   | { readonly type: 'code'; readonly text: string; readonly language?: string }
   | {
       readonly type: 'chart';
