@@ -1,7 +1,8 @@
-import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { document } from '../document/index.js';
+import { createLogger } from '../logging/index.js';
 import { StatsError, UpstreamError } from '../errors/index.js';
 import type { Session, SessionService } from '../sessions/index.js';
 import { createTestBot, type TestBot } from '../testing/index.js';
@@ -17,7 +18,7 @@ const dice = defineCommand({
   run: ({ args }) => `rolled ${args.count}`,
 });
 
-function logSink(): { logger: ReturnType<typeof pino>; lines: () => string[] } {
+async function logSink(): Promise<{ logger: Logger; lines: () => string[] }> {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -25,7 +26,7 @@ function logSink(): { logger: ReturnType<typeof pino>; lines: () => string[] } {
       done();
     },
   });
-  return { logger: pino({ level: 'debug' }, stream), lines: () => chunks.join('').split('\n').filter(Boolean) };
+  return { logger: await createLogger({ level: 'debug', destination: stream }), lines: () => chunks.join('').split('\n').filter(Boolean) };
 }
 
 let bot: TestBot | undefined;
@@ -62,7 +63,7 @@ describe('dispatch', () => {
   });
 
   it('answers a throwing command with a short error and an id that is in the log, and keeps serving', async () => {
-    const sink = logSink();
+    const sink = await logSink();
     const boom = defineCommand({ name: 'boom', summary: 'Throws', run: () => { throw new Error('database exploded at 10.0.0.5'); } });
     bot = await createTestBot({ commands: [boom, ping], logger: sink.logger });
     const reply = await bot.say('!boom');
