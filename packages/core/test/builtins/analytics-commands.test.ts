@@ -1,6 +1,6 @@
 import { DEFAULT_UMAMI_WEBSITES, startUmami, type RunningUmami } from '@stats/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { analyticsCommands } from '../../src/builtins/index.js';
+import { analyticsCommands, createPeriodReportBuilders } from '../../src/builtins/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { discordRenderer, matrixRenderer, plainRenderer, telegramRenderer } from '../../src/document/index.js';
 import { createMetrics } from '../../src/metrics/index.js';
@@ -152,5 +152,22 @@ describe('without Umami configured', () => {
     const bot = await createTestBot({ commands: analyticsCommands(), sources: createSources(config), config });
     bots.push(bot);
     expect((await bot.say('!stats')).plain).toContain('Umami is not configured: set UMAMI_API_URL, UMAMI_USERNAME and UMAMI_PASSWORD (or UMAMI_API_KEY).');
+  });
+});
+
+describe('scheduled reports from Umami', () => {
+  it('builds the daily and weekly reports with top pages and referrers', async () => {
+    const config = loadConfig({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret', TZ: 'Europe/Berlin' });
+    const { daily, weekly } = createPeriodReportBuilders(createSources(config, { retryBaseMs: 1 }), config);
+    const scheduledAt = Date.parse('2026-02-09T08:00:00Z'); // Monday 09:00 in Berlin
+    const day = plainRenderer.render(await daily({ scheduledAt }, { signal: AbortSignal.timeout(10_000) })).join('\n');
+    expect(day).toContain('Daily report: Sun, Feb 8');
+    expect(day).toMatch(/Visitors:?\s+2,384/);
+    expect(day).toContain('Top pages');
+    expect(day).toContain('chat.mana.how/login');
+    expect(day).toMatch(/\(none\)\s+800/);
+    expect(day).not.toContain('Infrastructure');
+    const week = plainRenderer.render(await weekly({ scheduledAt }, { signal: AbortSignal.timeout(10_000) })).join('\n');
+    expect(week).toContain('Weekly report: Mon, Feb 2 – Sun, Feb 8');
   });
 });

@@ -102,10 +102,13 @@ export function createUmamiClient(options: UmamiClientOptions): UmamiClient {
     return body.token;
   }
 
-  /** One login for every caller waiting on it (single-flight). */
-  function currentToken(signal: AbortSignal | undefined): Promise<string> {
+  /**
+   * One login for every caller waiting on it (single-flight). The login runs on the client's
+   * own timeout, not on the first caller's signal, so one caller giving up fails no other.
+   */
+  function currentToken(): Promise<string> {
     if (token !== undefined) return Promise.resolve(token);
-    loggingIn ??= login(signal)
+    loggingIn ??= login(undefined)
       .then((t) => {
         token = t;
         return t;
@@ -125,7 +128,7 @@ export function createUmamiClient(options: UmamiClientOptions): UmamiClient {
       return res.body;
     }
     for (let attempt = 1; ; attempt++) {
-      const used = await currentToken(req.signal);
+      const used = await currentToken();
       const res = await http.json({ ...req, headers: { authorization: `Bearer ${used}` }, accept: [401] });
       if (res.status !== 401) return res.body;
       if (token === used) token = undefined;
