@@ -11,3 +11,4 @@ export * from './targets.js';
 export * from './schedule-command.js';
 export * from './from-config.js';
 export * from './queue-notifier.js';
+export * from './redis-rate-limiter.js';

@@ -6,7 +6,8 @@ import type { ChatAdapter, SentMessage } from '../chat/index.js';
 import type { Document } from '../document/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { deliveryKey, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from './notifier.js';
-import { createRateLimiter, PUBLISHED_LIMITS, type PlatformLimits } from './rate-limits.js';
+import { PUBLISHED_LIMITS, type PlatformLimits } from './rate-limits.js';
+import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { classifySendFailure } from './send-failure.js';
 import { sleep } from './sleep.js';
 import type { DeliveryLog, ReportTarget } from './types.js';
@@ -20,7 +21,7 @@ export interface QueueNotifierOptions {
   readonly adapters: readonly ChatAdapter[];
   /** Idempotency keys (Redis), checked again by the worker before each send. */
   readonly deliveries: DeliveryLog;
-  /** Per-platform limits; the global bucket becomes BullMQ's queue limiter (shared by every replica). */
+  /** Per-platform limits, kept together by every replica through buckets in Redis. */
   readonly limits?: Readonly<Record<string, PlatformLimits>>;
   readonly retry?: RetryPolicy;
   /** Parallel sends per platform and replica (default 20). */
@@ -76,7 +77,7 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
   const { Queue, QueueEvents, Worker, UnrecoverableError, DelayedError } = await import('bullmq');
   const prefix = options.prefix ?? 'stats';
   const limits = options.limits ?? PUBLISHED_LIMITS;
-  const limiter = createRateLimiter(Object.fromEntries(Object.entries(limits).map(([p, l]) => [p, { room: l.room }])));
+  const limiter = createRedisRateLimiter(options.connection, { prefix: `${prefix}:`, limits });
   const adapters = new Map(options.adapters.map((a) => [a.platform, a]));
   const owner = options.owner ?? randomUUID();
   const attempts = options.retry?.attempts ?? 12;
@@ -122,7 +123,7 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
       await job.moveToDelayed(Date.now() + Math.min(1000, lockDuration / 4), token);
       throw new DelayedError();
     }
-    await sleep(limiter.reserve(target.platform, target.roomId, Date.now()) - Date.now());
+    await sleep(await limiter.reserve(target.platform, target.roomId));
     const room = target.threadId === undefined ? { platform: target.platform, id: target.roomId } : { platform: target.platform, id: target.roomId, threadId: target.threadId };
     try {
       const sent = await adapter.send(room, document, { idempotencyKey: key });
@@ -144,7 +145,6 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
     async start() {
       const platforms = new Set([...adapters.keys()]);
       for (const platform of platforms) {
-        const global = limits[platform]?.global;
         const worker = new Worker<DeliveryJob, DeliveryResult>(`deliveries-${platform}`, process, {
           connection: options.connection,
           prefix,
@@ -152,7 +152,6 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
           lockDuration,
           stalledInterval: Math.max(100, lockDuration / 2),
           maxStalledCount: 5,
-          ...(global ? { limiter: { max: Math.max(1, Math.floor(global.perSecond)), duration: 1000 } } : {}),
           settings: {
             backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
               err instanceof RetryLater && err.retryAfterMs !== undefined ? err.retryAfterMs : Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1)),
@@ -179,7 +178,8 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
         signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
       });
       aborted.catch(() => undefined);
-      for (const [platform, targets] of byPlatform) {
+      // every platform's jobs are queued at once: each platform's limit runs in parallel
+      await Promise.all([...byPlatform].map(async ([platform, targets]) => {
         const { queue, events } = queueOf(platform);
         await events.waitUntilReady();
         const jobs = await queue.addBulk(
@@ -208,8 +208,9 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
             ),
           );
         });
-      }
-      return Promise.all(waits);
+      }));
+      const order = new Map(report.targets.map((t, i) => [t, i]));
+      return (await Promise.all(waits)).sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
