@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { answer, type ApiContext } from './client-api.js';
 import { faultBody, takeFault, type ActiveFault, type MatrixFault } from './faults.js';
-import { HomeserverState, type CreateRoomOptions, type StoredEvent, type TypingNotice } from './homeserver-state.js';
+import { HomeserverState, type StoredEvent, type TypingNotice } from './homeserver-state.js';
+import { createHuman, type MatrixHuman } from './human-user.js';
 import { clientEvent } from './sync-response.js';
 
 /** Options of {@link startMatrixHomeserver}. */
@@ -16,38 +17,6 @@ export interface MatrixHomeserverOptions {
   readonly rateLimit?: { readonly burst: number; readonly perSecond: number };
   /** Largest accepted event in bytes (default 65,536). */
   readonly maxEventBytes?: number;
-}
-
-/** A message a human sends. */
-export interface SayOptions {
-  /** `m.mentions.user_ids`. */
-  readonly mentions?: readonly string[];
-  /** An HTML `formatted_body`. */
-  readonly formattedBody?: string;
-  /** Makes it a reply to this event id (with the old fallback in `body`). */
-  readonly replyTo?: string;
-  /** Back-dates the event (Unix ms), for catch-up tests. */
-  readonly ts?: number;
-  /** `m.text` (default) or `m.notice`. */
-  readonly msgtype?: string;
-}
-
-/** A human user acting directly on the homeserver (as Element would). */
-export interface MatrixHuman {
-  readonly userId: string;
-  readonly token: string;
-  /** Creates a room as this user and returns its id. */
-  createRoom(options?: CreateRoomOptions): string;
-  /** Invites someone (`direct`: `is_direct`, as for a DM). */
-  invite(roomId: string, userId: string, direct?: boolean): void;
-  join(roomId: string): void;
-  leave(roomId: string): void;
-  /** Sends a text message (encrypted rooms get an `m.room.encrypted` event); returns its id. */
-  say(roomId: string, text: string, options?: SayOptions): string;
-  /** Sends any event; returns its id. */
-  send(roomId: string, type: string, content: Record<string, unknown>): string;
-  /** Sets this user's account data (e.g. `m.direct`). */
-  setAccountData(type: string, content: Record<string, unknown>): void;
 }
 
 /** One request the stand-in received. */
@@ -229,39 +198,8 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const human = (localpart: string, displayName?: string, server?: string): MatrixHuman => {
-    const user = state.addUser(localpart, displayName, server);
-    const send = (roomId: string, type: string, content: Record<string, unknown>, ts?: number): string => {
-      if (state.membership(roomId, user.userId) !== 'join') throw new Error(`${user.userId} is not in ${roomId}`);
-      return state.append(roomId, user.userId, type, content, ts === undefined ? {} : { ts }).event_id;
-    };
-    return {
-      userId: user.userId,
-      token: user.token,
-      createRoom: (opts) => state.createRoom(user.userId, opts),
-      invite: (roomId, invitee, direct) => void state.invite(roomId, user.userId, invitee, direct === true),
-      join: (roomId) => void state.join(roomId, user.userId),
-      leave: (roomId) => void state.leave(roomId, user.userId),
-      send: (roomId, type, content) => send(roomId, type, content),
-      setAccountData: (type, content) => state.setAccountData(user.userId, type, content),
-      say: (roomId, text, opts = {}) => {
-        if (state.stateContent(roomId, 'm.room.encryption')) {
-          const ciphertext = Buffer.from(text).toString('base64');
-          return send(roomId, 'm.room.encrypted', { algorithm: 'm.megolm.v1.aes-sha2', ciphertext, device_id: 'ELEMENT', sender_key: 'k', session_id: 's' }, opts.ts);
-        }
-        const content: Record<string, unknown> = { msgtype: opts.msgtype ?? 'm.text', body: text };
-        if (opts.formattedBody !== undefined) Object.assign(content, { format: 'org.matrix.custom.html', formatted_body: opts.formattedBody });
-        if (opts.mentions) content['m.mentions'] = { user_ids: [...opts.mentions] };
-        if (opts.replyTo !== undefined) {
-          const original = state.room(roomId).events.find((e) => e.event_id === opts.replyTo);
-          const quoted = String(original?.content['body'] ?? '').split('\n').map((line, i) => (i === 0 ? `> <${original?.sender ?? ''}> ${line}` : `> ${line}`));
-          content['body'] = `${quoted.join('\n')}\n\n${text}`;
-          content['m.relates_to'] = { 'm.in_reply_to': { event_id: opts.replyTo } };
-        }
-        return send(roomId, 'm.room.message', content, opts.ts);
-      },
-    };
-  };
+  const human = (localpart: string, displayName?: string, server?: string): MatrixHuman =>
+    createHuman(state, state.addUser(localpart, displayName, server));
 
   const asClient = (e: StoredEvent): Record<string, unknown> => clientEvent(e, undefined, now(), true);
   const allEvents = (): StoredEvent[] => [...state.rooms.values()].flatMap((room) => room.events);

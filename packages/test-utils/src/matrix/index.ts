@@ -2,3 +2,4 @@
 export * from './homeserver.js';
 export type { MatrixFault } from './faults.js';
 export type { CreateRoomOptions, HomeserverState, StoredEvent, TypingNotice } from './homeserver-state.js';
+export * from './human-user.js';
