@@ -33,6 +33,20 @@ const NEW = { en: 'new', de: 'neu' } as const;
  * fmt.number(12345); // '12.345'
  */
 export function createFormatter(locale: 'en' | 'de' = 'en', timeZone = 'Europe/Berlin'): Formatter {
+  // Intl constructors cost close to a millisecond together; each command asks for the same few.
+  const key = `${locale}|${timeZone}`;
+  let formatter = formatters.get(key);
+  if (formatter === undefined) {
+    formatter = buildFormatter(locale, timeZone);
+    if (formatters.size >= 32) formatters.clear();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+const formatters = new Map<string, Formatter>();
+
+function buildFormatter(locale: 'en' | 'de', timeZone: string): Formatter {
   const numberFormats = new Map<number, Intl.NumberFormat>();
   const nf = (digits: number): Intl.NumberFormat => {
     let f = numberFormats.get(digits);

@@ -1,7 +1,15 @@
 /** Wall-clock parts of `ms` in `timeZone`. */
+const partFormats = new Map<string, Intl.DateTimeFormat>();
+
 function parts(ms: number, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  const get = (type: string): number => Number(f.formatToParts(ms).find((p) => p.type === type)?.value ?? 0);
+  let f = partFormats.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    if (partFormats.size >= 32) partFormats.clear();
+    partFormats.set(timeZone, f);
+  }
+  const list = f.formatToParts(ms);
+  const get = (type: string): number => Number(list.find((p) => p.type === type)?.value ?? 0);
   return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute'), s: get('second') };
 }
 
