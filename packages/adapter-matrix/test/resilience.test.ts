@@ -47,14 +47,16 @@ describe('Matrix adapter: history and restarts', () => {
     await running.stop();
     running = undefined;
     const tooOld = alice.say(room, '!ping', { ts: Date.now() - 10 * 60_000 });
-    const whileDown = Array.from({ length: 25 }, () => alice.say(room, '!ping'));
+    const aMinuteAgo = alice.say(room, '!ping', { ts: Date.now() - 60_000 });
+    const whileDown = [aMinuteAgo, ...Array.from({ length: 25 }, () => alice.say(room, '!ping'))];
     running = await startBot(hs, data.dir);
     const after = alice.say(room, '!ping');
     await hs.waitForReply(after);
     for (const id of whileDown) await hs.waitForReply(id);
     expect(repliesTo(hs, tooOld)).toHaveLength(0);
     expect(repliesTo(hs, before)).toHaveLength(1);
-    expect(pongs()).toBe(27);
+    expect(repliesTo(hs, aMinuteAgo)).toHaveLength(1);
+    expect(pongs()).toBe(28);
   });
 
   it('backfills a gap larger than the sync timeline limit', async () => {
