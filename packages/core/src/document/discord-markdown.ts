@@ -79,12 +79,13 @@ export function discordBlockMarkdown(block: Block): string {
 export function truncateRendered(raw: string, max: number, render: (raw: string) => string): string {
   const full = render(raw);
   if (full.length <= max) return full;
-  let cut = Math.min(raw.length, max);
+  let cut = Math.min(raw.length, max - 1);
   for (;;) {
-    const code = raw.charCodeAt(cut);
-    if (code >= 0xdc00 && code <= 0xdfff) cut--;
+    if (cut > 0 && cut < raw.length && raw.charCodeAt(cut) >= 0xdc00 && raw.charCodeAt(cut) <= 0xdfff) cut--;
     const out = `${render(raw.slice(0, cut)).trimEnd()}…`;
-    if (out.length <= max || cut <= 0) return out;
-    cut = Math.floor(cut * 0.9);
+    if (out.length <= max) return out;
+    if (cut <= 0) return '…';
+    cut -= Math.max(1, Math.ceil((out.length - max) / 2));
+    if (cut < 0) cut = 0;
   }
 }

@@ -110,10 +110,12 @@ function buildEmbeds(blocks: readonly Block[], color: number | undefined): { emb
 
 /** One document field as one or more embed fields (a long value continues under the same name). */
 function embedFields(field: Field): EmbedField[] {
-  const name = truncateRendered(oneLine(field.label), DISCORD_LIMITS.fieldName, markdownText) || BLANK;
+  const label = oneLine(field.label);
+  const name = truncateRendered(label, DISCORD_LIMITS.fieldName, markdownText) || BLANK;
   const values = chunkBlocks([{ type: 'text', content: field.value }], fieldValueTarget).map((parts) => parts.join('\n\n'));
+  const more = values.length > 1 ? truncateRendered(`${label} (cont.)`, DISCORD_LIMITS.fieldName, markdownText) : name;
   return values.map((value, i) => {
-    const out: EmbedField = { name: i === 0 ? name : truncateRendered(`${oneLine(field.label)} (cont.)`, DISCORD_LIMITS.fieldName, markdownText), value: value.trim() === '' ? BLANK : value };
+    const out: EmbedField = { name: i === 0 ? name : more, value: value.trim() === '' ? BLANK : value };
     if (field.inline === true) out.inline = true;
     return out;
   });

@@ -93,7 +93,7 @@ export function hostileDocuments(): { readonly name: string; readonly doc: Docum
   });
   docs.push({ name: 'plain paragraph: every corpus string', doc: { blocks: [{ type: 'text', content: hostileCorpus.map((c) => c.text).join('\n') }] } });
   docs.push({ name: '100 kB string', doc: { blocks: [{ type: 'text', content: bigString() }] } });
-  docs.push({ name: '100 kB string everywhere', doc: { blocks: hostileBlocks(bigString()) } });
+  docs.push({ name: '30 kB string in every block', doc: { blocks: hostileBlocks(bigString(30_000)) } });
   docs.push({ name: '100 kB table', doc: { blocks: [{ type: 'heading', text: 'Pages', level: 2 }, bigTable(), { type: 'footer', text: 'Umami' }] } });
   docs.push({ name: '100 kB code line', doc: { blocks: [{ type: 'code', text: 'x'.repeat(100_000), language: 'ts' }] } });
   return docs;

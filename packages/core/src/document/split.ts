@@ -96,7 +96,7 @@ function splitInline(content: InlineContent): [InlineContent, InlineContent] | u
   if (typeof only === 'string') return splitText(only);
   if (only.kind === 'link') {
     // A link cannot be shortened without losing its target: show it as text instead.
-    return splitText(`${only.text} <${only.href}>`);
+    return only.text.length > 0 ? [only.text, ` <${only.href}>`] : splitText(`<${only.href}>`);
   }
   const halves = splitText(only.text);
   return halves && [[{ kind: only.kind, text: halves[0] }], [{ kind: only.kind, text: halves[1] }]];
