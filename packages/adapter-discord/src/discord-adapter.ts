@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ConfigError,
   discordRenderer,
@@ -87,6 +88,11 @@ const PLATFORM = 'discord';
 
 /** API error codes that mean "you may not delete this" (Missing Access, DM, Missing Permissions). */
 const NOT_ALLOWED = new Set([50001, 50003, 50013]);
+
+/** Discord's `nonce` (≤ 25 characters) for part `part` of a send with an idempotency key. */
+function nonceOf(key: string, part: number): string {
+  return createHash('sha256').update(`${key}\u0000${part}`).digest('base64url').slice(0, 25);
+}
 
 function describe(error: unknown): string {
   if (error instanceof DiscordAPIError) return `${error.method.toUpperCase()} ${error.url.replace(/\/(interactions|webhooks)\/(\d+)\/[^/]+/, '/$1/$2/<token>')}: ${error.status} ${String(error.code)} ${error.message}`;
@@ -183,12 +189,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     await ctx.onMessage(fromMessage(raw, self));
   };
 
-  const sendPayloads = async (room: RoomRef, payloads: readonly OutgoingPayload[], replyTo: string | undefined): Promise<SentMessage[]> => {
+  const sendPayloads = async (room: RoomRef, payloads: readonly OutgoingPayload[], replyTo: string | undefined, idempotencyKey?: string): Promise<SentMessage[]> => {
     const channel = await sendable(room.id);
     const out: SentMessage[] = [];
     for (const [i, payload] of payloads.entries()) {
       const reference = i === 0 && replyTo !== undefined ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {};
-      out.push(sent(room, await channel.send({ ...payload, ...reference })));
+      const dedup = idempotencyKey === undefined ? {} : { nonce: nonceOf(idempotencyKey, i), enforceNonce: true };
+      out.push(sent(room, await channel.send({ ...payload, ...reference, ...dedup })));
     }
     return out;
   };
@@ -273,8 +280,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
     isReady: () => connected && client?.isReady() === true,
 
-    async send(room, doc) {
-      return sendPayloads(room, await toPayloads(doc, renderer, options.renderChart), undefined);
+    async send(room, doc, sendOptions) {
+      return sendPayloads(room, await toPayloads(doc, renderer, options.renderChart), undefined, sendOptions?.idempotencyKey);
     },
 
     async reply(message, doc, replyOptions) {

@@ -57,7 +57,6 @@ beforeAll(async () => {
     run: () => document().heading('Visitors').chart({ kind: 'line', title: 'Visitors', series: [{ name: 'site', points: [{ x: 'mon', y: 1 }, { x: 'tue', y: 3 }] }] }, 'site ▁█'),
   });
   h = await startHarness({
-    standIn: { behaviour: { interactionWindowMs: 700 } },
     adapter: {
       deferAfterMs: 150,
       renderChart: (spec) => ({ png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), width: 10, height: 10, alt: spec.title, filename: 'visitors.png' }),
@@ -91,8 +90,11 @@ const checkLimits = (record: BotMessageRecord): void => {
 
 describe('slow commands', () => {
   it('defers the interaction within the window, then edits the reply with the answer', async () => {
+    h.discord.state.behaviour.interactionWindowMs = 700;
     const interaction = h.discord.slash('slow');
-    const response = await interaction.response();
+    const response = await interaction.response().finally(() => {
+      h.discord.state.behaviour.interactionWindowMs = 3000;
+    });
     expect(response.deferred).toBe(true);
     expect(interaction.record.callbacks.map((c) => c.type)).toEqual([5]);
     expect(response.message?.message.content).toContain('visitors 42');
@@ -146,6 +148,18 @@ describe('rendering', () => {
     expect(withFile?.files[0]?.data.slice(0, 4)).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
     const response = await h.discord.slash('chart').response();
     expect(response.message).toBeDefined();
+  });
+
+  it('shows a send retried with the same idempotency key once (Discord nonce)', async () => {
+    const room = { platform: 'discord', id: h.discord.channel('reports') };
+    const doc = document().heading('Weekly').text('once only');
+    const first = await h.adapter.send(room, doc, { idempotencyKey: 'weekly:2026-W48:discord' });
+    const again = await h.adapter.send(room, doc, { idempotencyKey: 'weekly:2026-W48:discord' });
+    expect(again.map((m) => m.id)).toEqual(first.map((m) => m.id));
+    expect(h.discord.state.botMessages.filter((m) => JSON.stringify(m.message.embeds).includes('once only'))).toHaveLength(1);
+    const body = h.discord.state.botMessages.find((m) => m.message.id === first[0]?.id)?.body;
+    expect(body).toMatchObject({ enforce_nonce: true });
+    expect(String(body?.['nonce']).length).toBeLessThanOrEqual(25);
   });
 
   it('sends into a report channel and edits the sent message', async () => {

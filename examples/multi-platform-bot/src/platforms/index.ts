@@ -4,4 +4,5 @@
  */
 export * as matrix from './matrix.js';
 export * as telegram from './telegram.js';
+export * as discord from './discord.js';
 export type { PlatformDeps, PlatformModule } from './platform.js';

@@ -228,7 +228,11 @@ export async function route(state: DiscordState, method: string, parts: string[]
     if (sub === 'messages' && messageId === undefined && method === 'POST') {
       const invalid = validate(body);
       if (invalid !== undefined) return invalid;
+      const nonce = body.json['enforce_nonce'] === true && body.json['nonce'] !== undefined ? `${channel.id}:${String(body.json['nonce'])}` : undefined;
+      const earlier = nonce === undefined ? undefined : state.nonces.get(nonce);
+      if (earlier !== undefined) return { status: 200, body: earlier };
       const record = createBotMessage(state, channel.id, body, {});
+      if (nonce !== undefined) state.nonces.set(nonce, record.message);
       state.dispatchMessage(record.message);
       state.changed();
       return { status: 200, body: record.message };

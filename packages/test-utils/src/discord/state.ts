@@ -122,6 +122,8 @@ export class DiscordState {
   session: GatewaySession | undefined;
   /** Every 429 the stand-in answered, with the path. */
   readonly rateLimited: string[] = [];
+  /** Messages created with `enforce_nonce`, by `channel:nonce` (Discord answers a repeat with the first). */
+  readonly nonces = new Map<string, MessagePayload>();
   /** The gateway URL `/gateway/bot` hands out (set once the server listens). */
   gatewayUrl = '';
 
