@@ -55,9 +55,22 @@ export class EventIntake {
   private readonly joinedAt = new Map<string, number>();
   private readonly inflight = new Map<string, Promise<void>>();
   private syncRequestedAt: number;
+  private sincePrune = 0;
 
   constructor(private readonly o: IntakeOptions) {
     this.syncRequestedAt = o.startedAt;
+  }
+
+  /**
+   * Records an event as handled. Every 500 records, ids of events older than the catch-up
+   * window (plus an hour) are forgotten: no sync can bring them back as answerable.
+   */
+  private handled(eventId: string, at: number): void {
+    this.o.store.markHandled(eventId, at);
+    this.sincePrune += 1;
+    if (this.sincePrune < 500) return;
+    this.sincePrune = 0;
+    this.o.store.prune(this.o.now() - this.o.catchUpWindowMs - 3_600_000);
   }
 
   /** Notes when a `/sync` was requested: an invite it brings arrived after that. */
@@ -113,11 +126,11 @@ export class EventIntake {
     if (this.o.store.isHandled(eventId) || this.inflight.has(eventId)) return this.drop('duplicate');
     const at = sentAt(event, this.o.now());
     if (at < this.cutoff(roomId)) {
-      this.o.store.markHandled(eventId, at);
+      this.handled(eventId, at);
       return this.drop('too_old');
     }
     if (encrypted) {
-      this.o.store.markHandled(eventId, at);
+      this.handled(eventId, at);
       return this.noticeEncrypted(roomId, eventId);
     }
     this.dispatch(roomId, event, text ?? '', at);
@@ -137,7 +150,7 @@ export class EventIntake {
     this.o.store.markPending(eventId, { roomId, eventId, sentAt: at });
     const run = this.run(roomId, event, text, at).finally(() => {
       this.inflight.delete(eventId);
-      this.o.store.markHandled(eventId, at);
+      this.handled(eventId, at);
     });
     this.inflight.set(eventId, run);
   }
@@ -178,17 +191,17 @@ export class EventIntake {
   async replayPending(): Promise<void> {
     for (const pending of this.o.store.pending()) {
       if (pending.sentAt < this.cutoff(pending.roomId)) {
-        this.o.store.markHandled(pending.eventId, pending.sentAt);
+        this.handled(pending.eventId, pending.sentAt);
         continue;
       }
       try {
         const event = (await this.o.client.getEvent(pending.roomId, pending.eventId)) as Record<string, unknown>;
         const text = commandText(event);
-        if (text === undefined) this.o.store.markHandled(pending.eventId, pending.sentAt);
+        if (text === undefined) this.handled(pending.eventId, pending.sentAt);
         else this.dispatch(pending.roomId, event, text, pending.sentAt);
       } catch (err) {
         this.o.logger.warn({ err, roomId: pending.roomId }, 'could not fetch an unanswered event again');
-        this.o.store.markHandled(pending.eventId, pending.sentAt);
+        this.handled(pending.eventId, pending.sentAt);
       }
     }
   }
