@@ -114,4 +114,18 @@ describe('Telegram Bot API stand-in', () => {
       await new Promise<void>((resolve) => hook.close(() => resolve()));
     }
   });
+
+  it('answers 429 beyond its message rate, like Telegram flood control', async () => {
+    const limited = await startTelegramBotApi({ messageRate: { perSecond: 1, burst: 2 } });
+    try {
+      const alice = limited.user('Alice');
+      limited.privateChat(alice);
+      const send = async (): Promise<number> =>
+        (await fetch(`${limited.url}/bot${limited.token}/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: alice.id, text: 'x' }) })).status;
+      expect([await send(), await send(), await send()]).toEqual([200, 200, 429]);
+      expect(limited.sent).toHaveLength(2);
+    } finally {
+      await limited.stop();
+    }
+  });
 });

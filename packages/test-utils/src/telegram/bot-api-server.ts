@@ -20,6 +20,31 @@ export interface TelegramBotApiOptions {
   readonly maxPollSeconds?: number;
   /** The clock (Unix ms) for message dates (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * Telegram's flood control over all chats: a bucket of `burst` messages refilled at
+   * `perSecond`; a send beyond it gets 429 with `retry_after` (default: no limit).
+   */
+  readonly messageRate?: { readonly perSecond: number; readonly burst: number };
+}
+
+const RATED = new Set(['sendmessage', 'sendphoto', 'editmessagetext']);
+
+/** A token bucket; `take()` answers 0 when a token was taken, else ms until one is there. */
+function bucket(perSecond: number, burst: number): { take(): number } {
+  let tokens = burst;
+  let at = performance.now();
+  return {
+    take() {
+      const now = performance.now();
+      tokens = Math.min(burst, tokens + ((now - at) / 1000) * perSecond);
+      at = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return 0;
+      }
+      return ((1 - tokens) / perSecond) * 1000;
+    },
+  };
 }
 
 /** A chat to act in as a user. */
@@ -133,6 +158,7 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
   const faults: { method: string; fault: Fault; left: number }[] = [];
   const webhookDeliveries: WebhookDelivery[] = [];
   let revoked = false;
+  const flood = options.messageRate === undefined ? undefined : bucket(options.messageRate.perSecond, options.messageRate.burst);
   let poll: Poll | undefined;
   let delivering = false;
   let stopped = false;
@@ -267,6 +293,13 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
       const description = fault.fault.description ?? (status === 429 ? `Too Many Requests: retry after ${retryAfter}` : (DEFAULT_DESCRIPTIONS[status] ?? 'Error'));
       record(status);
       sendFailure(response, new ApiFailure(status, description, retryAfter));
+      return;
+    }
+    const waitMs = flood !== undefined && RATED.has(lower) ? flood.take() : 0;
+    if (waitMs > 0) {
+      const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+      record(429);
+      sendFailure(response, new ApiFailure(429, `Too Many Requests: retry after ${retryAfter}`, retryAfter));
       return;
     }
     if (lower === 'getupdates') {
