@@ -1,6 +1,6 @@
 import type { StatsConfig } from '../config/index.js';
 import type { Document } from '../document/index.js';
-import { createFormatter, dayKey, periodReport, previousDays, type PeriodReportData, type TimeRange } from '../reports/index.js';
+import { createFormatter, dayKey, periodReport, previousDays, type Formatter, type PeriodReportData, type TimeRange } from '../reports/index.js';
 import type { Sources } from '../sources/index.js';
 import { gatherSiteStats, gatherTop, reason } from './gather.js';
 
@@ -20,8 +20,9 @@ export async function gatherPeriodReport(
   sources: Sources,
   period: 'daily' | 'weekly',
   scheduledAt: number,
-  options: { readonly signal: AbortSignal; readonly timeZone: string },
+  options: { readonly signal: AbortSignal; readonly timeZone: string; readonly formatter?: Formatter },
 ): Promise<PeriodReportData> {
+  const t = options.formatter?.t ?? ((text: string): string => text);
   const range = previousDays(scheduledAt, options.timeZone, period === 'daily' ? 1 : 7);
   const gather = { signal: options.signal, timeZone: options.timeZone };
   const analytics = async (): Promise<PeriodReportData['analytics']> => {
@@ -30,8 +31,8 @@ export async function gatherPeriodReport(
       const sites = await sources.umami.websites(gather);
       const [stats, topPages, topReferrers] = await Promise.all([
         gatherSiteStats(sources, range, gather, sites),
-        gatherTop(sources, sites, 'page', range, { ...gather, title: 'Top pages', column: 'Page' }),
-        gatherTop(sources, sites, 'referrer', range, { ...gather, title: 'Top referrers', column: 'Referrer' }),
+        gatherTop(sources, sites, 'page', range, { ...gather, title: t('Top pages'), column: t('Page') }),
+        gatherTop(sources, sites, 'referrer', range, { ...gather, title: t('Top referrers'), column: t('Referrer') }),
       ]);
       return { sites: stats, topPages, topReferrers };
     } catch (err) {
@@ -72,6 +73,6 @@ export async function gatherPeriodReport(
 export function createPeriodReportBuilders(sources: Sources, config: Pick<StatsConfig, 'locale' | 'timeZone'>): { daily: PeriodReportBuilder; weekly: PeriodReportBuilder } {
   const fmt = createFormatter(config.locale, config.timeZone);
   const build = (period: 'daily' | 'weekly'): PeriodReportBuilder => async (occurrence, options) =>
-    periodReport(await gatherPeriodReport(sources, period, occurrence.scheduledAt, { signal: options.signal, timeZone: config.timeZone }), fmt);
+    periodReport(await gatherPeriodReport(sources, period, occurrence.scheduledAt, { signal: options.signal, timeZone: config.timeZone, formatter: fmt }), fmt);
   return { daily: build('daily'), weekly: build('weekly') };
 }

@@ -42,6 +42,12 @@ describe('createFormatter', () => {
     expect(en.duration(5 * 3600 + 12 * 60)).toBe('5h 12m');
   });
 
+  it('words report texts per locale and fills values in as given', () => {
+    expect(en.t('Services: {up} up, {down} down', { up: '3', down: '1' })).toBe('Services: 3 up, 1 down');
+    expect(de.t('Services: {up} up, {down} down', { up: '3', down: '{up}' })).toBe('Dienste: 3 laufen, {up} ausgefallen');
+    expect(de.t('A text without German wording')).toBe('A text without German wording');
+  });
+
   it('shows dates in the configured time zone', () => {
     const at = Date.parse('2026-02-01T23:30:00Z'); // already Monday in Berlin
     expect(en.day(at)).toBe('Mon, Feb 2');

@@ -1,3 +1,5 @@
+import { GERMAN } from './labels.js';
+
 /** Formats numbers, changes, sizes, durations and dates for one locale and time zone. */
 export interface Formatter {
   readonly locale: 'en' | 'de';
@@ -20,6 +22,11 @@ export interface Formatter {
   dateTime(ms: number): string;
   /** `09:00`. */
   time(ms: number): string;
+  /**
+   * A report text in the locale's wording: `template` is the English text, `{name}` marks a
+   * value from `values` (already formatted; inserted as is, so it stays data).
+   */
+  t(template: string, values?: Readonly<Record<string, string>>): string;
 }
 
 const NO_DATA = { en: 'no data', de: 'keine Daten' } as const;
@@ -103,5 +110,9 @@ function buildFormatter(locale: 'en' | 'de', timeZone: string): Formatter {
     day: (ms) => dayFormat.format(ms),
     dateTime: (ms) => dateTimeFormat.format(ms),
     time: (ms) => timeFormat.format(ms),
+    t(template, values) {
+      const wording = locale === 'de' ? (GERMAN[template] ?? template) : template;
+      return values === undefined ? wording : wording.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+    },
   };
 }

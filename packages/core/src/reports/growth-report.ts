@@ -19,22 +19,22 @@ export function growthReport(data: GrowthData, fmt: Formatter, now: number): Doc
   const prevWeek = sumDays(data, key(-13), key(-6));
   const month = sumDays(data, key(-29), tomorrow);
   const prevMonth = sumDays(data, key(-59), key(-29));
-  const doc = document().heading('User growth');
+  const doc = document().heading(fmt.t('User growth'));
   doc.fields([
-    { label: 'Users', value: fmt.number(data.total), inline: true },
-    { label: 'Today', value: `${fmt.number(today)} (${fmt.change(today, yesterday)} vs yesterday)`, inline: true },
-    { label: '7 days', value: `${fmt.number(week)} (${fmt.change(week, prevWeek)})`, inline: true },
-    { label: '30 days', value: `${fmt.number(month)} (${fmt.change(month, prevMonth)})`, inline: true },
+    { label: fmt.t('Users'), value: fmt.number(data.total), inline: true },
+    { label: fmt.t('Today'), value: fmt.t('{n} ({change} vs yesterday)', { n: fmt.number(today), change: fmt.change(today, yesterday) }), inline: true },
+    { label: fmt.t('7 days'), value: `${fmt.number(week)} (${fmt.change(week, prevWeek)})`, inline: true },
+    { label: fmt.t('30 days'), value: `${fmt.number(month)} (${fmt.change(month, prevMonth)})`, inline: true },
   ]);
   const byDay = new Map(data.days.map((d) => [d.day, d.signups]));
   const last14 = Array.from({ length: 14 }, (_, i) => key(i - 13)).map((day) => ({ x: day.slice(5), y: byDay.get(day) ?? 0 }));
   if (data.total > 0) {
     doc.chart(
-      { kind: 'bar', title: 'Sign-ups per day', unit: 'users', series: [{ name: 'Sign-ups', points: last14 }] },
-      `${sparkline(last14.map((p) => p.y))}  (14 days)`,
+      { kind: 'bar', title: fmt.t('Sign-ups per day'), unit: fmt.t('users'), series: [{ name: fmt.t('Sign-ups'), points: last14 }] },
+      `${sparkline(last14.map((p) => p.y))}  ${fmt.t('(14 days)')}`,
     );
   } else {
-    doc.text('No users yet.');
+    doc.text(fmt.t('No users yet.'));
   }
-  return doc.footer('PostgreSQL · sign-ups per day');
+  return doc.footer(fmt.t('PostgreSQL · sign-ups per day'));
 }

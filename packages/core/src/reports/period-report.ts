@@ -23,17 +23,19 @@ export interface PeriodReportData {
  */
 export function periodReport(data: PeriodReportData, fmt: Formatter): Document {
   const lastDay = data.range.endAt - 1;
-  const title = data.period === 'daily' ? `Daily report: ${fmt.day(data.range.startAt)}` : `Weekly report: ${fmt.day(data.range.startAt)} – ${fmt.day(lastDay)}`;
+  const title = data.period === 'daily'
+      ? fmt.t('Daily report: {day}', { day: fmt.day(data.range.startAt) })
+      : fmt.t('Weekly report: {from} – {to}', { from: fmt.day(data.range.startAt), to: fmt.day(lastDay) });
   const doc = document().heading(title, 1);
   let tone: 'success' | 'warning' | 'error' = 'success';
 
   const a = data.analytics;
   if (a !== undefined) {
-    doc.heading('Analytics', 2);
+    doc.heading(fmt.t('Analytics'), 2);
     if ('error' in a) {
       doc.text(a.error);
       tone = 'warning';
-    } else if (a.sites.length === 0) doc.text('No websites in Umami yet.');
+    } else if (a.sites.length === 0) doc.text(fmt.t('No websites in Umami yet.'));
     else {
       appendSiteTable(doc, a.sites, fmt);
       if (a.topPages) appendTopRows(doc, a.topPages, fmt);
@@ -43,34 +45,34 @@ export function periodReport(data: PeriodReportData, fmt: Formatter): Document {
 
   const infra = data.infrastructure;
   if (infra !== undefined) {
-    doc.heading('Infrastructure', 2);
+    doc.heading(fmt.t('Infrastructure'), 2);
     if ('error' in infra) {
       doc.text(infra.error);
       tone = 'warning';
     } else {
       const down = infra.targets.filter((t) => !t.up);
-      if (down.length === 0) doc.text(`All ${fmt.number(infra.targets.length)} services are up.`);
+      if (down.length === 0) doc.text(fmt.t('All {n} services are up.', { n: fmt.number(infra.targets.length) }));
       else {
         tone = 'error';
-        doc.text(`${fmt.number(down.length)} of ${fmt.number(infra.targets.length)} services are DOWN:`).list(down.map((t) => `${t.job} (${t.instance})`));
+        doc.text(fmt.t('{down} of {n} services are DOWN:', { down: fmt.number(down.length), n: fmt.number(infra.targets.length) })).list(down.map((t) => `${t.job} (${t.instance})`));
       }
       const full = infra.disks.filter((d) => d.usedPercent >= DISK_WARNING_PERCENT);
       if (full.length > 0) {
         if (tone === 'success') tone = 'warning';
-        doc.text('Disks filling up:').list(full.map((d) => `${d.mountpoint}: ${fmt.percent(d.usedPercent)} used, ${fmt.bytes(d.availableBytes)} free`));
+        doc.text(fmt.t('Disks filling up:')).list(full.map((d) => fmt.t('{mount}: {used} used, {free} free', { mount: d.mountpoint, used: fmt.percent(d.usedPercent), free: fmt.bytes(d.availableBytes) })));
       }
     }
   }
 
   const s = data.signups;
   if (s !== undefined) {
-    doc.heading('Sign-ups', 2);
+    doc.heading(fmt.t('Sign-ups'), 2);
     if ('error' in s) doc.text(s.error);
-    else doc.fields([{ label: data.period === 'daily' ? 'New users' : 'New users this week', value: `${fmt.number(s.count)} (${fmt.change(s.count, s.previous)})` }]);
+    else doc.fields([{ label: fmt.t(data.period === 'daily' ? 'New users' : 'New users this week'), value: `${fmt.number(s.count)} (${fmt.change(s.count, s.previous)})` }]);
   }
   if (a === undefined && infra === undefined && s === undefined) {
-    doc.text('Nothing to report: set UMAMI_API_URL, PROMETHEUS_URL or DATABASE_URL.');
+    doc.text(fmt.t('Nothing to report: set UMAMI_API_URL, PROMETHEUS_URL or DATABASE_URL.'));
     tone = 'warning';
   }
-  return doc.withTone(tone).footer(`${fmt.dateTime(data.range.startAt)} – ${fmt.dateTime(data.range.endAt)} · Δ vs the previous period`);
+  return doc.withTone(tone).footer(`${fmt.dateTime(data.range.startAt)} – ${fmt.dateTime(data.range.endAt)} · ${fmt.t('Δ vs the previous period')}`);
 }

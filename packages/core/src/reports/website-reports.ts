@@ -56,12 +56,12 @@ export function appendSiteTable(doc: DocumentBuilder, sites: readonly SiteStats[
   const readable = sites.filter((s) => s.stats !== undefined).sort((a, b) => (b.stats?.current.visitors ?? 0) - (a.stats?.current.visitors ?? 0));
   const t = totals(sites);
   doc.fields([
-    { label: 'Visitors', value: `${fmt.number(t.visitors)} (${fmt.change(t.visitors, t.prevVisitors)})`, inline: true },
-    { label: 'Page views', value: `${fmt.number(t.pageviews)} (${fmt.change(t.pageviews, t.prevPageviews)})`, inline: true },
+    { label: fmt.t('Visitors'), value: `${fmt.number(t.visitors)} (${fmt.change(t.visitors, t.prevVisitors)})`, inline: true },
+    { label: fmt.t('Page views'), value: `${fmt.number(t.pageviews)} (${fmt.change(t.pageviews, t.prevPageviews)})`, inline: true },
   ]);
   if (readable.length > 0) {
     doc.table(
-      ['Website', 'Visitors', 'Δ', 'Views', 'Δ'],
+      [fmt.t('Website'), fmt.t('Visitors'), 'Δ', fmt.t('Views'), 'Δ'],
       readable.map((s) => {
         const c = s.stats!.current;
         const p = s.stats!.previous;
@@ -71,13 +71,13 @@ export function appendSiteTable(doc: DocumentBuilder, sites: readonly SiteStats[
     );
   }
   const failed = sites.filter((s) => s.stats === undefined);
-  if (failed.length > 0) doc.list(failed.map((s) => `${s.website.name}: ${s.error ?? 'not accessible'}`));
+  if (failed.length > 0) doc.list(failed.map((s) => `${s.website.name}: ${s.error ?? fmt.t('not accessible')}`));
   return doc;
 }
 
 /** The chart of visitors per day plus its sparkline fallback. */
-export function visitorsChart(daily: readonly { readonly day: string; readonly visitors: number }[], fmt: Formatter, title = 'Visitors per day'): { spec: ChartSpec; fallback: string } {
-  const spec: ChartSpec = { kind: 'bar', title, unit: 'visitors', series: [{ name: 'Visitors', points: daily.map((d) => ({ x: d.day, y: d.visitors })) }] };
+export function visitorsChart(daily: readonly { readonly day: string; readonly visitors: number }[], fmt: Formatter, title = fmt.t('Visitors per day')): { spec: ChartSpec; fallback: string } {
+  const spec: ChartSpec = { kind: 'bar', title, unit: fmt.t('visitors'), series: [{ name: fmt.t('Visitors'), points: daily.map((d) => ({ x: d.day, y: d.visitors })) }] };
   const values = daily.map((d) => d.visitors);
   const fallback = `${sparkline(values)}  ${fmt.number(Math.min(...values))}–${fmt.number(Math.max(...values))}`;
   return { spec, fallback };
@@ -85,44 +85,44 @@ export function visitorsChart(daily: readonly { readonly day: string; readonly v
 
 function websiteReport(title: string, data: WebsiteStatsData, fmt: Formatter): Document {
   const doc = document().heading(title);
-  if (data.sites.length === 0) return doc.text('No websites in Umami yet.').footer(`Umami · ${fmt.dateTime(data.range.endAt)}`);
+  if (data.sites.length === 0) return doc.text(fmt.t('No websites in Umami yet.')).footer(`Umami · ${fmt.dateTime(data.range.endAt)}`);
   appendSiteTable(doc, data.sites, fmt);
   if (data.daily !== undefined && data.daily.length > 1) {
     const chart = visitorsChart(data.daily, fmt);
     doc.chart(chart.spec, chart.fallback);
   }
-  return doc.footer(`Umami · ${fmt.dateTime(data.range.startAt)} – ${fmt.dateTime(data.range.endAt)} · Δ vs the previous period`);
+  return doc.footer(`Umami · ${fmt.dateTime(data.range.startAt)} – ${fmt.dateTime(data.range.endAt)} · ${fmt.t('Δ vs the previous period')}`);
 }
 
 /** `!stats`: every website over the last 30 days with the change vs the 30 days before. */
 export function statsReport(data: WebsiteStatsData, fmt: Formatter): Document {
-  return websiteReport('Analytics: last 30 days', data, fmt);
+  return websiteReport(fmt.t('Analytics: last 30 days'), data, fmt);
 }
 
 /** `!today`: every website since midnight. */
 export function todayReport(data: WebsiteStatsData, fmt: Formatter): Document {
-  return websiteReport(`Today, ${fmt.day(data.range.endAt)}`, data, fmt);
+  return websiteReport(fmt.t('Today, {day}', { day: fmt.day(data.range.endAt) }), data, fmt);
 }
 
 /** `!week`: every website over the last 7 days, with a chart of visitors per day. */
 export function weekReport(data: WebsiteStatsData, fmt: Formatter): Document {
-  return websiteReport('Last 7 days', data, fmt);
+  return websiteReport(fmt.t('Last 7 days'), data, fmt);
 }
 
 /** `!realtime`: visitors in the last 5 minutes per website. */
 export function realtimeReport(data: RealtimeData, fmt: Formatter): Document {
-  const doc = document().heading('Right now');
-  if (data.sites.length === 0) return doc.text('No websites in Umami yet.');
+  const doc = document().heading(fmt.t('Right now'));
+  if (data.sites.length === 0) return doc.text(fmt.t('No websites in Umami yet.'));
   const sum = data.sites.reduce((acc, s) => acc + (s.active ?? 0), 0);
-  doc.fields([{ label: 'Active visitors', value: fmt.number(sum) }]);
+  doc.fields([{ label: fmt.t('Active visitors'), value: fmt.number(sum) }]);
   const rows = [...data.sites].sort((a, b) => (b.active ?? -1) - (a.active ?? -1)).map((s) => [s.website.name, fmt.number(s.active)]);
-  doc.table(['Website', 'Active'], rows, ['left', 'right']);
-  return doc.footer(`Umami · last 5 minutes · ${fmt.time(data.at)}`);
+  doc.table([fmt.t('Website'), fmt.t('Active')], rows, ['left', 'right']);
+  return doc.footer(`Umami · ${fmt.t('last 5 minutes')} · ${fmt.time(data.at)}`);
 }
 
 /** Appends a top list (pages, referrers); empty labels read "(none)". */
 export function appendTopRows(doc: DocumentBuilder, top: TopRows, fmt: Formatter): DocumentBuilder {
   doc.heading(top.title, 3);
   if (top.rows.length === 0) return doc.text(fmt.noData);
-  return doc.table([top.column, 'Count'], top.rows.map((r) => [r.label ?? NONE, fmt.number(r.value)]), ['left', 'right']);
+  return doc.table([top.column, fmt.t('Count')], top.rows.map((r) => [r.label ?? NONE, fmt.number(r.value)]), ['left', 'right']);
 }

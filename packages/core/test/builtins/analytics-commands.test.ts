@@ -59,6 +59,8 @@ describe('analytics commands against the Umami stand-in', () => {
     expect(reply.plain).toContain('2.301');
     expect(reply.plain).toContain('12.040');
     expect(reply.plain).toContain('neu');
+    expect(reply.plain).toContain('Analytics: letzte 30 Tage');
+    expect(reply.plain).toMatch(/Besucher:?\s+2\.384/);
   });
 
   it('!today and !week answer, !week with a per-day chart fallback', async () => {
