@@ -122,3 +122,39 @@ describe('examples/matrix-stats-bot with the auth service', () => {
     }
   });
 });
+
+describe('examples/matrix-stats-bot as two replicas sharing Redis', () => {
+  it('answers each command once, the other replica dropping it as claimed', async () => {
+    const shared = { REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `stats-e2e-${process.pid}-${Date.now()}:` };
+    const secondDir = mkdtempSync(join(tmpdir(), 'matrix-stats-bot-b-'));
+    bot = await startBotProcess(env(shared));
+    const second = await startBotProcess({ ...env(shared), DATA_DIR: secondDir }).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n(is Redis running at ${shared.REDIS_URL}? apt-get install redis-server; service redis-server start)`);
+    });
+    try {
+      const people = Array.from({ length: 5 }, (_, i) => {
+        const person = hs.human(`replica${i}`);
+        alice.invite(room, person.userId);
+        person.join(room);
+        return person;
+      });
+      const asked = people.flatMap((person) => [person.say(room, '!help'), person.say(room, '!nosuch')]);
+      for (const id of asked) await hs.waitForReply(id);
+      const dropped = async (url: string): Promise<number> => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return Number(/stats_messages_dropped_total\{platform="matrix",reason="claimed_elsewhere"\} (\d+)/.exec(text)?.[1] ?? 0);
+      };
+      // The replica that lost a claim has no event to await: read its counter until it has seen all.
+      let claimedElsewhere = 0;
+      for (let attempt = 0; attempt < 100 && claimedElsewhere < asked.length; attempt += 1) {
+        claimedElsewhere = (await dropped(bot.url)) + (await dropped(second.url));
+        if (claimedElsewhere < asked.length) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(claimedElsewhere).toBe(asked.length);
+      expect(hs.botEvents(room).filter((e) => e['type'] === 'm.room.message')).toHaveLength(asked.length);
+    } finally {
+      await second.terminate('SIGKILL');
+      rmSync(secondDir, { recursive: true, force: true });
+    }
+  });
+});
