@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ChatAdapter } from '../chat/index.js';
+import type { ChatAdapter, HttpRoutes } from '../chat/index.js';
 import type { Command } from '../commands/index.js';
 import type { StatsConfig } from '../config/index.js';
 import type { Metrics } from '../metrics/index.js';
@@ -32,6 +32,8 @@ export interface Alerts {
   readonly client: AlertmanagerClient | undefined;
   /** `!silence` and `!ack` when `ALERTMANAGER_URL` is set. */
   readonly commands: readonly Command[];
+  /** A `createBot` service registering the relay on the bot's HTTP server at start. */
+  readonly service: { readonly name: string; start(bot: { readonly http: HttpRoutes | undefined }): void };
 }
 
 /**
@@ -58,5 +60,16 @@ export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromC
           ...(options.logger ? { logger: options.logger } : {}),
         });
   const client = url === undefined ? undefined : createAlertmanagerClient({ url });
-  return { relay, client, commands: client ? [createSilenceCommand(client), createAckCommand(client, store)] : [] };
+  const service = {
+    name: 'alerts',
+    start(bot: { readonly http: HttpRoutes | undefined }): void {
+      if (!relay) return;
+      if (!bot.http) {
+        options.logger?.warn('ALERTMANAGER_WEBHOOK_TOKEN is set but the bot has no HTTP server: the Alertmanager relay is off');
+        return;
+      }
+      relay.register(bot.http);
+    },
+  };
+  return { relay, client, service, commands: client ? [createSilenceCommand(client), createAckCommand(client, store)] : [] };
 }

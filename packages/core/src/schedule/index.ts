@@ -12,3 +12,4 @@ export * from './schedule-command.js';
 export * from './from-config.js';
 export * from './queue-notifier.js';
 export * from './redis-rate-limiter.js';
+export * from './define-schedule.js';

@@ -165,7 +165,8 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
         worker.on('error', (err) => logger?.error({ err }, 'delivery worker error'));
         workers.push(worker);
       }
-      await Promise.all(workers.map((w) => w.waitUntilReady()));
+      // queues and their event streams are opened now, not at the first report's time
+      await Promise.all([...workers.map((w) => w.waitUntilReady()), ...[...platforms].map((p) => queueOf(p).events.waitUntilReady())]);
     },
     async deliver(report: Report, deliverOptions = {}) {
       const { signal, lease } = deliverOptions;
