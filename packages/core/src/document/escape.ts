@@ -39,7 +39,11 @@ function isSafeUnit(code: number): boolean {
 export function sanitizeText(text: string): string {
   let i = 0;
   const n = text.length;
-  while (i < n && isSafeUnit(text.charCodeAt(i))) i++;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (!isSafeUnit(c)) break;
+  }
   if (i === n) return text;
   // Surrogate pairs are fine; only fall back to the slow path when something is unsafe.
   let slow = false;

@@ -25,6 +25,7 @@ export const hostileCorpus: readonly HostileCase[] = [
   { name: 'markdown line starts', text: '# heading\n> quote\n- item\n1. first\n-# subtext' },
   { name: 'everyone', text: '@everyone look' },
   { name: 'here', text: 'hey @here' },
+  { name: 'matrix room mention', text: '@room wake up, @ROOM' },
   { name: 'user and role mentions', text: '<@123456789012345678> <@!123> <@&456> <#789>' },
   { name: 'zero-width', text: 'a\u200bb\u200cc\u2060d\ufeffe' },
   { name: 'rtl override', text: 'evil\u202egnp.exe \u2066isolate\u2069 \u202a\u202b\u202c\u202d' },

@@ -16,7 +16,8 @@ function matrixProblems(messages: readonly { body: string; formatted_body: strin
   return messages.flatMap((m, i) => [
     ...checkHtml(m.formatted_body, MATRIX_HTML_RULES).map((p) => `message ${i}: ${p}`),
     ...(jsonBytes(m.body) + jsonBytes(m.formatted_body) > maxBytes ? [`message ${i} over ${maxBytes} bytes`] : []),
-    ...(UNSAFE_CHARS.test(m.body + m.formatted_body) || /\u200b/.test(m.body + m.formatted_body) ? [`message ${i} unsanitised`] : []),
+    ...(UNSAFE_CHARS.test(m.body + m.formatted_body) || /\u200b(?!room)/i.test(m.body + m.formatted_body) ? [`message ${i} unsanitised`] : []),
+    ...(/@room/i.test(m.body) ? [`message ${i} mentions @room`] : []),
   ]);
 }
 

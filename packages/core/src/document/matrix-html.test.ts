@@ -38,6 +38,12 @@ describe('matrixRenderer', () => {
     expect(matrixRenderer.render(document().heading('T').text('x'))).toEqual([{ body: 'T\n\nx', formatted_body: '<h2>T</h2><p>x</p>' }]);
   });
 
+  it('makes @room in the body inert, leaving the HTML as text', () => {
+    expect(matrixRenderer.render(document().text('@room and @Room'))).toEqual([
+      { body: '@\u200broom and @\u200bRoom', formatted_body: '<p>@room and @Room</p>' },
+    ]);
+  });
+
   it('returns one empty message for an empty document', () => {
     expect(matrixRenderer.render({ blocks: [] })).toEqual([{ body: '', formatted_body: '' }]);
   });

@@ -47,6 +47,14 @@ export function matrixBlockHtml(block: Block): string {
   }
 }
 
+/**
+ * Puts a zero-width space into `@room` so the legacy `.m.rule.roomnotif` push rule, which
+ * matches the plain body of events without `m.mentions`, can never notify a whole room.
+ */
+export function neutralizeRoomMention(body: string): string {
+  return body.indexOf('@') < 0 ? body : body.replace(/@(room)/gi, '@\u200b$1');
+}
+
 /** The number of bytes `text` takes as a JSON string (quotes and escapes included). */
 export function jsonBytes(text: string): number {
   return Buffer.byteLength(JSON.stringify(text));
@@ -67,7 +75,8 @@ interface MatrixPart {
 }
 
 /**
- * A renderer to Matrix `m.room.message` content: `body` is the plain-text rendering,
+ * A renderer to Matrix `m.room.message` content: `body` is the plain-text rendering (with `@room`
+ * made inert),
  * `formatted_body` HTML inside the spec's tag list (`h1-h3 p strong b i em code pre table ul
  * ol li hr br a`), code blocks as `<pre><code class="language-x">`. Long documents are split
  * so that each message's JSON-encoded body and formatted body stay within `maxBytes`.
@@ -83,7 +92,7 @@ export function createMatrixRenderer(options: MatrixRendererOptions = {}): Rende
     // Each part counts its own quotes: two extra bytes per part keep the sum an upper bound.
     limit: maxBytes,
     separatorSize: 4, // "\n\n" in the body is four bytes of JSON; parts of HTML join with nothing
-    render: (block) => ({ body: plainBlock(block), html: matrixBlockHtml(block) }),
+    render: (block) => ({ body: neutralizeRoomMention(plainBlock(block)), html: matrixBlockHtml(block) }),
     size: (part) => jsonBytes(part.body) + jsonBytes(part.html),
   };
   return {
