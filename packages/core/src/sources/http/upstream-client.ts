@@ -210,8 +210,13 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
       let waitMs = Math.random() * retryBaseMs * 2 ** (n - 1);
       try {
         const res = await attempt(req, url);
-        if ((res.status >= 200 && res.status < 300) || req.accept?.includes(res.status)) {
+        if (res.status >= 200 && res.status < 300) {
           count('ok');
+          return res;
+        }
+        if (req.accept?.includes(res.status)) {
+          // The caller handles it (e.g. 401 → log in again), but it still was an error answer.
+          count('error', 'status');
           return res;
         }
         const err = statusError(res, url, method);
