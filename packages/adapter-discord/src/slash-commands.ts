@@ -3,11 +3,11 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   type APIApplicationCommandBasicOption,
-  type RESTPutAPIApplicationCommandsJSONBody,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 
 /** One chat-input command as sent in a bulk overwrite. */
-export type SlashCommand = RESTPutAPIApplicationCommandsJSONBody[number];
+export type SlashCommand = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 const OPTION_TYPES = {
   string: ApplicationCommandOptionType.String,
