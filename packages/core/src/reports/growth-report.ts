@@ -31,7 +31,7 @@ export function growthReport(data: GrowthData, fmt: Formatter, now: number): Doc
   if (data.total > 0) {
     doc.chart(
       { kind: 'bar', title: fmt.t('Sign-ups per day'), unit: fmt.t('users'), series: [{ name: fmt.t('Sign-ups'), points: last14 }] },
-      `${sparkline(last14.map((p) => p.y))}  ${fmt.t('(14 days)')}`,
+      `${fmt.t('Sign-ups per day')}: ${sparkline(last14.map((p) => p.y))} ${fmt.t('(14 days)')}`,
     );
   } else {
     doc.text(fmt.t('No users yet.'));

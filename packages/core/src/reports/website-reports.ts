@@ -79,7 +79,7 @@ export function appendSiteTable(doc: DocumentBuilder, sites: readonly SiteStats[
 export function visitorsChart(daily: readonly { readonly day: string; readonly visitors: number }[], fmt: Formatter, title = fmt.t('Visitors per day')): { spec: ChartSpec; fallback: string } {
   const spec: ChartSpec = { kind: 'bar', title, unit: fmt.t('visitors'), series: [{ name: fmt.t('Visitors'), points: daily.map((d) => ({ x: d.day, y: d.visitors })) }] };
   const values = daily.map((d) => d.visitors);
-  const fallback = `${sparkline(values)}  ${fmt.number(Math.min(...values))}–${fmt.number(Math.max(...values))}`;
+  const fallback = `${title}: ${sparkline(values)} (${fmt.number(Math.min(...values))}–${fmt.number(Math.max(...values))})`;
   return { spec, fallback };
 }
 
