@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { createTelegramAdapter, type TelegramAdapterOptions } from './telegram-adapter.js';
+export { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from './telegram-adapter.js';
 export type { ChartRenderer } from './outgoing.js';
 export type { ThrottleOptions } from './throttle.js';
 export { commandMenu } from './command-menu.js';

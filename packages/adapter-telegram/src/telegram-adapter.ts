@@ -54,6 +54,18 @@ export interface TelegramAdapterOptions {
   readonly now?: () => number;
 }
 
+/** The Telegram adapter: a {@link ChatAdapter} that can stop receiving before the bot drains. */
+export interface TelegramAdapter extends ChatAdapter {
+  /**
+   * Stops taking updates (polling stops, the webhook answers 503 so Telegram redelivers later)
+   * while replies in flight still go out. Call it before `bot.stop()` so nothing that arrives
+   * during the drain is taken and then dropped.
+   */
+  stopReceiving(): Promise<void>;
+  /** The bot's username (from getMe) once started. */
+  readonly username: string | undefined;
+}
+
 /** The logger adapters get from the bot (pino). */
 type Logger = AdapterContext['logger'];
 
@@ -87,7 +99,7 @@ function describe(error: unknown): string {
  * const bot = createBot({ adapters: [telegram], commands });
  * await bot.start();
  */
-export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdapter {
+export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
   const now = options.now ?? Date.now;
   const catchUpWindowMs = options.catchUpWindowMs ?? 300_000;
   const renderer = options.renderer ?? telegramRenderer;
@@ -97,6 +109,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
   let ready = false;
   let polling: Promise<void> | undefined;
   let context: AdapterContext | undefined;
+  let receiving = false;
   const inFlight = new Set<Promise<void>>();
   /** Rooms showing `typing`, repeated until turned off (Telegram shows it about 5 s). */
   const typingTimers = new Map<string, NodeJS.Timeout>();
@@ -167,6 +180,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
       bot = instance;
       sender = new TelegramSender(instance.api, renderer, options.renderChart, log);
       const journal = await openUpdateJournal(options.dataDir, instance.botInfo.id, now);
+      receiving = true;
       instance.on('message', (ctx) => {
         const work = handleMessage(ctx, journal, startedAt);
         inFlight.add(work);
@@ -184,7 +198,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
           throw new ConfigError(['TELEGRAM_WEBHOOK_URL', 'PORT'], 'Telegram webhook mode needs the bot HTTP server; enable it or unset TELEGRAM_WEBHOOK_URL.');
         }
         const path = webhook.path ?? (new URL(webhook.url).pathname || '/');
-        startContext.http.route('POST', path, createWebhookHandler({ secret: webhook.secret, metrics: startContext.metrics, logger: log, onUpdate: (update) => instance.handleUpdate(update) }));
+        startContext.http.route('POST', path, createWebhookHandler({ secret: webhook.secret, metrics: startContext.metrics, logger: log, accepting: () => receiving, onUpdate: (update) => instance.handleUpdate(update) }));
         await instance.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message'] });
         setReady(true);
         log.info({ mode: 'webhook', bot: instance.botInfo.username }, 'telegram adapter started');
@@ -214,7 +228,19 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
       });
     },
 
+    get username(): string | undefined {
+      return bot?.botInfo.username;
+    },
+
+    async stopReceiving(): Promise<void> {
+      receiving = false;
+      const instance = bot;
+      if (instance?.isRunning() === true) await instance.stop();
+      await polling?.catch(() => undefined);
+    },
+
     async stop(): Promise<void> {
+      receiving = false;
       const instance = bot;
       setReady(false);
       for (const timer of typingTimers.values()) clearInterval(timer);

@@ -19,6 +19,8 @@ export interface WebhookHandlerOptions {
   readonly secret: string;
   readonly metrics: Metrics;
   readonly logger: AdapterContext['logger'];
+  /** False while the adapter stops: updates get 503 so Telegram delivers them again later. */
+  readonly accepting: () => boolean;
   /** Handles one update; the answer to Telegram waits for it. */
   readonly onUpdate: (update: Update) => Promise<void>;
 }
@@ -27,7 +29,7 @@ export interface WebhookHandlerOptions {
  * The route handler Telegram POSTs updates to. A missing or wrong
  * `X-Telegram-Bot-Api-Secret-Token` is refused with 401 and counted in
  * `stats_webhook_rejected_total{source="telegram",reason="secret"}`; a body that is not an
- * update gets 400; otherwise the update is handled and 200 returned.
+ * update gets 400; while the adapter stops, 503 (Telegram retries); otherwise the update is handled and 200 returned.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): HttpHandler {
   return async (request, response, body) => {
@@ -36,6 +38,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): HttpHandle
       options.metrics.webhookRejected.inc({ source: 'telegram', reason: 'secret' });
       options.logger.warn({ remote: request.socket.remoteAddress }, 'telegram webhook refused: wrong or missing secret token');
       response.writeHead(401, { 'content-type': 'text/plain' }).end('secret token mismatch');
+      return;
+    }
+    if (!options.accepting()) {
+      response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' }).end('stopping');
       return;
     }
     let update: Update;

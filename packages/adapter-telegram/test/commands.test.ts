@@ -6,9 +6,6 @@ import { startTelegramStack, type TelegramStack } from './telegram-harness.js';
 /** A 1×1 PNG (8-byte signature, IHDR with width 1 and height 1). */
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
-/** Documents the core's Telegram renderer does not finish yet (reported to its owner). */
-const RENDERER_PENDING = new Set(['100 kB string everywhere']);
-
 let hostile: Document = { blocks: [] };
 let gate: Promise<void> = Promise.resolve();
 const commands = [
@@ -98,7 +95,7 @@ describe('Telegram adapter: commands through grammY', () => {
     const { api } = stack;
     const dave = api.user('Dave');
     const chat = api.privateChat(dave);
-    for (const { name, doc } of hostileDocuments().filter((entry) => !RENDERER_PENDING.has(entry.name))) {
+    for (const { name, doc } of hostileDocuments()) {
       hostile = doc;
       const before = api.sentTo(dave.id).length;
       const failedBefore = api.calls.filter((call) => call.status !== 200).length;

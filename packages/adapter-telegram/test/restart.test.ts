@@ -1,5 +1,6 @@
 import { defineCommand, type Bot } from '@stats/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TelegramAdapter } from '../src/index.js';
 import { startTelegramStack, type TelegramStack } from './telegram-harness.js';
 
 const commands = [defineCommand({ name: 'ping', summary: 'Answers pong', run: () => 'pong' })];
@@ -50,5 +51,20 @@ describe('Telegram adapter: each update answered once, across restarts', () => {
     expect(api.sentTo(carol.id)).toHaveLength(0);
     expect(await dropped(next, 'duplicate')).toBe(1);
     expect(await dropped(next, 'too_old')).toBe(1);
+  });
+
+  it('leaves what arrives after stopReceiving to the next start, and answers it then', async () => {
+    const { api } = stack;
+    const current = await stack.restart();
+    const adapter = current.adapter('telegram') as TelegramAdapter | undefined;
+    await adapter?.stopReceiving();
+    expect(api.isPolling()).toBe(false);
+    const dora = api.user('Dora');
+    api.privateChat(dora).say(dora, '/ping');
+    expect(api.pendingUpdates()).toBe(1);
+    expect(api.sentTo(dora.id)).toHaveLength(0);
+    await stack.restart();
+    const [answer] = await api.waitForSent(dora.id);
+    expect(answer?.text).toBe('pong');
   });
 });
