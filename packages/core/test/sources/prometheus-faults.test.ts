@@ -65,6 +65,18 @@ describe('Prometheus client faults', () => {
     expect(err.userMessage).toBe('Prometheus is unreachable right now. Please try again later.');
   });
 
+  it('sends credentials from PROMETHEUS_URL as Basic auth, never in a message', async () => {
+    const server = await startPrometheusStub(() => ({ status: 401, body: 'Unauthorized' }));
+    stubs.push(server);
+    const url = server.url.replace('http://', 'http://vm:s3cret@');
+    const prom = createSources(loadConfig({ PROMETHEUS_URL: url }), { retryBaseMs: 1 }).prometheus;
+    const err = (await prom.query('up').catch((e: unknown) => e)) as UpstreamError;
+    expect(server.requests[0]?.authorization).toBe(`Basic ${Buffer.from('vm:s3cret').toString('base64')}`);
+    expect(err.message).not.toContain('s3cret');
+    expect(err.userMessage).not.toContain('s3cret');
+    expect(err.userMessage).toMatch(/^Prometheus refused the bot's request \(HTTP 401\)/);
+  });
+
   it('sends long queries as a form POST', async () => {
     const { server, prom } = await stub(() => vector('1'));
     const long = `sum(up{job=~"${'x|'.repeat(1000)}y"})`;

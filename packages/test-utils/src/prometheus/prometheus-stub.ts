@@ -15,7 +15,7 @@ export interface StubAnswer {
 /** A running stub: the requests it saw. */
 export interface RunningPrometheusStub extends RunningServer {
   /** Every request: method, path and parameters (query string or form body). */
-  readonly requests: { readonly method: string; readonly path: string; readonly params: URLSearchParams }[];
+  readonly requests: { readonly method: string; readonly path: string; readonly params: URLSearchParams; readonly authorization: string | undefined }[];
 }
 
 async function params(req: IncomingMessage, url: URL): Promise<URLSearchParams> {
@@ -31,11 +31,11 @@ async function params(req: IncomingMessage, url: URL): Promise<URLSearchParams> 
  * `answer(request)` picks the reply for each request to `/api/v1/*`.
  */
 export async function startPrometheusStub(answer: (path: string, params: URLSearchParams, n: number) => StubAnswer): Promise<RunningPrometheusStub> {
-  const requests: { method: string; path: string; params: URLSearchParams }[] = [];
+  const requests: { method: string; path: string; params: URLSearchParams; authorization: string | undefined }[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     void params(req, url).then(async (p) => {
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, params: p });
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, params: p, authorization: req.headers.authorization });
       const a = answer(url.pathname, p, requests.length);
       if (a.delayMs !== undefined) await new Promise((r) => setTimeout(r, a.delayMs));
       if (res.destroyed) return;

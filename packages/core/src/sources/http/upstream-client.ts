@@ -10,7 +10,7 @@ export interface UpstreamOptions {
   readonly source: string;
   /** The name users read in error messages: `Umami`, `Prometheus`. */
   readonly name: string;
-  /** Base URL; a request's `path` is resolved against it. */
+  /** Base URL; a request's `path` is resolved against it. Credentials in it become a Basic `authorization` header. */
   readonly baseUrl: string;
   readonly metrics?: Metrics | undefined;
   readonly logger?: Logger | undefined;
@@ -103,6 +103,20 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/**
+ * Splits credentials out of a base URL (`http://user:pass@vm:8428`): they travel as a Basic
+ * `authorization` header, never in a URL that could reach a log or an error message.
+ */
+function splitCredentials(baseUrl: string): { readonly base: string; readonly authorization: string | undefined } {
+  const url = new URL(baseUrl);
+  if (url.username === '' && url.password === '') return { base: baseUrl, authorization: undefined };
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  return { base: url.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+}
+
 function buildUrl(baseUrl: string, path: string, query: UpstreamRequest['query']): URL {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const url = new URL(path.replace(/^\/+/, ''), base);
@@ -135,6 +149,7 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 5000;
   const now = options.now ?? Date.now;
   const log = options.logger?.child({ component: 'upstream', source });
+  const { base: baseUrl, authorization } = splitCredentials(options.baseUrl);
 
   function count(outcome: 'ok' | 'error', kind?: string): void {
     options.metrics?.upstreamRequests.inc({ source, outcome });
@@ -144,7 +159,7 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
   async function attempt(req: UpstreamRequest, url: URL): Promise<UpstreamResponse> {
     const budget = AbortSignal.timeout(req.timeoutMs ?? timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, budget]) : budget;
-    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    const headers: Record<string, string> = { accept: 'application/json', ...(authorization ? { authorization } : {}), ...req.headers };
     let body: string | null = null;
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -202,7 +217,7 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
 
   async function send(req: UpstreamRequest): Promise<UpstreamResponse> {
     const method = req.method ?? 'GET';
-    const url = buildUrl(options.baseUrl, req.path, req.query);
+    const url = buildUrl(baseUrl, req.path, req.query);
     const idempotent = req.idempotent ?? method === 'GET';
     const maxAttempts = idempotent ? retries + 1 : 1;
     for (let n = 1; ; n++) {
