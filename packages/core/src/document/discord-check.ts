@@ -26,10 +26,11 @@ export function checkMarkdown(text: string, where: string): string[] {
 /** Problems of one Discord message (empty when it is within every limit and inert). */
 export function checkDiscordMessage(message: DiscordMessage): string[] {
   const problems: string[] = [];
-  const limit = (what: string, value: string | undefined, max: number): void => {
+  const limit = (what: string, value: string | undefined, max: number, markdown = true): void => {
     if (value === undefined) return;
     if (value.length > max) problems.push(`${what} is ${value.length} > ${max}`);
-    problems.push(...checkMarkdown(value, what));
+    if (markdown) problems.push(...checkMarkdown(value, what));
+    else if (LIVE_MENTION.test(value)) problems.push(`${what}: live mention`);
   };
   limit('content', message.content, DISCORD_LIMITS.content);
   const embeds = message.embeds ?? [];
@@ -39,7 +40,8 @@ export function checkDiscordMessage(message: DiscordMessage): string[] {
   embeds.forEach((embed, e) => {
     limit(`embed ${e} title`, embed.title, DISCORD_LIMITS.title);
     limit(`embed ${e} description`, embed.description, DISCORD_LIMITS.description);
-    limit(`embed ${e} footer`, embed.footer?.text, DISCORD_LIMITS.footer);
+    // Footers show no markdown: only their length and mentions matter.
+    limit(`embed ${e} footer`, embed.footer?.text, DISCORD_LIMITS.footer, false);
     const fields = embed.fields ?? [];
     if (fields.length > DISCORD_LIMITS.fields) problems.push(`embed ${e} has ${fields.length} fields`);
     fields.forEach((f, i) => {

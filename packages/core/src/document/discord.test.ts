@@ -49,7 +49,7 @@ describe('discordRenderer: content', () => {
 
 describe('discordRenderer: embeds', () => {
   it('turns a structured document into an embed with title, description, fields, footer and colour', () => {
-    const doc = document().withTone('error').heading('Today').text('All *good*').fields([{ label: 'Views', value: '3', inline: true }]).footer('Umami');
+    const doc = document().withTone('error').heading('Today').text('All *good*').fields([{ label: 'Views', value: '3', inline: true }]).footer('Umami *1* @here');
     expect(discordRenderer.render(doc)).toEqual([
       {
         embeds: [
@@ -58,7 +58,7 @@ describe('discordRenderer: embeds', () => {
             description: 'All \\*good\\*',
             color: TONE_COLORS.error,
             fields: [{ name: 'Views', value: '3', inline: true }],
-            footer: { text: 'Umami' },
+            footer: { text: 'Umami *1* @\u200bhere' },
           },
         ],
       },

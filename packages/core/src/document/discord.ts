@@ -1,4 +1,5 @@
 import { discordBlockMarkdown, markdownText, truncateRendered } from './discord-markdown.js';
+import { neutralizeMentions } from './escape.js';
 import type { Block, Document, Field, Tone } from './model.js';
 import { oneLine } from './plain-text.js';
 import type { DiscordEmbed, DiscordMessage, Renderer } from './renderer.js';
@@ -86,7 +87,8 @@ function buildEmbeds(blocks: readonly Block[], color: number | undefined): { emb
       draft.total += draft.title.length;
     } else if (block.type === 'footer') {
       if (draft.footer !== undefined) flush();
-      const text = truncateRendered(oneLine(block.text), DISCORD_LIMITS.footer, markdownText);
+      // Embed footers show no markdown: sanitise only, so no backslash shows up.
+      const text = truncateRendered(oneLine(block.text), DISCORD_LIMITS.footer, neutralizeMentions);
       if (draft.total + text.length > DISCORD_LIMITS.embedTotal) flush();
       draft.footer = text;
       draft.total += text.length;
