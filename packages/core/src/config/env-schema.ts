@@ -74,6 +74,19 @@ export const envSchema = z.object({
   // prometheus / victoriametrics
   PROMETHEUS_URL: url.optional(),
   PROMETHEUS_STATUS_LABEL: z.string().regex(/^[a-zA-Z_]\w*$/, 'must be a label name').default('status'),
+  /** PromQL overrides as JSON, e.g. `{"cpuPercent":"…"}` (keys: see `defaultPrometheusQueries`). */
+  PROMETHEUS_QUERIES: z.string().transform((v, ctx) => {
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((q) => typeof q === 'string' && q.trim() !== '')) {
+        return parsed as Record<string, string>;
+      }
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object of query name to PromQL, e.g. {"cpuPercent":"…"}' });
+    return z.NEVER;
+  }).optional(),
   // postgres growth
   DATABASE_URL: anyUrl.optional(),
   GROWTH_QUERY: text.optional(),

@@ -37,7 +37,7 @@ export interface StatsConfig {
     readonly messageContent: boolean;
   };
   readonly umami?: { readonly url: string; readonly username?: string; readonly password?: string; readonly apiKey?: string };
-  readonly prometheus?: { readonly url: string; readonly statusLabel: string };
+  readonly prometheus?: { readonly url: string; readonly statusLabel: string; readonly queries?: Readonly<Record<string, string>> };
   readonly database?: { readonly url: string; readonly growthQuery?: string };
   readonly auth?: { readonly url: string; readonly serviceKey?: string; readonly jwksUrl?: string; readonly issuer?: string };
   readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly scope: string };
@@ -160,7 +160,7 @@ export function loadConfig(raw: Raw): StatsConfig {
     ...(e.UMAMI_API_URL
       ? { umami: defined({ url: e.UMAMI_API_URL, username: e.UMAMI_USERNAME, password: e.UMAMI_PASSWORD, apiKey: e.UMAMI_API_KEY }) }
       : {}),
-    ...(e.PROMETHEUS_URL ? { prometheus: { url: e.PROMETHEUS_URL, statusLabel: e.PROMETHEUS_STATUS_LABEL } } : {}),
+    ...(e.PROMETHEUS_URL ? { prometheus: defined({ url: e.PROMETHEUS_URL, statusLabel: e.PROMETHEUS_STATUS_LABEL, queries: e.PROMETHEUS_QUERIES }) } : {}),
     ...(e.DATABASE_URL ? { database: defined({ url: e.DATABASE_URL, growthQuery: e.GROWTH_QUERY }) } : {}),
     ...(e.AUTH_URL
       ? { auth: defined({ url: e.AUTH_URL, serviceKey: e.AUTH_SERVICE_KEY, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER }) }

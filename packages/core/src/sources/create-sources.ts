@@ -32,7 +32,7 @@ export interface CreateSourcesOptions {
   /** How long answers are reused, in ms (default 60 000; Prometheus 15 000). */
   readonly cacheTtlMs?: number;
   readonly prometheusCacheTtlMs?: number;
-  /** Replaces some of the default PromQL. */
+  /** Replaces some of the default PromQL (after `PROMETHEUS_QUERIES`). */
   readonly prometheusQueries?: Partial<PrometheusQueries>;
   /** CPU sampling interval of the host source in ms (default 250). */
   readonly hostSampleMs?: number;
@@ -101,7 +101,11 @@ export function createSources(config: StatsConfig, options: CreateSourcesOptions
           http: createUpstreamClient({ ...upstream, source: 'prometheus', name: 'Prometheus', baseUrl: c.url, describeError: (_s, body) => readPrometheusError(body) }),
           cache: cache('prometheus', 'Prometheus', options.prometheusCacheTtlMs ?? 15_000),
         });
-        const queries = { ...defaultPrometheusQueries(c.statusLabel), ...options.prometheusQueries };
+        const defaults = defaultPrometheusQueries(c.statusLabel);
+        const fromConfig = Object.fromEntries(Object.entries(c.queries ?? {}).filter(([key]) => key in defaults));
+        const unknown = Object.keys(c.queries ?? {}).filter((key) => !(key in defaults));
+        if (unknown.length > 0) logger?.warn({ unknown, known: Object.keys(defaults) }, 'PROMETHEUS_QUERIES has keys the bot does not use');
+        const queries: PrometheusQueries = { ...defaults, ...fromConfig, ...options.prometheusQueries };
         prometheus = {
           ...client,
           queries,

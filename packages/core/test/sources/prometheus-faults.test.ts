@@ -77,6 +77,17 @@ describe('Prometheus client faults', () => {
     expect(err.userMessage).toMatch(/^Prometheus refused the bot's request \(HTTP 401\)/);
   });
 
+  it('takes PromQL overrides from PROMETHEUS_QUERIES', async () => {
+    const server = await startPrometheusStub(() => vector('42'));
+    stubs.push(server);
+    const config = loadConfig({ PROMETHEUS_URL: server.url, PROMETHEUS_QUERIES: '{"cpuPercent":"my_cpu_percent","nope":"x"}' });
+    const prom = createSources(config).prometheus;
+    expect(prom.queries.cpuPercent).toBe('my_cpu_percent');
+    expect((await prom.system()).cpuPercent).toBe(42);
+    expect(server.requests.map((r) => r.params.get('query'))).toContain('my_cpu_percent');
+    expect(() => loadConfig({ PROMETHEUS_URL: server.url, PROMETHEUS_QUERIES: '["up"]' })).toThrow(/PROMETHEUS_QUERIES must be a JSON object/);
+  });
+
   it('sends long queries as a form POST', async () => {
     const { server, prom } = await stub(() => vector('1'));
     const long = `sum(up{job=~"${'x|'.repeat(1000)}y"})`;
