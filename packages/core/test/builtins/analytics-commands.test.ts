@@ -172,4 +172,15 @@ describe('scheduled reports from Umami', () => {
     const week = plainRenderer.render(await weekly({ scheduledAt }, { signal: AbortSignal.timeout(10_000) })).join('\n');
     expect(week).toContain('Weekly report: Mon, Feb 2 – Sun, Feb 8');
   });
+
+  it('keeps hostile page URLs and names as data in the daily report', async () => {
+    const config = loadConfig({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret' });
+    const { daily } = createPeriodReportBuilders(createSources(config, { retryBaseMs: 1 }), config);
+    const doc = await daily({ scheduledAt: Date.now() }, { signal: AbortSignal.timeout(10_000) });
+    expect(plainRenderer.render(doc).join('\n')).toContain('/<b>hi</b>');
+    const html = matrixRenderer.render(doc).map((m) => m.formatted_body).join('');
+    expect(html).not.toMatch(/<b>hi<\/b>|<script>/);
+    expect(html).toContain('&lt;b&gt;hi&lt;/b&gt;');
+    expect(telegramRenderer.render(doc).join('')).not.toMatch(/<b>hi<\/b>|<script>/);
+  });
 });
