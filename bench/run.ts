@@ -56,25 +56,31 @@ async function discover(dir: string): Promise<{ file: string; cases: BenchCase[]
  * Runs one case in a fresh process (`lib/case-child.ts`, same tsx loader and conditions as this
  * one), forwarding its progress and collecting its notes and rows.
  */
-function runInChild(file: string, name: string, quick: boolean, progress: (line: string) => void, note: (text: string) => void): Promise<BenchRow[]> {
+function runInChild(
+  file: string,
+  name: string,
+  quick: boolean,
+  progress: (line: string) => void,
+  note: (text: string) => void,
+): Promise<{ rows: BenchRow[]; cpuSeconds: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(here, 'lib', 'case-child.ts'), [file, name, ...(quick ? ['--quick'] : [])], {
       execArgv: process.execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    let rows: BenchRow[] | undefined;
+    let result: { rows: BenchRow[]; cpuSeconds: number } | undefined;
     let failure: string | undefined;
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'progress') progress(message.line);
       else if (message.type === 'note') note(message.text);
-      else if (message.type === 'rows') rows = [...message.rows];
+      else if (message.type === 'rows') result = { rows: [...message.rows], cpuSeconds: message.cpuSeconds };
       else failure = message.error;
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (failure !== undefined) reject(new Error(failure));
-      else if (rows !== undefined) resolve(rows);
+      else if (result !== undefined) resolve(result);
       else reject(new Error(`the case process exited (${code ?? signal ?? '?'}) without results`));
     });
   });
@@ -109,17 +115,26 @@ async function main(): Promise<number> {
       console.log(`${stamp()} ${benchCase.name} (${entry.file}): starting`);
       const caseStarted = performance.now();
       let rows: BenchRow[] = [];
+      let cpuSeconds: number | undefined;
       let error: string | undefined;
       try {
         const progress = (line: string): void => console.log(`${stamp()} ${benchCase.name}: ${line}`);
-        rows = await runInChild(path.join(here, 'cases', entry.file), benchCase.name, quick, progress, (text) => notes.push(text));
+        ({ rows, cpuSeconds } = await runInChild(path.join(here, 'cases', entry.file), benchCase.name, quick, progress, (text) => notes.push(text)));
       } catch (caught) {
         error = (caught as Error).message.split('\n').slice(0, 3).join(' ');
         console.error(`${stamp()} ${benchCase.name}: FAILED: ${error}`);
       }
       const seconds = (performance.now() - caseStarted) / 1000;
-      reports.push({ name: benchCase.name, file: entry.file, description: benchCase.description, seconds, rows, ...(error !== undefined ? { error } : {}) });
-      console.log(`${stamp()} ${benchCase.name}: done in ${seconds.toFixed(1)} s, ${rows.length} rows`);
+      reports.push({
+        name: benchCase.name,
+        file: entry.file,
+        description: benchCase.description,
+        seconds,
+        ...(cpuSeconds !== undefined ? { cpuSeconds } : {}),
+        rows,
+        ...(error !== undefined ? { error } : {}),
+      });
+      console.log(`${stamp()} ${benchCase.name}: done in ${seconds.toFixed(1)} s (${cpuSeconds?.toFixed(1) ?? '?'} s CPU), ${rows.length} rows`);
     }
   }
   if (filter !== undefined && reports.length === 0) {

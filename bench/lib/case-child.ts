@@ -12,7 +12,7 @@ import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 export type ChildMessage =
   | { readonly type: 'progress'; readonly line: string }
   | { readonly type: 'note'; readonly text: string }
-  | { readonly type: 'rows'; readonly rows: readonly BenchRow[] }
+  | { readonly type: 'rows'; readonly rows: readonly BenchRow[]; readonly cpuSeconds: number }
   | { readonly type: 'error'; readonly error: string };
 
 function send(message: ChildMessage): Promise<void> {
@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   try {
     const rows = await benchCase.run(context);
     await Promise.all(pending);
-    await send({ type: 'rows', rows });
+    const cpu = process.cpuUsage();
+    await send({ type: 'rows', rows, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   } catch (error) {
     await Promise.all(pending);
     await send({ type: 'error', error: (error as Error).stack?.split('\n').slice(0, 4).join(' ') ?? String(error) });
