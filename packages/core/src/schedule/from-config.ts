@@ -10,12 +10,12 @@ import { lazyStores } from './lazy-stores.js';
 import { createNotifier, type Notifier, type RetryPolicy } from './notifier.js';
 import { createQueueNotifier, type QueueNotifier } from './queue-notifier.js';
 import type { PlatformLimits } from './rate-limits.js';
-import { createRedisScheduleStores } from './redis-stores.js';
+import { createRedisClaims, createRedisScheduleStores } from './redis-stores.js';
 import { createScheduleCommand } from './schedule-command.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createSqliteScheduleStores } from './sqlite-stores.js';
 import { targetsFromConfig } from './targets.js';
-import type { ReportPeriod, ReportTarget, ScheduledJob } from './types.js';
+import type { Claims, ReportPeriod, ReportTarget, ScheduledJob } from './types.js';
 
 /** Builds a scheduled report of one period. */
 export type ReportBuilder = (period: ReportPeriod, options: { readonly signal: AbortSignal }) => Promise<Document>;
@@ -52,6 +52,8 @@ export interface Schedules {
   /** `!schedule`. */
   readonly commands: readonly Command[];
   readonly targets: readonly ReportTarget[];
+  /** With `REDIS_URL`: message claims for `createBot({ claims })`, so one replica answers each message. */
+  readonly claims: Claims | undefined;
   /** The same start/stop as a `createBot` service: `createBot({ services: [schedules.service] })`. */
   readonly service: { readonly name: string; start(): Promise<void>; stop(): Promise<void> };
   start(): Promise<void>;
@@ -139,9 +141,19 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
     queue = undefined;
     await stores.close();
   };
+  const claims: Claims | undefined = redis
+    ? {
+        claim: async (key, ttlMs) => {
+          await stores.schedule.lastRun('-'); // opens the Redis connection
+          if (!redisClient) throw new Error('Redis is not connected');
+          return createRedisClaims(redisClient, { prefix: redis.keyPrefix }).claim(key, ttlMs);
+        },
+      }
+    : undefined;
   return {
     scheduler,
     notifier,
+    claims,
     commands: [createScheduleCommand(scheduler)],
     targets,
     service: { name: 'schedules', start, stop },

@@ -19,7 +19,7 @@ export interface SchedulerOptions {
   readonly store?: ScheduleStore;
   /** How long a lease lasts unless renewed (default 30 s); a dead holder is replaced after it. */
   readonly leaseMs?: number;
-  /** The longest pause between checks (default 30 s; also how soon a free lease is taken over). */
+  /** The longest pause between checks (default 10 s: a dead holder's run is taken over within lease + poll). */
   readonly pollMs?: number;
   /** This replica's name in leases (default a random id). */
   readonly owner?: string;
@@ -76,7 +76,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const graceMs = options.graceMs ?? 7_200_000;
   const store = options.store ?? createMemoryScheduleStore(options.now);
   const leaseMs = options.leaseMs ?? 30_000;
-  const pollMs = options.pollMs ?? 30_000;
+  const pollMs = options.pollMs ?? 10_000;
   const owner = options.owner ?? randomUUID();
   const now = options.now ?? Date.now;
   const logger = options.logger?.child({ component: 'scheduler' });
