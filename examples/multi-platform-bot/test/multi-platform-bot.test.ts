@@ -88,4 +88,23 @@ describe('examples/multi-platform-bot', () => {
     running = undefined;
     expect(JSON.stringify(telegram.calls)).not.toContain(telegram.token);
   });
+
+  it('schedules the daily and weekly reports into TELEGRAM_REPORT_CHAT_ID', async () => {
+    const group = telegram.group('Reports', { supergroup: true });
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
+      TELEGRAM_REPORT_CHAT_ID: String(group.chat.id),
+      DATA_DIR: dataDir,
+    });
+    const { bot } = await createMultiPlatformBot(config, { logger: silentLogger(), onFatal: () => undefined, http: false });
+    stops.push(() => bot.stop());
+    await bot.start();
+    const alice = telegram.user('Alice');
+    group.say(alice, '/schedule');
+    const [answer] = await telegram.waitForSent(group.chat.id);
+    expect(answer?.text).toMatch(/daily/i);
+    expect(answer?.text).toMatch(/weekly/i);
+    expect(answer?.text.match(/this room/g)).toHaveLength(2);
+  });
 });
