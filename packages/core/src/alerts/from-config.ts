@@ -7,7 +7,7 @@ import type { Notifier, ReportTarget } from '../schedule/index.js';
 import type { AlertMessageStore } from './alert-messages.js';
 import { createAlertRelay, type AlertRelay, type AlertRoute } from './alert-relay.js';
 import { createAlertmanagerClient, type AlertmanagerClient } from './alertmanager-client.js';
-import { createMemoryAlertMessageStore } from './alert-messages.js';
+import { createMemoryAlertMessageStore, createRedisAlertMessageStore } from './alert-messages.js';
 import { createAckCommand, createSilenceCommand } from './silence-commands.js';
 
 /** Options of {@link createAlertsFromConfig}. */
@@ -18,7 +18,7 @@ export interface AlertsFromConfigOptions {
   /** Rooms for alerts no route matches (default: the report targets). */
   readonly targets: readonly ReportTarget[];
   readonly routes?: readonly AlertRoute[];
-  /** Shared state for replicas (`createRedisAlertMessageStore`); default in memory. */
+  /** Where posted groups are remembered; default Redis with `REDIS_URL` (replicas share it), else memory. */
   readonly store?: AlertMessageStore;
   readonly metrics?: Metrics;
   readonly logger?: Logger;
@@ -33,7 +33,29 @@ export interface Alerts {
   /** `!silence` and `!ack` when `ALERTMANAGER_URL` is set. */
   readonly commands: readonly Command[];
   /** A `createBot` service registering the relay on the bot's HTTP server at start. */
-  readonly service: { readonly name: string; start(bot: { readonly http: HttpRoutes | undefined }): void };
+  readonly service: { readonly name: string; start(bot: { readonly http: HttpRoutes | undefined }): void; stop(): Promise<void> };
+}
+
+/** A Redis alert store that connects on first use (ioredis is loaded only then). */
+function lazyRedisStore(redis: { readonly url: string; readonly keyPrefix: string }): AlertMessageStore & { close(): Promise<void> } {
+  let client: import('ioredis').Redis | undefined;
+  let opened: Promise<AlertMessageStore> | undefined;
+  const get = (): Promise<AlertMessageStore> =>
+    (opened ??= import('ioredis').then(({ Redis }) => {
+      client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+      return createRedisAlertMessageStore(client, { prefix: redis.keyPrefix });
+    }));
+  return {
+    close: async () => {
+      await client?.quit();
+      client = undefined;
+      opened = undefined;
+    },
+    get: async (key) => (await get()).get(key),
+    set: async (key, state) => (await get()).set(key, state),
+    delete: async (key) => (await get()).delete(key),
+    lastInRoom: async (room) => (await get()).lastInRoom(room),
+  };
 }
 
 /**
@@ -41,7 +63,8 @@ export interface Alerts {
  * commands (`ALERTMANAGER_URL`) from configuration; either part is left out when unset.
  */
 export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromConfigOptions): Alerts {
-  const store = options.store ?? createMemoryAlertMessageStore();
+  const owned = options.store === undefined && config.redis ? lazyRedisStore(config.redis) : undefined;
+  const store = options.store ?? owned ?? createMemoryAlertMessageStore();
   const token = config.alertmanager?.webhookToken;
   const url = config.alertmanager?.url;
   const relay =
@@ -69,6 +92,10 @@ export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromC
         return;
       }
       relay.register(bot.http);
+    },
+    async stop(): Promise<void> {
+      await relay?.settled();
+      await owned?.close();
     },
   };
   return { relay, client, service, commands: client ? [createSilenceCommand(client), createAckCommand(client, store)] : [] };
