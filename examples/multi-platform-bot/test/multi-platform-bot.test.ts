@@ -82,11 +82,16 @@ describe('examples/multi-platform-bot', () => {
     group.say(carol, `/help@${telegram.bot.username ?? ''}`);
     const [answer] = await telegram.waitForSent(group.chat.id);
     expect(answer?.text).toMatch(/help/);
+    group.say(carol, '/login carol@example.org hunter2-secret');
+    const [, warning] = await telegram.waitForSent(group.chat.id, 2);
+    expect(warning?.text).toMatch(/could not remove your message/);
     const health = await fetch(`${String(running.running['port'])}/health`);
     expect(health.status).toBe(200);
     expect(await running.terminate('SIGTERM')).toBe(0);
+    const logs = JSON.stringify(running?.logs ?? []);
+    expect(logs).not.toContain('hunter2');
+    expect(logs).not.toContain(telegram.token);
     running = undefined;
-    expect(JSON.stringify(telegram.calls)).not.toContain(telegram.token);
   });
 
   it('schedules the daily and weekly reports into TELEGRAM_REPORT_CHAT_ID', async () => {
