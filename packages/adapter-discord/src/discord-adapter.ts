@@ -289,7 +289,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       const interaction = replies.get(message);
       if (interaction !== undefined) {
         const out: SentMessage[] = [];
-        for (const payload of payloads) out.push(sent(message.room, await interaction.send(payload, replyOptions?.ephemeral === true)));
+        try {
+          for (const payload of payloads) out.push(sent(message.room, await interaction.send(payload, replyOptions?.ephemeral === true)));
+        } catch (error) {
+          // A DiscordAPIError carries the interaction token in its URL: the caller logs only this.
+          throw new Error(`answering the interaction failed: ${describe(error)}`);
+        }
         return out;
       }
       return sendPayloads(message.room, payloads, message.id);

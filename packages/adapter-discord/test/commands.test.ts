@@ -69,6 +69,13 @@ describe('slash commands from the registry', () => {
     expect(reply.message.content).toContain('range week ratio 0.5');
   });
 
+  it('answers a slash command used in a DM there', async () => {
+    const interaction = h.discord.slash('period', { range: 'month' }, { direct: true, user: 'dora' });
+    const response = await interaction.response();
+    expect(interaction.record.guildId).toBeUndefined();
+    expect(response.message?.message.content).toContain('range month ratio none');
+  });
+
   it('answers an unknown slash command instead of leaving it unacknowledged', async () => {
     const response = await h.discord.slash('nosuchcommand').response();
     expect(response.message?.message.content ?? '').toMatch(/nosuchcommand/i);
