@@ -14,9 +14,10 @@ describe('parseTelegramHtml', () => {
   it('keeps pre with a language and expandable blockquotes', () => {
     const parsed = parseTelegramHtml('<pre><code class="language-ts">a &lt; b</code></pre><blockquote expandable>q</blockquote>');
     expect(parsed.text).toBe('a < bq');
-    expect(parsed.entities).toContainEqual({ type: 'pre', offset: 0, length: 5 });
-    expect(parsed.entities).toContainEqual({ type: 'pre', offset: 0, length: 5, language: 'ts' });
-    expect(parsed.entities).toContainEqual({ type: 'expandable_blockquote', offset: 5, length: 1 });
+    expect(parsed.entities).toEqual([
+      { type: 'pre', offset: 0, length: 5, language: 'ts' },
+      { type: 'expandable_blockquote', offset: 5, length: 1 },
+    ]);
   });
 
   it.each([

@@ -170,7 +170,9 @@ export function parseTelegramHtml(source: string): ParsedText {
         throw new EntityParseError(`Unmatched end tag at byte offset ${i}, expected "</${open.tag}>", found "</${name}>"`);
       }
       const entity = toEntity(open, text.length, text.slice(open.start), stack.at(-1));
-      if (entity) entities.push(entity);
+      // `<pre><code class="language-x">` is one pre entity with a language, as Telegram makes it.
+      const coded = open.tag === 'pre' && entities.some((e) => e.type === 'pre' && e.language !== undefined && e.offset === open.start && e.length === text.length - open.start);
+      if (entity && !coded) entities.push(entity);
       i = end + 1;
       continue;
     }
