@@ -63,6 +63,12 @@ export async function createSessionsFromConfig(config: StatsConfig, deps: Sessio
   const providers: AuthProvider[] = [];
   if (auth) providers.push(auth);
   if (config.oidc) providers.push(createDeviceFlowClient({ issuer: config.oidc.issuer, clientId: config.oidc.clientId, scope: config.oidc.scope, ...common }));
+  if ((config.sessions.store === 'redis' || config.sessions.store === 'postgres') && config.sessions.secret === undefined) {
+    deps.logger?.warn(
+      { store: config.sessions.store, variable: 'SESSION_SECRET' },
+      'SESSION_SECRET is unset: this process encrypts sessions with its own key file, so other replicas cannot read them',
+    );
+  }
   const store = await openStore(config, deps.now);
   const jwksUrl = config.auth?.jwksUrl ?? (config.auth?.issuer !== undefined ? new URL('api/auth/jwks', `${config.auth.url.replace(/\/+$/, '')}/`).href : undefined);
   const manager = createSessionManager({
