@@ -62,6 +62,16 @@ describe('gateway connection', () => {
     expect(h.adapter.isReady()).toBe(true);
   });
 
+  it('identifies afresh when the session cannot be resumed (op 9) and keeps answering', async () => {
+    const old = h.discord.state.session;
+    h.discord.dropConnection({ invalidateSession: true });
+    await h.discord.state.until(() => (h.discord.state.session !== old && h.discord.state.session?.send !== undefined ? true : undefined), 'a new session after op 9');
+    expect(h.discord.state.session?.identifies).toBe((old?.identifies ?? 0) + 1);
+    const message = h.discord.say('!ping', { user: 'afterop9' });
+    expect((await h.discord.replyTo(message.id)).message.content).toBe('pong afterop9');
+    expect(h.lines.join('')).not.toContain(h.discord.token);
+  });
+
   it('reconnects when Discord asks (op 7) and keeps answering', async () => {
     const resumes = h.discord.state.session?.resumes ?? 0;
     h.discord.requestReconnect();

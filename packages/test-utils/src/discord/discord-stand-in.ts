@@ -67,8 +67,8 @@ export interface DiscordStandIn {
   replyTo(messageId: string): Promise<BotMessageRecord>;
   /** Fails the next matching REST requests (429, 401, 5xx) or slows them. */
   fault(fault: RestFault): void;
-  /** Drops the gateway connection without a close frame; the bot should resume. */
-  dropConnection(): void;
+  /** Drops the gateway connection without a close frame; the bot should resume (or, with `invalidateSession`, identify again). */
+  dropConnection(options?: { readonly invalidateSession?: boolean }): void;
   /** Asks the bot to reconnect (op 7). */
   requestReconnect(): void;
   stop(): Promise<void>;
@@ -219,7 +219,7 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     fault(fault) {
       state.faults.push({ ...fault });
     },
-    dropConnection: () => gateway.drop(),
+    dropConnection: (dropOptions) => gateway.drop(dropOptions?.invalidateSession === true),
     requestReconnect: () => gateway.requestReconnect(),
     async stop() {
       await gateway.close();

@@ -18,6 +18,8 @@ export class Gateway {
   private readonly server = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
   private current: WebSocket | undefined;
+  /** Sessions a resume must be refused for (op 9). */
+  private readonly forgotten: GatewaySession[] = [];
 
   constructor(private readonly state: DiscordState) {}
 
@@ -104,7 +106,7 @@ export class Gateway {
 
   private resume(ws: WebSocket, d: { token?: string; session_id?: string; seq?: number }): void {
     const session = this.state.session;
-    if (session === undefined || d.token !== this.state.token || d.session_id !== session.id) {
+    if (session === undefined || d.token !== this.state.token || d.session_id !== session.id || this.forgotten.includes(session)) {
       this.send(ws, { op: OP.invalidSession, d: false });
       return;
     }
@@ -134,12 +136,17 @@ export class Gateway {
     return this.current !== undefined && this.state.session?.send !== undefined;
   }
 
-  /** Drops the current connection without a close frame (a network failure); the bot should resume. */
-  drop(): void {
+  /**
+   * Drops the current connection without a close frame (a network failure); the bot should
+   * resume. With `invalidateSession` the session is forgotten, so the resume gets op 9 and the
+   * bot must identify afresh (events in between are lost, as on Discord).
+   */
+  drop(invalidateSession = false): void {
     const ws = this.current;
     if (ws === undefined) throw new Error('Discord stand-in: no gateway connection to drop');
     this.current = undefined;
     if (this.state.session !== undefined) this.state.session.send = undefined;
+    if (invalidateSession && this.state.session !== undefined) this.forgotten.push(this.state.session);
     ws.terminate();
     this.state.changed();
   }
