@@ -27,6 +27,15 @@ const commands = [
         .footer('Umami'),
   }),
   defineCommand({
+    name: 'realchart',
+    summary: 'A chart rendered by the core',
+    run: () =>
+      document().chart(
+        { kind: 'bar', title: 'Real chart', unit: 'visitors', series: [{ name: 'visitors', points: ['mon', 'tue', 'wed'].map((x, i) => ({ x, y: (i + 1) * 10 })) }] },
+        '▁▅█',
+      ),
+  }),
+  defineCommand({
     name: 'slow',
     summary: 'Waits for the test to let it finish',
     run: async () => {
@@ -40,7 +49,9 @@ let stack: TelegramStack;
 beforeAll(async () => {
   stack = await startTelegramStack({
     commands,
-    adapter: { renderChart: (chart) => ({ png: PNG, width: 1, height: 1, alt: chart.title, filename: 'chart.png' }) },
+    adapter: {
+      renderChart: async (chart) => (chart.title === 'Real chart' ? (await import('@stats/core/charts')).renderChartPng(chart) : { png: PNG, width: 1, height: 1, alt: chart.title, filename: 'chart.png' }),
+    },
   });
 });
 afterAll(() => stack.stop());
@@ -139,6 +150,16 @@ describe('Telegram adapter: commands through grammY', () => {
     const text = sent.find((m) => m.method === 'sendMessage');
     expect(text?.text).toContain('Traffic');
     expect(text?.text).not.toContain('▁▃▅');
+  });
+
+  it("sends a chart rendered by the core's chart renderer as a PNG photo", async () => {
+    const { api } = stack;
+    const ida = api.user('Ida');
+    api.privateChat(ida).say(ida, '/realchart');
+    const [photo] = await api.waitForSent(ida.id, 1, 20_000);
+    expect(photo?.method).toBe('sendPhoto');
+    expect(photo?.photo?.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(photo?.photo?.length).toBeGreaterThan(1000);
   });
 
   it('shows typing while a slow command runs', async () => {
