@@ -28,14 +28,14 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
     textStyle: { fontFamily: CHART_FONT_FAMILY },
     title: { text: spec.title, left: 16, top: 10, textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 17, fontWeight: 'normal', color: '#111827' } },
     legend: several ? { top: 12, right: 16, textStyle: { fontFamily: CHART_FONT_FAMILY } } : { show: false },
-    grid: { left: 64, right: 24, top: 56, bottom: 40 },
+    grid: { left: 64, right: 24, top: 72, bottom: 40 },
     xAxis: { type: 'category', data: xs, axisLabel: { fontFamily: CHART_FONT_FAMILY, color: '#374151', hideOverlap: true } },
     yAxis: {
       type: 'value',
       min: 0,
       ...(percent ? { max: 100 } : {}),
       // A long unit goes above the axis, not into every label (it would be cut off).
-      ...(spec.unit !== undefined && !percent ? { name: spec.unit, nameTextStyle: { fontFamily: CHART_FONT_FAMILY, color: '#6b7280', align: 'left' } } : {}),
+      ...(spec.unit !== undefined && !percent ? { name: spec.unit, nameGap: 14, nameTextStyle: { fontFamily: CHART_FONT_FAMILY, color: '#6b7280', align: 'left' } } : {}),
       axisLabel: { fontFamily: CHART_FONT_FAMILY, color: '#374151', formatter: percent ? '{value}%' : '{value}' },
       splitLine: { lineStyle: { color: '#e5e7eb' } },
     },

@@ -75,9 +75,15 @@ export function appendSiteTable(doc: DocumentBuilder, sites: readonly SiteStats[
   return doc;
 }
 
+/** `Mon, Feb 2` for a `YYYY-MM-DD` day key (noon UTC falls on that calendar day in every zone within ±12 h). */
+function dayLabel(day: string, fmt: Formatter): string {
+  const at = Date.parse(`${day}T12:00:00Z`);
+  return Number.isNaN(at) ? day : fmt.day(at);
+}
+
 /** The chart of visitors per day plus its sparkline fallback. */
 export function visitorsChart(daily: readonly { readonly day: string; readonly visitors: number }[], fmt: Formatter, title = fmt.t('Visitors per day')): { spec: ChartSpec; fallback: string } {
-  const spec: ChartSpec = { kind: 'bar', title, unit: fmt.t('visitors'), series: [{ name: fmt.t('Visitors'), points: daily.map((d) => ({ x: d.day, y: d.visitors })) }] };
+  const spec: ChartSpec = { kind: 'bar', title, unit: fmt.t('visitors'), series: [{ name: fmt.t('Visitors'), points: daily.map((d) => ({ x: dayLabel(d.day, fmt), y: d.visitors })) }] };
   const values = daily.map((d) => d.visitors);
   const fallback = `${title}: ${sparkline(values)} (${fmt.number(Math.min(...values))}–${fmt.number(Math.max(...values))})`;
   return { spec, fallback };
