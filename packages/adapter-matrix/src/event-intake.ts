@@ -2,7 +2,7 @@ import type { IncomingMessage, Metrics } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import type { Logger } from '@stats/core';
 import type { DirectRooms } from './direct-rooms.js';
-import { commandText, contentOf, mentionsBot, sentAt, type BotIdentity } from './incoming.js';
+import { commandText, contentOf, mentionsBot, sentAt, withoutLeadingMention, type BotIdentity } from './incoming.js';
 import { withRetry } from './retry.js';
 import { stableTxnId, type MatrixSender } from './sender.js';
 import type { SyncResponse } from './sync-client.js';
@@ -164,15 +164,16 @@ export class EventIntake {
     }, this.o.typingDelayMs);
     timer.unref();
     try {
+      const content = contentOf(event);
       const message: IncomingMessage = {
         platform: 'matrix',
         id: String(event['event_id']),
         room: { platform: 'matrix', id: roomId },
         sender: { platform: 'matrix', id: senderId },
-        text,
+        text: withoutLeadingMention(content, text, bot),
         isDirect: await this.o.direct.isDirect(roomId),
         receivedAt: at,
-        mentionsBot: mentionsBot(contentOf(event), text, bot),
+        mentionsBot: mentionsBot(content, text, bot),
         raw: event,
       };
       await this.o.deliver(message);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandText, mentionsBot, sentAt, stripReplyFallback } from './incoming.js';
+import { commandText, mentionsBot, sentAt, stripReplyFallback, withoutLeadingMention } from './incoming.js';
 
 const bot = { userId: '@stats:example.org', displayName: 'Stats' };
 
@@ -26,11 +26,19 @@ describe('incoming Matrix messages', () => {
     expect(mentionsBot({}, 'ask @stats:example.org', bot)).toBe(true);
     expect(mentionsBot({}, 'stats: today', bot)).toBe(true);
     expect(mentionsBot({}, 'show me the statistics', bot)).toBe(false);
+    expect(mentionsBot({}, 'stats are up again', bot)).toBe(false);
     expect(mentionsBot({ 'm.mentions': { user_ids: ['@other:example.org'] } }, 'today', bot)).toBe(false);
   });
 
   it('dates an event by the homeserver age when given, else by origin_server_ts', () => {
     expect(sentAt({ unsigned: { age: 1000 }, origin_server_ts: 1 }, 10_000)).toBe(9000);
     expect(sentAt({ origin_server_ts: 1234 }, 10_000)).toBe(1234);
+  });
+
+  it('drops the pill text in front of an explicit mention, and only then', () => {
+    const pill = { 'm.mentions': { user_ids: ['@stats:example.org'] } };
+    expect(withoutLeadingMention(pill, 'Stats ping', bot)).toBe('ping');
+    expect(withoutLeadingMention(pill, '@stats:example.org: today', bot)).toBe('today');
+    expect(withoutLeadingMention({}, 'Stats ping', bot)).toBe('Stats ping');
   });
 });

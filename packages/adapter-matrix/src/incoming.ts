@@ -33,22 +33,39 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/**
- * True when a message addresses the bot: `m.mentions.user_ids` holds it (Element), a
- * `matrix.to` link to it is in `formatted_body` (a pill), its user id appears in the body, or
- * the body starts with its display name (`Stats: today`).
- */
-export function mentionsBot(content: Record<string, unknown>, text: string, bot: BotIdentity): boolean {
+/** True when the event itself says it mentions the bot: `m.mentions` (Element) or a `matrix.to` pill. */
+function explicitMention(content: Record<string, unknown>, bot: BotIdentity): boolean {
   const userIds = record(content['m.mentions'])?.['user_ids'];
   if (Array.isArray(userIds) && userIds.includes(bot.userId)) return true;
   const html = content['formatted_body'];
-  if (typeof html === 'string') {
-    const decoded = html.replace(/%40/gi, '@').replace(/%3A/gi, ':');
-    if (decoded.includes(`matrix.to/#/${bot.userId}`)) return true;
-  }
-  if (text.includes(bot.userId)) return true;
+  if (typeof html !== 'string') return false;
+  return html.replace(/%40/gi, '@').replace(/%3A/gi, ':').includes(`matrix.to/#/${bot.userId}`);
+}
+
+/**
+ * True when a message addresses the bot: `m.mentions.user_ids` holds it (Element), a
+ * `matrix.to` link to it is in `formatted_body` (a pill), its user id appears in the body, or
+ * the body starts with its display name and a colon or comma (`Stats: today`). A body that
+ * merely starts with the name (`stats are up`) does not count.
+ */
+export function mentionsBot(content: Record<string, unknown>, text: string, bot: BotIdentity): boolean {
+  if (explicitMention(content, bot) || text.includes(bot.userId)) return true;
   const name = bot.displayName?.trim();
-  return name !== undefined && name !== '' && new RegExp(`^${escapeRegExp(name)}(?:[:,]|\\s|$)`, 'i').test(text.trimStart());
+  return name !== undefined && name !== '' && new RegExp(`^${escapeRegExp(name)}[:,]`, 'i').test(text.trimStart());
+}
+
+/**
+ * The text with a leading mention of the bot removed when the event explicitly mentions it
+ * (a pill renders as `Stats ping` in the body, with no separator the router could rely on).
+ */
+export function withoutLeadingMention(content: Record<string, unknown>, text: string, bot: BotIdentity): string {
+  if (!explicitMention(content, bot)) return text;
+  for (const name of [bot.userId, bot.displayName?.trim()]) {
+    if (name === undefined || name === '') continue;
+    const match = new RegExp(`^\\s*${escapeRegExp(name)}(?:[:,]\\s*|\\s+|$)`, 'i').exec(text);
+    if (match) return text.slice(match[0].length);
+  }
+  return text;
 }
 
 /** The id of the event a message replies to, if it is a reply. */

@@ -65,9 +65,10 @@ export interface MatrixAdapter extends ChatAdapter {
   /**
    * Stops syncing (no new messages) while replies in flight go on; call it before the bot's
    * `stop()` so that messages arriving during the shutdown stay unhandled and are answered
-   * after the restart, instead of being dropped by a stopping bot.
+   * after the restart, instead of being dropped by a stopping bot. Resolves when the state in
+   * DATA_DIR is on disk.
    */
-  stopReceiving(): void;
+  stopReceiving(): Promise<void>;
 }
 
 /** The Matrix adapter's capabilities. */
@@ -231,9 +232,10 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
 
     isReady: () => ready,
 
-    stopReceiving(): void {
+    async stopReceiving(): Promise<void> {
       client?.stop();
       setReady(false);
+      await store?.flush();
     },
 
     send: (room: RoomRef, doc: Document) => sendDocument(room.id, doc, undefined, freshTxnId),
@@ -259,8 +261,9 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
 
     mentionNames(): readonly string[] {
       if (!identity) return [];
-      const local = identity.userId.slice(1, identity.userId.indexOf(':'));
-      return [identity.userId, ...(identity.displayName ? [identity.displayName] : []), local];
+      // The display name only with a separator: `Stats: today` addresses the bot, `stats are up` does not.
+      const name = identity.displayName?.trim();
+      return [identity.userId, ...(name ? [`${name}:`, `${name},`] : [])];
     },
   };
   return adapter;

@@ -69,6 +69,9 @@ describe('Matrix adapter: answering', () => {
     expect(bodyOf(await hs.waitForReply(byName))).toContain('pong');
     const byPill = alice.say(room, 'Stats ping', { mentions: [hs.bot.userId], formattedBody: `<a href="https://matrix.to/#/${hs.bot.userId}">Stats</a> ping` });
     expect(bodyOf(await hs.waitForReply(byPill))).toContain('pong');
+    const chatter = alice.say(room, 'stats are up again, nice');
+    await hs.waitForReply(alice.say(room, '!ping'));
+    expect(repliesTo(hs, chatter)).toHaveLength(0);
   });
 
   it('reads past a reply fallback: a quoted command does not run again', async () => {

@@ -32,7 +32,8 @@ const pongs = (): number => hs.botEvents(room).filter((e) => bodyOf(e).includes(
 describe('Matrix adapter: history and restarts', () => {
   it('answers no history on the very first start', async () => {
     hs.state.join(room, hs.bot.userId);
-    const old = Array.from({ length: 5 }, () => alice.say(room, '!ping'));
+    // a second old: Matrix times are milliseconds, and a message from the very millisecond of the start is ambiguous
+    const old = Array.from({ length: 5 }, () => alice.say(room, '!ping', { ts: Date.now() - 1_000 }));
     running = await startBot(hs, data.dir);
     const fresh = alice.say(room, '!ping');
     await hs.waitForReply(fresh);
@@ -93,7 +94,7 @@ describe('Matrix adapter: crashes', () => {
     const first = await startBot(hs, data.dir, [slow], { typingDelayMs: 50 });
     const asked = alice.say(room, '!work');
     await hs.waitForTyping((t) => t.typing && t.roomId === room);
-    first.adapter.stopReceiving(); // the process "crashes": it hears nothing more
+    await first.adapter.stopReceiving(); // the process "crashes": it hears nothing more
     running = await startBot(hs, data.dir, [fast]);
     expect(bodyOf(await hs.waitForReply(asked))).toContain('worked');
     release(); // the crashed process's reply finally goes out, with the same transaction id
