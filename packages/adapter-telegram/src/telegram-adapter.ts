@@ -271,7 +271,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         return { removed: true };
       } catch (error) {
         if (error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403)) {
-          return { removed: false, reason: 'I am not an admin of this group' };
+          const gone = error.description.includes('not found');
+          return { removed: false, reason: gone ? 'it was already deleted' : 'I am not an admin of this group' };
         }
         throw error;
       }

@@ -1,6 +1,6 @@
 import { defineCommand } from '@stats/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET_HEADER } from '../src/index.js';
+import { SECRET_HEADER, type TelegramAdapter } from '../src/index.js';
 import { freePort, startTelegramStack, type TelegramStack } from './telegram-harness.js';
 
 const commands = [defineCommand({ name: 'ping', summary: 'Answers pong', run: () => 'pong' })];
@@ -38,6 +38,15 @@ describe('Telegram adapter: webhook mode', () => {
     const missing = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect([wrong.status, missing.status]).toEqual([401, 401]);
     expect(await rejected()).toBe(2);
+    expect(stack.api.sentTo(1)).toHaveLength(0);
+  });
+
+  it('answers 503 while stopping, so Telegram delivers the update again later', async () => {
+    const adapter = stack.bot.adapter('telegram') as TelegramAdapter | undefined;
+    await adapter?.stopReceiving();
+    const body = JSON.stringify({ update_id: 99, message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/ping' } });
+    const refused = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_HEADER]: 'good_secret-1' }, body });
+    expect(refused.status).toBe(503);
     expect(stack.api.sentTo(1)).toHaveLength(0);
   });
 
