@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants, performance, type PerformanceEntry } from 'node:perf_hooks';
 import { summarize } from '../harness.js';
 
 /** One way of delivering a message to a bot and awaiting its reply. */
@@ -28,6 +28,12 @@ export interface SequentialResult {
   readonly mean: number;
   /** The median of each round, to show the spread between rounds. */
   readonly roundMedians: readonly number[];
+  /**
+   * Scavenges (young-generation GCs, which the subject's own allocations trigger) during its
+   * rounds, spread over its messages (µs, mean). Full GCs are left out: they fall on whichever
+   * subject runs when the old generation fills, which a peer's retained state may have filled.
+   */
+  readonly gcPerMessage: number;
   readonly n: number;
 }
 
@@ -44,6 +50,10 @@ export async function timeSequential(
 ): Promise<SequentialResult[]> {
   const samples = new Map<string, Float64Array>();
   const roundMedians = new Map<string, number[]>();
+  const windows = new Map<string, [number, number][]>();
+  const pauses: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => void pauses.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   for (const subject of subjects) {
     await drive(subject, expected, options.warmup, undefined);
     samples.set(subject.label, new Float64Array(options.messages * options.rounds));
@@ -53,16 +63,34 @@ export async function timeSequential(
     for (const subject of subjects) {
       const all = samples.get(subject.label) as Float64Array;
       const slice = all.subarray(round * options.messages, (round + 1) * options.messages);
+      const from = performance.now();
       await drive(subject, expected, options.messages, slice);
+      windows.set(subject.label, [...(windows.get(subject.label) ?? []), [from, performance.now()]]);
       const median = summarize(Array.from(slice)).median;
       roundMedians.get(subject.label)?.push(median);
       options.onRound?.(subject.label, round, median);
     }
   }
+  await new Promise((resolve) => setImmediate(resolve)); // let the observer deliver the last entries
+  pauses.push(...observer.takeRecords());
+  observer.disconnect();
   return subjects.map((subject) => {
     const all = samples.get(subject.label) as Float64Array;
     const stats = summarize(Array.from(all));
-    return { label: subject.label, median: stats.median, p99: stats.p99, mean: stats.mean, n: stats.n, roundMedians: roundMedians.get(subject.label) ?? [] };
+    const own = windows.get(subject.label) ?? [];
+    const gcMs = pauses
+      .filter((p) => ((p as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1) === constants.NODE_PERFORMANCE_GC_MINOR)
+      .filter((p) => own.some(([from, to]) => p.startTime >= from && p.startTime < to))
+      .reduce((sum, p) => sum + p.duration, 0);
+    return {
+      label: subject.label,
+      median: stats.median,
+      p99: stats.p99,
+      mean: stats.mean,
+      n: stats.n,
+      roundMedians: roundMedians.get(subject.label) ?? [],
+      gcPerMessage: (gcMs * 1000) / Math.max(1, stats.n),
+    };
   });
 }
 
