@@ -90,6 +90,16 @@ describe('Telegram adapter: commands through grammY', () => {
     expect(sent.map((m) => m.text)).toEqual(['args: one <two>', 'args: three']);
   });
 
+  it('answers inside the forum topic the command came from', async () => {
+    const { api } = stack;
+    const kim = api.user('Kim');
+    const forum = api.group('Forum', { supergroup: true });
+    forum.say(kim, '/ping', { threadId: 77 });
+    const [answer] = await api.waitForSent(forum.chat.id);
+    expect(answer?.threadId).toBe(77);
+    expect(answer?.text).toBe('pong');
+  });
+
   it('ignores commands addressed to another bot', async () => {
     const { api } = stack;
     const carol = api.user('Carol');

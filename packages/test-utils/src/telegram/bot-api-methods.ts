@@ -93,6 +93,7 @@ function sendMessage(context: MethodContext, payload: Record<string, unknown>): 
     entities: parsed.entities,
     parseMode: payload['parse_mode'] as string | undefined,
     replyTo: target?.message_id,
+    threadId: payload['message_thread_id'] === undefined ? undefined : Number(payload['message_thread_id']),
     photo: undefined,
   });
   return message;
@@ -126,6 +127,7 @@ function sendPhoto(context: MethodContext, payload: Record<string, unknown>): Tg
     entities: parsed.entities,
     parseMode: payload['parse_mode'] as string | undefined,
     replyTo: target?.message_id,
+    threadId: payload['message_thread_id'] === undefined ? undefined : Number(payload['message_thread_id']),
     photo: attached.data,
   });
   return message;

@@ -20,6 +20,8 @@ export interface UserMessageOptions {
   readonly date?: number;
   /** The message id it replies to. */
   readonly replyTo?: number;
+  /** The forum topic it is written in (`message_thread_id`, `is_topic_message`). */
+  readonly threadId?: number;
 }
 
 /** Users, chats, messages and updates of one stand-in. */
@@ -95,6 +97,7 @@ export class BotApiState {
       text,
       ...(entities.length > 0 ? { entities } : {}),
       ...(replyTo ? { reply_to_message: replyTo } : {}),
+      ...(options.threadId === undefined ? {} : { message_thread_id: options.threadId, is_topic_message: true }),
     });
     return this.enqueue({ message });
   }

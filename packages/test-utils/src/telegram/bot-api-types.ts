@@ -44,6 +44,8 @@ export interface TgMessage {
   readonly photo?: TgPhotoSize[];
   readonly reply_to_message?: TgMessage;
   readonly edit_date?: number;
+  readonly message_thread_id?: number;
+  readonly is_topic_message?: boolean;
 }
 
 /** A Telegram update (`Update`) with a message. */
@@ -75,6 +77,8 @@ export interface SentByBot {
   readonly parseMode: string | undefined;
   /** The message id this one replies to. */
   readonly replyTo: number | undefined;
+  /** The forum topic it was sent into (`message_thread_id`). */
+  readonly threadId: number | undefined;
   /** The photo's bytes (sendPhoto). */
   readonly photo: Buffer | undefined;
   /** Set when editMessageText changed it later. */
