@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import {
-  ConfigError,
   discordRenderer,
   type AdapterCapabilities,
   type AdapterContext,
@@ -16,20 +14,19 @@ import {
   type SentMessage,
 } from '@stats/core';
 import {
-  Client,
   DiscordAPIError,
   Events,
-  GatewayIntentBits,
-  Partials,
   Routes,
+  type Client,
   type Interaction,
   type Message,
   type SendableChannels,
 } from 'discord.js';
+import { createDiscordClient, describeError as describe, loginAndWait, watchClient } from './discord-client.js';
 import { fromMessage, fromModalSubmit, fromSlashCommand } from './incoming.js';
 import { InteractionReply } from './interaction-reply.js';
 import { commandModal, modalArgs, modalCommandName } from './login-modal.js';
-import { chartFile, NO_MENTIONS, toPayloads, type ChartRenderer, type OutgoingPayload } from './outgoing.js';
+import { chartFile, NO_MENTIONS, nonceOf, toPayloads, type ChartRenderer, type OutgoingPayload } from './outgoing.js';
 import { registerCommands } from './register-commands.js';
 
 /** Options of {@link createDiscordAdapter}. */
@@ -63,14 +60,6 @@ export interface DiscordAdapterOptions {
   readonly registerCommands?: boolean;
 }
 
-/**
- * REST requests go through Node's global fetch: @discordjs/rest's default strategy (undici 6)
- * picks up the process-wide undici dispatcher, and once undici 7 (the core's sources) has
- * installed it, file uploads fail inside it ("action is not a function"). Global fetch
- * serializes FormData itself, so charts upload whatever undici the process also loads.
- */
-const globalFetch = ((url: string, init: unknown) => fetch(url, init as RequestInit)) as unknown as NonNullable<NonNullable<ConstructorParameters<typeof Client>[0]['rest']>['makeRequest']>;
-
 /** The logger adapters get from the bot (pino). */
 type Logger = AdapterContext['logger'];
 
@@ -88,16 +77,6 @@ const PLATFORM = 'discord';
 
 /** API error codes that mean "you may not delete this" (Missing Access, DM, Missing Permissions). */
 const NOT_ALLOWED = new Set([50001, 50003, 50013]);
-
-/** Discord's `nonce` (≤ 25 characters) for part `part` of a send with an idempotency key. */
-function nonceOf(key: string, part: number): string {
-  return createHash('sha256').update(`${key}\u0000${part}`).digest('base64url').slice(0, 25);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof DiscordAPIError) return `${error.method.toUpperCase()} ${error.url.replace(/\/(interactions|webhooks)\/(\d+)\/[^/]+/, '/$1/$2/<token>')}: ${error.status} ${String(error.code)} ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The Discord adapter on discord.js: slash commands generated from the bot's commands (bulk
@@ -208,52 +187,20 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       context = ctx;
       logger = (options.logger ?? ctx.logger).child({ component: 'discord' });
       commandsByName = new Map(ctx.commands.map((c) => [c.name, c]));
-      const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
-      if (options.messageContent === true) intents.push(GatewayIntentBits.MessageContent);
-      const created = new Client({
-        intents,
-        partials: [Partials.Channel],
-        allowedMentions: NO_MENTIONS,
-        rest: { ...(options.apiUrl === undefined ? {} : { api: options.apiUrl }), makeRequest: globalFetch },
-      });
+      const created = createDiscordClient(options);
       client = created;
       const log = logger;
-      created.on(Events.Warn, (warning) => log.warn({ warning }, 'discord.js warning'));
-      created.on(Events.Error, (error) => log.error({ err: describe(error) }, 'discord.js error'));
-      created.on(Events.ShardDisconnect, (event) => {
-        setConnected(false);
-        log.warn({ code: event.code }, 'gateway disconnected');
-      });
-      created.on(Events.ShardReconnecting, () => {
-        setConnected(false);
-        log.info('gateway reconnecting');
-      });
-      created.on(Events.ShardResume, (_shard, replayed) => {
-        setConnected(true);
-        log.info({ replayed }, 'gateway resumed');
-      });
-      created.on(Events.ShardReady, () => setConnected(true));
-      created.rest.on('rateLimited', (info) => log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'Discord rate limit: waiting'));
+      watchClient(created, log, setConnected);
       created.on(Events.InteractionCreate, (interaction) => {
         onInteraction(interaction, ctx).catch((error: unknown) => log.error({ err: describe(error) }, 'answering an interaction failed'));
       });
       created.on(Events.MessageCreate, (message) => {
         onMessage(message, ctx).catch((error: unknown) => log.error({ err: describe(error) }, 'handling a message failed'));
       });
-      const ready = new Promise<void>((resolve) => created.once(Events.ClientReady, () => resolve()));
       try {
-        await created.login(options.token);
-        await ready;
+        await loginAndWait(created, options.token);
       } catch (error) {
-        await created.destroy();
         client = undefined;
-        const text = describe(error);
-        if (/TokenInvalid|invalid token|401/i.test(text) || (error instanceof Error && 'code' in error && error.code === 'TokenInvalid')) {
-          throw new ConfigError(['DISCORD_TOKEN'], 'Discord refused the bot token (DISCORD_TOKEN)');
-        }
-        if (/disallowed intent/i.test(text) || (error instanceof Error && 'code' in error && error.code === 'DisallowedIntents')) {
-          throw new ConfigError(['DISCORD_MESSAGE_CONTENT'], 'Discord refused the MessageContent intent: enable it for the app in the developer portal, or unset DISCORD_MESSAGE_CONTENT');
-        }
         throw error;
       }
       setConnected(true);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ChartSpec, DiscordMessage, Document, ImageAttachment, Renderer } from '@stats/core';
 import type { APIEmbed, AttachmentPayload, MessageMentionOptions } from 'discord.js';
 
@@ -52,4 +53,9 @@ export async function toPayloads(doc: Document, renderer: Renderer<DiscordMessag
     payloads.push({ files, allowedMentions: NO_MENTIONS });
   }
   return payloads.filter((p) => p.content !== undefined || p.embeds !== undefined || p.files !== undefined);
+}
+
+/** Discord's `nonce` (≤ 25 characters) for part `part` of a send with an idempotency key. */
+export function nonceOf(key: string, part: number): string {
+  return createHash('sha256').update(`${key}\u0000${part}`).digest('base64url').slice(0, 25);
 }
