@@ -35,8 +35,8 @@ export function startBotProcess(env: Record<string, string>, options: { timeoutM
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the example bot did not start within ${options.timeoutMs ?? 30_000} ms:\n${JSON.stringify(logs, null, 1)}`));
-    }, options.timeoutMs ?? 30_000);
+      reject(new Error(`the example bot did not start within ${options.timeoutMs ?? 60_000} ms:\n${JSON.stringify(logs, null, 1)}`));
+    }, options.timeoutMs ?? 60_000);
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {

@@ -34,7 +34,7 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('examples/matrix-stats-bot', () => {
+describe('examples/matrix-stats-bot', { timeout: 120_000 }, () => {
   it('answers !help, points unknown commands to help, and serves /health and /metrics', async () => {
     bot = await startBotProcess(env());
     const help = await hs.waitForReply(alice.say(room, '!help'));
@@ -91,7 +91,7 @@ describe('examples/matrix-stats-bot', () => {
   });
 });
 
-describe('examples/matrix-stats-bot with the auth service', () => {
+describe('examples/matrix-stats-bot with the auth service', { timeout: 120_000 }, () => {
   it('logs in from a DM, shows the account and balance, keeps the session across a restart, and sends no password from a group room', async () => {
     const { startAuthServer } = await import('@stats/test-utils');
     const auth = await startAuthServer();
@@ -123,7 +123,7 @@ describe('examples/matrix-stats-bot with the auth service', () => {
   });
 });
 
-describe('examples/matrix-stats-bot as two replicas sharing Redis', () => {
+describe('examples/matrix-stats-bot as two replicas sharing Redis', { timeout: 120_000 }, () => {
   it('answers each command once, the other replica dropping it as claimed', async () => {
     const shared = { REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `stats-e2e-${process.pid}-${Date.now()}:` };
     const secondDir = mkdtempSync(join(tmpdir(), 'matrix-stats-bot-b-'));

@@ -121,7 +121,7 @@ beforeAll(async () => {
     DAILY_REPORT_CRON: `${(new Date().getSeconds() + 25) % 60} * * * * *`,
     SCHEDULE_GRACE: '10s',
   });
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await bot?.terminate('SIGKILL');
@@ -134,7 +134,7 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('examples/matrix-stats-bot: every seed command end to end', () => {
+describe('examples/matrix-stats-bot: every seed command end to end', { timeout: 60_000 }, () => {
   it('!help lists every seed command', async () => {
     const { body } = await ask('!help');
     for (const name of ['stats', 'today', 'week', 'realtime', 'system', 'services', 'traffic', 'db', 'growth', 'login', 'logout', 'status', 'mystats']) {

@@ -54,7 +54,7 @@ export interface MatrixHomeserver {
   botEvents(roomId?: string): Record<string, unknown>[];
   /**
    * Resolves with the first event (already stored or still to come) that matches; rejects
-   * after `timeoutMs` (default 10,000) with a message naming what was awaited.
+   * after `timeoutMs` (default 20,000) with a message naming what was awaited.
    */
   waitFor(predicate: (event: Record<string, unknown>) => boolean, options?: { timeoutMs?: number; what?: string }): Promise<Record<string, unknown>>;
   /** Resolves with the bot's reply (`m.in_reply_to`) to an event. */
@@ -208,7 +208,7 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
     new Promise((resolve, reject) => {
       const existing = allEvents().map(asClient).find(predicate);
       if (existing) return resolve(existing);
-      const timeoutMs = opts.timeoutMs ?? 10_000;
+      const timeoutMs = opts.timeoutMs ?? 20_000;
       const timer = setTimeout(() => {
         unsubscribe();
         reject(new Error(`homeserver stand-in: no ${opts.what ?? 'matching event'} within ${timeoutMs} ms`));
@@ -240,7 +240,7 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
       new Promise((resolve, reject) => {
         const existing = requests.find(predicate);
         if (existing) return resolve(existing);
-        const timeoutMs = opts.timeoutMs ?? 10_000;
+        const timeoutMs = opts.timeoutMs ?? 20_000;
         const listener = (request: RecordedRequest): void => {
           if (!predicate(request)) return;
           clearTimeout(timer);
@@ -257,7 +257,7 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
       new Promise((resolve, reject) => {
         const existing = state.typing.find(predicate);
         if (existing) return resolve(existing);
-        const timeoutMs = opts.timeoutMs ?? 10_000;
+        const timeoutMs = opts.timeoutMs ?? 20_000;
         const timer = setTimeout(() => {
           unsubscribe();
           reject(new Error(`homeserver stand-in: no matching typing notification within ${timeoutMs} ms`));
