@@ -87,6 +87,19 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
   const lockDuration = options.lockDurationMs ?? 30_000;
   const logger = options.logger?.child({ component: 'notifier', queue: true });
   const queues = new Map<string, { queue: Queue; events: QueueEvents }>();
+  /** Callers waiting for jobs, by job id; one listener per queue instead of one per job. */
+  const waiters = new Map<string, ((result: DeliveryResult | undefined) => void)[]>();
+  const settle = (jobId: string, result: DeliveryResult | undefined): void => {
+    const list = waiters.get(jobId);
+    if (!list) return;
+    waiters.delete(jobId);
+    for (const resolve of list) resolve(result);
+  };
+  /** Resolves with the job's result (`undefined`: it failed for good). */
+  const waitFor = (jobId: string): Promise<DeliveryResult | undefined> =>
+    new Promise((resolve) => {
+      waiters.set(jobId, [...(waiters.get(jobId) ?? []), resolve]);
+    });
   const workers: Worker[] = [];
 
   const count = (platform: string, outcome: string): void => {
@@ -98,15 +111,27 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
     if (!q) {
       const name = `deliveries-${platform}`;
       q = { queue: new Queue(name, { connection: options.connection, prefix }), events: new QueueEvents(name, { connection: options.connection, prefix }) };
-      // one listener per waiting job: a fan-out to 1 000 rooms is not a leak
-      q.queue.setMaxListeners(0);
-      q.events.setMaxListeners(0);
+      const { queue } = q;
+      q.events.on('completed', ({ jobId, returnvalue }) => settle(jobId, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as DeliveryResult));
+      q.events.on('failed', ({ jobId }) => settle(jobId, undefined));
+      // a job added again (a new leader after a crash) may have finished before anyone listened
+      q.events.on('duplicated', ({ jobId }) => {
+        if (!waiters.has(jobId)) return;
+        queue.getJob(jobId).then(
+          async (job) => {
+            const state = job ? await job.getState() : 'unknown';
+            if (state === 'completed') settle(jobId, job?.returnvalue as DeliveryResult);
+            else if (state === 'failed' || state === 'unknown') settle(jobId, undefined);
+          },
+          (err: unknown) => logger?.warn({ err }, 'reading a queued delivery failed'),
+        );
+      });
       queues.set(platform, q);
     }
     return q;
   }
 
-  async function process(job: Job<DeliveryJob, DeliveryResult>, token: string | undefined): Promise<DeliveryResult> {
+  async function processJob(job: Job<DeliveryJob, DeliveryResult>, token: string | undefined): Promise<DeliveryResult> {
     const { key, target, document } = job.data;
     const adapter = adapters.get(target.platform);
     if (!adapter) {
@@ -145,7 +170,7 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
     async start() {
       const platforms = new Set([...adapters.keys()]);
       for (const platform of platforms) {
-        const worker = new Worker<DeliveryJob, DeliveryResult>(`deliveries-${platform}`, process, {
+        const worker = new Worker<DeliveryJob, DeliveryResult>(`deliveries-${platform}`, processJob, {
           connection: options.connection,
           prefix,
           concurrency: options.concurrency ?? 20,
@@ -183,35 +208,33 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
       await Promise.all([...byPlatform].map(async ([platform, targets]) => {
         const { queue, events } = queueOf(platform);
         await events.waitUntilReady();
-        const jobs = await queue.addBulk(
-          targets.map((target) => {
-            const key = deliveryKey(report, target);
-            return {
-              name: 'deliver',
-              data: { reportId: report.id, period: report.period, key, target, document: { blocks: report.document.blocks, ...(report.document.tone ? { tone: report.document.tone } : {}) } },
-              opts: {
-                jobId: Buffer.from(key).toString('base64url'),
-                attempts,
-                backoff: { type: 'custom' },
-                removeOnComplete: { age: 7 * 86_400 },
-                removeOnFail: { age: 7 * 86_400 },
-              },
-            };
-          }),
-        );
-        jobs.forEach((job, i) => {
-          const target = targets[i] as ReportTarget;
-          const finished = job.waitUntilFinished(events, deadlineMs + 60_000) as Promise<DeliveryResult>;
+        const entries = targets.map((target) => {
+          const key = deliveryKey(report, target);
+          return { target, key, jobId: Buffer.from(key).toString('base64url') };
+        });
+        const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), deadlineMs + 60_000).unref());
+        // listen before adding: a worker may finish a job before addBulk has answered
+        for (const { target, jobId } of entries) {
           waits.push(
-            Promise.race([finished, aborted]).then(
-              (r): DeliveryOutcome => ({ target, outcome: r.outcome, attempts: 1, sent: r.sent }),
-              (): DeliveryOutcome => ({ target, outcome: signal?.aborted ? 'aborted' : 'failed', attempts: 0, sent: [] }),
+            Promise.race([waitFor(jobId), aborted, timeout]).then(
+              (r): DeliveryOutcome => (r ? { target, outcome: r.outcome, attempts: 1, sent: r.sent } : { target, outcome: 'failed', attempts: 0, sent: [] }),
+              (): DeliveryOutcome => ({ target, outcome: 'aborted', attempts: 0, sent: [] }),
             ),
           );
-        });
+        }
+        await queue.addBulk(
+          entries.map(({ target, key, jobId }) => ({
+            name: 'deliver',
+            data: { reportId: report.id, period: report.period, key, target, document: { blocks: report.document.blocks, ...(report.document.tone ? { tone: report.document.tone } : {}) } },
+            opts: { jobId, attempts, backoff: { type: 'custom' }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+          })),
+        );
       }));
       const order = new Map(report.targets.map((t, i) => [t, i]));
-      return (await Promise.all(waits)).sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
+      const outcomes = (await Promise.all(waits)).sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
+      // stop listening for jobs given up on (timeout, abort)
+      for (const o of outcomes) if (o.outcome !== 'sent' && o.outcome !== 'duplicate') waiters.delete(Buffer.from(deliveryKey(report, o.target)).toString('base64url'));
+      return outcomes;
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));

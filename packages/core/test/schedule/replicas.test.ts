@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from './redis.js';
 import { startSink, type Sink } from './sink.js';
 
@@ -71,12 +71,13 @@ function spawnReplica(name: string, env: Record<string, string>, booted: () => v
   return { name, child, leads, exited, ready };
 }
 
-async function startReplicas(count: number): Promise<{ prefix: string }> {
+async function startReplicas(count: number): Promise<{ prefix: string; baseline: number }> {
   sink = await startSink();
   const prefix = testPrefix();
   prefixes.push(prefix);
   // the bot has run before (so a replica that comes up late catches the run up)
-  await redis.set(`${prefix}schedule:last:fanout`, String(Date.now()));
+  const baseline = Date.now();
+  await redis.set(`${prefix}schedule:last:fanout`, String(baseline));
   const env = { SINK_URL: sink.url, REDIS_URL, PREFIX: prefix, ROOMS: String(ROOMS), RATE: '6' };
   let booted = 0;
   running = Array.from({ length: count }, (_, i) =>
@@ -85,7 +86,7 @@ async function startReplicas(count: number): Promise<{ prefix: string }> {
       if (++booted === count) sink.go(String(Math.ceil((Date.now() + 3000) / 1000) * 1000));
     }),
   );
-  return { prefix };
+  return { prefix, baseline };
 }
 
 /** Every target got the report once (as shown in the room), none missing. */
@@ -110,7 +111,7 @@ describe('replicas sharing Redis (real processes)', () => {
   }, 60_000);
 
   it('still delivers the report once to every target when the leader is killed mid-fan-out (3 replicas)', async () => {
-    await startReplicas(3);
+    const { prefix, baseline } = await startReplicas(3);
     const total = ROOMS * PLATFORMS.length;
     await sink.until(() => sink.shown.length >= total / 4);
     const leader = running.find((r) => r.leads.length > 0);
@@ -130,5 +131,7 @@ describe('replicas sharing Redis (real processes)', () => {
     expect(sink.replies.every((r) => r.replica !== leader.name)).toBe(true);
     const late = sink.shown.slice(shownAtKill);
     expect(late.every((s) => s.replica !== leader.name)).toBe(true);
+    // the new leader saw every queued delivery finish and marked the run done
+    await vi.waitFor(async () => expect(Number(await redis.get(`${prefix}schedule:last:fanout`))).toBeGreaterThan(baseline), { timeout: 20_000, interval: 100 });
   }, 90_000);
 });
