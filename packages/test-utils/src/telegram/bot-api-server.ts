@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { BotApiState, type ChatRecord, type UserMessageOptions } from './bot-api-state.js';
 import { ApiFailure, runMethod, type MethodContext } from './bot-api-methods.js';
 import type { BotApiCall, Fault, SentByBot, TgChat, TgUpdate, TgUser, WebhookDelivery, WebhookState } from './bot-api-types.js';
-import { parseMultipart, type FilePart } from './multipart.js';
+import { bucket, decodePayload, readBody, RATED, send, sendFailure } from './bot-api-wire.js';
+import { createWebhookDelivery } from './webhook-delivery.js';
 
 /** Options of {@link startTelegramBotApi}. */
 export interface TelegramBotApiOptions {
@@ -25,26 +26,6 @@ export interface TelegramBotApiOptions {
    * `perSecond`; a send beyond it gets 429 with `retry_after` (default: no limit).
    */
   readonly messageRate?: { readonly perSecond: number; readonly burst: number };
-}
-
-const RATED = new Set(['sendmessage', 'sendphoto', 'editmessagetext']);
-
-/** A token bucket; `take()` answers 0 when a token was taken, else ms until one is there. */
-function bucket(perSecond: number, burst: number): { take(): number } {
-  let tokens = burst;
-  let at = performance.now();
-  return {
-    take() {
-      const now = performance.now();
-      tokens = Math.min(burst, tokens + ((now - at) / 1000) * perSecond);
-      at = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return 0;
-      }
-      return ((1 - tokens) / perSecond) * 1000;
-    },
-  };
 }
 
 /** A chat to act in as a user. */
@@ -113,32 +94,6 @@ interface Poll {
   readonly conflict: () => void;
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function decodePayload(body: Buffer, contentType: string): { payload: Record<string, unknown>; files: Record<string, FilePart> } {
-  if (body.length === 0) return { payload: {}, files: {} };
-  if (contentType.startsWith('multipart/form-data')) {
-    const { fields, files } = parseMultipart(body, contentType);
-    const payload: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(fields)) {
-      try {
-        payload[key] = /^[[{]/.test(value) || /^-?\d+$/.test(value) ? JSON.parse(value) : value;
-      } catch {
-        payload[key] = value;
-      }
-    }
-    return { payload, files };
-  }
-  return { payload: JSON.parse(body.toString('utf8')) as Record<string, unknown>, files: {} };
-}
-
 /**
  * Starts the Bot API stand-in on a free loopback port.
  *
@@ -160,7 +115,6 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
   let revoked = false;
   const flood = options.messageRate === undefined ? undefined : bucket(options.messageRate.perSecond, options.messageRate.burst);
   let poll: Poll | undefined;
-  let delivering = false;
   let stopped = false;
   const context: Omit<MethodContext, 'files'> = {
     state,
@@ -168,51 +122,12 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
     webhook: { value: undefined },
     chatActions: [],
     deleted: [],
-    onWebhookSet: () => void deliverWebhooks(),
+    onWebhookSet: () => deliverWebhooks(),
   };
 
-  const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
-    if (response.writableEnded || response.destroyed) return;
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(JSON.stringify(body));
-  };
-  const sendFailure = (response: ServerResponse, failure: ApiFailure): void => {
-    const retry = failure.retryAfter;
-    const body = { ok: false, error_code: failure.status, description: failure.description, ...(retry === undefined ? {} : { parameters: { retry_after: retry } }) };
-    send(response, failure.status, body, retry === undefined ? {} : { 'retry-after': String(retry) });
-  };
-
-  async function deliverWebhooks(): Promise<void> {
-    if (delivering) return;
-    delivering = true;
-    try {
-      for (;;) {
-        const hook = context.webhook.value;
-        const update = state.updates[0];
-        if (!hook || !update || stopped) return;
-        let status = 0;
-        try {
-          const answer = await fetch(hook.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', ...(hook.secret ? { 'x-telegram-bot-api-secret-token': hook.secret } : {}) },
-            body: JSON.stringify(update),
-          });
-          status = answer.status;
-          await answer.arrayBuffer();
-        } catch {
-          status = 0;
-        }
-        webhookDeliveries.push({ updateId: update.update_id, status });
-        // Delivered or refused: the stand-in does not retry, so a test sees every answer once.
-        if (state.updates[0] === update) state.updates.shift();
-        state.changed();
-      }
-    } finally {
-      delivering = false;
-    }
-  }
+  const deliverWebhooks = createWebhookDelivery(state, () => (stopped ? undefined : context.webhook.value), webhookDeliveries);
   state.changes.on('change', () => {
-    if (context.webhook.value && state.updates.length > 0) void deliverWebhooks();
+    if (context.webhook.value && state.updates.length > 0) deliverWebhooks();
     if (poll && !context.webhook.value && state.updates.length > 0) {
       const waiting = poll;
       poll = undefined;
