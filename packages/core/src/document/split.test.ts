@@ -54,6 +54,17 @@ describe('chunkBlocks', () => {
     for (const g of groups) expect(g.join(' ').length).toBeLessThanOrEqual(10);
   });
 
+  it('fills what is left of a message with the first rows of a table too large for one', () => {
+    const table: Block = { type: 'table', columns: ['c'], rows: Array.from({ length: 12 }, (_, i) => [String(i % 10)]) };
+    const rows: ChunkTarget<string> = {
+      limit: 10,
+      separatorSize: 1,
+      render: (b) => (b.type === 'table' ? b.rows.map((r) => r[0]).join('') : 'xxxx'),
+      size: (s) => s.length,
+    };
+    expect(chunkBlocks([text('xxxx'), table], rows)).toEqual([['xxxx', '01234'], ['5678901']]);
+  });
+
   it('returns one empty group for an empty document', () => {
     expect(chunkBlocks([], target)).toEqual([[]]);
   });

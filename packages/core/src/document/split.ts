@@ -30,7 +30,8 @@ export function chunkBlocks<Part>(blocks: readonly Block[], target: ChunkTarget<
   let current: Part[] = [];
   let used = 0;
   for (const block of blocks) {
-    for (const [part, size] of fitBlock(block, target)) {
+    const room = current.length > 0 ? target.limit - used - target.separatorSize : target.limit;
+    for (const [part, size] of fitBlock(block, target, room)) {
       if (current.length > 0 && used + target.separatorSize + size > target.limit) {
         groups.push(current);
         current = [];
@@ -44,14 +45,94 @@ export function chunkBlocks<Part>(blocks: readonly Block[], target: ChunkTarget<
   return groups;
 }
 
-/** Renders a block, splitting it until every piece fits; returns each piece with its size. */
-export function fitBlock<Part>(block: Block, target: ChunkTarget<Part>): [Part, number][] {
+/**
+ * Renders a block, splitting it until every piece fits; returns each piece with its size. A
+ * block that fits in a message stays whole. A larger block made of units (rows, items, lines,
+ * fields) is cut into runs of as many units as fit: the first run fills `room` (what is left
+ * of the current message), the next ones whole messages. Anything else is halved.
+ */
+export function fitBlock<Part>(block: Block, target: ChunkTarget<Part>, room = target.limit): [Part, number][] {
   const part = target.render(block);
   const size = target.size(part);
   if (size <= target.limit) return [[part, size]];
+  const runs = unitsOf(block);
+  if (runs !== undefined) return fillRuns(runs, target, room);
   const halves = splitBlock(block);
   if (halves === undefined) return [[part, size]];
   return halves.flatMap((half) => fitBlock(half, target));
+}
+
+/** A block as a sequence of units and a way to take a run of them as a block of its own. */
+interface Units {
+  readonly count: number;
+  slice(from: number, to: number): Block;
+}
+
+function unitsOf(block: Block): Units | undefined {
+  const lines = (text: string, make: (text: string) => Block): Units | undefined => {
+    const all = text.split('\n');
+    return all.length < 2 ? undefined : { count: all.length, slice: (from, to) => make(all.slice(from, to).join('\n')) };
+  };
+  switch (block.type) {
+    case 'table':
+      return block.rows.length < 2 ? undefined : { count: block.rows.length, slice: (from, to) => ({ ...block, rows: block.rows.slice(from, to) }) };
+    case 'list':
+      return block.items.length < 2
+        ? undefined
+        : { count: block.items.length, slice: (from, to) => ({ ...block, items: block.items.slice(from, to), start: (block.start ?? 1) + from }) };
+    case 'fields':
+      return block.fields.length < 2 ? undefined : { count: block.fields.length, slice: (from, to) => ({ type: 'fields', fields: block.fields.slice(from, to) }) };
+    case 'code':
+      return lines(block.text, (text) => ({ ...block, text }));
+    case 'chart':
+      return lines(block.fallback, (fallback) => ({ ...block, fallback }));
+    default:
+      return undefined;
+  }
+}
+
+/** Cuts `units` into runs that each fill as much of a message as they can. */
+function fillRuns<Part>(units: Units, target: ChunkTarget<Part>, room: number): [Part, number][] {
+  const out: [Part, number][] = [];
+  let space = room;
+  let from = 0;
+  while (from < units.count) {
+    const left = units.count - from;
+    let best: [Part, number] | undefined;
+    let lo = 0; // the most units known to fit
+    let loSize = 0;
+    let hi = left + 1; // the fewest units known not to fit (left + 1: none known)
+    let hiSize = Number.POSITIVE_INFINITY;
+    const probe = (k: number): void => {
+      const part = target.render(units.slice(from, from + k));
+      const size = target.size(part);
+      if (size <= space) [best, lo, loSize] = [[part, size], k, size];
+      else [hi, hiSize] = [k, size];
+    };
+    // Grow the run by doubling, then narrow down between the last fit and the first miss,
+    // interpolating on sizes every other step (sizes grow about linearly with units).
+    for (let k = 1; k <= left && hi > left; k *= 2) probe(k);
+    for (let step = 0; hi - lo > 1; step++) {
+      let mid = (lo + hi) >> 1;
+      if (step % 2 === 0 && lo > 0 && Number.isFinite(hiSize)) mid = lo + Math.floor(((hi - lo) * (space - loSize)) / (hiSize - loSize));
+      probe(Math.min(hi - 1, Math.max(lo + 1, mid)));
+    }
+    const taken = lo;
+    if (best !== undefined) {
+      out.push(best);
+      from += taken;
+    } else if (space < target.limit) {
+      // Not even one unit fits in what is left of this message: start on a fresh one.
+      space = target.limit;
+      continue;
+    } else {
+      // One unit larger than a whole message: cut inside it.
+      out.push(...fitBlock(units.slice(from, from + 1), target));
+      from += 1;
+    }
+    space = target.limit;
+  }
+  return out;
 }
 
 /** Where a string may be cut near its middle: the nearest line break or space, else mid. */

@@ -45,6 +45,14 @@ describe('telegramRenderer', () => {
     expect(out.join('\n').match(/line \d+/g)).toHaveLength(2000);
   });
 
+  it('fills each message with as many table rows as fit, starting right after the heading', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => [`/page/${i}`, String(i)]);
+    const out = telegramRenderer.render(document().heading('Pages').table(['page', 'views'], rows));
+    expect(out[0]?.startsWith('<b>Pages</b>\n\n<pre>page')).toBe(true);
+    for (const m of out.slice(0, -1)) expect(m.length).toBeGreaterThan(4096 * 0.95);
+    expect(out.join('\n').match(/\/page\/\d+/g)).toHaveLength(1000);
+  });
+
   it('honours a smaller maxLength', () => {
     const renderer = createTelegramRenderer({ maxLength: 100 });
     for (const m of renderer.render(document().text('word '.repeat(200)))) expect(m.length).toBeLessThanOrEqual(100);
