@@ -1,7 +1,13 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { createDiscordAdapter } from '@stats/adapter-discord';
 import { createBot, defineCommand, document } from '@stats/core';
-import { startDiscordStandIn, type DiscordStandIn } from '@stats/test-utils';
+import { startDiscordStandIn, startMatrixHomeserver, startTelegramBotApi, type DiscordStandIn } from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
 
@@ -58,12 +64,84 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
   }
 }
 
+const MiB = 2 ** 20;
+const multiMain = fileURLToPath(new URL('../../examples/multi-platform-bot/src/main.ts', import.meta.url));
+
+/** Idle RSS of `examples/multi-platform-bot` with Matrix, Telegram and Discord connected, from its own /metrics. */
+async function multiPlatformRss(context: BenchContext | undefined): Promise<BenchRow[]> {
+  const discordApi = await startDiscordStandIn();
+  const telegram = await startTelegramBotApi({ maxPollSeconds: 2 });
+  const matrix = await startMatrixHomeserver();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-multi-rss-'));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', multiMain], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      MATRIX_HOMESERVER_URL: matrix.url,
+      MATRIX_ACCESS_TOKEN: matrix.bot.token,
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
+      DISCORD_TOKEN: discordApi.token,
+      DISCORD_APPLICATION_ID: discordApi.applicationId,
+      DISCORD_API_URL: discordApi.url,
+      DISCORD_MESSAGE_CONTENT: 'true',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the multi-platform bot did not start within 60 s')), 60_000);
+      child.once('exit', (code) => reject(new Error(`the multi-platform bot exited with ${String(code)}`)));
+      if (!child.stderr) return reject(new Error('no stderr'));
+      createInterface({ input: child.stderr }).on('line', (line) => {
+        if (!line.includes('multi-platform-bot running')) return;
+        clearTimeout(timer);
+        resolve(String((JSON.parse(line) as { port?: unknown }).port));
+      });
+    });
+    const alice = telegram.user('Alice', 'alice');
+    const bob = matrix.human('bob', 'Bob');
+    const room = bob.createRoom({ name: 'bench', invite: [matrix.bot.userId] });
+    await matrix.waitFor((event) => event['type'] === 'm.room.member' && event['state_key'] === matrix.bot.userId && (event['content'] as { membership?: string }).membership === 'join', { what: 'the bot to join' });
+    for (let i = 0; i < 20; i += 1) {
+      await discordApi.slash('help', {}, { user: `rss${i}` }).response();
+      telegram.privateChat(alice).say(alice, '/help');
+      await telegram.waitForSent(alice.id, i + 1, 10_000);
+      await matrix.waitForReply(bob.say(room, '!help'), { timeoutMs: 10_000 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, context?.quick === true ? 1_000 : 5_000)); // idle
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const rss = Number(/^process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+    context?.progress(`multi-platform bot idle RSS ${(rss / MiB).toFixed(1)} MiB`);
+    return [
+      {
+        case: 'footprint: multi-platform bot idle (Matrix + Telegram + Discord)',
+        metric: 'RSS MiB',
+        stats: rss / MiB,
+        better: 'lower',
+        goal: '≤ 80 MiB',
+        how: 'the example process (`node --import tsx --conditions=@stats/source examples/multi-platform-bot/src/main.ts`, sources compiled on load) connected to the Matrix, Telegram and Discord stand-ins, after 20 help answers on each platform and 5 s idle; `process_resident_memory_bytes` from its /metrics',
+        digits: 1,
+      },
+    ];
+  } finally {
+    child.kill('SIGKILL');
+    await discordApi.stop();
+    await telegram.stop();
+    await matrix.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** The Discord adapter end to end: interaction and prefix latency through real discord.js. */
 export const discord: BenchCase = {
   name: 'e2e discord',
   description:
-    'The Discord adapter over real sockets: discord.js against the REST + gateway stand-in, interaction → reply and prefix message → reply p50/p99 over 1,000 sequential commands each.',
+    'The Discord adapter over real sockets: discord.js against the REST + gateway stand-in, interaction → reply and prefix message → reply p50/p99 over 1,000 sequential commands each; and the idle RSS of the multi-platform example with Matrix, Telegram and Discord connected.',
   async run(context?: BenchContext): Promise<BenchRow[]> {
-    return latency(context);
+    return [...(await latency(context)), ...(await multiPlatformRss(context))];
   },
 };
