@@ -130,6 +130,17 @@ describe('Alertmanager relay (real Alertmanager)', () => {
     expect(ack).toMatchObject({ createdBy: 'alice@example.org' });
   });
 
+  it('acknowledges the last firing group posted in the room when no alert is named', async () => {
+    await am.postAlerts([{ labels: { alertname: 'QueueBacklog', severity: 'warning', queue: 'mail' }, annotations: { summary: 'mail queue grows' } }]);
+    await vi.waitFor(() => expect(sent.some((s) => s.plain.includes('FIRING: QueueBacklog'))).toBe(true), { timeout: 15_000, interval: 50 });
+    await relay.settled();
+    const reply = await test.say('!ack', { user: '@alice:example.org', direct: false, room: OPS.roomId });
+    expect(reply.plain).toMatch(/Acknowledged QueueBacklog/);
+    const ack = (await am.silences()).find((s) => s.matchers.some((m) => m.name === 'alertname' && m.value === 'QueueBacklog'));
+    expect(ack?.createdBy).toBe('alice@example.org');
+    expect(ack?.matchers.map((m) => `${m.name}=${m.value}`).sort()).toEqual(['alertname=QueueBacklog', 'queue=mail', 'severity=warning']);
+  });
+
   it('refuses !silence to a user who is not logged in', async () => {
     const before = (await am.silences()).length;
     const reply = await test.say('!silence HighLatency 1h', { user: '@mallory:example.org', direct: false, room: OPS.roomId });
