@@ -13,13 +13,14 @@ import {
   type RoomRef,
   type SentMessage,
 } from '@stats/core';
-import { Bot, GrammyError, type Context } from 'grammy';
+import { Bot, GrammyError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { commandMenu } from './command-menu.js';
-import { parseMessageKey, toIncomingMessage } from './incoming.js';
+import { parseMessageKey } from './incoming.js';
 import { TelegramSender, destinationOf, type ChartRenderer } from './outgoing.js';
 import { throttler, type ThrottleOptions } from './throttle.js';
-import { openUpdateJournal, type UpdateJournal } from './update-journal.js';
+import { openUpdateJournal } from './update-journal.js';
+import { createUpdateIntake } from './update-intake.js';
 import { createWebhookHandler } from './webhook-route.js';
 
 /** Options of {@link createTelegramAdapter}. */
@@ -123,34 +124,6 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     context?.metrics.adapterReady.set({ platform: 'telegram' }, value ? 1 : 0);
   };
 
-  async function handleMessage(ctx: Context, journal: UpdateJournal, startedAt: number): Promise<void> {
-    const current = context;
-    const message = ctx.message;
-    const updateId = ctx.update.update_id;
-    if (current === undefined || message === undefined) return;
-    const drop = (reason: string): void => current.metrics.messagesDropped.inc({ platform: 'telegram', reason });
-    if (journal.seen(updateId)) return drop('duplicate');
-    const sentAt = message.date * 1000;
-    if (journal.firstStart && message.date < Math.floor(startedAt / 1000)) {
-      await journal.done(updateId);
-      return drop('history');
-    }
-    if (now() - sentAt > catchUpWindowMs) {
-      await journal.done(updateId);
-      return drop('too_old');
-    }
-    const incoming = toIncomingMessage(message, { botUsername: ctx.me.username, prefix: current.prefix, commands: current.commands });
-    if (incoming === undefined) {
-      await journal.done(updateId);
-      return;
-    }
-    try {
-      await current.onMessage(incoming);
-    } finally {
-      await journal.done(updateId);
-    }
-  }
-
   return {
     platform: 'telegram',
     capabilities: CAPABILITIES,
@@ -181,8 +154,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       sender = new TelegramSender(instance.api, renderer, options.renderChart, log);
       const journal = await openUpdateJournal(options.dataDir, instance.botInfo.id, now);
       receiving = true;
+      const intake = createUpdateIntake({ journal, context: startContext, startedAt, now, catchUpWindowMs });
       instance.on('message', (ctx) => {
-        const work = handleMessage(ctx, journal, startedAt);
+        const work = intake(ctx);
         inFlight.add(work);
         return work.finally(() => inFlight.delete(work));
       });
