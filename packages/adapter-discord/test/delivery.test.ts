@@ -34,7 +34,7 @@ const HOSTILE = hostileDocuments().filter((d) => d.name !== '100 kB string every
 let upstream: { url: string; server: Server };
 let h: Harness;
 beforeAll(async () => {
-  upstream = await startSlowUpstream(1200);
+  upstream = await startSlowUpstream(2500);
   const slow = defineCommand({
     name: 'slow',
     summary: 'Asks a slow upstream',
@@ -90,7 +90,7 @@ const checkLimits = (record: BotMessageRecord): void => {
 
 describe('slow commands', () => {
   it('defers the interaction within the window, then edits the reply with the answer', async () => {
-    h.discord.state.behaviour.interactionWindowMs = 700;
+    h.discord.state.behaviour.interactionWindowMs = 1500;
     const interaction = h.discord.slash('slow');
     const response = await interaction.response().finally(() => {
       h.discord.state.behaviour.interactionWindowMs = 3000;
