@@ -12,14 +12,14 @@ const coreDist = path.join(here, '..', '..', 'packages', 'core', 'dist', 'index.
 const coreSrc = path.join(here, '..', '..', 'packages', 'core', 'src');
 const MiB = 2 ** 20;
 
-/** The newest modification time under a folder (ms), to tell a stale build from a fresh one. */
-function newestMtime(dir: string): number {
+/** The newest modification time of the files under a folder whose names match (ms), to tell a stale build from a fresh one. */
+function newestMtime(dir: string, match: RegExp): number {
   let newest = 0;
   const walk = (d: string): void => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else newest = Math.max(newest, statSync(full).mtimeMs);
+      else if (match.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
     }
   };
   walk(dir);
@@ -45,7 +45,7 @@ export const footprint: BenchCase = {
       { label: 'hubot', args: ['--expose-gc', fixture('hubot-shell.mjs')], cwd },
       { label: 'chat sdk', args: ['--expose-gc', fixture('chat-sdk.mjs')], cwd },
     ];
-    const distFresh = existsSync(coreDist) && statSync(coreDist).mtimeMs >= newestMtime(coreSrc) - 1;
+    const distFresh = existsSync(coreDist) && newestMtime(path.dirname(coreDist), /\.js$/) >= newestMtime(coreSrc, /^(?!.*\.test\.ts$).*\.ts$/) - 1;
     if (existsSync(coreDist)) launches.push({ label: 'stats (dist)', args: ['--expose-gc', fixture('stats-console.mjs')], cwd });
     else context?.note('footprint: no `pnpm build` output (packages/core/dist), so the stats console bot was measured from sources through tsx only; run `pnpm build` first to measure it as users run it.');
     if (existsSync(coreDist) && !distFresh) context?.note('footprint: packages/core/dist is older than packages/core/src: the dist figures are of an older build.');
