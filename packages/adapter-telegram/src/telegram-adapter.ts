@@ -45,7 +45,7 @@ export interface TelegramAdapterOptions {
   readonly renderer?: Renderer<string>;
   /** Renders chart blocks to PNG; with it charts are sent as photos, without it as text. */
   readonly renderChart?: ChartRenderer;
-  /** Flood control: `retry_after` waits and 5xx retries (defaults: 8 attempts, at most 120 s per wait). */
+  /** Flood control: `retry_after` waits and 5xx retries (defaults: 5 attempts, at most 60 s per wait; updates are handled one at a time, so a long outage must not hold the queue for long). */
   readonly retry?: { readonly maxRetryAttempts?: number; readonly maxDelaySeconds?: number };
   /** Outgoing rate limits (default Telegram's published ones); `false` turns throttling off. */
   readonly throttle?: ThrottleOptions | false;
@@ -138,7 +138,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         ...(options.botInfo === undefined ? {} : { botInfo: options.botInfo }),
       });
       if (options.throttle !== false) instance.api.config.use(throttler(options.throttle ?? {}));
-      instance.api.config.use(autoRetry({ maxRetryAttempts: options.retry?.maxRetryAttempts ?? 8, maxDelaySeconds: options.retry?.maxDelaySeconds ?? 120 }));
+      instance.api.config.use(autoRetry({ maxRetryAttempts: options.retry?.maxRetryAttempts ?? 5, maxDelaySeconds: options.retry?.maxDelaySeconds ?? 60 }));
       instance.catch((error) => {
         log.error({ err: describe(error.error), updateId: error.ctx.update.update_id }, 'telegram update failed');
       });
