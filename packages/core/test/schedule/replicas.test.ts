@@ -71,14 +71,14 @@ function spawnReplica(name: string, env: Record<string, string>, booted: () => v
   return { name, child, leads, exited, ready };
 }
 
-async function startReplicas(count: number): Promise<{ prefix: string; baseline: number }> {
+async function startReplicas(count: number, extraEnv: Record<string, string> = {}): Promise<{ prefix: string; baseline: number }> {
   sink = await startSink();
   const prefix = testPrefix();
   prefixes.push(prefix);
   // the bot has run before (so a replica that comes up late catches the run up)
   const baseline = Date.now();
   await redis.set(`${prefix}schedule:last:fanout`, String(baseline));
-  const env = { SINK_URL: sink.url, REDIS_URL, PREFIX: prefix, ROOMS: String(ROOMS), RATE: '6' };
+  const env = { SINK_URL: sink.url, REDIS_URL, PREFIX: prefix, ROOMS: String(ROOMS), RATE: '6', ...extraEnv };
   let booted = 0;
   running = Array.from({ length: count }, (_, i) =>
     spawnReplica(`replica-${i + 1}`, env, () => {
@@ -108,6 +108,18 @@ describe('replicas sharing Redis (real processes)', () => {
     expectEachTargetOnce(sink);
     expect(sink.received).toHaveLength(ROOMS * PLATFORMS.length);
     expect(running.flatMap((r) => r.leads)).toHaveLength(1);
+  }, 60_000);
+
+  it('runs the standard bot (createStandardBot) as 2 replicas: commands and the report once each', async () => {
+    await startReplicas(2, { STANDARD: '1' });
+    await Promise.all(running.map((r) => r.ready));
+    for (let i = 0; i < 6; i++) for (const p of PLATFORMS) sink.push({ id: `std-${p}-${i}`, platform: p, room: `${p}-room-2`, user: 'carol', text: '!ping' });
+    await sink.until(() => sink.replies.length >= 18 && sink.shown.length >= ROOMS * PLATFORMS.length);
+    await sink.until(() => running.some((r) => r.leads.length > 0));
+    expect(sink.replies).toHaveLength(18);
+    expect(new Set(sink.replies.map((r) => r.messageId)).size).toBe(18);
+    expectEachTargetOnce(sink);
+    expect(sink.received).toHaveLength(ROOMS * PLATFORMS.length);
   }, 60_000);
 
   it('still delivers the report once to every target when the leader is killed mid-fan-out (3 replicas)', async () => {
