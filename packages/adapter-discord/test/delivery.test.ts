@@ -146,8 +146,10 @@ describe('rendering', () => {
     const withFile = h.discord.state.botMessages.filter((m) => m.files.length > 0).at(-1);
     expect(withFile?.files[0]?.name).toBe('visitors.png');
     expect(withFile?.files[0]?.data.slice(0, 4)).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
-    const response = await h.discord.slash('chart').response();
-    expect(response.message).toBeDefined();
+    const interaction = h.discord.slash('chart');
+    expect((await interaction.response()).message).toBeDefined();
+    const followUp = await h.discord.state.until(() => interaction.record.followUps.find((f) => f.files.length > 0), 'the chart follow-up');
+    expect(followUp.files[0]?.name).toBe('visitors.png');
   });
 
   it('shows a send retried with the same idempotency key once (Discord nonce)', async () => {
