@@ -161,7 +161,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         return work.finally(() => inFlight.delete(work));
       });
       try {
-        await instance.api.setMyCommands(commandMenu(startContext.commands));
+        // Groups get a menu without direct-only commands; private chats get all of them.
+        await instance.api.setMyCommands(commandMenu(startContext.commands, 'group'));
+        await instance.api.setMyCommands(commandMenu(startContext.commands, 'private'), { scope: { type: 'all_private_chats' } });
       } catch (error) {
         log.warn({ err: describe(error) }, 'telegram setMyCommands failed; the command menu may be stale');
       }

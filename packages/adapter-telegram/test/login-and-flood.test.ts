@@ -21,6 +21,11 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 describe('Telegram adapter: /login in a group', () => {
+  it('offers /login in the menu of private chats only', () => {
+    expect(stack.api.commands('all_private_chats').map((c) => c.command)).toEqual(['help', 'ping', 'login']);
+    expect(stack.api.commands().map((c) => c.command)).toEqual(['help', 'ping']);
+  });
+
   it('deletes the message when the bot is admin and warns the user', async () => {
     const { api } = stack;
     const alice = api.user('Alice');

@@ -20,7 +20,8 @@ export class ApiFailure extends Error {
 export interface MethodContext {
   readonly state: BotApiState;
   readonly files: Readonly<Record<string, FilePart>>;
-  readonly commands: { value: { command: string; description: string }[] };
+  /** Command menus by scope type (`default`, `all_private_chats`, `all_group_chats`, …). */
+  readonly commands: Map<string, { command: string; description: string }[]>;
   readonly webhook: { value: WebhookState | undefined };
   readonly chatActions: { chatId: number; action: string }[];
   readonly deleted: { chatId: number; messageId: number }[];
@@ -176,7 +177,8 @@ function setMyCommands(context: MethodContext, payload: Record<string, unknown>)
     if (typeof description !== 'string' || description.length < 1 || description.length > 256) throw bad('command description is empty or too long');
     return { command, description };
   });
-  context.commands.value = checked;
+  const scope = (payload['scope'] as { type?: string } | undefined)?.type ?? 'default';
+  context.commands.set(scope, checked);
   context.state.changed();
   return true;
 }
@@ -220,7 +222,7 @@ export function runMethod(context: MethodContext, method: string, payload: Recor
     case 'setmycommands':
       return setMyCommands(context, payload);
     case 'getmycommands':
-      return context.commands.value;
+      return context.commands.get((payload['scope'] as { type?: string } | undefined)?.type ?? 'default') ?? [];
     case 'sendchataction':
       chatOf(context, payload);
       context.chatActions.push({ chatId: Number(payload['chat_id']), action: String(payload['action']) });

@@ -51,8 +51,8 @@ export interface TelegramBotApi {
   readonly deleted: readonly { chatId: number; messageId: number }[];
   readonly chatActions: readonly { chatId: number; action: string }[];
   readonly webhookDeliveries: readonly WebhookDelivery[];
-  /** The commands of the last setMyCommands. */
-  commands(): readonly { command: string; description: string }[];
+  /** The command menu of a scope type (default `default`), as the last setMyCommands for it set it. */
+  commands(scope?: string): readonly { command: string; description: string }[];
   /** The webhook set, if any. */
   webhook(): WebhookState | undefined;
   /** Updates not yet confirmed by the bot. */
@@ -118,7 +118,7 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
   let stopped = false;
   const context: Omit<MethodContext, 'files'> = {
     state,
-    commands: { value: [] },
+    commands: new Map(),
     webhook: { value: undefined },
     chatActions: [],
     deleted: [],
@@ -256,7 +256,7 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
     deleted: context.deleted,
     chatActions: context.chatActions,
     webhookDeliveries,
-    commands: () => context.commands.value,
+    commands: (scope = 'default') => context.commands.get(scope) ?? [],
     webhook: () => context.webhook.value,
     pendingUpdates: () => state.updates.length,
     isPolling: () => poll !== undefined,
