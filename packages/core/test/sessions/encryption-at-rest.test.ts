@@ -137,7 +137,7 @@ describe('encryption at rest', () => {
   it('creates its PostgreSQL tables when several processes start at once', async () => {
     const table = uniqueName('race').toLowerCase();
     const cipher = createSessionCipher(randomBytes(32));
-    const stores = Array.from({ length: 4 }, () => createPostgresSessionStore({ pool, table, cipher, purgeEveryMs: 0 }));
+    const stores = Array.from({ length: 8 }, () => createPostgresSessionStore({ pool, table, cipher, purgeEveryMs: 0 }));
     await Promise.all(stores.map((store) => store.ready()));
     await stores[0]?.set(user, sampleSession(user), 60_000);
     expect((await stores[3]?.get(user))?.user).toEqual(user);

@@ -53,20 +53,27 @@ export function createPostgresSessionStore(options: PostgresSessionStoreOptions)
   let readying: Promise<void> | undefined;
 
   const purge = async (): Promise<number> => (await pool.query(`DELETE FROM ${table} WHERE expires_at <= $1`, [now()])).rowCount ?? 0;
+  // Replicas starting together would race on the catalog; a transaction-scoped advisory lock
+  // keyed on the table name lets one create the tables while the others wait.
   const createTables = async (): Promise<void> => {
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (user_key TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at BIGINT NOT NULL)`);
-    await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at)`);
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${locks} (user_key TEXT PRIMARY KEY, token TEXT NOT NULL, until BIGINT NOT NULL)`);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${table} (user_key TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at BIGINT NOT NULL)`);
+      await client.query(`CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at)`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${locks} (user_key TEXT PRIMARY KEY, token TEXT NOT NULL, until BIGINT NOT NULL)`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   };
   const ready = (): Promise<void> =>
     (readying ??= (async () => {
-      try {
-        await createTables();
-      } catch (error) {
-        // Two processes creating the tables at once: one loses the race on the catalog; try again.
-        if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error;
-        await createTables();
-      }
+      await createTables();
       await purge();
       const every = options.purgeEveryMs ?? 600_000;
       if (every > 0) {
