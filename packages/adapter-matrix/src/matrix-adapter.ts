@@ -98,9 +98,10 @@ function unknownTokenError(cause: unknown): StatsError {
  * with the same transaction ids.
  *
  * @example
- * const matrix = createMatrixAdapter({ homeserverUrl: config.MATRIX_HOMESERVER_URL, accessToken: config.MATRIX_ACCESS_TOKEN, dataDir: config.DATA_DIR });
- * const bot = createBot({ adapters: [matrix], commands });
- * await bot.start();
+ * const config = loadConfig(process.env);
+ * const { homeserverUrl, accessToken } = config.matrix!;
+ * const matrix = createMatrixAdapter({ homeserverUrl, accessToken, dataDir: config.dataDir });
+ * await createBot({ adapters: [matrix], config, commands }).start();
  */
 export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapter {
   const now = options.now ?? Date.now;
