@@ -192,13 +192,14 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
           })
           .catch((error: unknown) => {
             setReady(false);
-            const unauthorized = error instanceof GrammyError && error.error_code === 401;
-            log.error(
-              { err: describe(error) },
-              unauthorized
+            const code = error instanceof GrammyError ? error.error_code : undefined;
+            const why =
+              code === 401
                 ? 'Telegram refused the bot token (401 Unauthorized): polling stopped. Check TELEGRAM_BOT_TOKEN.'
-                : 'telegram polling stopped',
-            );
+                : code === 409
+                  ? 'Another process is receiving updates for this bot token (409 Conflict): polling stopped. Run one instance, or use a webhook.'
+                  : 'telegram polling stopped';
+            log.error({ err: describe(error) }, why);
             reject(error instanceof Error ? error : new Error(String(error)));
           });
       });

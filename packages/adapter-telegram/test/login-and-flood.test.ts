@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, arg, createBot, defineCommand, document } from '@stats/core';
+import { startTelegramBotApi } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTelegramAdapter } from '../src/index.js';
 import { startTelegramStack, type TelegramStack } from './telegram-harness.js';
@@ -93,6 +97,30 @@ describe('Telegram adapter: a refused token', () => {
     await expect(started).rejects.toBeInstanceOf(ConfigError);
     await expect(started).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
     expect(adapter.isReady()).toBe(false);
+  });
+
+  it('stops the older poller when a second instance polls with the same token (409)', async () => {
+    const api = await startTelegramBotApi({ maxPollSeconds: 2 });
+    const dirs = [await mkdtemp(join(tmpdir(), 'tg-409-a-')), await mkdtemp(join(tmpdir(), 'tg-409-b-'))];
+    const bots = dirs.map((dataDir) =>
+      createBot({ adapters: [createTelegramAdapter({ token: api.token, apiRoot: api.url, dataDir, throttle: false })], commands, http: false, rateLimit: false }),
+    );
+    try {
+      const [first, second] = bots;
+      await first?.start();
+      await api.waitFor(() => (api.isPolling() ? true : undefined), 'the first poll');
+      await second?.start();
+      await vi.waitFor(() => expect(first?.adapter('telegram')?.isReady()).toBe(false), { timeout: 10_000 });
+      expect(api.calls.some((c) => c.method === 'getUpdates' && c.status === 409)).toBe(true);
+      const eve = api.user('Eve');
+      api.privateChat(eve).say(eve, '/ping');
+      const [answer] = await api.waitForSent(eve.id);
+      expect(answer?.text).toBe('pong');
+    } finally {
+      for (const bot of bots) await bot.stop();
+      await api.stop();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops polling and is no longer ready when the token is revoked', async () => {
