@@ -49,7 +49,7 @@ export const footprint: BenchCase = {
     if (existsSync(coreDist)) launches.push({ label: 'stats (dist)', args: ['--expose-gc', fixture('stats-console.mjs')], cwd });
     else context?.note('footprint: no `pnpm build` output (packages/core/dist), so the stats console bot was measured from sources through tsx only; run `pnpm build` first to measure it as users run it.');
     if (existsSync(coreDist) && !distFresh) context?.note('footprint: packages/core/dist is older than packages/core/src: the dist figures are of an older build.');
-    context?.note('footprint: the Matrix example\'s idle RSS is measured by the `e2e matrix` case (`cases/matrix.ts`); the multi-platform bot with all three adapters connected (goal ≤ 80 MiB) is not measured by any case yet.');
+    context?.note('footprint: this case measures the console bot; the idle RSS of the Matrix example (`e2e matrix`) and of the multi-platform bot with all three adapters connected (`e2e discord`, goal ≤ 80 MiB) are rows of the end-to-end cases.');
 
     const samples = new Map<string, ColdStart[]>(launches.map((l) => [l.label, []]));
     try {
