@@ -20,7 +20,7 @@ import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
 import { bridgeSdkLogging } from './log-bridge.js';
 import { toStatsError, withRetry } from './retry.js';
-import { freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
+import { editContent, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
 
@@ -79,7 +79,7 @@ export const MATRIX_CAPABILITIES: AdapterCapabilities = {
   redact: true,
   ephemeral: false,
   directRooms: true,
-  edit: false,
+  edit: true,
 };
 
 function unknownTokenError(cause: unknown): StatsError {
@@ -252,6 +252,12 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     },
 
     redact: (message: IncomingMessage, reason: string): Promise<RedactResult> => need(sender).redact(message.room.id, message.id, reason),
+
+    async edit(sent: SentMessage, doc: Document): Promise<void> {
+      const [first] = renderer.render(doc);
+      if (!first) return;
+      await need(sender).sendEvent(sent.room.id, 'm.room.message', editContent(sent.id, first), freshTxnId());
+    },
 
     async sendImage(room: RoomRef, image: ImageAttachment): Promise<SentMessage> {
       const id = await need(sender).sendImage(room.id, image, freshTxnId());

@@ -80,6 +80,23 @@ export function noticeContents(messages: readonly MatrixMessage[], replyTo: Repl
 }
 
 /**
+ * The content of an edit (`m.replace`) of the event `eventId` with the first rendered message:
+ * `m.new_content` for clients that show edits, a `* `-prefixed fallback for those that do not.
+ * An edit cannot split, so a longer document keeps its first part.
+ */
+export function editContent(eventId: string, message: MatrixMessage): Record<string, unknown> {
+  const fresh = { msgtype: 'm.notice', body: message.body, format: 'org.matrix.custom.html', formatted_body: message.formatted_body };
+  return {
+    ...fresh,
+    body: `* ${message.body}`,
+    formatted_body: `* ${message.formatted_body}`,
+    'm.new_content': { ...fresh, 'm.mentions': {} },
+    'm.relates_to': { rel_type: 'm.replace', event_id: eventId },
+    'm.mentions': {},
+  };
+}
+
+/**
  * Sends to the homeserver through matrix-bot-sdk's HTTP client with the adapter's retries.
  * Every send names its transaction id, and retries reuse it, so a retried send never makes a
  * second event (the homeserver answers a known transaction with the first event id).

@@ -144,6 +144,23 @@ describe('Matrix adapter: answering', () => {
   });
 });
 
+describe('Matrix adapter: sending without a command', () => {
+  it('sends a document into a room and edits it in place (m.replace)', async () => {
+    const { adapter } = await start();
+    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    const [sent] = await adapter.send({ platform: 'matrix', id: room }, document().heading('Alert').text('FIRING'));
+    expect(sent).toBeDefined();
+    if (!sent) return;
+    await adapter.edit?.(sent, document().heading('Alert').text('RESOLVED <b>ok</b>'));
+    const edit = await hs.waitFor((e) => (e['content'] as { 'm.relates_to'?: { rel_type?: string } })['m.relates_to']?.rel_type === 'm.replace', { what: 'edit' });
+    const content = edit['content'] as { 'm.relates_to': { event_id: string }; 'm.new_content': { body: string; formatted_body: string }; body: string };
+    expect(content['m.relates_to'].event_id).toBe(sent.id);
+    expect(content['m.new_content'].body).toContain('RESOLVED');
+    expect(content['m.new_content'].formatted_body).toContain('&lt;b&gt;ok&lt;/b&gt;');
+    expect(content.body.startsWith('* ')).toBe(true);
+  });
+});
+
 describe('Matrix adapter: rooms', () => {
   it('treats an is_direct invite and a two-member room as direct, a group room as shared', async () => {
     await start();
