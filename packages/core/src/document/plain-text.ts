@@ -27,27 +27,32 @@ export function plainInline(content: InlineContent): string {
   return out;
 }
 
-function pad(text: string, width: number, align: Align | undefined): string {
-  const gap = width - codePointLength(text);
-  if (gap <= 0) return text;
-  return align === 'right' ? ' '.repeat(gap) + text : text + ' '.repeat(gap);
-}
-
 /**
  * A table as aligned monospace columns (two spaces apart, widths in code points), a rule of
  * `─` under the header. Cells are sanitised and kept on one line; not escaped.
  */
 export function plainTable(columns: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
-  const head = columns.map(oneLine);
-  const body = rows.map((row) => head.map((_, i) => oneLine(row[i] ?? '')));
-  const widths = head.map((h, i) => Math.max(codePointLength(h), ...body.map((r) => codePointLength(r[i] ?? ''))));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => pad(cell, widths[i] ?? 0, align?.[i]))
-      .join('  ')
-      .trimEnd();
+  const lines = [columns, ...rows].map((row) => columns.map((_, i) => oneLine(row[i] ?? '')));
+  const lengths = lines.map((cells) => cells.map(codePointLength));
+  const widths = columns.map((_, i) => {
+    let width = 0;
+    for (const row of lengths) width = Math.max(width, row[i] ?? 0);
+    return width;
+  });
+  const render = (cells: readonly string[], r: number): string => {
+    let out = '';
+    for (let i = 0; i < cells.length; i++) {
+      const gap = (widths[i] ?? 0) - (lengths[r]?.[i] ?? 0);
+      const cell = cells[i] ?? '';
+      if (i > 0) out += '  ';
+      out += gap <= 0 ? cell : align?.[i] === 'right' ? ' '.repeat(gap) + cell : cell + ' '.repeat(gap);
+    }
+    return out.trimEnd();
+  };
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(head), rule, ...body.map(line)].join('\n');
+  const out = [render(lines[0] ?? [], 0), rule];
+  for (let r = 1; r < lines.length; r++) out.push(render(lines[r] ?? [], r));
+  return out.join('\n');
 }
 
 /** The marker of item `index` (0-based) of a list: `•` or `n.`. */
