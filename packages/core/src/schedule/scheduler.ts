@@ -40,7 +40,7 @@ export interface ScheduleInfo {
 
 /** Runs jobs on their cron schedules. */
 export interface Scheduler {
-  /** Records a baseline for new jobs, catches up missed runs, then checks on timers. */
+  /** Records a baseline for new jobs, starts catching up missed runs (without waiting for them), then checks on timers. */
   start(): Promise<void>;
   /** Stops the timers and waits for runs in progress (their sends are aborted). */
   stop(): Promise<void>;
@@ -91,7 +91,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const backoff = new Map<string, { until: number; failures: number }>();
   let stopper = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
+  let checking: Promise<Promise<unknown>[]> | undefined;
   let started = false;
 
   async function runOnce(jobId: string, scheduledAt: number, catchUp: boolean): Promise<DeliveryOutcome[] | undefined> {
@@ -154,8 +154,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return p;
   }
 
-  async function checkAll(): Promise<void> {
+  /** Starts every due run; resolves (with the runs, still going) once the checks are done. */
+  async function checkAll(): Promise<Promise<unknown>[]> {
     const t = now();
+    const started: Promise<unknown>[] = [];
     await Promise.all(
       jobs.map(async ({ job, cron }) => {
         const due = cron.previous(t, graceMs);
@@ -169,16 +171,22 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         if ((backoff.get(`${job.id}@${due}`)?.until ?? 0) > t) return;
         const skipped = cron.previous(due - 1, Math.max(0, due - 1 - last));
         if (skipped !== undefined && skipped > last) logger?.warn({ job: job.id }, 'runs older than the grace period were missed and are skipped');
-        await run(job.id, due, t - due > pollMs);
+        started.push(run(job.id, due, t - due > pollMs).catch((err: unknown) => logger?.error({ err, job: job.id }, 'scheduled run failed')));
       }),
     );
+    return started;
   }
 
-  function tick(): Promise<void> {
-    ticking ??= checkAll().finally(() => {
-      ticking = undefined;
+  /** One check at a time; a long fan-out does not hold later checks up. */
+  function check(): Promise<Promise<unknown>[]> {
+    checking ??= checkAll().finally(() => {
+      checking = undefined;
     });
-    return ticking;
+    return checking;
+  }
+
+  async function tick(): Promise<void> {
+    await Promise.all(await check());
   }
 
   function arm(): void {
@@ -187,7 +195,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const next = Math.min(...jobs.map(({ cron }) => cron.next(t) ?? Infinity));
     const delay = Math.max(0, Math.min(pollMs, next - t));
     timer = setTimeout(() => {
-      tick()
+      check()
         .catch((err: unknown) => logger?.error({ err }, 'schedule check failed'))
         .finally(arm);
     }, delay);
@@ -201,7 +209,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       stopper = new AbortController();
       const t = now();
       await Promise.all(jobs.map(({ job }) => store.baseline(job.id, t)));
-      await tick();
+      // catch-up runs start now and go on in the background (stop() waits for them)
+      await check();
       arm();
       logger?.info({ jobs: jobs.map(({ job }) => job.id), owner }, 'scheduler started');
     },
@@ -209,7 +218,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       started = false;
       if (timer) clearTimeout(timer);
       stopper.abort();
-      await Promise.allSettled([...running.values(), ticking]);
+      await Promise.allSettled([...running.values(), checking]);
       await sleep(0);
     },
     tick,

@@ -45,9 +45,11 @@ describe('schedules from configuration', () => {
     t = Date.parse('2026-06-01T08:30:00Z'); // 10:30 Berlin: 09:00 was missed while down
     const second = createSchedulesFromConfig(config, { adapters: [adapter], buildDaily, now });
     await second.start();
+    await second.scheduler.tick(); // the catch-up started by start() is done
     await second.stop();
     const third = createSchedulesFromConfig(config, { adapters: [adapter], buildDaily, now });
     await third.start();
+    await third.scheduler.tick();
     await third.stop();
     expect(built.map((p) => [p.key, p.catchUp])).toEqual([['2026-06-01T09:00', true]]);
     expect(adapter.sent.map((s) => [s.room.id, s.plain])).toEqual([['room-1', 'daily 2026-06-01T09:00']]);

@@ -124,6 +124,7 @@ describe('scheduler in Europe/Berlin', () => {
     first.close();
     const second = harness('2026-06-02T10:30:00Z', path); // 12:30 Berlin: 3.5 h late
     await second.scheduler.start();
+    await second.scheduler.tick();
     await second.scheduler.stop();
     second.close();
     expect(second.periods).toHaveLength(0);
