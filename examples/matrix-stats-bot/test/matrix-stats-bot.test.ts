@@ -158,3 +158,44 @@ describe('examples/matrix-stats-bot as two replicas sharing Redis', { timeout: 1
     }
   });
 });
+
+describe('examples/matrix-stats-bot relaying Alertmanager', { timeout: 120_000 }, () => {
+  it('posts a firing alert into the report room and edits it in place when resolved', async () => {
+    const token = 'alertmanager-webhook-token-123';
+    bot = await startBotProcess(env({ MATRIX_REPORT_ROOM_ID: room, ALERTMANAGER_WEBHOOK_TOKEN: token }));
+    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    const payload = (status: 'firing' | 'resolved'): string =>
+      JSON.stringify({
+        version: '4',
+        groupKey: '{}:{alertname="DiskFull"}',
+        status,
+        receiver: 'stats',
+        groupLabels: { alertname: 'DiskFull' },
+        commonLabels: { alertname: 'DiskFull', severity: 'critical' },
+        commonAnnotations: { summary: 'Disk <b>/</b> is 97% full' },
+        alerts: [
+          {
+            status,
+            labels: { alertname: 'DiskFull', instance: 'host-1' },
+            annotations: { summary: 'Disk <b>/</b> is 97% full' },
+            startsAt: '2026-11-26T08:00:00Z',
+            ...(status === 'resolved' ? { endsAt: '2026-11-26T08:30:00Z' } : {}),
+            fingerprint: 'f1',
+          },
+        ],
+      });
+    const post = (body: string, bearer = token): Promise<Response> =>
+      fetch(`${bot?.url ?? ''}/webhooks/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body });
+    expect((await post(payload('firing'), 'wrong-token-wrong-token')).status).toBe(401);
+    expect((await post(payload('firing'))).status).toBeLessThan(300);
+    const firing = await hs.waitFor((e) => e['room_id'] === room && body(e).includes('DiskFull'), { what: 'firing alert' });
+    expect(String((firing['content'] as { formatted_body?: string }).formatted_body)).not.toContain('<b>/</b>');
+    expect((await post(payload('resolved'))).status).toBeLessThan(300);
+    const edit = await hs.waitFor(
+      (e) => (e['content'] as { 'm.relates_to'?: { rel_type?: string; event_id?: string } })['m.relates_to']?.event_id === firing['event_id'],
+      { what: 'edit of the alert' },
+    );
+    expect((edit['content'] as { 'm.relates_to': { rel_type: string } })['m.relates_to'].rel_type).toBe('m.replace');
+    expect(JSON.stringify((edit['content'] as { 'm.new_content': unknown })['m.new_content'])).toMatch(/resolved/i);
+  });
+});
