@@ -75,3 +75,12 @@ describe('matrixRenderer', () => {
     expect(() => createMatrixRenderer({ maxBytes: 100 })).toThrow(/at least 1024/);
   });
 });
+
+describe('jsonBytes', () => {
+  it.each(['', 'plain', 'quote " and \\ backslash', 'tab\tnew\nline\r\u0008\u000c', '\u0000\u001f', 'é ß', '家族 ─', '👩‍👩‍👧 🇩🇪', 'lone \ud800 high', 'lone \udc00 low', '\u007f\u0080'])(
+    'counts %j as JSON.stringify and UTF-8 would',
+    (text) => {
+      expect(jsonBytes(text)).toBe(Buffer.byteLength(JSON.stringify(text)));
+    },
+  );
+});

@@ -55,9 +55,23 @@ export function neutralizeRoomMention(body: string): string {
   return body.indexOf('@') < 0 ? body : body.replace(/@(room)/gi, '@\u200b$1');
 }
 
-/** The number of bytes `text` takes as a JSON string (quotes and escapes included). */
+/** The number of UTF-8 bytes `text` takes as a JSON string (quotes and escapes included), counted without encoding it. */
 export function jsonBytes(text: string): number {
-  return Buffer.byteLength(JSON.stringify(text));
+  let bytes = 2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x80) bytes += c === 0x22 || c === 0x5c ? 2 : 1;
+    else if (c < 0x20) bytes += c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : 6;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 6; // a lone surrogate is written as \udXXX
+    } else bytes += c >= 0xdc00 && c <= 0xdfff ? 6 : 3;
+  }
+  return bytes;
 }
 
 /** Options of {@link createMatrixRenderer}. */
