@@ -174,6 +174,18 @@ describe('Matrix adapter: rooms', () => {
     expect(bodyOf(await hs.waitForReply(alice.say(pair, '!where')))).toContain('direct');
   });
 
+  it('treats a room listed in the bot’s m.direct account data as direct', async () => {
+    await start();
+    const carol = hs.human('carol');
+    const listed = alice.createRoom({ invite: [hs.bot.userId, carol.userId] });
+    carol.join(listed);
+    await hs.waitFor((e) => e['room_id'] === listed && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
+    expect(bodyOf(await hs.waitForReply(alice.say(listed, '!where')))).toContain('shared');
+    hs.state.setAccountData(hs.bot.userId, 'm.direct', { [alice.userId]: [listed] });
+    await hs.waitForRequest((r) => r.method === 'GET' && r.path.endsWith('/account_data/m.direct') && r.status === 200);
+    expect(bodyOf(await hs.waitForReply(alice.say(listed, '!where')))).toContain('direct');
+  });
+
   it('redacts a login seen in a group room when it has the power to, and says so', async () => {
     await start();
     hs.state.setPowerLevel(room, hs.bot.userId, 50);
