@@ -43,6 +43,7 @@ describe('examples/matrix-stats-bot', { timeout: 120_000 }, () => {
     expect(body(unknown)).toMatch(/!help/);
     const health = await fetch(`${bot.url}/health`);
     expect(health.status).toBe(200);
+    expect((await fetch(`${bot.url}/health/ready`)).status).toBe(200);
     const metrics = await (await fetch(`${bot.url}/metrics`)).text();
     expect(metrics).toMatch(/stats_commands_total\{[^}]*command="help"/);
     expect(metrics).toMatch(/stats_adapter_ready\{platform="matrix"\} 1/);
