@@ -162,6 +162,15 @@ describe('dispatch', () => {
     expect((await bot.say('!me', { user: '@bob' })).plain).toBe('You are not logged in. Send !login to me in a direct message first.');
   });
 
+  it('sends nothing for an empty answer (platforms reject empty messages)', async () => {
+    const quiet = defineCommand({ name: 'quiet', summary: 'Says nothing', run: () => document() });
+    const blank = defineCommand({ name: 'blank', summary: 'Says nothing', run: () => '' });
+    bot = await createTestBot({ commands: [quiet, blank] });
+    expect(await bot.sayAll('!quiet')).toHaveLength(0);
+    expect(await bot.sayAll('!blank')).toHaveLength(0);
+    expect(bot.bot.metrics.commands.value({ command: 'quiet', platform: 'memory', outcome: 'ok' })).toBe(1);
+  });
+
   it('lets middleware wrap every command', async () => {
     const seen: string[] = [];
     bot = await createTestBot({

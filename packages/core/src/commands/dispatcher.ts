@@ -55,8 +55,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function toDocument(result: unknown): Document | undefined {
   if (result === undefined || result === null) return undefined;
-  if (typeof result === 'string') return textDocument(result);
-  if (isDocument(result)) return result;
+  if (typeof result === 'string') return result === '' ? undefined : textDocument(result);
+  if (isDocument(result)) return result.blocks.length === 0 ? undefined : result;
   throw new StatsError('internal', `command returned ${typeof result}, not a Document or string`);
 }
 
