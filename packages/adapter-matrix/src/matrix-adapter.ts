@@ -15,12 +15,13 @@ import {
   type Logger,
   type SentMessage,
 } from '@stats/core';
+import { MatrixError } from 'matrix-bot-sdk';
 import { DirectRooms } from './direct-rooms.js';
 import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
 import { bridgeSdkLogging } from './log-bridge.js';
 import { toStatsError, withRetry } from './retry.js';
-import { editContent, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
+import { editContent, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
 
@@ -135,12 +136,33 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     return value;
   };
 
+  /**
+   * Sends one notice; when the homeserver still finds it too large (413 `M_TOO_LARGE`: its
+   * limit counts the whole signed event, and some servers set a lower one), sends the plain
+   * text again in pieces a quarter of the size, the first keeping the reply relation.
+   */
+  async function sendFitting(out: MatrixSender, roomId: string, content: Record<string, unknown>, txn: () => string, limit = MAX_CONTENT_BYTES / 4): Promise<string[]> {
+    try {
+      return [await out.sendEvent(roomId, 'm.room.message', content, txn())];
+    } catch (err) {
+      const tooLarge = err instanceof Error && err.cause instanceof MatrixError && err.cause.errcode === 'M_TOO_LARGE';
+      if (!tooLarge || limit < 1_000) throw err;
+      logger?.warn({ roomId, limit }, 'the homeserver refused a message as too large; sending it as smaller plain pieces');
+      const ids: string[] = [];
+      for (const [index, piece] of splitPlain(String(content['body']), limit).entries()) {
+        const part: Record<string, unknown> = { msgtype: 'm.notice', body: piece, 'm.mentions': index === 0 ? (content['m.mentions'] ?? {}) : {} };
+        if (index === 0 && content['m.relates_to'] !== undefined) part['m.relates_to'] = content['m.relates_to'];
+        ids.push(...(await sendFitting(out, roomId, part, txn, limit / 4)));
+      }
+      return ids;
+    }
+  }
+
   async function sendDocument(roomId: string, doc: Document, replyTo: ReplyTarget | undefined, txn: () => string): Promise<SentMessage[]> {
     const out = need(sender);
     const sent: SentMessage[] = [];
     for (const content of noticeContents(renderer.render(doc), replyTo)) {
-      const id = await out.sendEvent(roomId, 'm.room.message', content, txn());
-      sent.push({ platform: 'matrix', room: { platform: 'matrix', id: roomId }, id });
+      for (const id of await sendFitting(out, roomId, content, txn)) sent.push({ platform: 'matrix', room: { platform: 'matrix', id: roomId }, id });
     }
     if (options.renderChart) {
       for (const block of doc.blocks) {

@@ -111,6 +111,26 @@ describe('Matrix adapter: answering', () => {
     expect(parts[0]?.['event_id']).toBe(first['event_id']);
   });
 
+  it('resends as smaller plain pieces when the homeserver answers 413 M_TOO_LARGE', async () => {
+    await hs.stop();
+    hs = await startMatrixHomeserver({ maxEventBytes: 12_000 });
+    alice = hs.human('alice', 'Alice');
+    room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+    const long = defineCommand({
+      name: 'long',
+      summary: 'A long list',
+      run: () => document().list(Array.from({ length: 600 }, (_, i) => `item ${i} with a little padding`)),
+    });
+    await start([long]);
+    const asked = alice.say(room, '!long');
+    const first = await hs.waitForReply(asked);
+    await hs.waitFor((e) => e['sender'] === hs.bot.userId && bodyOf(e).includes('item 599'), { what: 'the last piece' });
+    expect(hs.requests.some((r) => r.status === 413)).toBe(true);
+    expect((first['content'] as { 'm.mentions'?: unknown })['m.mentions']).toEqual({ user_ids: [alice.userId] });
+    const pieces = hs.botEvents(room).filter((e) => e['type'] === 'm.room.message');
+    expect(pieces.map(bodyOf).join('\n')).toContain('item 0 with');
+  });
+
   it('shows typing while a slow command runs and clears it after', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
