@@ -200,3 +200,25 @@ describe('examples/matrix-stats-bot relaying Alertmanager', { timeout: 120_000 }
     expect(JSON.stringify((edit['content'] as { 'm.new_content': unknown })['m.new_content'])).toMatch(/resolved/i);
   });
 });
+
+describe('examples/matrix-stats-bot stopping with a reply in flight', { timeout: 120_000 }, () => {
+  it('finishes the reply after SIGTERM, then exits with 0', async () => {
+    const { startUmami } = await import('@stats/test-utils');
+    const umami = await startUmami({ version: 'v3' });
+    try {
+      bot = await startBotProcess(env({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret' }));
+      umami.fault('websites', { delayMs: 2_000 });
+      const asked = alice.say(room, '!stats');
+      await hs.waitForTyping((t) => t.typing && t.roomId === room); // the command is running
+      const stopping = bot.terminate('SIGTERM');
+      const reply = await hs.waitForReply(asked);
+      expect(String((reply['content'] as { body?: unknown }).body)).toContain('Analytics');
+      const exit = await stopping;
+      bot = undefined;
+      expect(exit.code).toBe(0);
+      expect(exit.ms).toBeLessThan(10_000);
+    } finally {
+      await umami.stop();
+    }
+  });
+});
