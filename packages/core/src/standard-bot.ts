@@ -108,18 +108,9 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
   const alerts = schedules
     ? createAlertsFromConfig(config, { adapters: options.adapters, notifier: schedules.notifier, targets: schedules.targets, metrics, logger: logger.child({ component: 'alerts' }) })
     : undefined;
-  if (schedules) services.push({ name: 'schedules', start: () => schedules.start(), stop: () => schedules.stop() });
-  const relay = alerts?.relay;
-  if (relay) {
-    services.push({
-      name: 'alertmanager relay',
-      start: (bot) => {
-        if (bot.http === undefined) throw new Error('ALERTMANAGER_WEBHOOK_TOKEN is set but the bot has no HTTP server');
-        relay.register(bot.http);
-      },
-    });
-  }
-  const claims = await openClaims(config, services);
+  if (schedules) services.push(schedules.service);
+  if (alerts) services.push(alerts.service);
+  const claims = schedules?.claims ?? (await openClaims(config, services));
 
   const commands: Command[] = [
     ...standardCommands(),
