@@ -88,6 +88,13 @@ export const dispatch: BenchCase = {
   },
 };
 
+/** `1.9–7.2×` as much as stats: the range of the peers' allocation per message over stats'. */
+function peerAllocation(allocated: ReadonlyMap<string, number>): string {
+  const stats = allocated.get('stats') ?? Number.NaN;
+  const ratios = [...allocated].filter(([label]) => label !== 'stats' && label !== 'empty loop').map(([, bytes]) => bytes / stats);
+  return `${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}× as much`;
+}
+
 /** Where stats' time per message goes, from this run's figures, for RESULTS.md. */
 function explain(
   ping: { results: readonly SequentialResult[]; allocated: ReadonlyMap<string, number> },
@@ -106,7 +113,7 @@ function explain(
     `dispatch: stats ${verdict}: \`!ping\` takes ${f(stats.median)} µs (median), of which ${f(loop.median)} µs is the bench loop, ` +
     `${f(parts.renderPing)} µs plain-text rendering, and about ${f(rest)} µs the path itself (router, guards, context, metrics, the in-memory adapter building the message). ` +
     `Three typed arguments add ${f(statsRoll.median - stats.median)} µs, of which about ${f(parts.validateRoll)} µs is zod validating them. ` +
-    `Beyond the median, its garbage (${Math.round(ping.allocated.get('stats') ?? Number.NaN)} B per message, a quarter to a seventh of the peers') costs ${f(stats.gcPerMessage)} µs of scavenging per message on average ` +
+    `Beyond the median, its garbage (${Math.round(ping.allocated.get('stats') ?? Number.NaN)} B per message; the peers' paths allocate ${peerAllocation(ping.allocated)}) costs ${f(stats.gcPerMessage)} µs of scavenging per message on average ` +
     `(wall time, inflated when the machine is busy), which shows in the p99 and the mean (${f(stats.mean)} µs). ` +
     `Profile with \`node --cpu-prof\` and \`bench/tools/cpu-profile-top.ts\` (bench/README.md) to see the rest by function.`
   );
