@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, silentLogger } from '@stats/core';
@@ -7,6 +8,15 @@ import { startMatrixHomeserver, startTelegramBotApi, type MatrixHomeserver, type
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMultiPlatformBot } from '../src/multi-platform-bot.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
+
+/** A free loopback port, so the webhook URL is known before the bot starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 let telegram: TelegramBotApi;
 let matrix: MatrixHomeserver;
@@ -60,6 +70,27 @@ describe('examples/multi-platform-bot', () => {
       expect(body(onMatrix)).toContain(name);
     }
     expect(telegram.commands().map((c) => c.command)).toContain('help');
+  });
+
+  it('serves Telegram by webhook on its own HTTP server when TELEGRAM_WEBHOOK_URL is set', async () => {
+    const port = await freePort();
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: `${telegram.url}/`,
+      TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
+      TELEGRAM_WEBHOOK_SECRET: 'multi_secret',
+      DATA_DIR: dataDir,
+    });
+    const { bot } = await createMultiPlatformBot(config, { logger: silentLogger(), onFatal: () => undefined, http: { port, host: '127.0.0.1' } });
+    stops.push(() => bot.stop());
+    await bot.start();
+    expect(telegram.webhook()).toEqual({ url: `http://127.0.0.1:${port}/telegram`, secret: 'multi_secret' });
+    const dan = telegram.user('Dan');
+    telegram.privateChat(dan).say(dan, '/help');
+    const [answer] = await telegram.waitForSent(dan.id);
+    expect(answer?.text).toMatch(/help/);
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(ready.status).toBe(200);
   });
 
   it('falls back to the console when no platform is configured', async () => {
