@@ -22,3 +22,4 @@ export * from './alerts/index.js';
 export * from './standard-bot.js';
 export * from './reports/index.js';
 export * from './builtins/index.js';
+export * from './async/index.js';

@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics/index.js';
 import { createMemoryDeliveryLog } from './memory-stores.js';
 import { createRateLimiter, PUBLISHED_LIMITS, type PlatformLimits } from './rate-limits.js';
 import { classifySendFailure } from './send-failure.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../async/index.js';
 import type { DeliveryLog, Lease, ReportTarget } from './types.js';
 
 /** One report to fan out. */

@@ -9,7 +9,7 @@ import { deliveryKey, type DeliveryOutcome, type Notifier, type Report, type Ret
 import { PUBLISHED_LIMITS, type PlatformLimits } from './rate-limits.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { classifySendFailure } from './send-failure.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../async/index.js';
 import type { DeliveryLog, ReportTarget } from './types.js';
 
 /** Options of {@link createQueueNotifier}. */

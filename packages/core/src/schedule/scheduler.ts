@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { cronTime, wallClock, type CronTime } from './cron-time.js';
 import { createMemoryScheduleStore } from './memory-stores.js';
 import type { DeliveryOutcome, Notifier } from './notifier.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../async/index.js';
 import type { ReportPeriod, ScheduledJob, ScheduleStore } from './types.js';
 
 /** Options of {@link createScheduler}. */

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Logger } from 'pino';
+import { raceSignal, sleep } from '../async/index.js';
 import type { UserRef } from '../chat/index.js';
 import { StatsError, TimeoutError } from '../errors/index.js';
 import type { Metrics } from '../metrics/index.js';
@@ -49,27 +50,10 @@ export interface SessionManager extends SessionService {
   readonly deviceProvider: AuthProvider | undefined;
 }
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `work`, or a {@link TimeoutError} as soon as `signal` aborts (the work itself goes on). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  const gaveUp = (): TimeoutError => new TimeoutError('sessions', 'Gave up waiting for a session refresh', 'Renewing your session took too long. Please try again.');
-  if (signal.aborted) return Promise.reject(gaveUp());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(gaveUp());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err as Error);
-      },
-    );
-  });
+  return raceSignal(work, signal, () => new TimeoutError('sessions', 'Gave up waiting for a session refresh', 'Renewing your session took too long. Please try again.'));
 }
 
 /**
@@ -178,7 +162,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         }
       }
       // Another process holds the lock and is refreshing: wait for its result in the store.
-      await delay(lockPollMs);
+      await sleep(lockPollMs);
       const latest = await store.get(user);
       if (!latest || fresh(latest)) return latest;
       if (Date.now() > deadline) throw new TimeoutError('sessions', 'Waited too long for another process to refresh a session', 'Your session is being renewed. Please try again in a moment.');

@@ -1,5 +1,6 @@
 import { TimeoutError } from '../../errors/index.js';
 import type { Metrics } from '../../metrics/index.js';
+import { raceSignal } from '../../async/index.js';
 
 /** Options of {@link createTtlCache}. */
 export interface TtlCacheOptions {
@@ -30,25 +31,6 @@ export interface TtlCache {
   clear(key?: string): void;
   /** Entries held now (for tests). */
   readonly size: number;
-}
-
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, gaveUp: () => Error): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(gaveUp());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(gaveUp());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err as Error);
-      },
-    );
-  });
 }
 
 /**

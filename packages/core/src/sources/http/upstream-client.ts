@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { request, type Dispatcher } from 'undici';
+import { sleep } from '../../async/index.js';
 import { TimeoutError, UnreachableError, UpstreamError } from '../../errors/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import { isRetryableStatus, MalformedAnswerError, oneLine, parseRetryAfter, statusUserMessage } from './upstream-errors.js';
@@ -85,22 +86,6 @@ function errorCode(err: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-/** Waits `ms`, or rejects at once when `signal` aborts. */
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -254,7 +239,8 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
       if (n >= maxAttempts || req.signal?.aborted) throw failure;
       log?.debug({ attempt: n, waitMs: Math.round(waitMs), code: (failure as { code?: string }).code }, 'retrying upstream read');
       try {
-        await delay(waitMs, req.signal);
+        await sleep(waitMs, req.signal);
+        req.signal?.throwIfAborted();
       } catch (abort) {
         throw new TimeoutError(source, `${name}: gave up while waiting to retry`, undefined, { cause: abort });
       }
