@@ -1,0 +1,2 @@
+export * from './sleep.js';
+export * from './race-signal.js';
