@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import {
   ConfigError,
   telegramRenderer,
+  textDocument,
   type AdapterCapabilities,
   type AdapterContext,
   type ChatAdapter,
@@ -9,6 +10,7 @@ import {
   type ImageAttachment,
   type IncomingMessage,
   type RedactResult,
+  type ReplyOptions,
   type Renderer,
   type RoomRef,
   type SentMessage,
@@ -233,9 +235,21 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     send: (room: RoomRef, doc: Document): Promise<SentMessage[]> => requireSender().document(destinationOf(room), doc),
 
-    reply(message: IncomingMessage, doc: Document): Promise<SentMessage[]> {
+    async reply(message: IncomingMessage, doc: Document, replyOptions?: ReplyOptions): Promise<SentMessage[]> {
       const key = parseMessageKey(message.id);
-      return requireSender().document(destinationOf(message.room, key?.messageId), doc);
+      const here = destinationOf(message.room, key?.messageId);
+      if (replyOptions?.ephemeral !== true || message.isDirect) return requireSender().document(here, doc);
+      // Telegram has no ephemeral messages: an answer for the sender only goes to their private chat.
+      const name = message.sender.displayName ?? 'you';
+      try {
+        const sent = await requireSender().document({ chatId: Number(message.sender.id) }, doc);
+        await requireSender().document(here, textDocument(`📬 ${name}, I sent you the answer in our private chat.`));
+        return sent;
+      } catch (error) {
+        if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400)) throw error;
+        const start = bot === undefined ? 'me' : `@${bot.botInfo.username}`;
+        return requireSender().document(here, textDocument(`🔒 ${name}, this answer is for you only: open a private chat with ${start}, press Start, and send the command there.`, 'warning'));
+      }
     },
 
     async redact(message: IncomingMessage, reason: string): Promise<RedactResult> {

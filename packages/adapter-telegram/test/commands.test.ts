@@ -26,6 +26,7 @@ const commands = [
         .chart({ kind: 'line', title: 'Visitors <7 days>', series: [{ name: 'v', points: [{ x: 'mon', y: 1 }] }] }, '▁▃▅')
         .footer('Umami'),
   }),
+  defineCommand({ name: 'mine', summary: 'An answer for the sender only', private: true, run: () => 'your balance: 42' }),
   defineCommand({
     name: 'realchart',
     summary: 'A chart rendered by the core',
@@ -98,6 +99,29 @@ describe('Telegram adapter: commands through grammY', () => {
     const [answer] = await api.waitForSent(forum.chat.id);
     expect(answer?.threadId).toBe(77);
     expect(answer?.text).toBe('pong');
+  });
+
+  it('sends an answer meant for the sender only to their private chat, and says so in the group', async () => {
+    const { api } = stack;
+    const lea = api.user('Lea', 'lea');
+    api.privateChat(lea);
+    const group = api.group('Shared');
+    group.say(lea, '/mine');
+    const [privately] = await api.waitForSent(lea.id);
+    const [notice] = await api.waitForSent(group.chat.id);
+    expect(privately?.text).toBe('your balance: 42');
+    expect(notice?.text).toMatch(/@lea, I sent you the answer in our private chat/);
+    expect(notice?.text).not.toContain('42');
+  });
+
+  it('asks the sender to start a private chat when Telegram refuses to message them first', async () => {
+    const { api } = stack;
+    const max = api.user('Max');
+    const group = api.group('Shared too');
+    group.say(max, '/mine');
+    const [notice] = await api.waitForSent(group.chat.id);
+    expect(notice?.text).toMatch(/open a private chat with @stats_test_bot, press Start/);
+    expect(notice?.text).not.toContain('42');
   });
 
   it('ignores commands addressed to another bot', async () => {

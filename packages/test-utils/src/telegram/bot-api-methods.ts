@@ -34,6 +34,7 @@ const bad = (description: string): ApiFailure => new ApiFailure(400, `Bad Reques
 function chatOf(context: MethodContext, payload: Record<string, unknown>): ChatRecord {
   const id = Number(payload['chat_id']);
   const record = context.state.chats.get(id);
+  if (!record && context.state.users.has(id)) throw new ApiFailure(403, "Forbidden: bot can't initiate conversation with a user");
   if (!record) throw bad('chat not found');
   return record;
 }

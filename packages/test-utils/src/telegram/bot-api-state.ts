@@ -30,6 +30,8 @@ export class BotApiState {
   readonly chats = new Map<number, ChatRecord>();
   readonly updates: TgUpdate[] = [];
   readonly sent: SentByBot[] = [];
+  /** Every user created, by id (a user without a private chat never started the bot). */
+  readonly users = new Map<number, TgUser>();
   nextUpdateId = 1000;
   private nextUserId = 5000;
   private nextGroupId = 100;
@@ -51,7 +53,9 @@ export class BotApiState {
   /** Creates a user. */
   user(firstName: string, username?: string): TgUser {
     const id = this.nextUserId++;
-    return username === undefined ? { id, is_bot: false, first_name: firstName } : { id, is_bot: false, first_name: firstName, username };
+    const user: TgUser = username === undefined ? { id, is_bot: false, first_name: firstName } : { id, is_bot: false, first_name: firstName, username };
+    this.users.set(id, user);
+    return user;
   }
 
   /** The private chat of a user with the bot (chat id = user id). */
