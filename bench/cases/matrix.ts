@@ -73,7 +73,7 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
       createInterface({ input: child.stderr }).on('line', (line) => {
         if (!line.includes('matrix-stats-bot running')) return;
         clearTimeout(timer);
-        resolve(String((JSON.parse(line) as { port?: unknown }).port));
+        resolve(String((JSON.parse(line) as { url?: unknown }).url));
       });
     });
     for (let i = 0; i < 20; i += 1) await hs.waitForReply(alice.say(room, '!help'), { timeoutMs: 10_000 });

@@ -68,4 +68,4 @@ try {
   logger.fatal({ err: error }, error instanceof Error ? error.message : 'start failed');
   process.exit(1);
 }
-logger.info({ userId: matrix.userId, port: bot.http?.url }, 'matrix-stats-bot running');
+logger.info({ userId: matrix.userId, url: bot.http?.url }, 'matrix-stats-bot running');

@@ -50,7 +50,7 @@ export function startBotProcess(env: Record<string, string>, options: { timeoutM
         if (entry['msg'] === 'matrix-stats-bot running') {
           clearTimeout(timer);
           resolve({
-            url: String(entry['port']),
+            url: String(entry['url']),
             logs,
             exited,
             terminate: async (signal = 'SIGTERM') => {
