@@ -238,6 +238,11 @@ export function createBot(options: BotOptions): Bot {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
       for (const remove of signalHandlers.splice(0)) remove();
+      await Promise.all(
+        options.adapters.map((adapter) =>
+          adapter.stopReceiving?.().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop receiving cleanly')),
+        ),
+      );
       if (dispatcher.inFlight > 0) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([

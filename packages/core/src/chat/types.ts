@@ -177,6 +177,12 @@ export interface ChatAdapter {
   start(context: AdapterContext): Promise<void>;
   /** Stops receiving; resolves when the connection is closed. */
   stop(): Promise<void>;
+  /**
+   * Stops taking new messages but keeps sending, so in-flight answers still go out while the
+   * bot drains. What arrives afterwards stays with the platform (not marked handled) and is
+   * answered after the next start. `bot.stop()` calls it first.
+   */
+  stopReceiving?(): Promise<void>;
   /** True while connected (drives `/health/ready`). */
   isReady(): boolean;
   /** Sends a document into a room (rendered by the adapter's renderer). */

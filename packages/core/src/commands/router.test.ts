@@ -36,6 +36,8 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(message('StatsBot, !week'), '!', ['statsbot'])).toMatchObject({ name: 'week', explicit: true });
     expect(parseCommandLine(message('@stats:example.org'), '!', ['@stats:example.org'])).toMatchObject({ name: 'help' });
     expect(parseCommandLine(message('statsbotx today'), '!', ['statsbot'])).toBeUndefined();
+    expect(parseCommandLine(message('stats are up again'), '!', ['stats'])).toBeUndefined();
+    expect(parseCommandLine(message('@statsbot today'), '!', ['@statsbot'])).toMatchObject({ name: 'today', explicit: true });
   });
 
   it('needs no prefix in a direct room', () => {

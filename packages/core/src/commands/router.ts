@@ -31,7 +31,9 @@ function stripMention(text: string, names: readonly string[]): string | undefine
     const n = name.toLowerCase();
     if (n !== '' && lower.startsWith(n)) {
       const rest = text.trimStart().slice(n.length);
-      const sep = /^[:,]?\s+|^[:,]$|^$/.exec(rest);
+      // An id (`@stats:hs`, `@statsbot`) may be followed by a space; a bare display name needs
+      // the `Name:` / `Name,` a client's mention inserts, so "stats are up" stays chatter.
+      const sep = (n.startsWith('@') ? /^[:,]?\s+|^[:,]?$/ : /^[:,]\s*/).exec(rest);
       if (sep) return rest.slice(sep[0].length);
     }
   }
