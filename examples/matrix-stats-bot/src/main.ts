@@ -37,7 +37,7 @@ async function shutdown(code: number, reason: string): Promise<never> {
       process.exit(code);
     }, EXIT_DEADLINE_MS);
     deadline.unref();
-    await matrix.stopReceiving();
+    // bot.stop() first stops the adapter receiving, then drains the replies in flight.
     await bot.stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
   }
   process.exit(code);

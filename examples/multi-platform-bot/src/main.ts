@@ -3,16 +3,11 @@
  * Telegram (and every other platform in `platforms/`) whose variables are set, plus the
  * console when none is. `pnpm start:multi` from the repository root runs it.
  */
-import { ConfigError, createConsoleAdapter, createLogger, loadConfig, type ChatAdapter, type StatsConfig } from '@stats/core';
+import { ConfigError, createConsoleAdapter, createLogger, loadConfig, type StatsConfig } from '@stats/core';
 import { createMultiPlatformBot } from './multi-platform-bot.js';
 
 /** SIGTERM must end the process within 10 s, replies in flight included. */
 const EXIT_DEADLINE_MS = 9_500;
-
-/** Adapters that can stop receiving before the bot drains (Telegram, Matrix). */
-function hasStopReceiving(adapter: ChatAdapter): adapter is ChatAdapter & { stopReceiving(): void | Promise<void> } {
-  return typeof (adapter as { stopReceiving?: unknown }).stopReceiving === 'function';
-}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`multi-platform-bot: ${message}\n`);
@@ -41,8 +36,7 @@ async function shutdown(code: number, reason: string): Promise<never> {
       process.exit(code);
     }, EXIT_DEADLINE_MS);
     deadline.unref();
-    // Stop taking new messages first, so none arrives during the drain only to be dropped.
-    await Promise.all(bot.adapters.map((adapter) => (hasStopReceiving(adapter) ? adapter.stopReceiving() : undefined)));
+    // bot.stop() stops every adapter receiving first, so nothing arrives during the drain only to be dropped.
     await bot.stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
   }
   process.exit(code);
