@@ -160,9 +160,9 @@ function toRows(workload: Workload, results: readonly SequentialResult[], messag
     digits: 2,
   });
   return [
-    row('commands', 'median', hubotCommand, chatSlash, 'stats `createTestBot().say`; Hubot `robot.commands` (`Hubot …`); Chat SDK `processSlashCommand`'),
+    row('commands', 'median', hubotCommand, chatSlash, 'stats `createTestBot` → `adapter.deliver` (in-memory adapter, plain-text rendering); Hubot `robot.commands` (`Hubot …`); Chat SDK `processSlashCommand`'),
     row('commands', 'p99', hubotCommand, chatSlash, 'as above'),
-    row('listeners', 'median', hubotHear, chatMessage, 'stats `createTestBot().say`; Hubot `robot.hear` regex; Chat SDK `processMessage` + `onNewMessage` regex'),
+    row('listeners', 'median', hubotHear, chatMessage, 'stats `createTestBot` → `adapter.deliver` (in-memory adapter, plain-text rendering); Hubot `robot.hear` regex; Chat SDK `processMessage` + `onNewMessage` regex'),
     row('listeners', 'p99', hubotHear, chatMessage, 'as above'),
     row('commands', 'gcPerMessage', hubotCommand, chatSlash, ''),
     row('listeners', 'gcPerMessage', hubotHear, chatMessage, ''),
