@@ -23,3 +23,4 @@ export * from './standard-bot.js';
 export * from './reports/index.js';
 export * from './builtins/index.js';
 export * from './async/index.js';
+export * from './lifecycle/index.js';

@@ -38,6 +38,8 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(message('statsbotx today'), '!', ['statsbot'])).toBeUndefined();
     expect(parseCommandLine(message('stats are up again'), '!', ['stats'])).toBeUndefined();
     expect(parseCommandLine(message('@statsbot today'), '!', ['@statsbot'])).toMatchObject({ name: 'today', explicit: true });
+    expect(parseCommandLine(message('<@42> today'), '!', ['<@42>'])).toMatchObject({ name: 'today', explicit: true });
+    expect(parseCommandLine(message('Stats: today'), '!', ['Stats:'])).toMatchObject({ name: 'today', explicit: true });
   });
 
   it('needs no prefix in a direct room', () => {

@@ -24,6 +24,9 @@ function splitWord(text: string, from: number, explicit: boolean): ParsedLine | 
   return { name: word.toLowerCase(), argText: end >= text.length ? '' : text.slice(end + 1), explicit };
 }
 
+/** A display name: words only, no id syntax (`@`, `<`, `:`). */
+const BARE_NAME = /^[\p{L}\p{N}\p{M} _.'-]+$/u;
+
 /** Matches a mention of the bot at the start (`@stats:hs: help`, `stats, help`). */
 function stripMention(text: string, names: readonly string[]): string | undefined {
   const lower = text.trimStart().toLowerCase();
@@ -31,9 +34,10 @@ function stripMention(text: string, names: readonly string[]): string | undefine
     const n = name.toLowerCase();
     if (n !== '' && lower.startsWith(n)) {
       const rest = text.trimStart().slice(n.length);
-      // An id (`@stats:hs`, `@statsbot`) may be followed by a space; a bare display name needs
-      // the `Name:` / `Name,` a client's mention inserts, so "stats are up" stays chatter.
-      const sep = (n.startsWith('@') ? /^[:,]?\s+|^[:,]?$/ : /^[:,]\s*/).exec(rest);
+      // An id (`@stats:hs`, `<@123>`) may be followed by a space; a bare display name needs the
+      // `Name:` / `Name,` a client's mention inserts (given with or without it), so "stats are
+      // up" stays chatter.
+      const sep = (BARE_NAME.test(n) ? /^[:,]\s*/ : /[:,]$/.test(n) ? /^\s*/ : /^[:,]?\s+|^[:,]?$/).exec(rest);
       if (sep) return rest.slice(sep[0].length);
     }
   }
