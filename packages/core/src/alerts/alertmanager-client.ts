@@ -1,5 +1,5 @@
-import { request } from 'undici';
 import { TimeoutError, UnreachableError, UpstreamError } from '../errors/index.js';
+import { loadUndici } from '../sources/index.js';
 
 /** A label matcher of a silence. */
 export interface Matcher {
@@ -58,6 +58,7 @@ export function createAlertmanagerClient(options: AlertmanagerClientOptions): Al
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res;
     try {
+      const { request } = await loadUndici();
       res = await request(`${base}/api/v2${path}`, {
         method,
         signal: combined,

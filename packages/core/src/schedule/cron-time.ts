@@ -1,4 +1,12 @@
-import { parse, validate } from 'node-cron';
+import { createRequire } from 'node:module';
+
+const requireCjs = createRequire(import.meta.url);
+let nodeCron: typeof import('node-cron') | undefined;
+/** node-cron's parser, loaded when the first schedule is parsed (a bot without schedules never loads it). */
+function cron(): typeof import('node-cron') {
+  nodeCron ??= requireCjs('node-cron') as typeof import('node-cron');
+  return nodeCron;
+}
 
 /**
  * A cron expression parsed once (by node-cron's parser) and ready to answer "when is the next
@@ -97,7 +105,7 @@ function dayMatches(fields: Fields, year: number, month: number, day: number): b
 }
 
 function parseFields(expression: string): Fields {
-  const parsed = parse(expression);
+  const parsed = cron().parse(expression);
   const raw = expression.trim().split(/\s+/);
   const offset = raw.length === 6 ? 1 : 0;
   const unrestricted = (v: string | undefined): boolean => v === '*' || v === '?';
@@ -158,7 +166,7 @@ function runsOfDay(fields: Fields, dayStartWall: number, timeZone: string): numb
  * new Date(daily.next(Date.now())!); // the next 09:00 in Berlin
  */
 export function cronTime(expression: string, timeZone: string): CronTime {
-  if (!validate(expression)) throw new TypeError(`"${expression}" is not a valid cron expression (5 or 6 fields, e.g. "0 9 * * 1")`);
+  if (!cron().validate(expression)) throw new TypeError(`"${expression}" is not a valid cron expression (5 or 6 fields, e.g. "0 9 * * 1")`);
   try {
     formatter(timeZone);
   } catch {

@@ -1,4 +1,3 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Logger } from 'pino';
 import { raceSignal, sleep } from '../async/index.js';
 import type { UserRef } from '../chat/index.js';
@@ -77,14 +76,21 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const lock = store.lock ?? createMemoryLock();
   const log = options.logger?.child({ component: 'sessions' });
   const singleFlight = createSingleFlight<Session | undefined>();
-  const jwks = options.verify ? createRemoteJWKSet(new URL(options.verify.jwksUrl)) : undefined;
+  // jose's verifier loads only when verification is configured, on the first token it checks.
+  const verifier = options.verify
+    ? Promise.all([import('jose/jwks/remote'), import('jose/jwt/verify')]).then(([{ createRemoteJWKSet }, { jwtVerify }]) => ({
+        jwks: createRemoteJWKSet(new URL(options.verify?.jwksUrl ?? '')),
+        jwtVerify,
+      }))
+    : undefined;
   const fresh = (session: Session): boolean => isTokenFresh(session.accessToken, now(), aheadMs);
   const providerOf = (session: Session): AuthProvider =>
     options.providers.find((p) => p.name === session.provider) ?? (options.providers[0] as AuthProvider);
 
   async function verified(result: LoginResult): Promise<LoginResult> {
-    if (!jwks) return result;
+    if (!verifier) return result;
     try {
+      const { jwks, jwtVerify } = await verifier;
       await jwtVerify(result.accessToken, jwks, options.verify?.issuer !== undefined ? { issuer: options.verify.issuer } : {});
       return result;
     } catch (err) {

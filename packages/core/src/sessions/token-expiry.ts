@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
 
 /**
  * When an access token expires, Unix ms, from its JWT `exp` claim (decoded, not verified);

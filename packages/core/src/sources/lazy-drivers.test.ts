@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HEAVY = ['pg', 'echarts', '@resvg/resvg-js', 'better-sqlite3', 'ioredis', 'bullmq'];
+/** Loaded on first use too, so a console bot without upstreams or schedules never pays for them. */
+const ON_FIRST_USE = ['undici', 'node-cron', 'jose'];
 
 /** Every package a file reaches through static (non-type) imports, following relative ones. */
 function staticPackages(entry: string): Map<string, string> {
@@ -30,7 +32,13 @@ describe('lazy drivers', () => {
     const packages = staticPackages(resolve(SRC, 'index.ts'));
     const heavy = [...packages.entries()].filter(([name]) => HEAVY.some((h) => name === h || name.startsWith(`${h}/`)));
     expect(heavy).toEqual([]);
-    expect(packages.has('undici')).toBe(true);
+    expect(packages.has('zod')).toBe(true);
+  });
+
+  it('@stats/core loads undici, node-cron and jose (beyond its tiny JWT decoder) on first use only', () => {
+    const packages = [...staticPackages(resolve(SRC, 'index.ts')).keys()];
+    expect(packages.filter((name) => ON_FIRST_USE.includes(name))).toEqual([]);
+    expect(packages.filter((name) => name.startsWith('jose/'))).toEqual(['jose/jwt/decode']);
   });
 
   it('@stats/core/charts loads ECharts and resvg only when rendering', () => {

@@ -1,9 +1,16 @@
 import type { Logger } from 'pino';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { sleep } from '../../async/index.js';
 import { TimeoutError, UnreachableError, UpstreamError } from '../../errors/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import { isRetryableStatus, MalformedAnswerError, oneLine, parseRetryAfter, statusUserMessage } from './upstream-errors.js';
+
+let undici: Promise<typeof import('undici')> | undefined;
+/** undici, loaded on the first upstream call: a bot that never calls an upstream never pays for it. */
+export function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici');
+  return undici;
+}
 
 /** How one upstream is reached; shared by every call of one client. */
 export interface UpstreamOptions {
@@ -155,6 +162,7 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
     }
     const what = `${req.method ?? 'GET'} ${url.pathname}`;
     try {
+      const { request } = await loadUndici();
       const res = await request(url, {
         method: req.method ?? 'GET',
         headers,
