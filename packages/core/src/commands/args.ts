@@ -14,11 +14,19 @@ export interface ArgSpec<T> {
   readonly choices: readonly string[] | undefined;
   /** Validates the raw token (or structured value) and produces the typed value. */
   readonly schema: z.ZodType<T>;
+  /**
+   * The same validation as `schema` in plain code, for the built-in kinds (integer, number,
+   * string): the dispatcher's hot path. `undefined` for custom schemas.
+   */
+  readonly check: ((raw: unknown) => CheckResult<T>) | undefined;
   /** The same argument, optional (its value may be `undefined`). */
   optional(): ArgSpec<T | undefined>;
   /** The same argument, optional, with a default value. */
   default(value: T): ArgSpec<T>;
 }
+
+/** The outcome of {@link ArgSpec.check}. */
+export type CheckResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
 /** The declared arguments of a command, in positional order. */
 export type ArgsShape = Readonly<Record<string, ArgSpec<unknown>>>;
@@ -30,6 +38,7 @@ interface SpecInit<T> {
   type: ArgumentDescriptor['type'];
   description: string;
   schema: z.ZodType<T>;
+  check?: (raw: unknown) => CheckResult<T>;
   rest?: boolean;
   secret?: boolean;
   choices?: readonly string[];
@@ -44,10 +53,46 @@ function makeSpec<T>(init: SpecInit<T>, required = true): ArgSpec<T> {
     secret: init.secret ?? false,
     choices: init.choices,
     schema: init.schema,
-    optional: () => makeSpec<T | undefined>({ ...init, schema: init.schema.optional() }, false),
-    default: (value: T) =>
-      makeSpec<T>({ ...init, schema: init.schema.optional().transform((v) => (v === undefined ? value : v)) as z.ZodType<T> }, false),
+    check: init.check,
+    optional: () => {
+      const check = init.check;
+      const optionalCheck = check && ((raw: unknown): CheckResult<T | undefined> => (raw === undefined ? { ok: true, value: undefined } : check(raw)));
+      return makeSpec<T | undefined>({ ...init, schema: init.schema.optional(), ...(optionalCheck ? { check: optionalCheck } : {}) }, false);
+    },
+    default: (value: T) => {
+      const check = init.check;
+      const defaultCheck = check && ((raw: unknown): CheckResult<T> => (raw === undefined ? { ok: true, value } : check(raw)));
+      const schema = init.schema.optional().transform((v) => (v === undefined ? value : v)) as z.ZodType<T>;
+      return makeSpec<T>({ ...init, schema, ...(defaultCheck ? { check: defaultCheck } : {}) }, false);
+    },
   };
+}
+
+const ok = <T>(value: T): CheckResult<T> => ({ ok: true, value });
+const fail = (message: string): CheckResult<never> => ({ ok: false, message });
+
+function checkNumber(typeMessage: string, integer: boolean, bounds: NumberBounds | undefined): (raw: unknown) => CheckResult<number> {
+  return (raw) => {
+    const n = toNumber(raw);
+    if (typeof n !== 'number' || Number.isNaN(n)) return fail(typeMessage);
+    if (integer ? !Number.isSafeInteger(n) : !Number.isFinite(n)) return fail(typeMessage);
+    if (bounds?.min !== undefined && n < bounds.min) return fail(`must be at least ${bounds.min}`);
+    if (bounds?.max !== undefined && n > bounds.max) return fail(`must be at most ${bounds.max}`);
+    return ok(n);
+  };
+}
+
+function checkString(maxLength: number): (raw: unknown) => CheckResult<string> {
+  return (raw) => {
+    if (typeof raw !== 'string') return fail('must be text');
+    if (raw.length === 0) return fail('must not be empty');
+    if (raw.length > maxLength) return fail(`must be at most ${maxLength} characters`);
+    return ok(raw);
+  };
+}
+
+function stringSchema(maxLength: number): z.ZodString {
+  return z.string({ error: 'must be text' }).min(1, 'must not be empty').max(maxLength, `must be at most ${maxLength} characters`);
 }
 
 const toNumber = (value: unknown): unknown => {
@@ -91,23 +136,23 @@ function bounded(schema: z.ZodNumber, bounds: NumberBounds | undefined): z.ZodNu
 export const arg = {
   /** One word (or a quoted phrase). */
   string(description: string, options?: { readonly maxLength?: number; readonly secret?: boolean }): ArgSpec<string> {
-    const schema = z.string().min(1).max(options?.maxLength ?? 1000);
-    return makeSpec({ type: 'string', description, schema, secret: options?.secret ?? false });
+    const max = options?.maxLength ?? 1000;
+    return makeSpec({ type: 'string', description, schema: stringSchema(max), check: checkString(max), secret: options?.secret ?? false });
   },
   /** Everything after the previous arguments, as one string. */
   rest(description: string, options?: { readonly maxLength?: number }): ArgSpec<string> {
-    const schema = z.string().min(1).max(options?.maxLength ?? 4000);
-    return makeSpec({ type: 'string', description, schema, rest: true });
+    const max = options?.maxLength ?? 4000;
+    return makeSpec({ type: 'string', description, schema: stringSchema(max), check: checkString(max), rest: true });
   },
   /** A whole number. */
   integer(description: string, bounds?: NumberBounds): ArgSpec<number> {
     const schema = z.preprocess(toNumber, bounded(z.number({ error: typeError('must be a whole number') }).int('must be a whole number'), bounds));
-    return makeSpec({ type: 'integer', description, schema: schema as z.ZodType<number> });
+    return makeSpec({ type: 'integer', description, schema: schema as z.ZodType<number>, check: checkNumber('must be a whole number', true, bounds) });
   },
   /** A number. */
   number(description: string, bounds?: NumberBounds): ArgSpec<number> {
     const schema = z.preprocess(toNumber, bounded(z.number({ error: typeError('must be a number') }).finite(), bounds));
-    return makeSpec({ type: 'number', description, schema: schema as z.ZodType<number> });
+    return makeSpec({ type: 'number', description, schema: schema as z.ZodType<number>, check: checkNumber('must be a number', false, bounds) });
   },
   /** yes/no, true/false, on/off. */
   boolean(description: string): ArgSpec<boolean> {

@@ -105,46 +105,43 @@ export class Dispatcher {
    * rejects: every failure is answered, logged and counted.
    */
   async dispatch(message: IncomingMessage, adapter: ChatAdapter, mentionNames: readonly string[]): Promise<void> {
+    // One async frame for the whole message: the hot path allocates per frame.
     this.#inFlight++;
     try {
-      await this.#dispatch(message, adapter, mentionNames);
+      const started = performance.now();
+      const prefix = this.#shared.settings.prefix;
+      let command: Command | undefined;
+      let argText = '';
+      if (message.command !== undefined) {
+        command = this.#registry.get(message.command.name.toLowerCase());
+        if (command === undefined) return await this.#unknown(message, adapter, message.command.name.toLowerCase());
+      } else {
+        const line = parseCommandLine(message, prefix, mentionNames);
+        if (line === undefined) return;
+        command = this.#registry.get(line.name);
+        if (command === undefined) {
+          if (line.explicit || message.isDirect) await this.#unknown(message, adapter, line.name);
+          return;
+        }
+        argText = line.argText;
+      }
+      const stats = this.#statsFor(command.name, message.platform);
+      let outcome = 'ok';
+      try {
+        let doc = this.#execute(command, argText, message, adapter);
+        if (doc !== undefined && !isDocument(doc)) doc = await doc;
+        if (doc !== undefined) await adapter.reply(message, doc, command.private ? PRIVATE : PUBLIC);
+      } catch (error) {
+        outcome = await this.#fail(error, command, message, adapter);
+      }
+      if (outcome === 'ok') stats.ok.value++;
+      else this.#outcome(stats, command.name, message.platform, outcome).inc();
+      stats.duration.observe((performance.now() - started) / 1000);
     } catch (error) {
       this.#shared.logger.error({ err: error, platform: message.platform, room: message.room.id }, 'message handling failed');
     } finally {
       if (--this.#inFlight === 0 && this.#drainWaiters.length > 0) for (const resolve of this.#drainWaiters.splice(0)) resolve();
     }
-  }
-
-  async #dispatch(message: IncomingMessage, adapter: ChatAdapter, mentionNames: readonly string[]): Promise<void> {
-    const started = performance.now();
-    const prefix = this.#shared.settings.prefix;
-    let command: Command | undefined;
-    let argText = '';
-    if (message.command !== undefined) {
-      command = this.#registry.get(message.command.name.toLowerCase());
-      if (command === undefined) return this.#unknown(message, adapter, message.command.name.toLowerCase());
-    } else {
-      const line = parseCommandLine(message, prefix, mentionNames);
-      if (line === undefined) return;
-      command = this.#registry.get(line.name);
-      if (command === undefined) {
-        if (line.explicit || message.isDirect) return this.#unknown(message, adapter, line.name);
-        return;
-      }
-      argText = line.argText;
-    }
-    const stats = this.#statsFor(command.name, message.platform);
-    let outcome = 'ok';
-    try {
-      let doc = this.#execute(command, argText, message, adapter);
-      if (doc !== undefined && !isDocument(doc)) doc = await doc;
-      if (doc !== undefined) await adapter.reply(message, doc, command.private ? PRIVATE : PUBLIC);
-    } catch (error) {
-      outcome = await this.#fail(error, command, message, adapter);
-    }
-    if (outcome === 'ok') stats.ok.value++;
-    else this.#outcome(stats, command.name, message.platform, outcome).inc();
-    stats.duration.observe((performance.now() - started) / 1000);
   }
 
   /** Runs guards and the command; synchronous (no promise) when every step is. */

@@ -16,6 +16,12 @@ function validate(command: Command, prefix: string, values: Record<string, unkno
     if (spec === undefined) continue;
     const raw = values[name];
     if (raw === undefined && spec.required) throw badArgs(command, prefix, `Missing ${name} (${spec.description}).`);
+    if (spec.check !== undefined) {
+      const checked = spec.check(raw);
+      if (!checked.ok) throw badArgs(command, prefix, `${name} ${checked.message}.`);
+      if (checked.value !== undefined) out[name] = checked.value;
+      continue;
+    }
     const result = spec.schema.safeParse(raw);
     if (!result.success) {
       const issue = result.error.issues[0];

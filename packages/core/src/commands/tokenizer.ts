@@ -32,6 +32,7 @@ export function tokenize(input: string): string[] {
 
 /** Like {@link tokenize}, with the start offset of each token. */
 export function tokenizeWithPositions(input: string): Token[] {
+  if (!NEEDS_SLOW_PATH.test(input)) return splitWithPositions(input);
   const tokens: Token[] = [];
   let current = '';
   let start = -1;
@@ -76,6 +77,22 @@ export function tokenizeWithPositions(input: string): Token[] {
     current += ch;
   }
   if (inToken) tokens.push({ value: current, start });
+  return tokens;
+}
+
+/** Whitespace-separated words with their offsets: the common case, no quotes or escapes. */
+function splitWithPositions(input: string): Token[] {
+  const tokens: Token[] = [];
+  let start = -1;
+  for (let i = 0; i <= input.length; i++) {
+    const space = i === input.length || isSpace(input[i] as string);
+    if (space) {
+      if (start >= 0) {
+        tokens.push({ value: input.slice(start, i), start });
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
   return tokens;
 }
 
