@@ -6,3 +6,4 @@ export * from './discord/index.js';
 export * from './umami/index.js';
 export * from './alertmanager/index.js';
 export * from './prometheus/index.js';
+export * from './services/index.js';

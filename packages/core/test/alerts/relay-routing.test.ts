@@ -12,7 +12,7 @@ import {
   type Bot,
 } from '@stats/core';
 import { MemoryAdapter } from '@stats/core/testing';
-import { connectRedis, dropPrefix, testPrefix } from '../schedule/redis.js';
+import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 
 const TOKEN = 'a-webhook-token-of-some-length';
 

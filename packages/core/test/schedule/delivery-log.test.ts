@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryDeliveryLog, createRedisScheduleStores, createSqliteScheduleStores, type DeliveryLog } from '@stats/core';
-import { connectRedis, dropPrefix, testPrefix } from './redis.js';
+import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 
 let redis: Redis;
 const prefixes: string[] = [];

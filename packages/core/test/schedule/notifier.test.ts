@@ -15,7 +15,7 @@ import {
   type SentMessage,
 } from '@stats/core';
 import { MemoryAdapter } from '@stats/core/testing';
-import { connectRedis, dropPrefix, testPrefix } from './redis.js';
+import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 
 const FAST: Record<string, PlatformLimits> = {
   matrix: { room: () => [{ capacity: 2, perSecond: 100 }] },

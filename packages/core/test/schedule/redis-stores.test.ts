@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryClaims, createMemoryScheduleStore, createRedisClaims, createRedisScheduleStores, type Claims, type ScheduleStore } from '@stats/core';
-import { connectRedis, dropPrefix, testPrefix } from './redis.js';
+import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 
 let redis: Redis;
 const prefixes: string[] = [];

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from './redis.js';
+import { connectRedis, dropPrefix, TEST_REDIS_URL as REDIS_URL, testPrefix } from '@stats/test-utils';
 import { startSink, type Sink } from './sink.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/replica.ts', import.meta.url));

@@ -11,7 +11,7 @@ import { createSessionCipher, createSessionsFromConfig, keyFromSecret, loadConfi
 import { createPostgresSessionStore } from '../../src/stores/postgres/index.js';
 import { createRedisSessionStore } from '../../src/stores/redis/index.js';
 import { sampleSession } from './describe-session-store.js';
-import { connectPostgres, connectRedis, uniqueName } from './services.js';
+import { connectPostgres, connectRedis, uniqueName } from '@stats/test-utils';
 
 const PASSWORD = 'pw-at-rest-7f3a91';
 const user: UserRef = { platform: 'matrix', id: '@ivan:example.org' };

@@ -10,7 +10,7 @@ import { createSqliteSessionStore } from '../../src/stores/sqlite/index.js';
 import { createRedisSessionStore } from '../../src/stores/redis/index.js';
 import { createPostgresSessionStore } from '../../src/stores/postgres/index.js';
 import { describeSessionStore, type StoreHarness } from './describe-session-store.js';
-import { connectPostgres, connectRedis, uniqueName } from './services.js';
+import { connectPostgres, connectRedis, uniqueName } from '@stats/test-utils';
 
 const cipher = createSessionCipher(randomBytes(32));
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

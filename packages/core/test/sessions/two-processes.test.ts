@@ -9,7 +9,7 @@ import { startAuthServer, type RunningAuthServer } from '@stats/test-utils';
 import { createAuthServiceClient, createSessionCipher, createSessionManager, keyFromSecret, type SessionStore, type UserRef } from '../../src/index.js';
 import { createPostgresSessionStore } from '../../src/stores/postgres/index.js';
 import { createRedisSessionStore } from '../../src/stores/redis/index.js';
-import { connectPostgres, connectRedis, uniqueName } from './services.js';
+import { connectPostgres, connectRedis, uniqueName } from '@stats/test-utils';
 
 const SECRET = 'two-processes-share-this-session-secret';
 const TSX = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
