@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm test`: prepares the machine (scripts/test-setup.mjs), type-checks the packages and the
+// `pnpm test`: prepares the machine (scripts/test-setup.mjs), type-checks and lints the packages and the
 // tests, runs every Vitest project, and closes with one plain line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -14,6 +14,11 @@ function run(command, args) {
 if (run(process.execPath, ['scripts/test-setup.mjs']) !== 0) process.exit(1);
 process.stdout.write('[test] type-checking packages, examples and tests (tsc -b, tsc -p tsconfig.test.json)\n');
 if (run('pnpm', ['exec', 'tsc', '-b']) !== 0 || run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.test.json']) !== 0) {
+  process.stdout.write('0 passed, 1 failed\n');
+  process.exit(1);
+}
+process.stdout.write('[test] linting (eslint: floating and misused promises, no any)\n');
+if (run('pnpm', ['exec', 'eslint', '.']) !== 0) {
   process.stdout.write('0 passed, 1 failed\n');
   process.exit(1);
 }

@@ -209,8 +209,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       stopper = new AbortController();
       const t = now();
       await Promise.all(jobs.map(({ job }) => store.baseline(job.id, t)));
-      // catch-up runs start now and go on in the background (stop() waits for them)
-      await check();
+      // catch-up runs start now and go on in the background (each catches its own error; stop() waits for them)
+      void (await check());
       arm();
       logger?.info({ jobs: jobs.map(({ job }) => job.id), owner }, 'scheduler started');
     },
