@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { snowflake, type ChannelRecord, type DiscordUserPayload, type MessagePayload } from './payloads.js';
+import { waitUntil } from '../wait-until.js';
 
 /** One REST request the stand-in answered. */
 export interface RestRequestRecord {
@@ -146,22 +147,15 @@ export class DiscordState {
    * Rejects after `timeoutMs` with a message naming `what` (a guard, not a timing assertion).
    */
   until<T>(check: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-    const first = check();
-    if (first !== undefined) return Promise.resolve(first);
-    return new Promise<T>((resolve, reject) => {
-      const onChange = (): void => {
-        const value = check();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.events.off('changed', onChange);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.events.off('changed', onChange);
-        reject(new Error(`Discord stand-in: gave up waiting for ${what} after ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.events.on('changed', onChange);
-    });
+    return waitUntil(
+      check,
+      (onChange) => {
+        this.events.on('changed', onChange);
+        return () => this.events.off('changed', onChange);
+      },
+      timeoutMs,
+      () => `Discord stand-in: gave up waiting for ${what} after ${timeoutMs} ms`,
+    );
   }
 
   /** Takes one use of the first fault matching the request, if any. */

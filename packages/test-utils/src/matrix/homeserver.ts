@@ -5,6 +5,7 @@ import { faultBody, takeFault, type ActiveFault, type MatrixFault } from './faul
 import { HomeserverState, type StoredEvent, type TypingNotice } from './homeserver-state.js';
 import { createHuman, type MatrixHuman } from './human-user.js';
 import { clientEvent } from './sync-response.js';
+import { waitUntil } from '../wait-until.js';
 
 /** Options of {@link startMatrixHomeserver}. */
 export interface MatrixHomeserverOptions {
@@ -204,24 +205,20 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
   const asClient = (e: StoredEvent): Record<string, unknown> => clientEvent(e, undefined, now(), true);
   const allEvents = (): StoredEvent[] => [...state.rooms.values()].flatMap((room) => room.events);
 
-  const waitFor: MatrixHomeserver['waitFor'] = (predicate, opts = {}) =>
-    new Promise((resolve, reject) => {
-      const existing = allEvents().map(asClient).find(predicate);
-      if (existing) return resolve(existing);
-      const timeoutMs = opts.timeoutMs ?? 20_000;
-      const timer = setTimeout(() => {
-        unsubscribe();
-        reject(new Error(`homeserver stand-in: no ${opts.what ?? 'matching event'} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const unsubscribe = state.subscribe((event) => {
-        if (!event) return;
+  const waitFor: MatrixHomeserver['waitFor'] = (predicate, opts = {}) => {
+    const timeoutMs = opts.timeoutMs ?? 20_000;
+    return waitUntil(
+      () => allEvents().map(asClient).find(predicate),
+      (onChange: (event: StoredEvent | undefined) => void) => state.subscribe(onChange),
+      timeoutMs,
+      () => `homeserver stand-in: no ${opts.what ?? 'matching event'} within ${timeoutMs} ms`,
+      (event) => {
+        if (!event) return undefined;
         const client = asClient(event);
-        if (!predicate(client)) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(client);
-      });
-    });
+        return predicate(client) ? client : undefined;
+      },
+    );
+  };
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -236,39 +233,29 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
     botEvents: (roomId) =>
       (roomId === undefined ? allEvents() : state.room(roomId).events).filter((e) => e.sender === botUser.userId).map(asClient),
     waitFor,
-    waitForRequest: (predicate, opts = {}) =>
-      new Promise((resolve, reject) => {
-        const existing = requests.find(predicate);
-        if (existing) return resolve(existing);
-        const timeoutMs = opts.timeoutMs ?? 20_000;
-        const listener = (request: RecordedRequest): void => {
-          if (!predicate(request)) return;
-          clearTimeout(timer);
-          requestListeners.delete(listener);
-          resolve(request);
-        };
-        const timer = setTimeout(() => {
-          requestListeners.delete(listener);
-          reject(new Error(`homeserver stand-in: no matching request within ${timeoutMs} ms`));
-        }, timeoutMs);
-        requestListeners.add(listener);
-      }),
-    waitForTyping: (predicate, opts = {}) =>
-      new Promise((resolve, reject) => {
-        const existing = state.typing.find(predicate);
-        if (existing) return resolve(existing);
-        const timeoutMs = opts.timeoutMs ?? 20_000;
-        const timer = setTimeout(() => {
-          unsubscribe();
-          reject(new Error(`homeserver stand-in: no matching typing notification within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const unsubscribe = state.onTyping((notice) => {
-          if (!predicate(notice)) return;
-          clearTimeout(timer);
-          unsubscribe();
-          resolve(notice);
-        });
-      }),
+    waitForRequest: (predicate, opts = {}) => {
+      const timeoutMs = opts.timeoutMs ?? 20_000;
+      return waitUntil(
+        () => requests.find(predicate),
+        (onChange: (request: RecordedRequest) => void) => {
+          requestListeners.add(onChange);
+          return () => requestListeners.delete(onChange);
+        },
+        timeoutMs,
+        () => `homeserver stand-in: no matching request within ${timeoutMs} ms`,
+        (request) => (predicate(request) ? request : undefined),
+      );
+    },
+    waitForTyping: (predicate, opts = {}) => {
+      const timeoutMs = opts.timeoutMs ?? 20_000;
+      return waitUntil(
+        () => state.typing.find(predicate),
+        (onChange: (notice: TypingNotice) => void) => state.onTyping(onChange),
+        timeoutMs,
+        () => `homeserver stand-in: no matching typing notification within ${timeoutMs} ms`,
+        (notice) => (predicate(notice) ? notice : undefined),
+      );
+    },
     waitForReply: (eventId, opts = {}) =>
       waitFor(
         (e) => (e['content'] as { 'm.relates_to'?: { 'm.in_reply_to'?: { event_id?: string } } })['m.relates_to']?.['m.in_reply_to']?.event_id === eventId,

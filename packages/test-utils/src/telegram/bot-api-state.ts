@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { SentByBot, TgChat, TgMessage, TgUpdate, TgUser } from './bot-api-types.js';
 import { commandEntities } from './telegram-html.js';
+import { waitUntil } from '../wait-until.js';
 
 /** A chat the stand-in knows, with the bot's rights in it. */
 export interface ChatRecord {
@@ -128,21 +129,14 @@ export class BotApiState {
    * @throws Error naming `what` when `timeoutMs` passes first.
    */
   waitFor<T>(check: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
-    const first = check();
-    if (first !== undefined) return Promise.resolve(first);
-    return new Promise<T>((resolve, reject) => {
-      const onChange = (): void => {
-        const value = check();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.changes.off('change', onChange);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.changes.off('change', onChange);
-        reject(new Error(`Telegram stand-in: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.changes.on('change', onChange);
-    });
+    return waitUntil(
+      check,
+      (onChange) => {
+        this.changes.on('change', onChange);
+        return () => this.changes.off('change', onChange);
+      },
+      timeoutMs,
+      () => `Telegram stand-in: timed out after ${timeoutMs} ms waiting for ${what}`,
+    );
   }
 }
