@@ -81,6 +81,33 @@ async function withTargets(options: TsdbOptions): Promise<{ targets: ScrapeTarge
 }
 
 /**
+ * Waits until a started TSDB answers `healthPath` with 200 and returns its handle; on failure
+ * stops the process and its exporter, removes the data dir, and rethrows.
+ */
+async function untilReady(
+  name: string,
+  port: number,
+  healthPath: string,
+  proc: ReturnType<typeof spawnServer>,
+  exporter: { readonly url: string; stop(): Promise<void> } | undefined,
+  dir: string,
+): Promise<RunningTsdb> {
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    await proc.stop();
+    await exporter?.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await pollUntil(name, async () => ((await httpGet(`${url}${healthPath}`)).status === 200 ? true : undefined), 30_000, proc.output);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, nodeExporterUrl: exporter?.url, stop, waitFor: (query, timeoutMs = 30_000) => waitForQuery(url, query, timeoutMs) };
+}
+
+/**
  * Starts the real `prometheus` (Debian package) on a free loopback port with a temp data dir
  * and a short scrape interval, optionally with a node-exporter; `stop()` ends both and
  * removes the data.
@@ -103,19 +130,7 @@ export async function startPrometheus(options: TsdbOptions = {}): Promise<Runnin
     '--storage.tsdb.retention.time=1h',
     '--log.level=warn',
   ]);
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    await proc.stop();
-    await exporter?.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await pollUntil('prometheus', async () => ((await httpGet(`${url}/-/ready`)).status === 200 ? true : undefined), 30_000, proc.output);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, nodeExporterUrl: exporter?.url, stop, waitFor: (query, timeoutMs = 30_000) => waitForQuery(url, query, timeoutMs) };
+  return untilReady('prometheus', port, '/-/ready', proc, exporter, dir);
 }
 
 /**
@@ -137,17 +152,5 @@ export async function startVictoriaMetrics(options: TsdbOptions = {}): Promise<R
     '-retentionPeriod=1d',
     '-loggerLevel=ERROR',
   ]);
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    await proc.stop();
-    await exporter?.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await pollUntil('victoria-metrics', async () => ((await httpGet(`${url}/health`)).status === 200 ? true : undefined), 30_000, proc.output);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, nodeExporterUrl: exporter?.url, stop, waitFor: (query, timeoutMs = 30_000) => waitForQuery(url, query, timeoutMs) };
+  return untilReady('victoria-metrics', port, '/health', proc, exporter, dir);
 }
