@@ -16,6 +16,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/no-explicit-any': 'error',
+      // A method taken off its object loses `this` (issue 14: `run: ({ now }) => now()` crashed).
+      '@typescript-eslint/unbound-method': 'error',
     },
   },
 );

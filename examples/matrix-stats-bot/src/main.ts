@@ -5,7 +5,7 @@
  * `.env.example`); `pnpm start:matrix` from the repository root runs it.
  */
 import { createMatrixAdapter } from '@stats/adapter-matrix';
-import { createLogger, createStandardBot, exitOnSignals, exitWith, loadConfigOrExit, startOrExit } from '@stats/core';
+import { buildOrExit, createLogger, createStandardBot, exitOnSignals, exitWith, loadConfigOrExit, startOrExit } from '@stats/core';
 
 const config = loadConfigOrExit('matrix-stats-bot');
 const matrixConfig = config.matrix ?? exitWith('matrix-stats-bot', 'set MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (see examples/matrix-stats-bot/.env.example)', 2);
@@ -23,9 +23,11 @@ const matrix = createMatrixAdapter({
   onFatal: () => void shutdown(1, 'the homeserver rejected MATRIX_ACCESS_TOKEN'),
 });
 
-const bot = await createStandardBot(
-  { ...config, shutdownTimeoutMs: Math.min(config.shutdownTimeoutMs, 8_000) },
-  { adapters: [matrix], logger, handleSignals: false, http: { port: config.port, host: config.host } },
+const bot = await buildOrExit('matrix-stats-bot', () =>
+  createStandardBot(
+    { ...config, shutdownTimeoutMs: Math.min(config.shutdownTimeoutMs, 8_000) },
+    { adapters: [matrix], logger, handleSignals: false, http: { port: config.port, host: config.host } },
+  ),
 );
 
 // SIGTERM: stop receiving, finish the replies in flight, exit within 10 s.

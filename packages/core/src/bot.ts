@@ -5,12 +5,14 @@ import {
   Dispatcher,
   createHelpCommand,
   type Command,
+  type CommandErrorHandler,
   type Middleware,
   type RateLimitSpec,
 } from './commands/index.js';
 import { loadConfig, type StatsConfig } from './config/index.js';
+import { ConfigError } from './errors/index.js';
 import type { Document } from './document/index.js';
-import { silentLogger } from './logging/index.js';
+import { defaultLogger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { startHttpServer, type HttpServer } from './server/index.js';
 import type { SessionService } from './sessions/index.js';
@@ -29,6 +31,13 @@ export interface BotService {
   stop?(): void | Promise<void>;
 }
 
+/** A clear error for a port another process holds (a second copy of the bot), else undefined. */
+function portInUse(error: unknown, http: { readonly port: number; readonly host?: string }): ConfigError | undefined {
+  if ((error as { code?: unknown } | null)?.code !== 'EADDRINUSE') return undefined;
+  const where = `${http.host ?? '0.0.0.0'}:${http.port}`;
+  return new ConfigError(['PORT'], `the HTTP port ${where} is in use (another copy of this bot?): set PORT to a free port, or PORT=0 for any`);
+}
+
 /** Options of {@link createBot}. */
 export interface BotOptions {
   /** The chat platforms to serve. */
@@ -37,13 +46,16 @@ export interface BotOptions {
   readonly commands?: readonly Command[];
   /** Validated configuration (default: `loadConfig({})`, i.e. every default). */
   readonly config?: StatsConfig;
-  /** The logger (default: silent). */
+  /** The logger (default: warnings and errors as JSON on standard error, see `defaultLogger`). */
   readonly logger?: Logger;
   /** Upstream clients for `ctx.sources`. */
   readonly sources?: Sources;
   /** The session service for `auth: 'session'` commands. */
   readonly sessions?: SessionService;
-  /** The bot's HTTP server (`/health`, `/metrics`, webhooks); `false` for none. Default: `config.port`. */
+  /**
+   * The bot's HTTP server (`/health`, `/metrics`, webhooks). Default: none, so a library bot opens
+   * no port unless asked; `{ port: 0 }` picks a free one. (The stats application passes `PORT`.)
+   */
   readonly http?: { readonly port: number; readonly host?: string } | false;
   /** The clock, Unix ms (default `Date.now`). */
   readonly now?: () => number;
@@ -55,6 +67,8 @@ export interface BotOptions {
   readonly rateLimit?: RateLimitSpec | false;
   /** Extra middleware around every command. */
   readonly middleware?: readonly Middleware[];
+  /** Sees every command failure that is not the user's fault, after it was logged (tests, error trackers). */
+  readonly onError?: CommandErrorHandler;
   /** Claims each message once (replicas); default: none. */
   readonly claims?: MessageClaims;
   /** Metrics registry (default: a new one). */
@@ -102,7 +116,7 @@ const DEFAULT_RATE: RateLimitSpec = { capacity: 8, refillPerSecond: 0.5 };
  */
 export function createBot(options: BotOptions): Bot {
   const config = options.config ?? loadConfig({});
-  const logger = options.logger ?? silentLogger();
+  const logger = options.logger ?? defaultLogger();
   const metrics = options.metrics ?? createMetrics();
   const now = options.now ?? Date.now;
   const prefix = options.prefix ?? config.prefix;
@@ -117,6 +131,7 @@ export function createBot(options: BotOptions): Bot {
     timeoutMs: options.timeoutMs ?? config.commandTimeoutMs,
     rateLimit: options.rateLimit ?? DEFAULT_RATE,
     ...(options.middleware ? { middleware: options.middleware } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
     shared: {
       sources: options.sources ?? createSources(config, { logger, metrics }),
       sessions: options.sessions,
@@ -179,7 +194,7 @@ export function createBot(options: BotOptions): Bot {
     async start() {
       if (state !== 'new') throw new Error(`bot cannot start: it is ${state}`);
       state = 'running';
-      const httpOption = options.http ?? { port: config.port, host: config.host };
+      const httpOption = options.http ?? false;
       if (httpOption !== false) {
         http = await startHttpServer({
           port: httpOption.port,
@@ -195,6 +210,9 @@ export function createBot(options: BotOptions): Bot {
             }
             return checks;
           },
+        }).catch((error: unknown) => {
+          state = 'stopped';
+          throw portInUse(error, httpOption) ?? error;
         });
         logger.info({ url: http.url }, 'HTTP server listening (/health, /health/ready, /metrics)');
       }
@@ -208,6 +226,10 @@ export function createBot(options: BotOptions): Bot {
             logger: logger.child({ component: 'adapter', platform: adapter.platform }),
             metrics,
             http,
+            requestStop: (reason) => {
+              logger.info({ platform: adapter.platform, reason }, 'adapter asked the bot to stop');
+              bot.stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+            },
           });
           logger.info({ platform: adapter.platform }, 'adapter connected');
         }

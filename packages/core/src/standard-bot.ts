@@ -4,7 +4,7 @@ import { createSessionsFromConfig } from './account/index.js';
 import { createAlertsFromConfig } from './alerts/index.js';
 import type { ChatAdapter } from './chat/index.js';
 import { arg, defineCommand, type Command, type Middleware } from './commands/index.js';
-import type { StatsConfig } from './config/index.js';
+import { checkDrivers, type StatsConfig } from './config/index.js';
 import { silentLogger } from './logging/index.js';
 import { createMetrics } from './metrics/index.js';
 import { createRedisClaims, createSchedulesFromConfig, type ReportBuilder, type ScheduleSpec } from './schedule/index.js';
@@ -28,16 +28,31 @@ export interface StandardBotOptions {
   readonly now?: () => number;
 }
 
-/** A command that exists so `!help` shows it, and says which variable to set. */
-function unconfigured(name: string, summary: string, category: string, variables: string): Command {
+/**
+ * A command that exists so `!help` shows it, and says which variable to set. It takes any
+ * arguments, so `!silence disk 2h` on a bot without Alertmanager gets the same clear answer.
+ */
+function unconfigured(name: string, summary: string, category: string, what: string, variables: string): Command {
   return defineCommand({
     name,
     summary,
     category,
+    usage: name,
     rateLimit: false,
-    run: () => `Logging in is not configured on this bot: set ${variables}.`,
+    args: { ignored: arg.rest('ignored until configured').optional() },
+    run: () => `${what} not configured on this bot: set ${variables}.`,
   });
 }
+
+const LOGIN = 'Logging in is';
+const REPORT_TARGET = 'MATRIX_REPORT_ROOM_ID, TELEGRAM_REPORT_CHAT_ID, DISCORD_REPORT_CHANNEL_ID or REPORT_TARGETS';
+
+/** Listed in the README; answered with the variables to set when their feature is off. */
+const FEATURE_PLACEHOLDERS: readonly Command[] = [
+  unconfigured('schedule', 'The scheduled reports and their next run', 'Reports', 'Scheduled reports are', REPORT_TARGET),
+  unconfigured('silence', 'Silences an alert in Alertmanager', 'Alerts', 'Alertmanager is', 'ALERTMANAGER_URL (and a report target)'),
+  unconfigured('ack', 'Acknowledges an alert in Alertmanager', 'Alerts', 'Alertmanager is', 'ALERTMANAGER_URL (and a report target)'),
+];
 
 const ACCOUNT_PLACEHOLDERS: readonly Command[] = [
   // Even unconfigured, a login seen in a shared room is removed: it may carry a password.
@@ -50,9 +65,9 @@ const ACCOUNT_PLACEHOLDERS: readonly Command[] = [
     args: { email: arg.string('your e-mail').optional(), password: arg.string('your password', { secret: true }).optional() },
     run: () => 'Logging in is not configured on this bot: set AUTH_URL (or OIDC_ISSUER and OIDC_CLIENT_ID).',
   }),
-  unconfigured('logout', 'Logs you out', 'Account', 'AUTH_URL'),
-  unconfigured('status', 'Your account and credit balance', 'Account', 'AUTH_URL'),
-  unconfigured('mystats', 'Your credit use over the last 30 days', 'Account', 'AUTH_URL'),
+  unconfigured('logout', 'Logs you out', 'Account', LOGIN, 'AUTH_URL'),
+  unconfigured('status', 'Your account and credit balance', 'Account', LOGIN, 'AUTH_URL'),
+  unconfigured('mystats', 'Your credit use over the last 30 days', 'Account', LOGIN, 'AUTH_URL'),
 ];
 
 async function openClaims(config: StatsConfig, services: BotService[]): Promise<MessageClaims | undefined> {
@@ -70,12 +85,23 @@ async function openClaims(config: StatsConfig, services: BotService[]): Promise<
  * configured rooms, the Alertmanager relay, and — with `REDIS_URL` — exactly-once handling
  * across replicas. What is not configured answers with the variable to set.
  *
+ * @throws ConfigError when a database driver or queue the configuration needs is not installed
+ *   (the message names the `npm install` line).
+ *
  * @example
  * const config = loadConfig(process.env);
  * const bot = await createStandardBot(config, { adapters: [createConsoleAdapter()], logger });
  * await bot.start();
  */
 export async function createStandardBot(config: StatsConfig, options: StandardBotOptions): Promise<Bot> {
+  const wantsSchedules =
+    config.matrix?.reportRoomId !== undefined ||
+    config.telegram?.reportChatId !== undefined ||
+    config.discord?.reportChannelId !== undefined ||
+    config.schedule.targets !== undefined ||
+    (options.schedules?.length ?? 0) > 0 ||
+    config.alertmanager !== undefined;
+  checkDrivers(config, { schedules: wantsSchedules });
   const logger = options.logger ?? silentLogger();
   const metrics = createMetrics();
   const now = options.now ?? Date.now;
@@ -87,13 +113,6 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
   if (sessions) services.push({ name: 'sessions', stop: () => sessions.close() });
 
   const builders: { daily: ReportBuilder; weekly: ReportBuilder } = standardReportBuilders(sources, config);
-  const wantsSchedules =
-    config.matrix?.reportRoomId !== undefined ||
-    config.telegram?.reportChatId !== undefined ||
-    config.discord?.reportChannelId !== undefined ||
-    config.schedule.targets !== undefined ||
-    (options.schedules?.length ?? 0) > 0 ||
-    config.alertmanager !== undefined;
   const schedules = wantsSchedules
     ? createSchedulesFromConfig(config, {
         adapters: options.adapters,
@@ -119,6 +138,8 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
     ...(alerts?.commands ?? []),
     ...(options.commands ?? []),
   ];
+  const taken = new Set(commands.flatMap((c) => [c.name, ...c.aliases]));
+  commands.push(...FEATURE_PLACEHOLDERS.filter((c) => !taken.has(c.name)));
   return createBot({
     adapters: options.adapters,
     commands,
@@ -129,7 +150,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
     ...(sessions ? { sessions: sessions.manager } : {}),
     ...(claims ? { claims } : {}),
     ...(options.middleware ? { middleware: options.middleware } : {}),
-    ...(options.http === undefined ? {} : { http: options.http }),
+    http: options.http ?? { port: config.port, host: config.host },
     services,
     handleSignals: options.handleSignals ?? true,
     now,

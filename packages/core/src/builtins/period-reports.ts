@@ -22,7 +22,8 @@ export async function gatherPeriodReport(
   scheduledAt: number,
   options: { readonly signal: AbortSignal; readonly timeZone: string; readonly formatter?: Formatter },
 ): Promise<PeriodReportData> {
-  const t = options.formatter?.t ?? ((text: string): string => text);
+  const formatter = options.formatter;
+  const t = (text: string): string => (formatter === undefined ? text : formatter.t(text));
   const range = previousDays(scheduledAt, options.timeZone, period === 'daily' ? 1 : 7);
   const gather = { signal: options.signal, timeZone: options.timeZone };
   const analytics = async (): Promise<PeriodReportData['analytics']> => {

@@ -155,6 +155,8 @@ export interface AdapterContext {
   readonly metrics: Metrics;
   /** The bot's HTTP server, to serve webhooks; `undefined` when the bot runs without one. */
   readonly http: HttpRoutes | undefined;
+  /** Asks the bot to stop gracefully (the console's input ended); optional for test contexts. */
+  readonly requestStop?: (reason: string) => void;
 }
 
 /** Handles one HTTP request on the bot's server. The body is already read. */

@@ -12,6 +12,8 @@ export interface ArgSpec<T> {
   readonly rest: boolean;
   readonly secret: boolean;
   readonly choices: readonly string[] | undefined;
+  /** The value used when the argument is left out (set by {@link ArgSpec.default}). */
+  readonly defaultValue: T | undefined;
   /** Validates the raw token (or structured value) and produces the typed value. */
   readonly schema: z.ZodType<T>;
   /**
@@ -44,8 +46,9 @@ interface SpecInit<T> {
   choices?: readonly string[];
 }
 
-function makeSpec<T>(init: SpecInit<T>, required = true): ArgSpec<T> {
+function makeSpec<T>(init: SpecInit<T>, required = true, defaultValue?: T): ArgSpec<T> {
   return {
+    defaultValue,
     type: init.type,
     description: init.description,
     required,
@@ -63,7 +66,7 @@ function makeSpec<T>(init: SpecInit<T>, required = true): ArgSpec<T> {
       const check = init.check;
       const defaultCheck = check && ((raw: unknown): CheckResult<T> => (raw === undefined ? { ok: true, value } : check(raw)));
       const schema = init.schema.optional().transform((v) => (v === undefined ? value : v)) as z.ZodType<T>;
-      return makeSpec<T>({ ...init, schema, ...(defaultCheck ? { check: defaultCheck } : {}) }, false);
+      return makeSpec<T>({ ...init, schema, ...(defaultCheck ? { check: defaultCheck } : {}) }, false, value);
     },
   };
 }

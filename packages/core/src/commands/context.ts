@@ -28,6 +28,8 @@ export class InvocationContext implements CommandContext<Record<string, unknown>
   #signal: AbortSignal | undefined;
   #logger: Logger | undefined;
   #abortReason: unknown;
+  #now: (() => number) | undefined;
+  #reply: ((doc: Document | string) => Promise<void>) | undefined;
 
   constructor(
     readonly message: IncomingMessage,
@@ -67,12 +69,18 @@ export class InvocationContext implements CommandContext<Record<string, unknown>
     return this.#signal;
   }
 
-  now(): number {
-    return this.shared.now();
+  // `now` and `reply` are getters returning functions bound to this invocation, so a command may
+  // destructure them (`run: ({ args, now, reply }) => …`); each is made on first use only.
+  get now(): () => number {
+    this.#now ??= this.shared.now;
+    return this.#now;
   }
 
-  async reply(doc: Document | string): Promise<void> {
-    await this.adapter.reply(this.message, typeof doc === 'string' ? textDocument(doc) : doc, this.command.private ? PRIVATE : PUBLIC);
+  get reply(): (doc: Document | string) => Promise<void> {
+    this.#reply ??= async (doc) => {
+      await this.adapter.reply(this.message, typeof doc === 'string' ? textDocument(doc) : doc, this.command.private ? PRIVATE : PUBLIC);
+    };
+    return this.#reply;
   }
 
   /** Aborts the signal (time budget ran out). */

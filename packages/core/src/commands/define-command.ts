@@ -36,10 +36,13 @@ export interface CommandContext<A, S extends Session | undefined = Session | und
   readonly settings: CommandSettings;
   /** The platform and capabilities of the adapter the message came from. */
   readonly platform: { readonly name: Platform; readonly capabilities: AdapterCapabilities };
-  /** The bot's clock (Unix ms); injected so tests control time. */
-  now(): number;
-  /** Sends an extra message now (progress, multi-part answers); the return value is the final answer. */
-  reply(doc: Document | string): Promise<void>;
+  /** The bot's clock (Unix ms); injected so tests control time. Safe to destructure. */
+  readonly now: () => number;
+  /**
+   * Sends an extra message now (progress, multi-part answers); the return value is the final
+   * answer. Safe to destructure.
+   */
+  readonly reply: (doc: Document | string) => Promise<void>;
 }
 
 /** Limits how often one user may run commands. */
@@ -80,7 +83,7 @@ export interface CommandSpec<S extends ArgsShape, Auth extends 'public' | 'sessi
   /** Left out of `!help` listings. */
   readonly hidden?: boolean;
   /** The work. */
-  run(ctx: CommandContext<InferArgs<S>, Auth extends 'session' ? Session : Session | undefined>): CommandResult | Promise<CommandResult>;
+  readonly run: (ctx: CommandContext<InferArgs<S>, Auth extends 'session' ? Session : Session | undefined>) => CommandResult | Promise<CommandResult>;
 }
 
 /** A defined command, ready for the registry. */
@@ -105,11 +108,15 @@ export interface Command {
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
-/** Builds the usage line from the declared arguments: `<required> [optional] <rest…>`. */
+/**
+ * Builds the usage line from the declared arguments: `<required> [optional] [days=7] <rest…>`
+ * (a default is shown after `=`).
+ */
 export function usageFromArgs(name: string, args: ArgsShape): string {
   const parts = Object.entries(args).map(([argName, spec]) => {
     const label = spec.rest ? `${argName}…` : argName;
-    return spec.required ? `<${label}>` : `[${label}]`;
+    if (spec.required) return `<${label}>`;
+    return spec.defaultValue === undefined ? `[${label}]` : `[${label}=${String(spec.defaultValue)}]`;
   });
   return [name, ...parts].join(' ');
 }

@@ -33,7 +33,20 @@ export interface DispatcherOptions {
   readonly middleware?: readonly Middleware[];
   /** Show typing after this many ms of work (default 300). */
   readonly typingDelayMs?: number;
+  /** Called with every error that got an error id (not the user's fault), after it was logged. */
+  readonly onError?: CommandErrorHandler;
 }
+
+/** What {@link CommandErrorHandler} gets besides the error. */
+export interface CommandErrorInfo {
+  readonly command: string;
+  /** The id shown in the chat answer and written to the log. */
+  readonly errorId: string;
+  readonly message: IncomingMessage;
+}
+
+/** Sees every command failure that is not the user's fault (a bug, an upstream, a timeout). */
+export type CommandErrorHandler = (error: unknown, info: CommandErrorInfo) => void;
 
 const PUBLIC: ReplyOptions = Object.freeze({});
 const PRIVATE: ReplyOptions = Object.freeze({ ephemeral: true });
@@ -74,6 +87,7 @@ export class Dispatcher {
   readonly #defaultRate: RateLimitSpec | false;
   readonly #middleware: readonly Middleware[];
   readonly #typingDelayMs: number;
+  readonly #onError: CommandErrorHandler | undefined;
   readonly #stats = new Map<string, Map<string, CommandStats>>();
   readonly #drainWaiters: (() => void)[] = [];
   #inFlight = 0;
@@ -87,6 +101,7 @@ export class Dispatcher {
     this.#limiter = options.rateLimit === false ? undefined : new UserRateLimiter(options.rateLimit);
     this.#middleware = options.middleware ?? [];
     this.#typingDelayMs = options.typingDelayMs ?? 300;
+    this.#onError = options.onError;
   }
 
   /** Commands being handled right now. */
@@ -263,6 +278,7 @@ export class Dispatcher {
       const errorId = randomBytes(4).toString('hex');
       logger.error({ ...where, err: error, errorId }, 'command failed');
       text = `${text} (error id ${errorId})`;
+      this.#onError?.(error, { command: command.name, errorId, message });
     } else {
       logger.debug({ ...where }, 'command refused');
     }

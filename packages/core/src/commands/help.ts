@@ -7,9 +7,16 @@ import { closest } from './suggest.js';
 /** The answer to an unknown command: the closest name, and a pointer to help. */
 export function unknownCommandText(name: string, registry: CommandRegistry, prefix: string): string {
   const shown = name.length > 32 ? `${name.slice(0, 32)}…` : name;
-  const suggestion = closest(name, registry.names());
+  // A listed command's own name wins over an alias at the same distance (!stat → !stats, not
+  // the help alias !start); aliases and hidden commands are only a fallback.
+  const listed = registry.list().filter((c) => !c.hidden).map((c) => c.name);
+  const suggestion = closest(name, listed) ?? closest(name, registry.names());
   const hint = suggestion === undefined ? '' : ` Did you mean ${prefix}${suggestion}?`;
   return `Unknown command ${prefix}${shown}.${hint} Send ${prefix}help for the list of commands.`;
+}
+
+function aliasNote(command: Command, prefix: string): string {
+  return command.aliases.length === 0 ? '' : ` (also ${command.aliases.map((a) => `${prefix}${a}`).join(', ')})`;
 }
 
 function overview(registry: CommandRegistry, prefix: string): Document {
@@ -23,7 +30,7 @@ function overview(registry: CommandRegistry, prefix: string): Document {
   }
   for (const [category, commands] of byCategory) {
     if (byCategory.size > 1) doc.heading(category, 3);
-    doc.list(commands.map((c) => [inlineCode(`${prefix}${c.usage}`), ` — ${c.summary}`]));
+    doc.list(commands.map((c) => [inlineCode(`${prefix}${c.usage}`), ` — ${c.summary}${aliasNote(c, prefix)}`]));
   }
   return doc.footer(`Send ${prefix}help <command> for details.`);
 }
@@ -41,9 +48,12 @@ function details(command: Command, prefix: string): Document {
     doc.list(
       args.map(([name, spec]) => {
         const extra = spec.choices ? ` (one of ${spec.choices.join(', ')})` : '';
-        return [inlineCode(name), ` — ${spec.description}${extra}${spec.required ? '' : ' (optional)'}`];
+        const optional = spec.defaultValue === undefined ? ' (optional)' : ` (default ${String(spec.defaultValue)})`;
+        return [inlineCode(name), ` — ${spec.description}${extra}${spec.required ? '' : optional}`];
       }),
     );
+    const first = args[0]?.[0] ?? '';
+    if (!command.sensitive) doc.footer(`Arguments may also be named: --${first} value or ${first}:value.`);
   }
   return doc;
 }

@@ -29,7 +29,7 @@ describe('parseArgs', () => {
   it('answers a missing argument with the usage line', () => {
     const error = failure(() => parseArgs(dice, '', '!'));
     expect(error.code).toBe('bad_args');
-    expect(error.userMessage).toBe('Missing count (how many dice).\nUsage: !dice <count> [sides] [label…]');
+    expect(error.userMessage).toBe('Missing count (how many dice).\nUsage: !dice <count> [sides=6] [label…]');
   });
 
   it('names the argument and the rule it broke', () => {

@@ -32,8 +32,22 @@ function validate(command: Command, prefix: string, values: Record<string, unkno
   return out;
 }
 
+const DASH = 45; // '-'
+const QUOTE_CHARS = new Set(['"', "'", '“', '„', '‘', '«']);
+
+/** The declared argument a `--name` / `name:` token refers to (case-insensitive), if any. */
+function declared(command: Command, name: string): string | undefined {
+  if (command.args[name] !== undefined) return name;
+  const lower = name.toLowerCase();
+  return command.argNames.find((n) => n.toLowerCase() === lower);
+}
+
 /**
- * Turns the text after the command name into validated arguments.
+ * Turns the text after the command name into validated arguments. Arguments are positional
+ * (`!uptime api 3`) or named, in either form `--days 3`, `--days=3` or `days:3`, mixed freely;
+ * a boolean named with `--flag` alone is `true`. Commands marked `sensitive` (a password) take
+ * positional arguments only, so no secret is ever read as an option name. A quoted token is
+ * always positional.
  *
  * @throws StatsError `bad_args` whose userMessage names the problem and shows the usage line.
  */
@@ -45,21 +59,55 @@ export function parseArgs(command: Command, argText: string, prefix: string): Re
   const tokens = tokenizeWithPositions(argText);
   const values: Record<string, unknown> = {};
   const names = command.argNames;
-  let i = 0;
-  for (; i < names.length && i < tokens.length; i++) {
-    const name = names[i] as string;
-    const spec = command.args[name];
+  const named = !command.sensitive;
+  let position = 0;
+  for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as { value: string; start: number };
-    if (spec?.rest) {
+    const text = token.value;
+    if (named && !QUOTE_CHARS.has(argText.charAt(token.start))) {
+      let name: string | undefined;
+      let value: string | undefined;
+      if (text.charCodeAt(0) === DASH && text.charCodeAt(1) === DASH && text.length > 2) {
+        const eq = text.indexOf('=');
+        const option = eq === -1 ? text.slice(2) : text.slice(2, eq);
+        name = declared(command, option);
+        if (name === undefined) {
+          const known = names.map((n) => `--${n}`).join(', ');
+          throw badArgs(command, prefix, `Unknown option --${option.slice(0, 40)}. Options: ${known}.`);
+        }
+        if (eq !== -1) value = text.slice(eq + 1);
+        else if (command.args[name]?.type === 'boolean') value = 'true';
+        else {
+          const next = tokens[i + 1];
+          if (next === undefined) throw badArgs(command, prefix, `--${name} needs a value (${command.args[name]?.description ?? name}).`);
+          value = next.value;
+          i++;
+        }
+      } else {
+        const colon = text.indexOf(':');
+        if (colon > 0) {
+          name = declared(command, text.slice(0, colon));
+          if (name !== undefined) value = text.slice(colon + 1);
+        }
+      }
+      if (name !== undefined) {
+        if (name in values) throw badArgs(command, prefix, `${name} is given twice.`);
+        values[name] = value;
+        continue;
+      }
+    }
+    while (position < names.length && (names[position] as string) in values) position++;
+    const name = names[position];
+    if (name === undefined) {
+      const extra = command.sensitive ? 'an extra argument' : `"${text.slice(0, 40)}"`;
+      throw badArgs(command, prefix, `Unexpected argument ${extra}.`);
+    }
+    if (command.args[name]?.rest) {
       values[name] = argText.slice(token.start).trim();
-      i = tokens.length;
       break;
     }
-    values[name] = token.value;
-  }
-  if (i < tokens.length) {
-    const extra = command.sensitive ? 'an extra argument' : `"${(tokens[i] as { value: string }).value.slice(0, 40)}"`;
-    throw badArgs(command, prefix, `Unexpected argument ${extra}.`);
+    values[name] = text;
+    position++;
   }
   return validate(command, prefix, values);
 }

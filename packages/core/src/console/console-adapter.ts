@@ -9,7 +9,10 @@ export interface ConsoleAdapterOptions {
   readonly output?: Writable;
   /** The local user's name (default: `$USER`, else `you`). */
   readonly user?: string;
-  /** Called once the input ends (Ctrl-D, or a pipe closing) and every line has been answered. */
+  /**
+   * Called once the input ends (Ctrl-D, or a pipe closing) and every line has been answered.
+   * Default: the bot stops, so a piped script ends when its input does.
+   */
   readonly onEnd?: () => void;
 }
 
@@ -79,7 +82,7 @@ export class ConsoleAdapter implements ChatAdapter {
     });
     this.#lines.on('close', () => {
       this.#ready = false;
-      void this.#queue.then(() => this.#onEnd?.());
+      void this.#queue.then(() => (this.#onEnd ?? (() => context.requestStop?.('end of input')))());
     });
   }
 

@@ -16,6 +16,22 @@ export function loadConfigOrExit(name: string, env: Readonly<Record<string, stri
   }
 }
 
+/**
+ * Builds the bot, or prints the configuration problem (a missing driver, an unusable secret) as
+ * one line and exits with code 2, as {@link loadConfigOrExit} does for variables.
+ *
+ * @example
+ * const bot = await buildOrExit('stats', () => createStandardBot(config, { adapters, logger }));
+ */
+export async function buildOrExit<T>(name: string, build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (error) {
+    if (error instanceof ConfigError) return exitWith(name, error.message, 2);
+    throw error;
+  }
+}
+
 /** Prints `name: message` to standard error and exits. */
 export function exitWith(name: string, message: string, code: number): never {
   process.stderr.write(`${name}: ${message}\n`);
