@@ -12,7 +12,7 @@ import { loadConfig, type StatsConfig } from './config/index.js';
 import type { Document } from './document/index.js';
 import { silentLogger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
-import { startHttpServer, type HttpServer } from './server/index.js';
+import { startHttpServer, type HttpLimits, type HttpServer } from './server/index.js';
 import type { SessionService } from './sessions/index.js';
 import { createSources, type Sources } from './sources/index.js';
 
@@ -44,7 +44,7 @@ export interface BotOptions {
   /** The session service for `auth: 'session'` commands. */
   readonly sessions?: SessionService;
   /** The bot's HTTP server (`/health`, `/metrics`, webhooks); `false` for none. Default: `config.port`. */
-  readonly http?: { readonly port: number; readonly host?: string } | false;
+  readonly http?: { readonly port: number; readonly host?: string; readonly limits?: HttpLimits } | false;
   /** The clock, Unix ms (default `Date.now`). */
   readonly now?: () => number;
   /** Command prefix (default `config.prefix`, `!`). */
@@ -179,11 +179,12 @@ export function createBot(options: BotOptions): Bot {
     async start() {
       if (state !== 'new') throw new Error(`bot cannot start: it is ${state}`);
       state = 'running';
-      const httpOption = options.http ?? { port: config.port, host: config.host };
+      const httpOption: NonNullable<BotOptions['http']> = options.http ?? { port: config.port, host: config.host };
       if (httpOption !== false) {
         http = await startHttpServer({
           port: httpOption.port,
           ...(httpOption.host === undefined ? {} : { host: httpOption.host }),
+          ...(httpOption.limits === undefined ? {} : { limits: httpOption.limits }),
           registry: metrics.registry,
           logger: logger.child({ component: 'http' }),
           readiness: () => {
