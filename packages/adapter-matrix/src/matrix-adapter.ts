@@ -64,7 +64,8 @@ export interface MatrixAdapter extends ChatAdapter {
   /** The bot's user id, known after `start()`. */
   readonly userId: string | undefined;
   /**
-   * Stops syncing (no new messages) while replies in flight go on; call it before the bot's
+   * Stops syncing (no new messages) while replies in flight go on (those the homeserver
+   * rate-limits are given up instead of waited out, and counted); call it before the bot's
    * `stop()` so that messages arriving during the shutdown stay unhandled and are answered
    * after the restart, instead of being dropped by a stopping bot. Resolves when the state in
    * DATA_DIR is on disk.
@@ -248,8 +249,14 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       if (!client) return;
       client.stop();
       setReady(false);
-      await intake?.drain(options.shutdownTimeoutMs ?? 8_000);
+      // Replies waiting on a 429 are given up at once, not waited out (retry_after can be long).
       aborter.abort();
+      await intake?.drain(options.shutdownTimeoutMs ?? 8_000);
+      const abandoned = sender?.abandoned ?? 0;
+      if (abandoned > 0) {
+        context?.metrics.messagesDropped.inc({ platform: 'matrix', reason: 'reply_given_up_at_stop' }, abandoned);
+        logger?.warn({ abandoned }, 'stopped while the homeserver rate-limited the bot: gave up the sends that were waiting');
+      }
       await store?.flush();
     },
 
@@ -258,6 +265,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     async stopReceiving(): Promise<void> {
       client?.stop();
       setReady(false);
+      // Replies in flight go on, but none waits out a 429: the stop must not take retry_after.
+      aborter.abort();
       await store?.flush();
     },
 

@@ -1,7 +1,9 @@
+import { getEventListeners } from 'node:events';
+import { isStatsError } from '@stats/core';
 import { MatrixError } from 'matrix-bot-sdk';
 import { describe, expect, it } from 'vitest';
 import { inviterAllowed } from './event-intake.js';
-import { classify, withRetry } from './retry.js';
+import { classify, createRetryWaits, withRetry } from './retry.js';
 import { splitPlain } from './sender.js';
 
 describe('Matrix failures', () => {
@@ -28,6 +30,29 @@ describe('Matrix failures', () => {
       throw new MatrixError({ errcode: 'M_FORBIDDEN', error: 'x' }, 403);
     }, { what: 'test', baseDelayMs: 1 })).rejects.toBeInstanceOf(MatrixError);
     expect(forbidden).toBe(1);
+  });
+});
+
+describe('shared retry waits', () => {
+  it('keeps one abort listener for 20 calls waiting on a 429, and gives them all up when it aborts', async () => {
+    const stop = new AbortController();
+    const waits = createRetryWaits(stop.signal);
+    let calls = 0;
+    const limited = async (): Promise<never> => {
+      calls += 1;
+      throw new MatrixError({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: 600_000 }, 429);
+    };
+    const results = Array.from({ length: 20 }, () => withRetry(limited, { what: 'send', maxDelayMs: 600_000, waits }).catch((e: unknown) => e));
+    while (calls < 20 || waits.waiting < 20) await new Promise((r) => setImmediate(r));
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
+    stop.abort();
+    const errors = await Promise.all(results);
+    expect(errors.every((e) => isStatsError(e) && e.code === 'rate_limited')).toBe(true);
+    expect(waits.abandoned).toBe(20);
+    // After the abort a 429 is given up without waiting.
+    const late = await withRetry(limited, { what: 'send', maxDelayMs: 600_000, waits }).catch((e: unknown) => e);
+    expect(isStatsError(late) && late.code).toBe('rate_limited');
+    expect([calls, waits.abandoned, waits.waiting]).toEqual([21, 21, 0]);
   });
 });
 

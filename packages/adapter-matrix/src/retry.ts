@@ -59,8 +59,14 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
   /** The most 429 answers to wait out before giving up (default 20). */
   readonly rateLimitRetries?: number;
-  /** Aborts the waiting (the call then rejects with the last error). */
+  /** Aborts the waiting (the call then rejects with the last error). One listener per wait: for a single call only. */
   readonly signal?: AbortSignal;
+  /**
+   * The waits this call shares with every other call of one adapter: one listener on the
+   * adapter's signal however many calls wait, and given up at once when it aborts (the call
+   * then rejects with a `rate_limited` {@link StatsError}). Takes precedence over `signal`.
+   */
+  readonly waits?: RetryWaits;
   /** Called before each wait (logging, metrics). */
   readonly onRetry?: (failure: Failure, delayMs: number, attempt: number) => void;
   /** Called once when the homeserver rejects the access token. */
@@ -87,8 +93,69 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The retry waits of one adapter. Every waiting call registers with this object, not with the
+ * adapter's `AbortSignal`: one `abort` listener serves them all, so 11 replies waiting on a
+ * 429 no longer add 11 listeners to one signal (Node's `MaxListenersExceededWarning`, printed
+ * as a plain line on stderr). When the signal aborts (the adapter stops), every wait ends at
+ * once and later failures are not waited out: the stop does not wait for `retry_after_ms`.
+ */
+export interface RetryWaits {
+  /** Waits `ms`, or less when the signal aborts. */
+  pause(ms: number): Promise<void>;
+  /** True once the signal aborted: failures are given up instead of waited out. */
+  readonly givingUp: boolean;
+  /** Calls given up because of the abort (each counted once). */
+  readonly abandoned: number;
+  /** Counts one call given up. */
+  abandon(): void;
+  /** Calls waiting right now. */
+  readonly waiting: number;
+}
+
+/** Creates the shared waits of one adapter, given up when `signal` aborts. */
+export function createRetryWaits(signal: AbortSignal): RetryWaits {
+  const sleepers = new Set<() => void>();
+  let abandoned = 0;
+  signal.addEventListener('abort', () => {
+    for (const wake of [...sleepers]) wake();
+  }, { once: true });
+  return {
+    pause(ms) {
+      return new Promise((resolve) => {
+        if (signal.aborted) return resolve();
+        const wake = (): void => {
+          clearTimeout(timer);
+          sleepers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, ms);
+        sleepers.add(wake);
+      });
+    },
+    get givingUp() {
+      return signal.aborted;
+    },
+    get abandoned() {
+      return abandoned;
+    },
+    abandon() {
+      abandoned += 1;
+    },
+    get waiting() {
+      return sleepers.size;
+    },
+  };
+}
+
+/** The error of a call given up because the adapter stops while the homeserver asks it to wait. */
+function givenUp(err: unknown, what: string): StatsError {
+  return new StatsError('rate_limited', `matrix ${what}: given up while stopping (the homeserver asked to wait)`, 'Matrix is rate-limiting the bot and it is restarting. Please try again in a minute.', { cause: err });
+}
+
 /** Turns a failure the adapter gave up on into the core's error of the right kind. */
 export function toStatsError(err: unknown, what: string): StatsError {
+  if (err instanceof StatsError) return err;
   const failure = classify(err);
   const detail = err instanceof Error ? err.message : `status ${String((err as { statusCode?: unknown } | undefined)?.statusCode ?? 'unknown')}`;
   switch (failure.kind) {
@@ -132,6 +199,11 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
         throw err;
       }
       if (failure.kind === 'permanent' || options.signal?.aborted) throw err;
+      const waits = options.waits;
+      if (waits?.givingUp) {
+        waits.abandon();
+        throw givenUp(err, options.what);
+      }
       let delay: number;
       if (failure.kind === 'rate_limited') {
         limited += 1;
@@ -143,6 +215,14 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
         delay = backoffDelay(failures, base, max);
       }
       options.onRetry?.(failure, delay, failures + limited);
+      if (waits !== undefined) {
+        await waits.pause(delay);
+        if (waits.givingUp) {
+          waits.abandon();
+          throw givenUp(err, options.what);
+        }
+        continue;
+      }
       await pause(delay, options.signal);
       if (options.signal?.aborted) throw err;
     }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ImageAttachment, MatrixMessage, RedactResult } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import type { Logger } from '@stats/core';
-import { classify, toStatsError, withRetry, type RetryOptions } from './retry.js';
+import { classify, createRetryWaits, toStatsError, withRetry, type RetryOptions, type RetryWaits } from './retry.js';
 
 /** The most bytes `body` + `formatted_body` of one event may take (Synapse counts the whole signed event against 65,536). */
 export const MAX_CONTENT_BYTES = 60_000;
@@ -106,15 +106,25 @@ export class MatrixSender {
     private readonly client: MatrixClient,
     private readonly logger: Logger,
     private readonly retry: SenderRetry,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
     private readonly onUnknownToken: (err: unknown) => void,
-  ) {}
+  ) {
+    this.waits = createRetryWaits(signal);
+  }
+
+  /** Every retry of this sender waits here: one listener on the adapter's signal. */
+  private readonly waits: RetryWaits;
+
+  /** Sends given up because the adapter stopped while they waited on the homeserver. */
+  get abandoned(): number {
+    return this.waits.abandoned;
+  }
 
   private options(what: string): RetryOptions {
     return {
       ...this.retry,
       what,
-      signal: this.signal,
+      waits: this.waits,
       onUnknownToken: this.onUnknownToken,
       onRetry: (failure, delayMs, attempt) =>
         this.logger.warn({ what, kind: failure.kind, status: 'status' in failure ? failure.status : undefined, delayMs, attempt }, `matrix ${what} failed; retrying`),

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { defineCommand } from '@stats/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_HEADER, type TelegramAdapter } from '../src/index.js';
@@ -39,6 +40,22 @@ describe('Telegram adapter: webhook mode', () => {
     expect([wrong.status, missing.status]).toEqual([401, 401]);
     expect(await rejected()).toBe(2);
     expect(stack.api.sentTo(1)).toHaveLength(0);
+  });
+
+  it('refuses a wrong secret from the headers alone, before the body is sent', async () => {
+    const { port } = new URL(hookUrl);
+    const before = await rejected();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+      // 960 KiB announced, none sent: only a server that answers from the headers replies at all.
+      socket.write(`POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${960 * 1024}\r\n${SECRET_HEADER}: wrong\r\n\r\n`);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(await rejected()).toBe(before + 1);
   });
 
   it('answers 503 while stopping, so Telegram delivers the update again later', async () => {

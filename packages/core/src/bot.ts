@@ -14,7 +14,7 @@ import { ConfigError } from './errors/index.js';
 import type { Document } from './document/index.js';
 import { defaultLogger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
-import { startHttpServer, type HttpServer } from './server/index.js';
+import { startHttpServer, type HttpLimits, type HttpServer } from './server/index.js';
 import type { SessionService } from './sessions/index.js';
 import { createSources, type Sources } from './sources/index.js';
 
@@ -53,10 +53,11 @@ export interface BotOptions {
   /** The session service for `auth: 'session'` commands. */
   readonly sessions?: SessionService;
   /**
-   * The bot's HTTP server (`/health`, `/metrics`, webhooks). Default: none, so a library bot opens
-   * no port unless asked; `{ port: 0 }` picks a free one. (The stats application passes `PORT`.)
+   * The bot's HTTP server (`/health`, `/metrics`, webhooks) and its limits. Default: none, so a
+   * library bot opens no port unless asked; `{ port: 0 }` picks a free one. (The stats
+   * application passes `PORT`.)
    */
-  readonly http?: { readonly port: number; readonly host?: string } | false;
+  readonly http?: { readonly port: number; readonly host?: string; readonly limits?: HttpLimits } | false;
   /** The clock, Unix ms (default `Date.now`). */
   readonly now?: () => number;
   /** Command prefix (default `config.prefix`, `!`). */
@@ -194,11 +195,12 @@ export function createBot(options: BotOptions): Bot {
     async start() {
       if (state !== 'new') throw new Error(`bot cannot start: it is ${state}`);
       state = 'running';
-      const httpOption = options.http ?? false;
+      const httpOption: NonNullable<BotOptions['http']> = options.http ?? false;
       if (httpOption !== false) {
         http = await startHttpServer({
           port: httpOption.port,
           ...(httpOption.host === undefined ? {} : { host: httpOption.host }),
+          ...(httpOption.limits === undefined ? {} : { limits: httpOption.limits }),
           registry: metrics.registry,
           logger: logger.child({ component: 'http' }),
           readiness: () => {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage as HttpRequest } from 'node:http';
 import type { Logger } from 'pino';
-import type { ChatAdapter, HttpHandler, HttpRoutes, SentMessage } from '../chat/index.js';
+import type { ChatAdapter, HttpHandler, HttpRefusal, HttpRoute, HttpRoutes, SentMessage } from '../chat/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { Notifier, ReportTarget } from '../schedule/index.js';
 import { createMemoryAlertMessageStore, type AlertMessageStore } from './alert-messages.js';
@@ -36,9 +37,11 @@ export interface AlertRelayOptions {
 
 /** The Alertmanager webhook relay. */
 export interface AlertRelay {
-  /** The handler of `POST /webhooks/alertmanager`. */
+  /** The handler of `POST /webhooks/alertmanager` (it checks the token too). */
   readonly handler: HttpHandler;
-  /** Registers the handler on the bot's HTTP server. */
+  /** The route: the token checked from the headers before the body is read, bodies up to {@link ALERTMANAGER_MAX_BODY_BYTES}. */
+  readonly route: HttpRoute;
+  /** Registers the route on the bot's HTTP server. */
   register(http: HttpRoutes): void;
   /** Posts (or edits) one notification's messages; the handler calls it after answering 200. */
   relay(payload: WebhookPayload): Promise<void>;
@@ -50,6 +53,9 @@ export interface AlertRelay {
 
 /** The webhook path. */
 export const ALERTMANAGER_WEBHOOK_PATH = '/webhooks/alertmanager';
+
+/** The largest Alertmanager notification accepted, bytes (its payloads are a few KiB). */
+export const ALERTMANAGER_MAX_BODY_BYTES = 256 * 1024;
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -131,11 +137,19 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     logger?.info({ receiver: payload.receiver, status: payload.status, alerts: payload.alerts.length, rooms: targets.length }, 'alert notification relayed');
   }
 
+  // Runs on the headers alone: the server refuses before reading a body.
+  const authorize = (request: HttpRequest): HttpRefusal | undefined => {
+    if (bearerMatches(request.headers.authorization, options.token)) return undefined;
+    const reason = request.headers.authorization ? 'bad_token' : 'missing_token';
+    reject(reason);
+    logger?.warn({ reason }, 'Alertmanager webhook refused');
+    return { status: 401, headers: { 'www-authenticate': 'Bearer' }, body: '{"error":"unauthorized"}' };
+  };
+
   const handler: HttpHandler = (request, response, body) => {
-    if (!bearerMatches(request.headers.authorization, options.token)) {
-      reject(request.headers.authorization ? 'bad_token' : 'missing_token');
-      logger?.warn({ reason: request.headers.authorization ? 'bad_token' : 'missing_token' }, 'Alertmanager webhook refused');
-      response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end('{"error":"unauthorized"}');
+    const denied = authorize(request);
+    if (denied !== undefined) {
+      response.writeHead(denied.status, { 'content-type': 'application/json', ...denied.headers }).end(denied.body);
       return;
     }
     let json: unknown;
@@ -164,9 +178,11 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"accepted"}');
   };
 
+  const webhookRoute: HttpRoute = { handle: handler, authorize, maxBodyBytes: ALERTMANAGER_MAX_BODY_BYTES };
   return {
     handler,
-    register: (http) => http.route('POST', ALERTMANAGER_WEBHOOK_PATH, handler),
+    route: webhookRoute,
+    register: (http) => http.route('POST', ALERTMANAGER_WEBHOOK_PATH, webhookRoute),
     relay,
     store,
     async settled() {

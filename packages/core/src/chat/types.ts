@@ -162,10 +162,38 @@ export interface AdapterContext {
 /** Handles one HTTP request on the bot's server. The body is already read. */
 export type HttpHandler = (request: HttpRequest, response: ServerResponse, body: Buffer) => void | Promise<void>;
 
+/** An answer the server sends by itself, before it reads a byte of the body. */
+export interface HttpRefusal {
+  /** The status, e.g. 401. */
+  readonly status: number;
+  /** Extra headers, e.g. `www-authenticate`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The body (default `{"error":"unauthorized"}`). */
+  readonly body?: string;
+}
+
+/** A route with its limits: what may reach {@link HttpRoute.handle}. */
+export interface HttpRoute {
+  /** Handles an authorized request whose body is read and within the limit. */
+  readonly handle: HttpHandler;
+  /**
+   * Checks a request from its headers alone, before the body is read: return a refusal to
+   * answer at once and close the connection (the body is never read), or `undefined` to go on.
+   * It may count and log the refusal; it must not keep the request.
+   */
+  readonly authorize?: (request: HttpRequest) => HttpRefusal | undefined;
+  /** The largest body accepted, bytes; larger ones get 413 (default: the server's limit, 1 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
 /** Lets adapters and features add routes to the bot's HTTP server. */
 export interface HttpRoutes {
-  /** Adds a route; `path` is exact (no patterns). */
-  route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: HttpHandler): void;
+  /**
+   * Adds a route; `path` is exact (no patterns). A bare handler gets the server's body limit
+   * and no authorization; a webhook passes an {@link HttpRoute} with `authorize` so an
+   * unauthenticated caller is refused before it can send a body.
+   */
+  route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, route: HttpHandler | HttpRoute): void;
 }
 
 /**

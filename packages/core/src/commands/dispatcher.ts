@@ -285,7 +285,10 @@ export class Dispatcher {
     try {
       await adapter.reply(message, textDocument(text, 'error'), command.private ? PRIVATE : PUBLIC);
     } catch (replyError) {
-      logger.error({ ...where, err: replyError }, 'could not send the error answer');
+      // An adapter that gives up a send because the platform rate-limits it counts and logs that
+      // itself (once, at stop); one error line per command would flood the log.
+      if (replyError instanceof StatsError && replyError.code === 'rate_limited') logger.debug({ ...where, err: replyError }, 'error answer given up (rate-limited)');
+      else logger.error({ ...where, err: replyError }, 'could not send the error answer');
     }
     return code === 'internal' ? 'error' : code;
   }

@@ -1,1 +1,2 @@
 export * from './process-lifecycle.js';
+export * from './process-warnings.js';

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Bot } from '../bot.js';
 import { loadConfig, type StatsConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
+import { logProcessWarnings } from './process-warnings.js';
 
 /**
  * Reads the configuration from the environment, or prints the one error naming every bad
@@ -48,10 +49,12 @@ export interface ExitOptions {
 /**
  * Makes SIGTERM and SIGINT stop the bot gracefully (stop receiving, finish the replies in
  * flight, close everything) and exit 0, never later than the deadline. Returns the same
- * shutdown for other reasons (an adapter's fatal error, the end of console input).
+ * shutdown for other reasons (an adapter's fatal error, the end of console input). Process
+ * warnings go to the logger from now on (see {@link logProcessWarnings}).
  */
 export function exitOnSignals(bot: Pick<Bot, 'stop'>, options: ExitOptions): (code: number, reason: string) => Promise<never> {
   const deadlineMs = options.deadlineMs ?? 9_500;
+  logProcessWarnings(options.logger);
   let exiting = false;
   const shutdown = async (code: number, reason: string): Promise<never> => {
     if (!exiting) {

@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { HttpHandler, HttpRoutes } from '../chat/index.js';
+import type { HttpHandler, HttpRefusal, HttpRoute, HttpRoutes } from '../chat/index.js';
+import { resolveHttpLimits, type HttpLimits } from './http-limits.js';
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -12,8 +13,10 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Readiness: per component, true when connected. */
   readonly readiness: () => Readonly<Record<string, boolean>>;
-  /** Largest request body accepted, bytes (default 1 MiB). */
+  /** Largest request body accepted, bytes (default 1 MiB); same as `limits.maxBodyBytes`. */
   readonly maxBodyBytes?: number;
+  /** Timeouts, keep-alive and connection cap (see {@link HttpLimits} for the defaults). */
+  readonly limits?: HttpLimits;
 }
 
 /** The bot's running HTTP server. */
@@ -25,10 +28,32 @@ export interface HttpServer extends HttpRoutes {
   close(): Promise<void>;
 }
 
-function json(response: import('node:http').ServerResponse, status: number, body: unknown): void {
+function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
+}
+
+/**
+ * Answers without reading the body and closes the connection once the answer is out, so a
+ * client that announced a large body cannot make the server read (or buffer) it.
+ */
+function refuse(request: IncomingMessage, response: ServerResponse, refusal: HttpRefusal): void {
+  const text = refusal.body ?? '{"error":"unauthorized"}';
+  response.shouldKeepAlive = false;
+  response.writeHead(refusal.status, {
+    'content-type': 'application/json; charset=utf-8',
+    ...refusal.headers,
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
+  request.pause();
+  response.end(text, () => request.socket.destroy());
+}
+
+/** The JSON refusal of a status. */
+function refusal(status: number, error: string): HttpRefusal {
+  return { status, body: JSON.stringify({ error }) };
 }
 
 /**
@@ -36,57 +61,110 @@ function json(response: import('node:http').ServerResponse, status: number, body
  * (503 until every adapter is connected), `GET /metrics` (Prometheus text), plus routes that
  * adapters and features add (webhooks).
  *
- * @throws the listen error (e.g. `EADDRINUSE`) when the port is taken.
+ * A request is checked from its headers first: unknown paths (404), wrong methods (405), a
+ * route's `authorize` (its refusal, typically 401) and a `content-length` over the route's
+ * limit (413) are answered before a byte of the body is read, and the connection is closed.
+ * Requests must arrive within `limits.requestTimeoutMs` (else 408 and closed); at most
+ * `limits.maxConnections` connections are open at once (further ones are closed at once).
+ *
+ * @throws the listen error (e.g. `EADDRINUSE`) when the port is taken; a `RangeError` for bad limits.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const routes = new Map<string, HttpHandler>();
-  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const limits = resolveHttpLimits({ ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }), ...options.limits });
+  const routes = new Map<string, HttpRoute>();
   const logger = options.logger;
 
-  routes.set('GET /health', (_req, res) => json(res, 200, { status: 'ok' }));
-  routes.set('GET /health/ready', (_req, res) => {
-    const checks = options.readiness();
-    const ready = Object.values(checks).every(Boolean);
-    json(res, ready ? 200 : 503, { status: ready ? 'ok' : 'starting', checks });
-  });
-  routes.set('GET /metrics', async (_req, res) => {
-    const text = await options.registry.metrics();
-    res.writeHead(200, { 'content-type': options.registry.contentType });
-    res.end(text);
-  });
+  const builtIn = (handle: HttpHandler): HttpRoute => ({ handle, maxBodyBytes: 0 });
+  routes.set('GET /health', builtIn((_req, res) => json(res, 200, { status: 'ok' })));
+  routes.set(
+    'GET /health/ready',
+    builtIn((_req, res) => {
+      const checks = options.readiness();
+      const ready = Object.values(checks).every(Boolean);
+      json(res, ready ? 200 : 503, { status: ready ? 'ok' : 'starting', checks });
+    }),
+  );
+  routes.set(
+    'GET /metrics',
+    builtIn(async (_req, res) => {
+      const text = await options.registry.metrics();
+      res.writeHead(200, { 'content-type': options.registry.contentType });
+      res.end(text);
+    }),
+  );
 
-  const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const handler = routes.get(`${request.method ?? 'GET'} ${path}`);
-    if (handler === undefined) {
-      const known = [...routes.keys()].some((key) => key.endsWith(` ${path}`));
-      json(response, known ? 405 : 404, { error: known ? 'method not allowed' : 'not found' });
-      request.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBody) {
-        json(response, 413, { error: 'request body too large' });
-        request.destroy();
+  const run = (route: HttpRoute, request: IncomingMessage, response: ServerResponse, body: Buffer, path: string): void => {
+    Promise.resolve()
+      .then(() => route.handle(request, response, body))
+      .catch((error: unknown) => {
+        logger.error({ err: error, path }, 'HTTP handler failed');
+        if (!response.headersSent) json(response, 500, { error: 'internal error' });
+        else response.end();
+      });
+  };
+
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often Node looks for requests past their timeout (its default is 30 s).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    (request, response) => {
+      const path = (request.url ?? '/').split('?')[0] ?? '/';
+      const route = routes.get(`${request.method ?? 'GET'} ${path}`);
+      if (route === undefined) {
+        const known = [...routes.keys()].some((key) => key.endsWith(` ${path}`));
+        refuse(request, response, known ? refusal(405, 'method not allowed') : refusal(404, 'not found'));
         return;
       }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (response.headersSent) return;
-      Promise.resolve()
-        .then(() => handler(request, response, Buffer.concat(chunks)))
-        .catch((error: unknown) => {
-          logger.error({ err: error, path }, 'HTTP handler failed');
-          if (!response.headersSent) json(response, 500, { error: 'internal error' });
-          else response.end();
-        });
-    });
+      const denied = route.authorize?.(request);
+      if (denied !== undefined) {
+        refuse(request, response, denied);
+        return;
+      }
+      const maxBody = route.maxBodyBytes ?? limits.maxBodyBytes;
+      const declared = Number(request.headers['content-length'] ?? 0);
+      const chunked = request.headers['transfer-encoding'] !== undefined;
+      if (!Number.isFinite(declared) || declared > maxBody || (chunked && maxBody === 0)) {
+        refuse(request, response, refusal(413, 'request body too large'));
+        return;
+      }
+      if (declared === 0 && !chunked) {
+        // No body: the handler need not wait for one.
+        request.resume();
+        run(route, request, response, Buffer.alloc(0), path);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer): void => {
+        size += chunk.length;
+        if (size > maxBody) {
+          request.off('data', onData);
+          chunks.length = 0;
+          refuse(request, response, refusal(413, 'request body too large'));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      request.on('data', onData);
+      request.on('end', () => {
+        if (response.headersSent || size > maxBody) return;
+        run(route, request, response, Buffer.concat(chunks), path);
+      });
+    },
+  );
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  server.maxConnections = limits.maxConnections;
+  let lastDropLog = 0;
+  server.on('drop', () => {
+    // Logged at most once a minute: a flood must not become a flood of log lines.
+    if (Date.now() - lastDropLog < 60_000) return;
+    lastDropLog = Date.now();
+    logger.warn({ maxConnections: limits.maxConnections }, 'HTTP connection limit reached; closing new connections');
   });
-  server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,10 +178,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     port: address.port,
-    route(method, path, handler) {
+    route(method, path, route) {
       const key = `${method} ${path}`;
       if (routes.has(key)) throw new TypeError(`HTTP route ${key} is already registered`);
-      routes.set(key, handler);
+      routes.set(key, typeof route === 'function' ? { handle: route } : route);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -67,6 +67,26 @@ describe('growth source on real PostgreSQL', () => {
     await check.end();
   });
 
+  it('rejects a GROWTH_QUERY that commits and writes, and nothing is written', async () => {
+    const escape = "commit; create table growth_escape (id int); select '2026-01-01' as day, 1 as signups";
+    for (const query of [escape, escape.replace("select '2026", "select $1::text, '2026")]) {
+      const growth = createGrowthSource({ url: DB_URL, timeZone: 'UTC', query });
+      try {
+        const err = (await growth.signups().catch((e: unknown) => e)) as UpstreamError;
+        expect(err).toBeInstanceOf(UpstreamError);
+        // 42601: cannot insert multiple commands into a prepared statement.
+        expect(err.userMessage).toContain('42601');
+      } finally {
+        await growth.close();
+      }
+    }
+    const check = new pg.Client({ connectionString: DB_URL });
+    await check.connect();
+    const created = await check.query("SELECT to_regclass('public.growth_escape') AS t");
+    await check.end();
+    expect(created.rows[0].t).toBeNull();
+  });
+
   it('stops a slow query at the statement timeout', async () => {
     const growth = createGrowthSource({ url: DB_URL, timeZone: 'UTC', statementTimeoutMs: 100, query: "SELECT '2026-01-01' AS day, 1 AS signups FROM pg_sleep(5)" });
     try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { StatsError, TimeoutError, UnreachableError, UpstreamError } from '../../errors/index.js';
 
@@ -66,7 +67,9 @@ function classify(err: unknown): StatsError {
 
 /**
  * Creates the growth source. `pg` is imported on first use, so a bot without `DATABASE_URL`
- * never loads it. Each read runs in a `READ ONLY` transaction with a `statement_timeout`.
+ * never loads it. Each read runs in a `READ ONLY` transaction with a `statement_timeout`, and
+ * the query as one prepared statement (extended protocol): a query of several statements is
+ * refused (42601), so it cannot `COMMIT` its way out of the read-only transaction.
  *
  * @example
  * const growth = createGrowthSource({ url: config.database.url, timeZone: 'Europe/Berlin' });
@@ -76,6 +79,12 @@ export function createGrowthSource(options: GrowthSourceOptions): GrowthSource {
   const query = options.query ?? DEFAULT_GROWTH_QUERY;
   const params = /\$1\b/.test(query) ? [options.timeZone] : [];
   const timeoutMs = Math.max(1, Math.round(options.statementTimeoutMs ?? 5000));
+  // A named statement forces pg's extended protocol (Parse/Bind/Execute) even without
+  // parameters, and PostgreSQL parses exactly one statement there (42601 otherwise). Without a
+  // name and with no `values`, pg would send the simple protocol, where `commit; create …;
+  // select …` ends the READ ONLY transaction and writes. The name follows the text, so a
+  // connection's prepared statement never meets a different query under the same name.
+  const statement = `stats_growth_${createHash('sha256').update(query).digest('hex').slice(0, 16)}`;
   let pool: Promise<Pool> | undefined;
 
   function getPool(): Promise<Pool> {
@@ -91,7 +100,7 @@ export function createGrowthSource(options: GrowthSourceOptions): GrowthSource {
     await client.query('BEGIN READ ONLY');
     try {
       await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
-      const result = await client.query<{ day: unknown; signups: unknown }>(query, params);
+      const result = await client.query<{ day: unknown; signups: unknown }>({ name: statement, text: query, values: params });
       await client.query('COMMIT');
       const days = result.rows.map((row) => ({ day: dayText(row.day), signups: Number(row.signups) }));
       if (days.some((d) => !Number.isFinite(d.signups))) {
