@@ -27,6 +27,7 @@ import { fromMessage, fromModalSubmit, fromSlashCommand } from './incoming.js';
 import { InteractionReply } from './interaction-reply.js';
 import { commandModal, modalArgs, modalCommandName } from './login-modal.js';
 import { chartFile, NO_MENTIONS, nonceOf, toPayloads, type ChartRenderer, type OutgoingPayload } from './outgoing.js';
+import { discordAllowList, type DiscordAllowList } from './allow-list.js';
 import { registerCommands } from './register-commands.js';
 
 /** Options of {@link createDiscordAdapter}. */
@@ -58,6 +59,8 @@ export interface DiscordAdapterOptions {
   readonly deferAfterMs?: number;
   /** Register slash commands on start (default true). */
   readonly registerCommands?: boolean;
+  /** Who may use the bot (`DISCORD_ALLOWED_GUILDS`, `DISCORD_ALLOWED_ROLES`); default everyone. */
+  readonly allow?: DiscordAllowList;
 }
 
 /** The logger adapters get from the bot (pino). */
@@ -133,6 +136,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   };
 
   const onInteraction = async (interaction: Interaction, ctx: AdapterContext): Promise<void> => {
+    if (!(await discordAllowList(options.allow, ctx).allows(interaction, interaction.client))) return;
     if (interaction.isChatInputCommand()) {
       const command = commandsByName.get(interaction.commandName);
       if (command?.sensitive === true) {
@@ -165,6 +169,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       return;
     }
     if (raw.content === '') return;
+    if (!(await discordAllowList(options.allow, ctx).allows({ guildId: raw.guildId, user: raw.author, member: raw.member }, raw.client))) return;
     await ctx.onMessage(fromMessage(raw, self));
   };
 
