@@ -1,4 +1,4 @@
-import { loginLimiterKeys, loginLimits, type LoginLimiter, type LoginLimits } from './login-limiter.js';
+import { createLoginLimiter, loginLimiterKeys, loginLimits, type LoginLimiter, type LoginLimits } from './login-limiter.js';
 
 /**
  * The part of a Redis client the login limiter uses: `EVAL`. An ioredis `Redis` fits; so does
@@ -12,6 +12,13 @@ export interface LoginLimiterRedis {
 export interface RedisLoginLimiterOptions extends LoginLimits {
   /** Prefix of every key (`REDIS_KEY_PREFIX`, default `stats:`); counters live at `<prefix>login:…`. */
   readonly keyPrefix?: string;
+  /**
+   * Used while Redis fails (default: an in-process {@link createLoginLimiter} with the same
+   * limits), so logins stay limited per process, and possible, during a Redis outage.
+   */
+  readonly fallback?: LoginLimiter;
+  /** Told when Redis failed and the fallback answered (log it; never throws). */
+  readonly onRedisError?: (err: unknown) => void;
 }
 
 /**
@@ -47,7 +54,8 @@ return 1`;
 /**
  * A {@link LoginLimiter} in Redis, shared by every replica using the same prefix: the check and
  * the reservation are one Lua script, so 50 concurrent attempts on two replicas still get at
- * most the limit through.
+ * most the limit through. While Redis fails, each process falls back to its own in-memory
+ * limit (`fallback`) instead of refusing every login.
  *
  * @example
  * const redis = new Redis(process.env.REDIS_URL);
@@ -56,19 +64,34 @@ return 1`;
 export function createRedisLoginLimiter(client: LoginLimiterRedis, options: RedisLoginLimiterOptions = {}): LoginLimiter {
   const { perUser, perEmail, windowMs } = loginLimits(options);
   const prefix = options.keyPrefix ?? 'stats:';
+  const fallback = options.fallback ?? createLoginLimiter({ perUser, perEmail, windowMs });
+  const failed = (err: unknown): void => {
+    try {
+      options.onRedisError?.(err);
+    } catch {
+      // a broken log hook must not fail a login
+    }
+  };
   return {
     async reserve(attempt) {
       const keys = loginLimiterKeys(attempt);
       const user = prefix + keys.user;
       const email = prefix + keys.email;
-      const answer = await client.eval(RESERVE, 2, user, email, windowMs, perUser, perEmail);
+      let answer: unknown;
+      try {
+        answer = await client.eval(RESERVE, 2, user, email, windowMs, perUser, perEmail);
+      } catch (err) {
+        failed(err);
+        return fallback.reserve(attempt);
+      }
       const [reserved, ttl] = Array.isArray(answer) ? answer.map(Number) : [0, windowMs];
       if (reserved !== 1) return { ok: false, retryAfterMs: Math.max(1, ttl ?? windowMs) };
       let settled = false;
       const settle = async (run: () => Promise<unknown>): Promise<void> => {
         if (settled) return;
         settled = true;
-        await run();
+        // Settling is best effort: if Redis fails now, the counter still ends with its window.
+        await run().catch(failed);
       };
       return {
         ok: true,

@@ -36,11 +36,14 @@ async function openLimiter(config: StatsConfig, deps: SessionsDeps): Promise<{ l
   const limits = { perUser: config.login.perUser, perEmail: config.login.perEmail, windowMs: config.login.windowMs };
   if (config.redis === undefined) return { limiter: createLoginLimiter({ ...limits, ...(deps.now ? { now: deps.now } : {}) }), close: async () => undefined };
   const { Redis } = await import('ioredis');
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+  // While Redis is away a reservation waits at most about a second, then the limiter falls back to memory.
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
   // Without a listener ioredis prints "Unhandled error event" for every reconnect attempt.
-  redis.on('error', (err: Error) => deps.logger?.warn({ err: { name: err.name, message: err.message } }, 'login limiter: Redis unavailable'));
+  redis.on('error', () => undefined);
+  const onRedisError = (err: unknown): void =>
+    deps.logger?.warn({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'login limiter: Redis failed, limiting logins in this process only');
   return {
-    limiter: createRedisLoginLimiter(redis, { ...limits, keyPrefix: config.redis.keyPrefix }),
+    limiter: createRedisLoginLimiter(redis, { ...limits, keyPrefix: config.redis.keyPrefix, onRedisError }),
     close: async () => {
       if (redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
     },

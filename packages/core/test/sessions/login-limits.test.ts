@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { connectRedis, dropPrefix, startAuthServer, testPrefix, type RunningAuthServer } from '@stats/test-utils';
+import { Redis } from 'ioredis';
+import { connectRedis, dropPrefix, startAuthServer, testPrefix, TEST_REDIS_URL, type RunningAuthServer } from '@stats/test-utils';
 import { createTestBot, type TestBot } from '../../src/testing/index.js';
 import {
   createAccountCommands,
@@ -9,6 +9,8 @@ import {
   createMemorySessionStore,
   createRedisLoginLimiter,
   createSessionManager,
+  createSessionsFromConfig,
+  loadConfig,
   type LoginLimiter,
 } from '../../src/index.js';
 
@@ -115,5 +117,34 @@ describe('login brute-force limit', () => {
     const first = outcomes[0];
     if (first?.ok) await first.released();
     expect((await b.reserve({ user: { platform: 'telegram', id: 'late' }, email: 'bob@example.org' })).ok).toBe(true);
+  });
+
+  it('limits logins in the process while Redis is unreachable, instead of refusing them all', async () => {
+    // Nothing listens on port 1: every command fails at once.
+    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    down.on('error', () => undefined);
+    const errors: unknown[] = [];
+    const limiter = createRedisLoginLimiter(down, { keyPrefix: redisPrefix(), perUser: 2, onRedisError: (err) => errors.push(err) });
+    const user = { platform: 'matrix', id: '@offline' };
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await limiter.reserve({ user, email: 'alice@example.org' }));
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, false]);
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+    down.disconnect();
+  });
+
+  it('shares LOGIN_ATTEMPTS_PER_USER between two bots configured with the same REDIS_URL and prefix', async () => {
+    const env = { AUTH_URL: auth.url, SESSION_STORE: 'memory', REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix(), LOGIN_ATTEMPTS_PER_USER: '3' };
+    const replicas = await Promise.all([createSessionsFromConfig(loadConfig(env)), createSessionsFromConfig(loadConfig(env))]);
+    try {
+      const testBots = await Promise.all(replicas.map(async (r) => createTestBot({ commands: r?.commands ?? [], sessions: r?.manager })));
+      bots.push(...testBots);
+      const before = auth.calls('login');
+      await Promise.all(Array.from({ length: 20 }, (_, i) => testBots[i % 2]?.sayAll(`!login alice@example.org cfg-guess-${i}`, { user: '@mallory-cfg' })));
+      expect(auth.calls('login') - before).toBeLessThanOrEqual(3);
+    } finally {
+      await Promise.all(bots.splice(0).map((b) => b.stop()));
+      await Promise.all(replicas.map((r) => r?.close()));
+    }
   });
 });
