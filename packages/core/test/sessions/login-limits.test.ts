@@ -137,7 +137,12 @@ describe('login brute-force limit', () => {
     const env = { AUTH_URL: auth.url, SESSION_STORE: 'memory', REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix(), LOGIN_ATTEMPTS_PER_USER: '3' };
     const replicas = await Promise.all([createSessionsFromConfig(loadConfig(env)), createSessionsFromConfig(loadConfig(env))]);
     try {
-      const testBots = await Promise.all(replicas.map(async (r) => createTestBot({ commands: r?.commands ?? [], sessions: r?.manager })));
+      const testBots = await Promise.all(
+        replicas.map(async (r) => {
+          if (r === undefined) throw new Error('AUTH_URL is set: sessions must be configured');
+          return createTestBot({ commands: r.commands, sessions: r.manager });
+        }),
+      );
       bots.push(...testBots);
       const before = auth.calls('login');
       await Promise.all(Array.from({ length: 20 }, (_, i) => testBots[i % 2]?.sayAll(`!login alice@example.org cfg-guess-${i}`, { user: '@mallory-cfg' })));
