@@ -37,6 +37,7 @@ describe('device-login limits', () => {
   it('starts one device authorization for 200 concurrent logins of one user', async () => {
     const bot = await deviceBot();
     const devicesBefore = oidc.calls('device');
+    const pollsBefore = oidc.calls('token');
     const all = Array.from({ length: 200 }, () => bot.sayAll('!login', { user: '@judy' }));
     const code = await oidc.nextUserCode();
     await oidc.waitForPolls(code, 2);
@@ -46,6 +47,8 @@ describe('device-login limits', () => {
     expect(oidc.calls('device') - devicesBefore).toBe(1);
     expect(bot.adapter.sent.filter((s) => s.plain.includes(code))).toHaveLength(200);
     expect(bot.adapter.sent.filter((s) => s.plain.includes('The login was denied'))).toHaveLength(1);
+    // One poller: every token poll in the meantime was for that one code.
+    expect(oidc.calls('token') - pollsBefore).toBe(oidc.polls(code));
     // Once the flow ended, a new login starts a new one.
     const next = bot.sayAll('!login', { user: '@judy' });
     const second = await oidc.nextUserCode();
