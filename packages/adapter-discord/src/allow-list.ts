@@ -42,18 +42,39 @@ async function memberOfAllowedGuild(list: DiscordAllowList, client: Client, user
   return false;
 }
 
+/** How long a DM sender's membership answer is reused, ms: a flood of DMs makes one lookup a minute. */
+const DIRECT_TTL_MS = 60_000;
+/** The most DM senders remembered; beyond it the memory starts over. */
+const DIRECT_MAX = 10_000;
+
+/** The gate at the adapter's intake; see {@link discordAllowList}. */
+export interface DiscordGate {
+  allows(origin: DiscordOrigin, client: Client, context: AdapterContext): Promise<boolean>;
+}
+
 /**
  * The gate at the adapter's intake. `allows` answers whether a message or interaction may reach
  * the bot; when not, it is counted in `stats_messages_dropped_total{platform="discord",
- * reason="not_allowed"}` and logged at debug with ids only (never the content).
+ * reason="not_allowed"}` and logged at debug with ids only (never the content). A DM sender's
+ * membership is looked up once a minute at most.
  */
-export function discordAllowList(list: DiscordAllowList | undefined, context: AdapterContext): { allows(origin: DiscordOrigin, client: Client): Promise<boolean> } {
+export function discordAllowList(list: DiscordAllowList | undefined, now: () => number = Date.now): DiscordGate {
   const restricted = some(list?.guilds) || some(list?.roles);
+  // Single-flight: concurrent DMs of one sender share the lookup in progress.
+  const direct = new Map<string, { ok: Promise<boolean>; until: number }>();
+  const directAllowed = (client: Client, userId: string): Promise<boolean> => {
+    const known = direct.get(userId);
+    if (known !== undefined && known.until > now()) return known.ok;
+    const ok = list === undefined ? Promise.resolve(false) : memberOfAllowedGuild(list, client, userId).catch(() => false);
+    if (direct.size >= DIRECT_MAX) direct.clear();
+    direct.set(userId, { ok, until: now() + DIRECT_TTL_MS });
+    return ok;
+  };
   return {
-    async allows(origin, client) {
+    async allows(origin, client, context) {
       if (!restricted || list === undefined) return true;
       let ok: boolean;
-      if (origin.guildId === null) ok = await memberOfAllowedGuild(list, client, origin.user.id);
+      if (origin.guildId === null) ok = await directAllowed(client, origin.user.id);
       else {
         const guildOk = !some(list.guilds) || list.guilds.includes(origin.guildId);
         const member = origin.member;

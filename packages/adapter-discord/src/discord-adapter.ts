@@ -135,8 +135,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     }
   };
 
+  const gate = discordAllowList(options.allow);
+
   const onInteraction = async (interaction: Interaction, ctx: AdapterContext): Promise<void> => {
-    if (!(await discordAllowList(options.allow, ctx).allows(interaction, interaction.client))) return;
+    if (!(await gate.allows(interaction, interaction.client, ctx))) return;
     if (interaction.isChatInputCommand()) {
       const command = commandsByName.get(interaction.commandName);
       if (command?.sensitive === true) {
@@ -169,7 +171,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       return;
     }
     if (raw.content === '') return;
-    if (!(await discordAllowList(options.allow, ctx).allows({ guildId: raw.guildId, user: raw.author, member: raw.member }, raw.client))) return;
+    if (!(await gate.allows({ guildId: raw.guildId, user: raw.author, member: raw.member }, raw.client, ctx))) return;
     await ctx.onMessage(fromMessage(raw, self));
   };
 

@@ -50,6 +50,14 @@ describe('Discord allow-list by role (DISCORD_ALLOWED_ROLES)', () => {
     // Nothing of the ignored messages reached the log, not even at debug.
     expect(h.lines.join('\n')).not.toContain('!ping');
   });
+
+  it('looks a DM sender up once, however many DMs they send', async () => {
+    const lookups = (): number => discord.state.requests.filter((r) => r.method === 'GET' && r.path.includes(`/members/${discord.user('eve').id}`)).length;
+    const before = await notAllowed(h.bot);
+    const ids = Array.from({ length: 5 }, () => discord.say('!ping', { user: 'eve', direct: true }).id);
+    await expectIgnored(h, before, 5, ids);
+    expect(lookups()).toBe(1);
+  });
 });
 
 describe('Discord allow-list by guild (DISCORD_ALLOWED_GUILDS)', () => {
