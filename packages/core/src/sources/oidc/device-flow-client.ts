@@ -182,29 +182,29 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
         },
       };
       const poll = async (w: AuthCallOptions | undefined): Promise<LoginResult> => {
-          let interval = (grant.interval ?? 5) * second;
-          for (;;) {
-            await wait(interval, w?.signal);
-            if (now() >= expiresAt) throw new StatsError('auth', 'Device code expired (local clock)', DEVICE_MESSAGES.expired);
-            const res = await http.request({
-              method: 'POST',
-              path: tokenEndpoint,
-              form: { grant_type: DEVICE_GRANT, device_code: grant.device_code, client_id: options.clientId },
-              accept: [400, 401, 403],
-              ...(w?.signal ? { signal: w.signal } : {}),
-            });
-            if (res.status === 200) return tokens(res) as LoginResult;
-            const error = errorSchema.safeParse(body(res));
-            const code = error.success ? error.data.error : `http_${res.status}`;
-            if (code === 'authorization_pending') continue;
-            if (code === 'slow_down') {
-              interval += 5 * second;
-              continue;
-            }
-            if (code === 'access_denied') throw new StatsError('auth', 'Device login denied', DEVICE_MESSAGES.denied);
-            if (code === 'expired_token') throw new StatsError('auth', 'Device code expired', DEVICE_MESSAGES.expired);
-            throw new StatsError('upstream', `Device login failed: ${code}`, 'The login provider refused the login. Please try again later.');
+        let interval = (grant.interval ?? 5) * second;
+        for (;;) {
+          await wait(interval, w?.signal);
+          if (now() >= expiresAt) throw new StatsError('auth', 'Device code expired (local clock)', DEVICE_MESSAGES.expired);
+          const res = await http.request({
+            method: 'POST',
+            path: tokenEndpoint,
+            form: { grant_type: DEVICE_GRANT, device_code: grant.device_code, client_id: options.clientId },
+            accept: [400, 401, 403],
+            ...(w?.signal ? { signal: w.signal } : {}),
+          });
+          if (res.status === 200) return tokens(res) as LoginResult;
+          const error = errorSchema.safeParse(body(res));
+          const code = error.success ? error.data.error : `http_${res.status}`;
+          if (code === 'authorization_pending') continue;
+          if (code === 'slow_down') {
+            interval += 5 * second;
+            continue;
           }
+          if (code === 'access_denied') throw new StatsError('auth', 'Device login denied', DEVICE_MESSAGES.denied);
+          if (code === 'expired_token') throw new StatsError('auth', 'Device code expired', DEVICE_MESSAGES.expired);
+          throw new StatsError('upstream', `Device login failed: ${code}`, 'The login provider refused the login. Please try again later.');
+        }
       };
       return login;
     },
