@@ -27,6 +27,7 @@ import { fromMessage, fromModalSubmit, fromSlashCommand } from './incoming.js';
 import { InteractionReply } from './interaction-reply.js';
 import { commandModal, modalArgs, modalCommandName } from './login-modal.js';
 import { chartFile, NO_MENTIONS, nonceOf, toPayloads, type ChartRenderer, type OutgoingPayload } from './outgoing.js';
+import { discordAllowList, type DiscordAllowList } from './allow-list.js';
 import { registerCommands } from './register-commands.js';
 
 /** Options of {@link createDiscordAdapter}. */
@@ -58,6 +59,8 @@ export interface DiscordAdapterOptions {
   readonly deferAfterMs?: number;
   /** Register slash commands on start (default true). */
   readonly registerCommands?: boolean;
+  /** Who may use the bot (`DISCORD_ALLOWED_GUILDS`, `DISCORD_ALLOWED_ROLES`); default everyone. */
+  readonly allow?: DiscordAllowList;
 }
 
 /** The logger adapters get from the bot (pino). */
@@ -132,7 +135,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     }
   };
 
+  const gate = discordAllowList(options.allow);
+
   const onInteraction = async (interaction: Interaction, ctx: AdapterContext): Promise<void> => {
+    if (!(await gate.allows(interaction, interaction.client, ctx))) return;
     if (interaction.isChatInputCommand()) {
       const command = commandsByName.get(interaction.commandName);
       if (command?.sensitive === true) {
@@ -165,6 +171,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       return;
     }
     if (raw.content === '') return;
+    if (!(await gate.allows({ guildId: raw.guildId, user: raw.author, member: raw.member }, raw.client, ctx))) return;
     await ctx.onMessage(fromMessage(raw, self));
   };
 

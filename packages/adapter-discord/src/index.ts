@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export { discordAllowList, type DiscordAllowList, type DiscordGate, type DiscordOrigin } from './allow-list.js';
 export { createDiscordAdapter, type DiscordAdapterOptions } from './discord-adapter.js';
 export { toSlashCommands, sameCommands, optionName, SLASH_LIMITS, type SlashCommand } from './slash-commands.js';
 export { registerCommands, type RegistrationResult } from './register-commands.js';

@@ -7,5 +7,6 @@ export { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOption
 export type { ChartRenderer } from './outgoing.js';
 export type { ThrottleOptions } from './throttle.js';
 export { commandMenu } from './command-menu.js';
+export { telegramAllows, type TelegramAllowList } from './allow-list.js';
 export { telegramCommandName, toIncomingMessage, type IncomingContext } from './incoming.js';
 export { secretMatches, SECRET_HEADER } from './webhook-route.js';

@@ -17,6 +17,7 @@ import {
 } from '@stats/core';
 import { Bot, GrammyError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
+import { allowListMiddleware, type TelegramAllowList } from './allow-list.js';
 import { commandMenu } from './command-menu.js';
 import { parseMessageKey } from './incoming.js';
 import { TelegramSender, destinationOf, type ChartRenderer } from './outgoing.js';
@@ -55,6 +56,8 @@ export interface TelegramAdapterOptions {
   readonly botInfo?: UserFromGetMe;
   /** The clock, Unix ms (default `Date.now`). */
   readonly now?: () => number;
+  /** Who may use the bot (`TELEGRAM_ALLOWED_USERS`, `TELEGRAM_ALLOWED_CHATS`); default everyone. */
+  readonly allow?: TelegramAllowList;
 }
 
 /** The Telegram adapter: a {@link ChatAdapter} that can stop receiving before the bot drains. */
@@ -157,6 +160,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       const journal = await openUpdateJournal(options.dataDir, instance.botInfo.id, now);
       receiving = true;
       const intake = createUpdateIntake({ journal, context: startContext, startedAt, now, catchUpWindowMs });
+      instance.use(allowListMiddleware(options.allow, startContext));
       instance.on('message', (ctx) => {
         const work = intake(ctx);
         inFlight.add(work);

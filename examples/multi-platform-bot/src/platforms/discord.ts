@@ -18,5 +18,7 @@ export function fromConfig(config: StatsConfig, deps: PlatformDeps): ChatAdapter
     renderChart: deps.renderChart,
     ...(discord.guildId === undefined ? {} : { guildId: discord.guildId }),
     ...(discord.apiUrl === undefined ? {} : { apiUrl: discord.apiUrl.replace(/\/+$/, '') }),
+    // DISCORD_ALLOWED_GUILDS / DISCORD_ALLOWED_ROLES: unset means everyone may use the bot.
+    allow: { guilds: discord.allowedGuilds, roles: discord.allowedRoles },
   });
 }

@@ -19,5 +19,7 @@ export function fromConfig(config: StatsConfig, deps: PlatformDeps): ChatAdapter
     renderChart: deps.renderChart,
     ...(telegram.apiRoot === undefined ? {} : { apiRoot: telegram.apiRoot.replace(/\/+$/, '') }),
     ...(webhook === undefined ? {} : { webhook }),
+    // TELEGRAM_ALLOWED_USERS / TELEGRAM_ALLOWED_CHATS: unset means everyone may use the bot.
+    allow: { users: telegram.allowedUsers, chats: telegram.allowedChats },
   });
 }

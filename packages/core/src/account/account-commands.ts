@@ -1,6 +1,6 @@
 import { arg, defineCommand, type Command, type CommandContext } from '../commands/index.js';
 import { StatsError } from '../errors/index.js';
-import type { SessionManager } from '../sessions/index.js';
+import { userKey, type DeviceLogin, type SessionManager } from '../sessions/index.js';
 import type { AuthServiceClient, CreditBalance, CreditTransaction } from '../sources/index.js';
 import { aggregateUsage, deviceLoginReport, loggedInReport, mystatsReport, statusReport, type ReportFormat } from './account-reports.js';
 import { createLoginLimiter, type LoginLimiter } from './login-limiter.js';
@@ -10,7 +10,10 @@ export interface AccountCommandsOptions {
   readonly manager: SessionManager;
   /** Reads credits for `status` and `mystats` (the auth service client). */
   readonly credits?: Pick<AuthServiceClient, 'balance' | 'transactions'> | undefined;
-  /** The brute-force limit (default: 5 failures per chat user per 15 minutes). */
+  /**
+   * The brute-force limit (default in memory: 5 attempts per chat user and 10 per e-mail per
+   * 15 minutes). With several replicas pass {@link createRedisLoginLimiter}.
+   */
   readonly limiter?: LoginLimiter;
   /** The longest a device login may wait for the user, ms (default 15 minutes). */
   readonly deviceLoginTimeoutMs?: number;
@@ -49,6 +52,12 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
   const email = arg.string('your e-mail address', { maxLength: 320 });
   const password = arg.string('your password (direct messages only)', { maxLength: 1000, secret: true });
 
+  /**
+   * One device login per chat user: a second `login` while one waits for confirmation answers
+   * the same link and code (no new authorization, no second poller) instead of starting over.
+   */
+  const deviceFlows = new Map<string, Promise<DeviceLogin>>();
+
   const login = defineCommand({
     name: 'login',
     category: 'Account',
@@ -63,26 +72,38 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
       const f = format(ctx);
       const given = ctx.args as { email?: string | undefined; password?: string | undefined };
       if (given.email === undefined && given.password === undefined && device?.startDeviceLogin) {
-        const started = await device.startDeviceLogin({ signal: ctx.signal });
-        await ctx.reply(deviceLoginReport(started, f));
-        const result = await started.wait({ signal: ctx.signal });
-        return loggedInReport(await manager.adopt(user, result, device.name), f);
+        const key = userKey(user);
+        const running = deviceFlows.get(key);
+        if (running !== undefined) return deviceLoginReport(await running, f, true);
+        const starting = device.startDeviceLogin({ signal: ctx.signal });
+        deviceFlows.set(key, starting);
+        try {
+          const started = await starting;
+          await ctx.reply(deviceLoginReport(started, f));
+          const result = await started.wait({ signal: ctx.signal });
+          return loggedInReport(await manager.adopt(user, result, device.name), f);
+        } finally {
+          deviceFlows.delete(key);
+        }
       }
       if (given.email === undefined || given.password === undefined) {
         throw new StatsError('bad_args', 'login without e-mail or password', `Usage: ${ctx.settings.prefix}login <email> <password>`);
       }
-      const waitMs = limiter.waitMs(user);
-      if (waitMs > 0) {
-        const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
-        throw new StatsError('rate_limited', 'login blocked by the brute-force limit', `Too many failed logins. Please wait ${minutes} min before trying again.`);
+      // Reserved before the auth service is asked, so concurrent attempts cannot all pass.
+      const reservation = await limiter.reserve({ user, email: given.email });
+      if (!reservation.ok) {
+        const minutes = Math.max(1, Math.ceil(reservation.retryAfterMs / 60_000));
+        ctx.logger.warn({ retryAfterMs: reservation.retryAfterMs }, 'login refused by the brute-force limit');
+        throw new StatsError('rate_limited', 'login blocked by the brute-force limit', `Too many login attempts, try again in ${minutes} min.`);
       }
       try {
         const session = await manager.login(user, { email: given.email, password: given.password }, { signal: ctx.signal });
-        limiter.succeeded(user);
+        await reservation.succeeded();
         ctx.logger.info({ account: session.account.id }, 'user logged in');
         return loggedInReport(session, f);
       } catch (err) {
-        if (err instanceof StatsError && err.code === 'auth') limiter.failed(user);
+        if (err instanceof StatsError && err.code === 'auth') await reservation.failed();
+        else await reservation.released();
         throw err;
       }
     },

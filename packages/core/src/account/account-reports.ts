@@ -21,11 +21,12 @@ export function loggedInReport(session: Session, f: ReportFormat): Document {
     .text(`Your session lasts until ${when(session.expiresAt, f)}. You can delete this message now.`);
 }
 
-/** The first answer of a device login: the link and the code to confirm. */
-export function deviceLoginReport(login: DeviceLogin, f: ReportFormat): Document {
+/** The first answer of a device login: the link and the code to confirm (`again`: repeated for a second `login` while it waits). */
+export function deviceLoginReport(login: DeviceLogin, f: ReportFormat, again = false): Document {
   const url = login.verificationUriComplete ?? login.verificationUri;
-  return document()
-    .heading('Log in')
+  const doc = document().heading('Log in');
+  if (again) doc.text('A login is already waiting for your confirmation: use this link and code (no new code was made).');
+  return doc
     .text(['Open ', link(url, url), ' and confirm the code ', code(login.userCode), '.'])
     .text(`The code is valid until ${when(login.expiresAt, f)}. I will tell you here once you have confirmed it.`);
 }

@@ -3,29 +3,41 @@ import { aggregateUsage } from './account-reports.js';
 import { createLoginLimiter } from './login-limiter.js';
 
 describe('login limiter', () => {
-  it('blocks after 5 failures in 15 minutes until the oldest leaves the window', () => {
+  const alice = { platform: 'matrix', id: '@m' };
+
+  it('refuses the 6th attempt of a user within 15 minutes until the window ends', async () => {
     let t = 0;
     const limiter = createLoginLimiter({ now: () => t });
-    const user = { platform: 'matrix', id: '@m' };
     for (let i = 0; i < 5; i++) {
-      expect(limiter.waitMs(user)).toBe(0);
-      limiter.failed(user);
+      const r = await limiter.reserve({ user: alice, email: `x${i}@example.org` });
+      expect(r.ok).toBe(true);
+      if (r.ok) await r.failed();
       t += 60_000;
     }
-    expect(limiter.waitMs(user)).toBe(15 * 60_000 - 5 * 60_000);
-    expect(limiter.waitMs({ platform: 'discord', id: '@m' })).toBe(0);
-    t = 15 * 60_000 + 1;
-    expect(limiter.waitMs(user)).toBe(0);
+    expect(await limiter.reserve({ user: alice, email: 'y@example.org' })).toEqual({ ok: false, retryAfterMs: 15 * 60_000 - 5 * 60_000 });
+    expect((await limiter.reserve({ user: { platform: 'discord', id: '@m' }, email: 'y@example.org' })).ok).toBe(true);
+    t = 15 * 60_000;
+    expect((await limiter.reserve({ user: alice, email: 'y@example.org' })).ok).toBe(true);
   });
 
-  it('forgets failures after a successful login', () => {
-    const limiter = createLoginLimiter({ maxFailures: 2 });
-    const user = { platform: 'matrix', id: '@s' };
-    limiter.failed(user);
-    limiter.failed(user);
-    expect(limiter.waitMs(user)).toBeGreaterThan(0);
-    limiter.succeeded(user);
-    expect(limiter.waitMs(user)).toBe(0);
+  it('counts an e-mail across users, trimmed and lower-cased, and reserves nothing when refused', async () => {
+    const limiter = createLoginLimiter({ perEmail: 2, perUser: 1 });
+    expect((await limiter.reserve({ user: { platform: 't', id: '1' }, email: ' Bob@Example.org' })).ok).toBe(true);
+    expect((await limiter.reserve({ user: { platform: 't', id: '2' }, email: 'bob@example.org ' })).ok).toBe(true);
+    expect((await limiter.reserve({ user: { platform: 't', id: '3' }, email: 'BOB@EXAMPLE.ORG' })).ok).toBe(false);
+    // User 3 was refused on the e-mail: its own counter was not touched.
+    expect((await limiter.reserve({ user: { platform: 't', id: '3' }, email: 'carol@example.org' })).ok).toBe(true);
+  });
+
+  it('forgets the user after a success and gives back an unanswered attempt', async () => {
+    const limiter = createLoginLimiter({ perUser: 1 });
+    const first = await limiter.reserve({ user: alice, email: 'a@example.org' });
+    expect((await limiter.reserve({ user: alice, email: 'a@example.org' })).ok).toBe(false);
+    if (first.ok) await first.released();
+    const second = await limiter.reserve({ user: alice, email: 'a@example.org' });
+    expect(second.ok).toBe(true);
+    if (second.ok) await second.succeeded();
+    expect((await limiter.reserve({ user: alice, email: 'a@example.org' })).ok).toBe(true);
   });
 });
 

@@ -60,7 +60,8 @@ function lazyRedisStore(redis: { readonly url: string; readonly keyPrefix: strin
 
 /**
  * Wires the Alertmanager relay (`ALERTMANAGER_WEBHOOK_TOKEN`) and the `!silence` / `!ack`
- * commands (`ALERTMANAGER_URL`) from configuration; either part is left out when unset.
+ * commands (`ALERTMANAGER_URL`, restricted by `ALERT_SILENCE_ALLOWED` and
+ * `SILENCE_MAX_DURATION`) from configuration; either part is left out when unset.
  */
 export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromConfigOptions): Alerts {
   const owned = options.store === undefined && config.redis ? lazyRedisStore(config.redis) : undefined;
@@ -83,6 +84,7 @@ export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromC
           ...(options.logger ? { logger: options.logger } : {}),
         });
   const client = url === undefined ? undefined : createAlertmanagerClient({ url });
+  const policy = { allowed: config.alertmanager?.silenceAllowed, maxDurationMs: config.alertmanager?.silenceMaxMs };
   const service = {
     name: 'alerts',
     start(bot: { readonly http: HttpRoutes | undefined }): void {
@@ -98,5 +100,5 @@ export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromC
       await owned?.close();
     },
   };
-  return { relay, client, service, commands: client ? [createSilenceCommand(client), createAckCommand(client, store)] : [] };
+  return { relay, client, service, commands: client ? [createSilenceCommand(client, policy), createAckCommand(client, store, undefined, policy)] : [] };
 }

@@ -6,6 +6,9 @@ const text = z.string().trim().min(1, 'must not be empty');
 const port = z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535);
 const positiveInt = z.coerce.number({ error: 'must be a whole number' }).int().positive();
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+/** A comma-separated list of numeric ids (Telegram chat ids may be negative). */
+const idList = (message: string, signed = false): z.ZodType<string[], string> =>
+  list.refine((ids) => ids.every((id) => (signed ? /^-?\d+$/ : /^\d+$/).test(id)), message);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const timeZone = z.string().refine((tz) => {
   try {
@@ -59,6 +62,8 @@ export const envSchema = z.object({
   TELEGRAM_WEBHOOK_URL: url.optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters A-Z a-z 0-9 _ -').optional(),
   TELEGRAM_REPORT_CHAT_ID: z.string().regex(/^-?\d+$|^@\w+$/, 'must be a chat id or @channelname').optional(),
+  TELEGRAM_ALLOWED_USERS: idList('must be numeric Telegram user ids, comma-separated').optional(),
+  TELEGRAM_ALLOWED_CHATS: idList('must be numeric Telegram chat ids (groups are negative), comma-separated', true).optional(),
   // discord
   DISCORD_TOKEN: text.optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
@@ -66,6 +71,8 @@ export const envSchema = z.object({
   DISCORD_REPORT_CHANNEL_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
   DISCORD_API_URL: url.optional(),
   DISCORD_MESSAGE_CONTENT: bool.optional(),
+  DISCORD_ALLOWED_GUILDS: idList('must be numeric Discord guild ids, comma-separated').optional(),
+  DISCORD_ALLOWED_ROLES: idList('must be numeric Discord role ids, comma-separated').optional(),
   // umami
   UMAMI_API_URL: url.optional(),
   UMAMI_USERNAME: text.optional(),
@@ -103,6 +110,10 @@ export const envSchema = z.object({
   SESSION_DATABASE_URL: anyUrl.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   REDIS_KEY_PREFIX: z.string().default('stats:'),
+  LOGIN_ATTEMPTS_PER_USER: positiveInt.default(5),
+  LOGIN_ATTEMPTS_PER_EMAIL: positiveInt.default(10),
+  LOGIN_ATTEMPTS_WINDOW: duration.default(900_000),
+  DEVICE_LOGIN_MAX_FLOWS: positiveInt.default(50),
   // schedules
   DAILY_REPORT_CRON: cron.default('0 9 * * *'),
   WEEKLY_REPORT_CRON: cron.default('0 9 * * 1'),
@@ -111,6 +122,8 @@ export const envSchema = z.object({
   // alertmanager
   ALERTMANAGER_URL: url.optional(),
   ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALERT_SILENCE_ALLOWED: list.optional(),
+  SILENCE_MAX_DURATION: duration.default(86_400_000),
 });
 
 /** The parsed environment. */

@@ -63,4 +63,31 @@ describe('loadConfig', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PROMETHEUS_URL: '', PORT: ' ' }).prometheus).toBeUndefined();
   });
+
+  it('reads the allow-lists and abuse limits, with their defaults, and names bad ids', () => {
+    const defaults = loadConfig({});
+    expect(defaults.login).toEqual({ perUser: 5, perEmail: 10, windowMs: 900_000, maxDeviceFlows: 50 });
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: '1:abc',
+      TELEGRAM_ALLOWED_USERS: '111, 222',
+      TELEGRAM_ALLOWED_CHATS: '-1001234',
+      DISCORD_TOKEN: 't',
+      DISCORD_APPLICATION_ID: '1',
+      DISCORD_ALLOWED_GUILDS: '123456789012345678',
+      DISCORD_ALLOWED_ROLES: '223456789012345678,323456789012345678',
+      ALERTMANAGER_URL: 'http://alertmanager:9093',
+      ALERT_SILENCE_ALLOWED: 'ops@example.org, telegram:111',
+      SILENCE_MAX_DURATION: '6h',
+      LOGIN_ATTEMPTS_PER_USER: '3',
+      LOGIN_ATTEMPTS_WINDOW: '1h',
+    });
+    expect(config.telegram).toMatchObject({ allowedUsers: ['111', '222'], allowedChats: ['-1001234'] });
+    expect(config.discord).toMatchObject({ allowedGuilds: ['123456789012345678'], allowedRoles: ['223456789012345678', '323456789012345678'] });
+    expect(config.alertmanager).toMatchObject({ silenceAllowed: ['ops@example.org', 'telegram:111'], silenceMaxMs: 6 * 3_600_000 });
+    expect(config.login).toMatchObject({ perUser: 3, perEmail: 10, windowMs: 3_600_000 });
+    const bad = configError({ TELEGRAM_ALLOWED_USERS: '@alice', DISCORD_ALLOWED_ROLES: 'ops' });
+    expect(bad.variables).toEqual(expect.arrayContaining(['TELEGRAM_ALLOWED_USERS', 'DISCORD_ALLOWED_ROLES']));
+    expect(bad.message).not.toContain('@alice');
+  });
 });
+

@@ -27,6 +27,10 @@ export interface StatsConfig {
     readonly webhookUrl?: string;
     readonly webhookSecret?: string;
     readonly reportChatId?: string;
+    /** `TELEGRAM_ALLOWED_USERS`: user ids who may use the bot anywhere (unset: anyone). */
+    readonly allowedUsers?: readonly string[];
+    /** `TELEGRAM_ALLOWED_CHATS`: chats where everyone may use the bot (unset: anyone). */
+    readonly allowedChats?: readonly string[];
   };
   readonly discord?: {
     readonly token: string;
@@ -35,6 +39,10 @@ export interface StatsConfig {
     readonly reportChannelId?: string;
     readonly apiUrl?: string;
     readonly messageContent: boolean;
+    /** `DISCORD_ALLOWED_GUILDS`: guilds the bot answers in (unset: any). */
+    readonly allowedGuilds?: readonly string[];
+    /** `DISCORD_ALLOWED_ROLES`: roles whose members may use the bot (unset: anyone). */
+    readonly allowedRoles?: readonly string[];
   };
   readonly umami?: { readonly url: string; readonly username?: string; readonly password?: string; readonly apiKey?: string };
   readonly prometheus?: { readonly url: string; readonly statusLabel: string; readonly queries?: Readonly<Record<string, string>> };
@@ -47,8 +55,17 @@ export interface StatsConfig {
     readonly databaseUrl?: string;
   };
   readonly redis?: { readonly url: string; readonly keyPrefix: string };
+  /** The brute-force and device-login limits (`LOGIN_ATTEMPTS_*`, `DEVICE_LOGIN_MAX_FLOWS`). */
+  readonly login: { readonly perUser: number; readonly perEmail: number; readonly windowMs: number; readonly maxDeviceFlows: number };
   readonly schedule: { readonly dailyCron: string; readonly weeklyCron: string; readonly graceMs: number; readonly targets?: string };
-  readonly alertmanager?: { readonly url?: string; readonly webhookToken?: string };
+  readonly alertmanager?: {
+    readonly url?: string;
+    readonly webhookToken?: string;
+    /** `ALERT_SILENCE_ALLOWED`: accounts (e-mail, subject) or chat users allowed to `!silence`/`!ack` (unset: any logged-in user). */
+    readonly silenceAllowed?: readonly string[];
+    /** `SILENCE_MAX_DURATION`, ms (default 24 h). */
+    readonly silenceMaxMs: number;
+  };
 }
 
 type Raw = Readonly<Record<string, string | undefined>>;
@@ -142,6 +159,8 @@ export function loadConfig(raw: Raw): StatsConfig {
             webhookUrl: e.TELEGRAM_WEBHOOK_URL,
             webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
             reportChatId: e.TELEGRAM_REPORT_CHAT_ID,
+            allowedUsers: e.TELEGRAM_ALLOWED_USERS,
+            allowedChats: e.TELEGRAM_ALLOWED_CHATS,
           }),
         }
       : {}),
@@ -154,6 +173,8 @@ export function loadConfig(raw: Raw): StatsConfig {
             reportChannelId: e.DISCORD_REPORT_CHANNEL_ID,
             apiUrl: e.DISCORD_API_URL,
             messageContent: e.DISCORD_MESSAGE_CONTENT ?? false,
+            allowedGuilds: e.DISCORD_ALLOWED_GUILDS,
+            allowedRoles: e.DISCORD_ALLOWED_ROLES,
           }),
         }
       : {}),
@@ -172,9 +193,17 @@ export function loadConfig(raw: Raw): StatsConfig {
       databaseUrl: e.SESSION_DATABASE_URL ?? (e.SESSION_STORE === 'postgres' ? e.DATABASE_URL : undefined),
     }),
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
+    login: { perUser: e.LOGIN_ATTEMPTS_PER_USER, perEmail: e.LOGIN_ATTEMPTS_PER_EMAIL, windowMs: e.LOGIN_ATTEMPTS_WINDOW, maxDeviceFlows: e.DEVICE_LOGIN_MAX_FLOWS },
     schedule: defined({ dailyCron: e.DAILY_REPORT_CRON, weeklyCron: e.WEEKLY_REPORT_CRON, graceMs: e.SCHEDULE_GRACE, targets: e.REPORT_TARGETS }),
     ...(e.ALERTMANAGER_URL || e.ALERTMANAGER_WEBHOOK_TOKEN
-      ? { alertmanager: defined({ url: e.ALERTMANAGER_URL, webhookToken: e.ALERTMANAGER_WEBHOOK_TOKEN }) }
+      ? {
+          alertmanager: defined({
+            url: e.ALERTMANAGER_URL,
+            webhookToken: e.ALERTMANAGER_WEBHOOK_TOKEN,
+            silenceAllowed: e.ALERT_SILENCE_ALLOWED,
+            silenceMaxMs: e.SILENCE_MAX_DURATION,
+          }),
+        }
       : {}),
   };
 }

@@ -99,7 +99,7 @@ describe('account commands', () => {
     }
     const before = auth.calls('login');
     const blocked = await b.say(`!login alice@example.org ${PASSWORD}`, { user: '@mallory' });
-    expect(blocked.plain).toMatch(/Too many failed logins\. Please wait 15 min/);
+    expect(blocked.plain).toMatch(/Too many login attempts, try again in 15 min/);
     expect(auth.calls('login')).toBe(before);
     // Another chat user is not affected.
     expect((await b.say(`!login alice@example.org ${PASSWORD}`, { user: '@trent' })).plain).toContain('Logged in');

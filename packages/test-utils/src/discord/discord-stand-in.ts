@@ -11,6 +11,8 @@ export interface DiscordStandInOptions {
   /** Names of the guild's text channels (default `general`, `reports`). */
   readonly channels?: readonly string[];
   readonly behaviour?: Partial<DiscordBehaviour>;
+  /** Names of the guild's roles beside @everyone (sent in GUILD_CREATE); see {@link DiscordStandIn.role}. */
+  readonly roles?: readonly string[];
 }
 
 /** Who acts and where: a guild channel (default `general`) or the user's DM. */
@@ -53,8 +55,12 @@ export interface DiscordStandIn {
   readonly state: DiscordState;
   /** The id of a guild channel by name. */
   channel(name?: string): string;
-  /** A user by name (created on first use, with a stable id). */
+  /** A user by name (created on first use, with a stable id; every user is a member of the guild). */
   user(name?: string): DiscordUserPayload;
+  /** The id of a guild role by name (from the `roles` option). */
+  role(name: string): string;
+  /** Sets a user's guild roles by name: carried by their interactions, guild messages and `GET /guilds/…/members/…`. */
+  grantRoles(userName: string, roleNames: readonly string[]): void;
   /** Resolves when a bot is identified or resumed on an open gateway connection. */
   connected(): Promise<void>;
   /** Runs a slash command as a user. `options` are the option values by name. */
@@ -94,6 +100,7 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     channelIds.set(name, id);
     state.channels.set(id, { id, type: 0, name, guild_id: state.guildId });
   }
+  for (const roleName of options.roles ?? []) state.roles.set(snowflake(), roleName);
   const users = new Map<string, DiscordUserPayload>();
   const gateway = new Gateway(state);
   const server = createRestServer(state, gateway);
@@ -111,8 +118,14 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     if (found === undefined) {
       found = userPayload(snowflake(), name);
       users.set(name, found);
+      state.members.set(found.id, { user: found, roles: [] });
     }
     return found;
+  };
+  const role = (name: string): string => {
+    const found = [...state.roles].find(([, roleName]) => roleName === name);
+    if (found === undefined) throw new Error(`Discord stand-in: no role "${name}" (have ${[...state.roles.values()].join(', ')})`);
+    return found[0];
   };
   const where = (as: ActAs | undefined): { user: DiscordUserPayload; channelId: string; guildId: string | undefined } => {
     const actor = user(as?.user);
@@ -137,7 +150,7 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       version: 1,
       channel_id: at.channelId,
       channel: direct ? { id: at.channelId, type: 1, recipients: [at.user] } : { id: at.channelId, type: 0, guild_id: at.guildId, name: 'channel' },
-      ...(direct ? { user: at.user } : { guild_id: at.guildId, member: memberPayload(at.user), guild: { id: at.guildId, locale: 'en-US', features: [] } }),
+      ...(direct ? { user: at.user } : { guild_id: at.guildId, member: memberPayload(at.user, state.members.get(at.user.id)?.roles), guild: { id: at.guildId, locale: 'en-US', features: [] } }),
       app_permissions: '0',
       locale: 'en-US',
       entitlements: [],
@@ -164,6 +177,11 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     state,
     channel,
     user,
+    role,
+    grantRoles(userName, roleNames) {
+      const entry = state.members.get(user(userName).id);
+      if (entry !== undefined) entry.roles = roleNames.map(role);
+    },
     connected: () => state.until(() => (gateway.connected() ? true : undefined), 'a bot on the gateway (did it call client.login with the stand-in token and rest.api?)').then(() => undefined),
     slash(name, values = {}, as) {
       const registered = [...state.globalCommands, ...(state.guildCommands.get(state.guildId) ?? [])].find((c) => c['name'] === name);
@@ -189,7 +207,7 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       const message: MessagePayload = {
         id: snowflake(),
         channel_id: at.channelId,
-        ...(at.guildId === undefined ? {} : { guild_id: at.guildId, member: memberPayload(at.user) }),
+        ...(at.guildId === undefined ? {} : { guild_id: at.guildId, member: memberPayload(at.user, state.members.get(at.user.id)?.roles) }),
         author: at.user,
         content,
         embeds: [],

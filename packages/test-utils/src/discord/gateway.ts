@@ -100,7 +100,7 @@ export class Gateway {
       relationships: [],
     });
     const channels = [...state.channels.values()].filter((c) => c.guild_id === state.guildId);
-    state.dispatch('GUILD_CREATE', guildPayload(state.guildId, 'Stats Test Guild', '1', channels));
+    state.dispatch('GUILD_CREATE', guildPayload(state.guildId, 'Stats Test Guild', '1', channels, state.roles));
     state.changed();
   }
 

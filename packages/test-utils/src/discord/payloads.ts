@@ -60,10 +60,10 @@ export function userPayload(id: string, username: string, bot = false): DiscordU
 }
 
 /** The guild member wrapper of a user, as interactions and guild messages carry it. */
-export function memberPayload(user: DiscordUserPayload): Record<string, unknown> {
+export function memberPayload(user: DiscordUserPayload, roles: readonly string[] = []): Record<string, unknown> {
   return {
     user,
-    roles: [],
+    roles: [...roles],
     permissions: '0',
     joined_at: '2024-01-01T00:00:00.000Z',
     deaf: false,
@@ -74,7 +74,7 @@ export function memberPayload(user: DiscordUserPayload): Record<string, unknown>
 }
 
 /** The full guild of a `GUILD_CREATE` dispatch. */
-export function guildPayload(guildId: string, name: string, ownerId: string, channels: readonly ChannelRecord[]): Record<string, unknown> {
+export function guildPayload(guildId: string, name: string, ownerId: string, channels: readonly ChannelRecord[], roles: ReadonlyMap<string, string> = new Map()): Record<string, unknown> {
   return {
     id: guildId,
     name,
@@ -87,7 +87,10 @@ export function guildPayload(guildId: string, name: string, ownerId: string, cha
     joined_at: '2024-01-01T00:00:00.000Z',
     channels: channels.map((c) => ({ id: c.id, type: 0, name: c.name, guild_id: guildId, position: 0, permission_overwrites: [] })),
     threads: [],
-    roles: [{ id: guildId, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false, flags: 0 }],
+    roles: [
+      { id: guildId, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false, flags: 0 },
+      ...[...roles].map(([id, roleName], i) => ({ id, name: roleName, color: 0, hoist: false, position: i + 1, permissions: '0', managed: false, mentionable: false, flags: 0 })),
+    ],
     members: [],
     emojis: [],
     stickers: [],

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isEmptyMessage, messageLimitViolations } from './message-limits.js';
-import { snowflake, type MessagePayload } from './payloads.js';
+import { memberPayload, snowflake, type MessagePayload } from './payloads.js';
 import type { BotMessageRecord, DiscordState, InteractionRecord, SentFile } from './state.js';
 
 /** An answer of a route: status and JSON body (or none for 204). */
@@ -209,6 +209,10 @@ export async function route(state: DiscordState, method: string, parts: string[]
     const existing = [...state.channels.values()].find((c) => c.type === 1 && c.recipient?.id === recipientId);
     const channel = existing ?? state.directChannel(recipientId);
     return { status: 200, body: { id: channel.id, type: 1, recipients: channel.recipient === undefined ? [] : [channel.recipient], last_message_id: null } };
+  }
+  if (method === 'GET' && head === 'guilds' && parts[2] === 'members' && parts.length === 4) {
+    const member = parts[1] === state.guildId ? state.members.get(parts[3] ?? '') : undefined;
+    return member === undefined ? error(404, 10007, 'Unknown Member') : { status: 200, body: memberPayload(member.user, member.roles) };
   }
   if (head === 'applications' && parts[1] === state.applicationId) {
     const guildId = parts[2] === 'guilds' ? parts[3] : undefined;

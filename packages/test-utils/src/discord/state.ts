@@ -125,6 +125,10 @@ export class DiscordState {
   readonly rateLimited: string[] = [];
   /** Messages created with `enforce_nonce`, by `channel:nonce` (Discord answers a repeat with the first). */
   readonly nonces = new Map<string, MessagePayload>();
+  /** The guild's roles beside @everyone, id → name (sent in GUILD_CREATE). */
+  readonly roles = new Map<string, string>();
+  /** Guild members (every user the stand-in made) and their role ids, by user id. */
+  readonly members = new Map<string, { user: DiscordUserPayload; roles: string[] }>();
   /** The gateway URL `/gateway/bot` hands out (set once the server listens). */
   gatewayUrl = '';
 

@@ -231,6 +231,13 @@ export function runMethod(context: MethodContext, method: string, payload: Recor
       return true;
     case 'answercallbackquery':
       return true;
+    case 'leavechat': {
+      const record = chatOf(context, payload);
+      state.chats.delete(record.chat.id);
+      state.left.push(record.chat.id);
+      state.changed();
+      return true;
+    }
     case 'setwebhook':
       return setWebhook(context, payload);
     case 'deletewebhook':

@@ -35,6 +35,8 @@ export interface ChatHandle {
   setBotAdmin(admin: boolean): void;
   /** `from` writes `text`; returns the queued update. */
   say(from: TgUser, text: string, options?: UserMessageOptions): TgUpdate;
+  /** `from` adds the bot to this group (a `new_chat_members` service message). */
+  addBot(from: TgUser): TgUpdate;
 }
 
 /** A running stand-in. */
@@ -49,6 +51,8 @@ export interface TelegramBotApi {
   /** Every message the bot sent, in order. */
   readonly sent: readonly SentByBot[];
   readonly deleted: readonly { chatId: number; messageId: number }[];
+  /** Chats the bot left with `leaveChat`. */
+  readonly left: readonly number[];
   readonly chatActions: readonly { chatId: number; action: string }[];
   readonly webhookDeliveries: readonly WebhookDelivery[];
   /** The command menu of a scope type (default `default`), as the last setMyCommands for it set it. */
@@ -244,6 +248,7 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
       record.botIsAdmin = admin;
     },
     say: (from, text, sayOptions) => state.userMessage(record, from, text, sayOptions),
+    addBot: (from) => state.botAdded(record, from),
   });
   const sentTo = (chatId: number): SentByBot[] => state.sent.filter((entry) => entry.chatId === chatId);
 
@@ -254,6 +259,7 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
     calls,
     sent: state.sent,
     deleted: context.deleted,
+    left: state.left,
     chatActions: context.chatActions,
     webhookDeliveries,
     commands: (scope = 'default') => context.commands.get(scope) ?? [],

@@ -33,6 +33,8 @@ export class BotApiState {
   readonly sent: SentByBot[] = [];
   /** Every user created, by id (a user without a private chat never started the bot). */
   readonly users = new Map<number, TgUser>();
+  /** Chats the bot left (`leaveChat`), in order. */
+  readonly left: number[] = [];
   nextUpdateId = 1000;
   private nextUserId = 5000;
   private nextGroupId = 100;
@@ -105,6 +107,11 @@ export class BotApiState {
       ...(options.threadId === undefined ? {} : { message_thread_id: options.threadId, is_topic_message: true }),
     });
     return this.enqueue({ message });
+  }
+
+  /** `from` adds the bot to a group: the service message with `new_chat_members`, queued as an update. */
+  botAdded(record: ChatRecord, from: TgUser): TgUpdate {
+    return this.enqueue({ message: this.store(record, { date: this.seconds(), from, new_chat_members: [this.bot] }) });
   }
 
   /** Queues an update (any payload) with the next update id. */

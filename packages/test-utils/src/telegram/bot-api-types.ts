@@ -46,6 +46,8 @@ export interface TgMessage {
   readonly edit_date?: number;
   readonly message_thread_id?: number;
   readonly is_topic_message?: boolean;
+  /** A service message: members (the bot, say) added to a group. */
+  readonly new_chat_members?: TgUser[];
 }
 
 /** A Telegram update (`Update`) with a message. */

@@ -22,6 +22,12 @@ export interface DeviceFlowOptions {
   readonly now?: () => number;
   /** Per-call budget in ms (default 10 000). */
   readonly timeoutMs?: number;
+  /**
+   * Device logins that may wait for confirmation at once, across all users
+   * (`DEVICE_LOGIN_MAX_FLOWS`, default 50). A flow counts from its start until `wait()`
+   * settles or its code expires; one more is refused with a `rate_limited` error.
+   */
+  readonly maxActiveFlows?: number;
 }
 
 /** The user messages of a device login's end; tests and translations key on them. */
@@ -29,6 +35,7 @@ export const DEVICE_MESSAGES = {
   denied: 'The login was denied. Send `login` again to start over.',
   expired: 'The login code expired before it was confirmed. Send `login` again for a new code.',
   refreshRejected: 'Your session has ended. Please log in again.',
+  busy: 'Too many logins are waiting for confirmation right now. Please try again in a few minutes.',
 } as const;
 
 const discoverySchema = z.object({
@@ -80,6 +87,16 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
   const now = options.now ?? Date.now;
   const second = options.secondMs ?? 1000;
   const scope = options.scope ?? 'openid email profile offline_access';
+  const maxActive = options.maxActiveFlows ?? 50;
+  /** Flows waiting for confirmation; an entry leaves when its wait settles or its code expires. */
+  const active = new Set<{ expiresAt: number }>();
+  const admit = (): { expiresAt: number } => {
+    for (const flow of active) if (flow.expiresAt <= now()) active.delete(flow);
+    if (active.size >= maxActive) throw new StatsError('rate_limited', `${active.size} device logins are waiting (DEVICE_LOGIN_MAX_FLOWS)`, DEVICE_MESSAGES.busy);
+    const flow = { expiresAt: now() + 15 * 60_000 };
+    active.add(flow);
+    return flow;
+  };
   const http = createUpstreamClient({
     source: 'oidc',
     name: 'The login provider',
@@ -129,17 +146,27 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
       return tokens(res) as LoginResult;
     },
     async startDeviceLogin(o) {
-      const { device_authorization_endpoint, token_endpoint } = await discover(o);
-      const { body: answer } = await http.json({
-        method: 'POST',
-        path: device_authorization_endpoint,
-        form: { client_id: options.clientId, scope },
-        ...(o?.signal ? { signal: o.signal } : {}),
-      });
-      const parsed = deviceSchema.safeParse(answer);
-      if (!parsed.success) throw new MalformedAnswerError('oidc', 'The login provider', 'device authorization without device_code/user_code');
-      const grant = parsed.data;
+      const flow = admit();
+      let grant: z.infer<typeof deviceSchema>;
+      let tokenEndpoint: string;
+      try {
+        const { device_authorization_endpoint, token_endpoint } = await discover(o);
+        tokenEndpoint = token_endpoint;
+        const { body: answer } = await http.json({
+          method: 'POST',
+          path: device_authorization_endpoint,
+          form: { client_id: options.clientId, scope },
+          ...(o?.signal ? { signal: o.signal } : {}),
+        });
+        const parsed = deviceSchema.safeParse(answer);
+        if (!parsed.success) throw new MalformedAnswerError('oidc', 'The login provider', 'device authorization without device_code/user_code');
+        grant = parsed.data;
+      } catch (err) {
+        active.delete(flow);
+        throw err;
+      }
       const expiresAt = now() + grant.expires_in * second;
+      flow.expiresAt = expiresAt;
       const verificationUri = grant.verification_uri ?? grant.verification_url ?? options.issuer;
       const login: DeviceLogin = {
         userCode: grant.user_code,
@@ -147,30 +174,37 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
         ...(grant.verification_uri_complete !== undefined ? { verificationUriComplete: grant.verification_uri_complete } : {}),
         expiresAt,
         async wait(w) {
-          let interval = (grant.interval ?? 5) * second;
-          for (;;) {
-            await wait(interval, w?.signal);
-            if (now() >= expiresAt) throw new StatsError('auth', 'Device code expired (local clock)', DEVICE_MESSAGES.expired);
-            const res = await http.request({
-              method: 'POST',
-              path: token_endpoint,
-              form: { grant_type: DEVICE_GRANT, device_code: grant.device_code, client_id: options.clientId },
-              accept: [400, 401, 403],
-              ...(w?.signal ? { signal: w.signal } : {}),
-            });
-            if (res.status === 200) return tokens(res) as LoginResult;
-            const error = errorSchema.safeParse(body(res));
-            const code = error.success ? error.data.error : `http_${res.status}`;
-            if (code === 'authorization_pending') continue;
-            if (code === 'slow_down') {
-              interval += 5 * second;
-              continue;
-            }
-            if (code === 'access_denied') throw new StatsError('auth', 'Device login denied', DEVICE_MESSAGES.denied);
-            if (code === 'expired_token') throw new StatsError('auth', 'Device code expired', DEVICE_MESSAGES.expired);
-            throw new StatsError('upstream', `Device login failed: ${code}`, 'The login provider refused the login. Please try again later.');
+          try {
+            return await poll(w);
+          } finally {
+            active.delete(flow);
           }
         },
+      };
+      const poll = async (w: AuthCallOptions | undefined): Promise<LoginResult> => {
+        let interval = (grant.interval ?? 5) * second;
+        for (;;) {
+          await wait(interval, w?.signal);
+          if (now() >= expiresAt) throw new StatsError('auth', 'Device code expired (local clock)', DEVICE_MESSAGES.expired);
+          const res = await http.request({
+            method: 'POST',
+            path: tokenEndpoint,
+            form: { grant_type: DEVICE_GRANT, device_code: grant.device_code, client_id: options.clientId },
+            accept: [400, 401, 403],
+            ...(w?.signal ? { signal: w.signal } : {}),
+          });
+          if (res.status === 200) return tokens(res) as LoginResult;
+          const error = errorSchema.safeParse(body(res));
+          const code = error.success ? error.data.error : `http_${res.status}`;
+          if (code === 'authorization_pending') continue;
+          if (code === 'slow_down') {
+            interval += 5 * second;
+            continue;
+          }
+          if (code === 'access_denied') throw new StatsError('auth', 'Device login denied', DEVICE_MESSAGES.denied);
+          if (code === 'expired_token') throw new StatsError('auth', 'Device code expired', DEVICE_MESSAGES.expired);
+          throw new StatsError('upstream', `Device login failed: ${code}`, 'The login provider refused the login. Please try again later.');
+        }
       };
       return login;
     },
