@@ -11,11 +11,14 @@ import {
   type MatrixMessage,
   type RedactResult,
   type Renderer,
+  type ReplyOptions,
   type RoomRef,
   type Logger,
   type SentMessage,
+  textDocument,
 } from '@stats/core';
 import { MatrixError } from 'matrix-bot-sdk';
+import { DirectChats } from './direct-chats.js';
 import { DirectRooms } from './direct-rooms.js';
 import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
@@ -72,6 +75,13 @@ export interface MatrixAdapter extends ChatAdapter {
   stopReceiving(): Promise<void>;
 }
 
+/** The pointer left in a shared room when an answer for one user went to their direct room. */
+export const PRIVATE_ANSWER_POINTER = '📬 I sent you the answer in a direct message.';
+
+/** The answer in a shared room when no direct room could be opened for an answer for one user. */
+export const PRIVATE_ANSWER_REFUSED =
+  '🔒 This answer is for you only, and I could not open a direct chat with you. Start a direct chat with me and send the command there.';
+
 /** The Matrix adapter's capabilities. */
 export const MATRIX_CAPABILITIES: AdapterCapabilities = {
   maxMessageLength: MAX_CONTENT_BYTES,
@@ -114,6 +124,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
   let intake: EventIntake | undefined;
   let store: SyncStateStore | undefined;
   let identity: BotIdentity | undefined;
+  let directChats: DirectChats | undefined;
   let ready = false;
   let context: AdapterContext | undefined;
   let aborter = new AbortController();
@@ -203,11 +214,13 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         const userId = await withRetry(() => c.getUserId(), { ...retry, what: 'whoami' });
         const profile = (await c.getUserProfile(userId).catch(() => ({}))) as { displayname?: unknown };
         identity = { userId, displayName: typeof profile.displayname === 'string' ? profile.displayname : undefined };
+        const direct = new DirectRooms(c);
+        directChats = new DirectChats({ client: c, direct, botId: userId, logger: log, retry: { ...retry, signal: aborter.signal } });
         intake = new EventIntake({
           client: c,
           store: state,
           sender,
-          direct: new DirectRooms(c),
+          direct,
           bot: identity,
           logger: log,
           metrics: ctx.metrics,
@@ -263,14 +276,27 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
 
     send: (room: RoomRef, doc: Document) => sendDocument(room.id, doc, undefined, freshTxnId),
 
-    reply(message: IncomingMessage, doc: Document): Promise<SentMessage[]> {
+    async reply(message: IncomingMessage, doc: Document, replyOptions?: ReplyOptions): Promise<SentMessage[]> {
       const key = `reply ${message.id}`;
-      return sendDocument(message.room.id, doc, { eventId: message.id, sender: message.sender.id }, () => {
+      const txn = (): string => {
         const index = replyCounters.get(key) ?? 0;
         replyCounters.set(key, index + 1);
         if (replyCounters.size > 10_000) replyCounters.delete(replyCounters.keys().next().value ?? key);
         return stableTxnId(key, index);
-      });
+      };
+      const target: ReplyTarget = { eventId: message.id, sender: message.sender.id };
+      if (replyOptions?.ephemeral !== true || message.isDirect) return sendDocument(message.room.id, doc, target, txn);
+      // Matrix has no ephemeral messages: an answer for the sender only goes to their direct room.
+      let dm: string;
+      try {
+        dm = await need(directChats).roomFor(message.sender.id);
+      } catch (err) {
+        logger?.warn({ err: toStatsError(err, 'createRoom'), roomId: message.room.id }, 'could not open a direct room for a private answer');
+        return sendDocument(message.room.id, textDocument(PRIVATE_ANSWER_REFUSED, 'warning'), target, txn);
+      }
+      const sent = await sendDocument(dm, doc, undefined, txn);
+      await sendDocument(message.room.id, textDocument(PRIVATE_ANSWER_POINTER), target, txn);
+      return sent;
     },
 
     redact: (message: IncomingMessage, reason: string): Promise<RedactResult> => need(sender).redact(message.room.id, message.id, reason),

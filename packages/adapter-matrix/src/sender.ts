@@ -57,7 +57,9 @@ export function splitPlain(text: string, maxBytes: number): string[] {
 /**
  * Builds the `m.notice` contents of rendered messages: `body` + `formatted_body`, the first one
  * a reply (`m.relates_to.m.in_reply_to`, no fallback, as spec v1.13 asks) that mentions the
- * sender (`m.mentions`). A message still over the event limit is sent as plain pieces.
+ * sender (`m.mentions`); every later part carries an empty `m.mentions`, so no client falls
+ * back to pinging names found in its body. A message still over the event limit is sent as
+ * plain pieces.
  */
 export function noticeContents(messages: readonly MatrixMessage[], replyTo: ReplyTarget | undefined): Record<string, unknown>[] {
   const contents: Record<string, unknown>[] = [];
@@ -69,12 +71,12 @@ export function noticeContents(messages: readonly MatrixMessage[], replyTo: Repl
       for (const piece of splitPlain(message.body, MAX_CONTENT_BYTES / 2)) contents.push({ msgtype: 'm.notice', body: piece });
     }
   }
+  // Every part carries `m.mentions`: a part without it falls back to the legacy rules (a name in the body pings).
+  for (const content of contents) content['m.mentions'] = {};
   const first = contents[0];
   if (first && replyTo) {
     first['m.relates_to'] = { 'm.in_reply_to': { event_id: replyTo.eventId } };
     first['m.mentions'] = { user_ids: [replyTo.sender] };
-  } else if (first) {
-    first['m.mentions'] = {};
   }
   return contents;
 }
