@@ -24,7 +24,8 @@ import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
 import { bridgeSdkLogging } from './log-bridge.js';
 import { toStatsError, withRetry } from './retry.js';
-import { editContent, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
+import { SplitParts } from './split-parts.js';
+import { editContent, editContents, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
 
@@ -125,6 +126,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
   let store: SyncStateStore | undefined;
   let identity: BotIdentity | undefined;
   let directChats: DirectChats | undefined;
+  let splitParts: SplitParts | undefined;
   let ready = false;
   let context: AdapterContext | undefined;
   let aborter = new AbortController();
@@ -175,6 +177,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     for (const content of noticeContents(renderer.render(doc), replyTo)) {
       for (const id of await sendFitting(out, roomId, content, txn)) sent.push({ platform: 'matrix', room: { platform: 'matrix', id: roomId }, id });
     }
+    splitParts?.remember(roomId, sent.map((s) => s.id));
     if (options.renderChart) {
       for (const block of doc.blocks) {
         if (block.type !== 'chart') continue;
@@ -205,6 +208,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       const startedAt = now();
       const state = new SyncStateStore(options.dataDir, (err) => log.error({ err }, 'could not write the Matrix sync state in DATA_DIR'));
       store = state;
+      splitParts = new SplitParts(state);
       const backoff = { baseDelayMs: retry.baseDelayMs ?? 500, maxDelayMs: retry.maxDelayMs ?? 30_000 };
       const c = new SyncingClient(options.homeserverUrl.replace(/\/+$/, ''), options.accessToken, state, backoff);
       c.syncingTimeout = options.syncTimeoutMs ?? 30_000;
@@ -302,9 +306,25 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     redact: (message: IncomingMessage, reason: string): Promise<RedactResult> => need(sender).redact(message.room.id, message.id, reason),
 
     async edit(sent: SentMessage, doc: Document): Promise<void> {
-      const [first] = renderer.render(doc);
-      if (!first) return;
-      await need(sender).sendEvent(sent.room.id, 'm.room.message', editContent(sent.id, first), freshTxnId());
+      const out = need(sender);
+      const roomId = sent.room.id;
+      const contents = editContents(renderer.render(doc));
+      if (contents.length === 0) return;
+      const parts = need(splitParts).partsOf(roomId, sent.id);
+      const ids: string[] = [];
+      // Each old part is replaced by the new part at its place; parts the new text no longer
+      // needs are removed, and extra new parts are sent after the old ones.
+      for (const [index, id] of parts.entries()) {
+        const content = contents[index];
+        if (content === undefined) {
+          await out.redact(roomId, id, 'replaced by a shorter edit');
+          continue;
+        }
+        await out.sendEvent(roomId, 'm.room.message', editContent(id, content), freshTxnId());
+        ids.push(id);
+      }
+      for (const content of contents.slice(parts.length)) ids.push(await out.sendEvent(roomId, 'm.room.message', content, freshTxnId()));
+      need(splitParts).remember(roomId, ids);
     },
 
     async sendImage(room: RoomRef, image: ImageAttachment): Promise<SentMessage> {

@@ -82,16 +82,36 @@ export function noticeContents(messages: readonly MatrixMessage[], replyTo: Repl
 }
 
 /**
- * The content of an edit (`m.replace`) of the event `eventId` with the first rendered message:
- * `m.new_content` for clients that show edits, a `* `-prefixed fallback for those that do not.
- * An edit cannot split, so a longer document keeps its first part.
+ * The contents an edit puts into the parts of a message: as {@link noticeContents} without a
+ * reply, but an edit carries its text twice (fallback and `m.new_content`), so a part over half
+ * the event limit is sent as plain pieces.
  */
-export function editContent(eventId: string, message: MatrixMessage): Record<string, unknown> {
-  const fresh = { msgtype: 'm.notice', body: message.body, format: 'org.matrix.custom.html', formatted_body: message.formatted_body };
+export function editContents(messages: readonly MatrixMessage[]): Record<string, unknown>[] {
+  const contents: Record<string, unknown>[] = [];
+  for (const message of messages) {
+    const size = Buffer.byteLength(JSON.stringify(message.body)) + Buffer.byteLength(JSON.stringify(message.formatted_body));
+    if (size <= MAX_CONTENT_BYTES / 2) {
+      contents.push({ msgtype: 'm.notice', body: message.body, format: 'org.matrix.custom.html', formatted_body: message.formatted_body, 'm.mentions': {} });
+    } else {
+      for (const piece of splitPlain(message.body, MAX_CONTENT_BYTES / 4)) contents.push({ msgtype: 'm.notice', body: piece, 'm.mentions': {} });
+    }
+  }
+  return contents;
+}
+
+/**
+ * The content of an edit (`m.replace`) of the event `eventId` with a notice content (from
+ * {@link editContents}): `m.new_content` for clients that show edits, a `* `-prefixed fallback
+ * for those that do not.
+ */
+export function editContent(eventId: string, content: Record<string, unknown>): Record<string, unknown> {
+  const fresh: Record<string, unknown> = { msgtype: 'm.notice', body: content['body'] };
+  const html = typeof content['formatted_body'] === 'string';
+  if (html) Object.assign(fresh, { format: 'org.matrix.custom.html', formatted_body: content['formatted_body'] });
   return {
     ...fresh,
-    body: `* ${message.body}`,
-    formatted_body: `* ${message.formatted_body}`,
+    body: `* ${String(content['body'])}`,
+    ...(html ? { formatted_body: `* ${String(content['formatted_body'])}` } : {}),
     'm.new_content': { ...fresh, 'm.mentions': {} },
     'm.relates_to': { rel_type: 'm.replace', event_id: eventId },
     'm.mentions': {},
