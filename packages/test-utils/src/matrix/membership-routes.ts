@@ -1,9 +1,30 @@
-import type { ApiAnswer, ApiContext, ApiRequest } from './client-api.js';
+import type { HomeserverState, StoredUser } from './homeserver-state.js';
 import { clientEvent } from './sync-response.js';
+
+/** What these routes need of the API context (a subset of `ApiContext`; no import cycle). */
+interface RouteContext {
+  readonly state: HomeserverState;
+  readonly now: () => number;
+  readonly rateLimit: (userId: string) => number | undefined;
+}
+
+/** What these routes read of a request (a subset of `ApiRequest`). */
+interface RouteRequest {
+  readonly query: URLSearchParams;
+  readonly user: StoredUser;
+  readonly token: string;
+}
+
+/** A route's answer (the shape of `RouteAnswer`). */
+interface RouteAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
 
 const PRESETS = new Set(['private_chat', 'trusted_private_chat']);
 
-function error(status: number, errcode: string, message: string): ApiAnswer {
+function error(status: number, errcode: string, message: string): RouteAnswer {
   return { status, body: { errcode, error: message } };
 }
 
@@ -12,7 +33,7 @@ function error(status: number, errcode: string, message: string): ApiAnswer {
  * (marks the invites, as a DM), `preset` (`private_chat` default, `trusted_private_chat` gives
  * the invitees power 100), `name`. Draws from the creator's rate-limit bucket, as Synapse does.
  */
-export function createRoomRoute(context: ApiContext, request: ApiRequest, body: Record<string, unknown>): ApiAnswer {
+export function createRoomRoute(context: RouteContext, request: RouteRequest, body: Record<string, unknown>): RouteAnswer {
   const invite = Array.isArray(body['invite']) ? body['invite'].filter((id): id is string => typeof id === 'string') : [];
   const unknown = invite.find((id) => !context.state.users.has(id));
   if (unknown !== undefined) return error(400, 'M_UNKNOWN', `Unknown user ${unknown}`);
@@ -35,7 +56,7 @@ export function createRoomRoute(context: ApiContext, request: ApiRequest, body: 
  * `GET /rooms/{roomId}/members`: the current `m.room.member` events, filtered by the
  * `membership` / `not_membership` query parameters (Spec), as `{ chunk }`.
  */
-export function membersRoute(context: ApiContext, request: ApiRequest, roomId: string): ApiAnswer {
+export function membersRoute(context: RouteContext, request: RouteRequest, roomId: string): RouteAnswer {
   const only = request.query.get('membership');
   const not = request.query.get('not_membership');
   const chunk = [...context.state.room(roomId).state.values()]
