@@ -23,6 +23,8 @@ type DirectMap = Record<string, string[]>;
 export class DirectChats {
   private readonly known = new Map<string, string>();
   private readonly opening = new Map<string, Promise<string>>();
+  /** `m.direct` is read, changed and written back: one change at a time, or one would undo another. */
+  private recording: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: DirectChatsOptions) {}
 
@@ -59,11 +61,15 @@ export class DirectChats {
     const roomId = await withRetry(() => client.createRoom({ invite: [userId], is_direct: true, preset: 'trusted_private_chat' }), { ...this.o.retry, what: 'createRoom' });
     direct.noteInvite(roomId, true);
     this.o.logger.info({ roomId }, 'opened a direct room for an answer meant for one user');
-    // Read again just before writing: the SDK may have recorded an invite meanwhile.
-    const map = await withRetry(() => this.directMap(), { ...this.o.retry, what: 'm.direct' });
-    map[userId] = [roomId, ...(map[userId] ?? []).filter((id) => id !== roomId)];
-    await withRetry(() => client.setAccountData('m.direct', map), { ...this.o.retry, what: 'm.direct' });
-    await client.dms.update();
+    const record = this.recording.then(async () => {
+      // Read again just before writing: the SDK may have recorded an invite meanwhile.
+      const map = await withRetry(() => this.directMap(), { ...this.o.retry, what: 'm.direct' });
+      map[userId] = [roomId, ...(map[userId] ?? []).filter((id) => id !== roomId)];
+      await withRetry(() => client.setAccountData('m.direct', map), { ...this.o.retry, what: 'm.direct' });
+      await client.dms.update();
+    });
+    this.recording = record.catch(() => undefined);
+    await record;
     return roomId;
   }
 }

@@ -107,6 +107,7 @@ describe('Matrix answers for one user', () => {
     for (const event of hs.events(shared)) expect(JSON.stringify(event['content'])).not.toContain(EMAIL);
 
     alice.join(dm);
+    expect(await ask(dm, '!where')).toContain('direct');
     const again = alice.say(shared, '!status');
     await hs.waitForReply(again);
     await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['event_id'] !== answer['event_id'] && bodyOf(e).includes(EMAIL), { what: 'the second private answer' });
@@ -127,6 +128,19 @@ describe('Matrix answers for one user', () => {
     await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && bodyOf(e).includes(EMAIL), { what: 'the answer in the DM' });
     expect(hs.requests.some((r) => r.path.endsWith('/createRoom'))).toBe(false);
     for (const room of [shared, crowded]) for (const event of hs.events(room)) expect(JSON.stringify(event['content'])).not.toContain(EMAIL);
+  });
+
+  it('opens one direct room per user and records all of them when several users ask at once', async () => {
+    const users = ['carol', 'dave', 'erin'].map((name) => hs.human(name));
+    for (const user of users) {
+      alice.invite(shared, user.userId);
+      user.join(shared);
+    }
+    const asked = users.map((user) => user.say(shared, '!status'));
+    for (const id of asked) expect(bodyOf(await hs.waitForReply(id))).toBe(PRIVATE_ANSWER_POINTER);
+    const recorded = hs.state.users.get(hs.bot.userId)?.accountData.get('m.direct')?.content as Record<string, string[]>;
+    expect(Object.keys(recorded).sort()).toEqual(users.map((u) => u.userId).sort());
+    for (const user of users) expect(hs.state.membership(recorded[user.userId]?.[0] ?? '', user.userId)).toBe('invite');
   });
 
   it('keeps the answer back and says why when no direct room can be opened', async () => {
