@@ -1,14 +1,16 @@
 import type { MatrixClient } from 'matrix-bot-sdk';
 
 /**
- * Decides whether a room is direct (only the sender and the bot can read it), the three ways
- * Matrix clients mark one: the `m.direct` account data (kept by matrix-bot-sdk's DM cache),
- * `is_direct` on the invite, and, for clients that set neither, a room of exactly two joined
- * members. Member counts are cached per room and dropped when a membership changes.
+ * Decides whether a room is direct (only the sender and the bot can read it). A room is direct
+ * only when it is marked as one, by the `m.direct` account data (matrix-bot-sdk's DM cache,
+ * which also records `is_direct` invites) or by the `is_direct` of the bot's invite, **and**
+ * its joined plus invited members are exactly two: with Synapse's default history visibility
+ * an invitee who has not joined yet reads everything sent before. Member lists are cached per
+ * room and dropped when a membership or the `m.direct` account data changes.
  */
 export class DirectRooms {
   private readonly invitedDirect = new Set<string>();
-  private readonly memberCounts = new Map<string, Promise<number>>();
+  private readonly members = new Map<string, Promise<readonly string[] | undefined>>();
 
   constructor(private readonly client: MatrixClient) {}
 
@@ -17,25 +19,51 @@ export class DirectRooms {
     if (isDirect) this.invitedDirect.add(roomId);
   }
 
-  /** Forgets the cached member count (a member joined or left). */
+  /** Forgets the cached members of a room (a member joined, left or was invited). */
   membershipChanged(roomId: string): void {
-    this.memberCounts.delete(roomId);
+    this.members.delete(roomId);
   }
 
-  /** True for a direct room; a failed member lookup counts as not direct (the safe side). */
-  async isDirect(roomId: string): Promise<boolean> {
-    if (this.invitedDirect.has(roomId) || this.client.dms.isDm(roomId)) return true;
-    let count = this.memberCounts.get(roomId);
-    if (!count) {
-      count = this.client.getJoinedRoomMembers(roomId).then(
-        (members) => members.length,
+  /** Forgets every cached member list (the `m.direct` account data changed). */
+  accountDataChanged(): void {
+    this.members.clear();
+  }
+
+  /** True when `m.direct` or an `is_direct` invite marks the room as direct. */
+  marked(roomId: string): boolean {
+    return this.invitedDirect.has(roomId) || this.client.dms.isDm(roomId);
+  }
+
+  /**
+   * The joined and invited members of a room (cached), or undefined when the homeserver did
+   * not say (the caller then treats the room as shared, the safe side).
+   */
+  readers(roomId: string): Promise<readonly string[] | undefined> {
+    let pending = this.members.get(roomId);
+    if (!pending) {
+      pending = this.client.getAllRoomMembers(roomId).then(
+        (events) => events.filter((e) => e.effectiveMembership === 'join' || e.effectiveMembership === 'invite').map((e) => e.membershipFor),
         () => {
-          this.memberCounts.delete(roomId);
-          return 0;
+          this.members.delete(roomId);
+          return undefined;
         },
       );
-      this.memberCounts.set(roomId, count);
+      this.members.set(roomId, pending);
     }
-    return (await count) === 2;
+    return pending;
+  }
+
+  /** True for a direct room; a failed member lookup counts as not direct. */
+  async isDirect(roomId: string): Promise<boolean> {
+    if (!this.marked(roomId)) return false;
+    const readers = await this.readers(roomId);
+    return readers !== undefined && readers.length === 2;
+  }
+
+  /** True when the room is direct and its two readers are the bot and `userId`. */
+  async isDirectWith(roomId: string, userId: string, botId: string): Promise<boolean> {
+    if (!this.marked(roomId)) return false;
+    const readers = await this.readers(roomId);
+    return readers !== undefined && readers.length === 2 && readers.includes(userId) && readers.includes(botId);
   }
 }

@@ -96,6 +96,7 @@ export class EventIntake {
       if (type === 'room.invite') await this.onInvite(roomId, event);
       else if (type === 'room.join' && !this.joinedAt.has(roomId)) this.joinedAt.set(roomId, sentAt(event, this.o.now()));
       else if (type === 'room.event') await this.onRoomEvent(roomId, event);
+      else if (type === 'account_data' && (payload[0] as { type?: unknown } | undefined)?.type === 'm.direct') this.o.direct.accountDataChanged();
     } catch (err) {
       this.o.logger.error({ err, roomId, type }, 'could not handle a Matrix event');
     }

@@ -3,7 +3,14 @@
  *
  * @packageDocumentation
  */
-export { createMatrixAdapter, MATRIX_CAPABILITIES, type MatrixAdapter, type MatrixAdapterOptions } from './matrix-adapter.js';
+export {
+  createMatrixAdapter,
+  MATRIX_CAPABILITIES,
+  PRIVATE_ANSWER_POINTER,
+  PRIVATE_ANSWER_REFUSED,
+  type MatrixAdapter,
+  type MatrixAdapterOptions,
+} from './matrix-adapter.js';
 export { ENCRYPTED_ROOM_NOTICE, inviterAllowed } from './event-intake.js';
 export { mentionsBot, stripReplyFallback, type BotIdentity } from './incoming.js';
 export { bridgeSdkLogging } from './log-bridge.js';

@@ -11,17 +11,21 @@ import {
   type MatrixMessage,
   type RedactResult,
   type Renderer,
+  type ReplyOptions,
   type RoomRef,
   type Logger,
   type SentMessage,
+  textDocument,
 } from '@stats/core';
 import { MatrixError } from 'matrix-bot-sdk';
+import { DirectChats } from './direct-chats.js';
 import { DirectRooms } from './direct-rooms.js';
 import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
 import { bridgeSdkLogging } from './log-bridge.js';
 import { toStatsError, withRetry } from './retry.js';
-import { editContent, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
+import { SplitParts } from './split-parts.js';
+import { editContent, editContents, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
 
@@ -73,6 +77,13 @@ export interface MatrixAdapter extends ChatAdapter {
   stopReceiving(): Promise<void>;
 }
 
+/** The pointer left in a shared room when an answer for one user went to their direct room. */
+export const PRIVATE_ANSWER_POINTER = '📬 I sent you the answer in a direct message.';
+
+/** The answer in a shared room when no direct room could be opened for an answer for one user. */
+export const PRIVATE_ANSWER_REFUSED =
+  '🔒 This answer is for you only, and I could not open a direct chat with you. Start a direct chat with me and send the command there.';
+
 /** The Matrix adapter's capabilities. */
 export const MATRIX_CAPABILITIES: AdapterCapabilities = {
   maxMessageLength: MAX_CONTENT_BYTES,
@@ -115,6 +126,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
   let intake: EventIntake | undefined;
   let store: SyncStateStore | undefined;
   let identity: BotIdentity | undefined;
+  let directChats: DirectChats | undefined;
+  let splitParts: SplitParts | undefined;
   let ready = false;
   let context: AdapterContext | undefined;
   let aborter = new AbortController();
@@ -165,6 +178,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     for (const content of noticeContents(renderer.render(doc), replyTo)) {
       for (const id of await sendFitting(out, roomId, content, txn)) sent.push({ platform: 'matrix', room: { platform: 'matrix', id: roomId }, id });
     }
+    splitParts?.remember(roomId, sent.map((s) => s.id));
     if (options.renderChart) {
       for (const block of doc.blocks) {
         if (block.type !== 'chart') continue;
@@ -195,6 +209,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       const startedAt = now();
       const state = new SyncStateStore(options.dataDir, (err) => log.error({ err }, 'could not write the Matrix sync state in DATA_DIR'));
       store = state;
+      splitParts = new SplitParts(state);
       const backoff = { baseDelayMs: retry.baseDelayMs ?? 500, maxDelayMs: retry.maxDelayMs ?? 30_000 };
       const c = new SyncingClient(options.homeserverUrl.replace(/\/+$/, ''), options.accessToken, state, backoff);
       c.syncingTimeout = options.syncTimeoutMs ?? 30_000;
@@ -204,11 +219,13 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         const userId = await withRetry(() => c.getUserId(), { ...retry, what: 'whoami' });
         const profile = (await c.getUserProfile(userId).catch(() => ({}))) as { displayname?: unknown };
         identity = { userId, displayName: typeof profile.displayname === 'string' ? profile.displayname : undefined };
+        const direct = new DirectRooms(c);
+        directChats = new DirectChats({ client: c, direct, botId: userId, logger: log, retry: { ...retry, signal: aborter.signal } });
         intake = new EventIntake({
           client: c,
           store: state,
           sender,
-          direct: new DirectRooms(c),
+          direct,
           bot: identity,
           logger: log,
           metrics: ctx.metrics,
@@ -272,22 +289,51 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
 
     send: (room: RoomRef, doc: Document) => sendDocument(room.id, doc, undefined, freshTxnId),
 
-    reply(message: IncomingMessage, doc: Document): Promise<SentMessage[]> {
+    async reply(message: IncomingMessage, doc: Document, replyOptions?: ReplyOptions): Promise<SentMessage[]> {
       const key = `reply ${message.id}`;
-      return sendDocument(message.room.id, doc, { eventId: message.id, sender: message.sender.id }, () => {
+      const txn = (): string => {
         const index = replyCounters.get(key) ?? 0;
         replyCounters.set(key, index + 1);
         if (replyCounters.size > 10_000) replyCounters.delete(replyCounters.keys().next().value ?? key);
         return stableTxnId(key, index);
-      });
+      };
+      const target: ReplyTarget = { eventId: message.id, sender: message.sender.id };
+      if (replyOptions?.ephemeral !== true || message.isDirect) return sendDocument(message.room.id, doc, target, txn);
+      // Matrix has no ephemeral messages: an answer for the sender only goes to their direct room.
+      let dm: string;
+      try {
+        dm = await need(directChats).roomFor(message.sender.id);
+      } catch (err) {
+        logger?.warn({ err: toStatsError(err, 'createRoom'), roomId: message.room.id }, 'could not open a direct room for a private answer');
+        return sendDocument(message.room.id, textDocument(PRIVATE_ANSWER_REFUSED, 'warning'), target, txn);
+      }
+      const sent = await sendDocument(dm, doc, undefined, txn);
+      await sendDocument(message.room.id, textDocument(PRIVATE_ANSWER_POINTER), target, txn);
+      return sent;
     },
 
     redact: (message: IncomingMessage, reason: string): Promise<RedactResult> => need(sender).redact(message.room.id, message.id, reason),
 
     async edit(sent: SentMessage, doc: Document): Promise<void> {
-      const [first] = renderer.render(doc);
-      if (!first) return;
-      await need(sender).sendEvent(sent.room.id, 'm.room.message', editContent(sent.id, first), freshTxnId());
+      const out = need(sender);
+      const roomId = sent.room.id;
+      const contents = editContents(renderer.render(doc));
+      if (contents.length === 0) return;
+      const parts = need(splitParts).partsOf(roomId, sent.id);
+      const ids: string[] = [];
+      // Each old part is replaced by the new part at its place; parts the new text no longer
+      // needs are removed, and extra new parts are sent after the old ones.
+      for (const [index, id] of parts.entries()) {
+        const content = contents[index];
+        if (content === undefined) {
+          await out.redact(roomId, id, 'replaced by a shorter edit');
+          continue;
+        }
+        await out.sendEvent(roomId, 'm.room.message', editContent(id, content), freshTxnId());
+        ids.push(id);
+      }
+      for (const content of contents.slice(parts.length)) ids.push(await out.sendEvent(roomId, 'm.room.message', content, freshTxnId()));
+      need(splitParts).remember(roomId, ids);
     },
 
     async sendImage(room: RoomRef, image: ImageAttachment): Promise<SentMessage> {

@@ -57,7 +57,9 @@ export function splitPlain(text: string, maxBytes: number): string[] {
 /**
  * Builds the `m.notice` contents of rendered messages: `body` + `formatted_body`, the first one
  * a reply (`m.relates_to.m.in_reply_to`, no fallback, as spec v1.13 asks) that mentions the
- * sender (`m.mentions`). A message still over the event limit is sent as plain pieces.
+ * sender (`m.mentions`); every later part carries an empty `m.mentions`, so no client falls
+ * back to pinging names found in its body. A message still over the event limit is sent as
+ * plain pieces.
  */
 export function noticeContents(messages: readonly MatrixMessage[], replyTo: ReplyTarget | undefined): Record<string, unknown>[] {
   const contents: Record<string, unknown>[] = [];
@@ -69,27 +71,47 @@ export function noticeContents(messages: readonly MatrixMessage[], replyTo: Repl
       for (const piece of splitPlain(message.body, MAX_CONTENT_BYTES / 2)) contents.push({ msgtype: 'm.notice', body: piece });
     }
   }
+  // Every part carries `m.mentions`: a part without it falls back to the legacy rules (a name in the body pings).
+  for (const content of contents) content['m.mentions'] = {};
   const first = contents[0];
   if (first && replyTo) {
     first['m.relates_to'] = { 'm.in_reply_to': { event_id: replyTo.eventId } };
     first['m.mentions'] = { user_ids: [replyTo.sender] };
-  } else if (first) {
-    first['m.mentions'] = {};
   }
   return contents;
 }
 
 /**
- * The content of an edit (`m.replace`) of the event `eventId` with the first rendered message:
- * `m.new_content` for clients that show edits, a `* `-prefixed fallback for those that do not.
- * An edit cannot split, so a longer document keeps its first part.
+ * The contents an edit puts into the parts of a message: as {@link noticeContents} without a
+ * reply, but an edit carries its text twice (fallback and `m.new_content`), so a part over half
+ * the event limit is sent as plain pieces.
  */
-export function editContent(eventId: string, message: MatrixMessage): Record<string, unknown> {
-  const fresh = { msgtype: 'm.notice', body: message.body, format: 'org.matrix.custom.html', formatted_body: message.formatted_body };
+export function editContents(messages: readonly MatrixMessage[]): Record<string, unknown>[] {
+  const contents: Record<string, unknown>[] = [];
+  for (const message of messages) {
+    const size = Buffer.byteLength(JSON.stringify(message.body)) + Buffer.byteLength(JSON.stringify(message.formatted_body));
+    if (size <= MAX_CONTENT_BYTES / 2) {
+      contents.push({ msgtype: 'm.notice', body: message.body, format: 'org.matrix.custom.html', formatted_body: message.formatted_body, 'm.mentions': {} });
+    } else {
+      for (const piece of splitPlain(message.body, MAX_CONTENT_BYTES / 4)) contents.push({ msgtype: 'm.notice', body: piece, 'm.mentions': {} });
+    }
+  }
+  return contents;
+}
+
+/**
+ * The content of an edit (`m.replace`) of the event `eventId` with a notice content (from
+ * {@link editContents}): `m.new_content` for clients that show edits, a `* `-prefixed fallback
+ * for those that do not.
+ */
+export function editContent(eventId: string, content: Record<string, unknown>): Record<string, unknown> {
+  const fresh: Record<string, unknown> = { msgtype: 'm.notice', body: content['body'] };
+  const html = typeof content['formatted_body'] === 'string';
+  if (html) Object.assign(fresh, { format: 'org.matrix.custom.html', formatted_body: content['formatted_body'] });
   return {
     ...fresh,
-    body: `* ${message.body}`,
-    formatted_body: `* ${message.formatted_body}`,
+    body: `* ${String(content['body'])}`,
+    ...(html ? { formatted_body: `* ${String(content['formatted_body'])}` } : {}),
     'm.new_content': { ...fresh, 'm.mentions': {} },
     'm.relates_to': { rel_type: 'm.replace', event_id: eventId },
     'm.mentions': {},

@@ -109,6 +109,8 @@ describe('Matrix adapter: answering', () => {
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) expect(Buffer.byteLength(JSON.stringify(part['content']))).toBeLessThan(65_536);
     expect(parts[0]?.['event_id']).toBe(first['event_id']);
+    // Every part says whom it mentions; a part without m.mentions would fall back to legacy pings.
+    expect(parts.map((p) => (p['content'] as { 'm.mentions'?: unknown })['m.mentions'])).toEqual([{ user_ids: [alice.userId] }, ...parts.slice(1).map(() => ({}))]);
   });
 
   it('resends as smaller plain pieces when the homeserver answers 413 M_TOO_LARGE', async () => {
@@ -182,7 +184,7 @@ describe('Matrix adapter: sending without a command', () => {
 });
 
 describe('Matrix adapter: rooms', () => {
-  it('treats an is_direct invite and a two-member room as direct, a group room as shared', async () => {
+  it('treats an is_direct invite as direct, an unmarked two-member room and a group room as shared', async () => {
     await start();
     const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
     const pair = alice.createRoom({ invite: [hs.bot.userId] });
@@ -191,19 +193,21 @@ describe('Matrix adapter: rooms', () => {
     await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
     await hs.waitFor((e) => e['room_id'] === pair && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
     expect(bodyOf(await hs.waitForReply(alice.say(dm, '!where')))).toContain('direct');
-    expect(bodyOf(await hs.waitForReply(alice.say(pair, '!where')))).toContain('direct');
+    expect(bodyOf(await hs.waitForReply(alice.say(pair, '!where')))).toContain('shared');
   });
 
-  it('treats a room listed in the bot’s m.direct account data as direct', async () => {
+  it('treats a two-member room listed in the bot’s m.direct account data as direct, until a third member joins', async () => {
     await start();
     const carol = hs.human('carol');
-    const listed = alice.createRoom({ invite: [hs.bot.userId, carol.userId] });
-    carol.join(listed);
+    const listed = alice.createRoom({ invite: [hs.bot.userId] });
     await hs.waitFor((e) => e['room_id'] === listed && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
     expect(bodyOf(await hs.waitForReply(alice.say(listed, '!where')))).toContain('shared');
     hs.state.setAccountData(hs.bot.userId, 'm.direct', { [alice.userId]: [listed] });
     await hs.waitForRequest((r) => r.method === 'GET' && r.path.endsWith('/account_data/m.direct') && r.status === 200);
     expect(bodyOf(await hs.waitForReply(alice.say(listed, '!where')))).toContain('direct');
+    alice.invite(listed, carol.userId);
+    carol.join(listed);
+    expect(bodyOf(await hs.waitForReply(alice.say(listed, '!where')))).toContain('shared');
   });
 
   it('redacts a login seen in a group room when it has the power to, and says so', async () => {

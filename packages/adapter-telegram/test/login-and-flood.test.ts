@@ -54,13 +54,13 @@ describe('Telegram adapter: /login in a group', () => {
     expect(warning?.text).not.toContain('hunter2');
   });
 
-  it('runs /login in a private chat', async () => {
+  it('runs /login in a private chat and deletes the password message there too', async () => {
     const { api } = stack;
     const carol = api.user('Carol');
-    api.privateChat(carol).say(carol, '/login carol pw');
+    const login = api.privateChat(carol).say(carol, '/login carol pw');
     const [answer] = await api.waitForSent(carol.id);
-    expect(answer?.text).toBe('logged in');
-    expect(api.deleted.some((d) => d.chatId === carol.id)).toBe(false);
+    expect(answer?.text).toBe('logged in\n\nI removed your message with the password from this chat.');
+    expect(api.deleted).toContainEqual({ chatId: carol.id, messageId: login.message?.message_id });
   });
 });
 

@@ -18,7 +18,7 @@ export function loggedInReport(session: Session, f: ReportFormat): Document {
   return document()
     .withTone('success')
     .text(['Logged in as ', bold(who), '.'])
-    .text(`Your session lasts until ${when(session.expiresAt, f)}. You can delete this message now.`);
+    .text(`Your session lasts until ${when(session.expiresAt, f)}.`);
 }
 
 /** The first answer of a device login: the link and the code to confirm (`again`: repeated for a second `login` while it waits). */

@@ -72,7 +72,11 @@ export interface CommandSpec<S extends ArgsShape, Auth extends 'public' | 'sessi
   readonly auth?: Auth;
   /** `direct-only`: refused in shared rooms (default `anywhere`). */
   readonly where?: 'anywhere' | 'direct-only';
-  /** The message carries a secret: in a shared room it is removed at once and never processed. */
+  /**
+   * The message carries a secret: in a shared room it is removed at once and never processed;
+   * in a direct room (with arguments) it is removed as well where the platform lets the bot,
+   * and the answer says whether it was.
+   */
   readonly sensitive?: boolean;
   /** Answers are for the sender only, where the platform can (ephemeral). */
   readonly private?: boolean;

@@ -151,6 +151,25 @@ describe('dispatch', () => {
     expect(reply.plain).toMatch(/could not remove your message \(M_FORBIDDEN\).*Change your password now/);
   });
 
+  it('removes a sensitive message in a direct room too and says whether it could', async () => {
+    const login = defineCommand({
+      name: 'login',
+      summary: 'Logs in',
+      where: 'direct-only',
+      sensitive: true,
+      args: { email: arg.string('e-mail').optional(), password: arg.string('password', { secret: true }).optional() },
+      run: () => 'logged in',
+    });
+    bot = await createTestBot({ commands: [login] });
+    expect((await bot.say('!login a@example.org hunter2')).plain).toBe('logged in\n\nI removed your message with the password from this chat.');
+    expect(bot.adapter.redacted).toHaveLength(1);
+    expect((await bot.say('!login')).plain).toBe('logged in');
+    expect(bot.adapter.redacted).toHaveLength(1);
+    await bot.stop();
+    bot = await createTestBot({ commands: [login], adapter: { redactResult: { removed: false, reason: 'M_FORBIDDEN' } } });
+    expect((await bot.say('!login a@example.org hunter2')).plain).toBe('logged in\n\nPlease delete your message with the password yourself: I could not remove it (M_FORBIDDEN).');
+  });
+
   it('runs session commands only with a session, which it hands to the command', async () => {
     const session: Session = { user: { platform: 'memory', id: '@alice' }, account: { id: 'u1', email: 'alice@example.org' }, accessToken: 'a', refreshToken: 'r', createdAt: 0, expiresAt: 1 };
     const sessions: SessionService = { current: async (user) => (user.id === '@alice' ? session : undefined) };

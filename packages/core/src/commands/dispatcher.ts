@@ -73,6 +73,11 @@ function toDocument(result: unknown): Document | undefined {
   throw new StatsError('internal', `command returned ${typeof result}, not a Document or string`);
 }
 
+/** The document with one more paragraph (`note`), or unchanged without one. */
+function withNote(doc: Document, note: string | undefined): Document {
+  return note === undefined ? doc : { ...doc, blocks: [...doc.blocks, { type: 'text', content: note }] };
+}
+
 /**
  * Routes one incoming message to its command and answers it: guards (where, sensitive, rate
  * limit, arguments, auth), the time budget, the error boundary and the metrics. It never
@@ -142,12 +147,15 @@ export class Dispatcher {
       }
       const stats = this.#statsFor(command.name, message.platform);
       let outcome = 'ok';
+      // A secret typed into a direct room is removed too where the platform lets the bot.
+      const removal = command.sensitive && message.isDirect && argText.trim() !== '' ? this.#removeFromDirectRoom(message, adapter) : undefined;
       try {
         let doc = this.#execute(command, argText, message, adapter);
         if (doc !== undefined && !isDocument(doc)) doc = await doc;
-        if (doc !== undefined) await adapter.reply(message, doc, command.private ? PRIVATE : PUBLIC);
+        const note = removal === undefined ? undefined : await removal;
+        if (doc !== undefined) await adapter.reply(message, withNote(doc, note), command.private ? PRIVATE : PUBLIC);
       } catch (error) {
-        outcome = await this.#fail(error, command, message, adapter);
+        outcome = await this.#fail(error, command, message, adapter, removal === undefined ? undefined : await removal);
       }
       if (outcome === 'ok') stats.ok.value++;
       else this.#outcome(stats, command.name, message.platform, outcome).inc();
@@ -242,6 +250,24 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * Removes a sensitive message from a direct room (its history outlives the chat: a shared
+   * screen, a device later lost); resolves to a line for the answer, undefined where the
+   * platform cannot remove messages at all.
+   */
+  async #removeFromDirectRoom(message: IncomingMessage, adapter: ChatAdapter): Promise<string | undefined> {
+    if (adapter.redact === undefined) return undefined;
+    let reason = 'removing it failed';
+    try {
+      const result = await adapter.redact(message, 'contained a password');
+      if (result.removed) return 'I removed your message with the password from this chat.';
+      if (result.reason !== undefined) reason = result.reason;
+    } catch (error) {
+      this.#shared.logger.warn({ err: error, platform: message.platform, room: message.room.id }, 'could not redact a sensitive message in a direct room');
+    }
+    return `Please delete your message with the password yourself: I could not remove it (${reason}).`;
+  }
+
   async #refuseInSharedRoom(command: Command, message: IncomingMessage, adapter: ChatAdapter): Promise<StatsError> {
     const prefix = this.#shared.settings.prefix;
     const where = `Send ${prefix}${command.name} to me in a direct message instead.`;
@@ -266,7 +292,7 @@ export class Dispatcher {
     return new StatsError('direct_only', `sensitive ${command.name} seen in a shared room (removed: ${removed})`, text);
   }
 
-  async #fail(error: unknown, command: Command, message: IncomingMessage, adapter: ChatAdapter): Promise<string> {
+  async #fail(error: unknown, command: Command, message: IncomingMessage, adapter: ChatAdapter, note?: string): Promise<string> {
     if (error instanceof Silent) return 'rate_limited';
     const logger = this.#shared.logger;
     const stats = error instanceof StatsError ? error : undefined;
@@ -283,7 +309,7 @@ export class Dispatcher {
       logger.debug({ ...where }, 'command refused');
     }
     try {
-      await adapter.reply(message, textDocument(text, 'error'), command.private ? PRIVATE : PUBLIC);
+      await adapter.reply(message, withNote(textDocument(text, 'error'), note), command.private ? PRIVATE : PUBLIC);
     } catch (replyError) {
       // An adapter that gives up a send because the platform rate-limits it counts and logs that
       // itself (once, at stop); one error line per command would flood the log.

@@ -1,4 +1,5 @@
 import type { HomeserverState, StoredUser } from './homeserver-state.js';
+import { createRoomRoute, membersRoute } from './membership-routes.js';
 import { buildSync, clientEvent, parseSince, timelineLimit } from './sync-response.js';
 
 /** An answer of a route: status and JSON body. */
@@ -132,6 +133,10 @@ export async function answer(context: ApiContext, request: ApiRequest): Promise<
     if (membership === 'invite') state.join(roomId, user.userId);
     return ok({ room_id: roomId });
   }
+  if (route === 'POST client/v3/createRoom') {
+    const body = json(request);
+    return body ? createRoomRoute(context, request, body) : error(400, 'M_NOT_JSON', 'Content not JSON.');
+  }
   if ((m = /^POST client\/v3\/rooms\/([^/]+)\/leave$/.exec(route))) {
     if (!state.rooms.has(m[1] ?? '')) return error(404, 'M_NOT_FOUND', 'Unknown room');
     state.leave(m[1] ?? '', user.userId);
@@ -203,6 +208,7 @@ async function roomRoute(context: ApiContext, request: ApiRequest, roomId: strin
     }
     return ok({ joined });
   }
+  if (route === 'GET members') return membersRoute(context, request, roomId);
   if ((m = /^GET event\/([^/]+)$/.exec(route))) {
     const event = state.room(roomId).events.find((e) => e.event_id === m?.[1]);
     return event ? ok(clientEvent(event, request.token, now(), true)) : error(404, 'M_NOT_FOUND', 'Event not found');

@@ -100,4 +100,20 @@ describe('homeserver stand-in', () => {
     const next = (await polling).body as Sync;
     expect(next.rooms?.join?.[room]?.timeline.events.map((e) => e.event_id)).toEqual([sent]);
   });
+  it('creates a direct room with power 100 for the invitee and lists joined and invited members', async () => {
+    const alice = hs.human('alice');
+    const created = await call('POST', '/createRoom', { invite: [alice.userId], is_direct: true, preset: 'trusted_private_chat' });
+    const room = String(created.body['room_id']);
+    expect(hs.state.stateContent(room, 'm.room.member', alice.userId)).toEqual({ membership: 'invite', is_direct: true });
+    expect(hs.state.powerLevel(room, alice.userId)).toBe(100);
+    const members = await call('GET', `/rooms/${encodeURIComponent(room)}/members`);
+    expect((members.body['chunk'] as { state_key: string; content: { membership: string } }[]).map((e) => [e.state_key, e.content.membership])).toEqual([
+      [hs.bot.userId, 'join'],
+      [alice.userId, 'invite'],
+    ]);
+    const joined = await call('GET', `/rooms/${encodeURIComponent(room)}/members?membership=join`);
+    expect((joined.body['chunk'] as unknown[]).length).toBe(1);
+    const unknown = await call('POST', '/createRoom', { invite: ['@nobody:stats.test'] });
+    expect(unknown.status).toBe(400);
+  });
 });
