@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
+import { groupAlive, groupGoneWithin, killGroup, spawnGroup, type GroupProcess } from './process-group.js';
+
+// Issue 13 item 15: SIGTERM to the `pnpm start:matrix` process left tsx and the bot running,
+// because pnpm only signals its shell, the shell does not pass it on, and tsx's CLI is one more
+// process in between. The script now `exec`s `node --import tsx`: pnpm → node, one hop.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+let hs: MatrixHomeserver;
+let dataDir: string;
+let started: GroupProcess | undefined;
+
+beforeEach(async () => {
+  hs = await startMatrixHomeserver();
+  dataDir = mkdtempSync(join(tmpdir(), 'matrix-stats-signals-'));
+});
+
+afterEach(async () => {
+  if (started && groupAlive(started.pid)) killGroup(started.pid, 'SIGKILL');
+  started = undefined;
+  await hs.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function startThroughPnpm(): Promise<GroupProcess> {
+  return spawnGroup('pnpm', ['start:matrix'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      MATRIX_HOMESERVER_URL: hs.url,
+      MATRIX_ACCESS_TOKEN: hs.bot.token,
+      DATA_DIR: dataDir,
+    },
+    runningMessage: 'matrix-stats-bot running',
+  });
+}
+
+describe('stopping `pnpm start:matrix`', { timeout: 120_000 }, () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} to the pnpm process stops the bot gracefully and the whole process group is gone within 10 s`, async () => {
+      started = await startThroughPnpm();
+      const url = String(started.running['url']);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      process.kill(started.pid, signal);
+      expect(await groupGoneWithin(started.pid, 10_000)).toBe(true);
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      // The bot itself got the signal and stopped cleanly, rather than being orphaned or killed.
+      expect(started.lines.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
+    });
+  }
+});
