@@ -130,6 +130,7 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.owner ? { owner: options.owner } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const start = async (): Promise<void> => {
     if (redis) await openQueue(); // this replica delivers queued jobs from now on
