@@ -25,7 +25,7 @@ const matrix = createMatrixAdapter({
 
 const bot = await createStandardBot(
   { ...config, shutdownTimeoutMs: Math.min(config.shutdownTimeoutMs, 8_000) },
-  { adapters: [matrix], logger, handleSignals: false, http: { port: config.port, host: config.host } },
+  { adapters: [matrix], logger, name: 'matrix-stats-bot', handleSignals: false, http: { port: config.port, host: config.host } },
 );
 
 // SIGTERM: stop receiving, finish the replies in flight, exit within 10 s.

@@ -111,6 +111,8 @@ export const envSchema = z.object({
   // alertmanager
   ALERTMANAGER_URL: url.optional(),
   ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // status page (off unless set)
+  STATUS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** The parsed environment. */
@@ -127,6 +129,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'AUTH_SERVICE_KEY',
   'SESSION_SECRET',
   'ALERTMANAGER_WEBHOOK_TOKEN',
+  'STATUS_TOKEN',
   'DATABASE_URL',
   'SESSION_DATABASE_URL',
   'REDIS_URL',

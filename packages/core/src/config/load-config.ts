@@ -49,6 +49,8 @@ export interface StatsConfig {
   readonly redis?: { readonly url: string; readonly keyPrefix: string };
   readonly schedule: { readonly dailyCron: string; readonly weeklyCron: string; readonly graceMs: number; readonly targets?: string };
   readonly alertmanager?: { readonly url?: string; readonly webhookToken?: string };
+  /** The `/status` page; absent (off) unless `STATUS_TOKEN` is set. */
+  readonly status?: { readonly token: string };
 }
 
 type Raw = Readonly<Record<string, string | undefined>>;
@@ -176,5 +178,6 @@ export function loadConfig(raw: Raw): StatsConfig {
     ...(e.ALERTMANAGER_URL || e.ALERTMANAGER_WEBHOOK_TOKEN
       ? { alertmanager: defined({ url: e.ALERTMANAGER_URL, webhookToken: e.ALERTMANAGER_WEBHOOK_TOKEN }) }
       : {}),
+    ...(e.STATUS_TOKEN ? { status: { token: e.STATUS_TOKEN } } : {}),
   };
 }
