@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import { createBot, type Bot, type BotService, type MessageClaims } from './bot.js';
 import { createSessionsFromConfig } from './account/index.js';
 import { createAlertsFromConfig } from './alerts/index.js';
@@ -87,7 +88,20 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
   services.push({ name: 'sources', stop: () => sources.close() });
 
   const sessions = await createSessionsFromConfig(config, { logger: logger.child({ component: 'sessions' }), metrics, now });
-  if (sessions) services.push({ name: 'sessions', stop: () => sessions.close() });
+  if (sessions) {
+    services.push({ name: 'sessions', stop: () => sessions.close() });
+    // How many users are logged in, counted at each scrape (the dashboard's sessions panel).
+    new Gauge({
+      name: 'stats_sessions',
+      help: 'Stored user sessions (logged-in users)',
+      registers: [metrics.registry],
+      async collect() {
+        // A store that cannot answer (Redis down) keeps the last count rather than failing /metrics.
+        const count = await sessions.store.list().then((list) => list.length, () => undefined);
+        if (count !== undefined) this.set(count);
+      },
+    });
+  }
 
   // The /status page (only with STATUS_TOKEN): fed by a middleware and the delivery hook.
   let scheduleList: (() => ReturnType<Schedules['scheduler']['list']>) | undefined;
