@@ -80,7 +80,8 @@ describe('the deployed bundle (what the image runs)', { timeout: 120_000 }, () =
     const room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
     const before = snapshot(app);
     const { uid, gid } = unprivileged();
-    bot = await spawnGroup(process.execPath, ['dist/main.js'], {
+    // The image's CMD: node as the process itself (exec), its JSON log lines moved to stdout.
+    bot = await spawnGroup('/bin/sh', ['-c', `exec ${process.execPath} dist/main.js 2>&1`], {
       cwd: app,
       uid,
       gid,
@@ -119,6 +120,7 @@ describe('the deployed bundle (what the image runs)', { timeout: 120_000 }, () =
 
     // JSON logs on stdout, one object a line; the access token in none of them.
     expect(bot.lines.length).toBeGreaterThan(0);
+    expect(bot.stderr).toEqual([]);
     for (const line of bot.lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
     expect(bot.lines.join('\n')).not.toContain(hs.bot.token);
     // Nothing in the bundle changed; the state is in DATA_DIR.

@@ -6,6 +6,8 @@ export interface GroupProcess {
   readonly pid: number;
   /** Every line the group wrote on stdout and stderr. */
   readonly lines: string[];
+  /** The lines written on stderr only. */
+  readonly stderr: string[];
   /** The bot's "running" log entry. */
   readonly running: Record<string, unknown>;
 }
@@ -22,6 +24,7 @@ export function spawnGroup(
 ): Promise<GroupProcess> {
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
+  const stderr: string[] = [];
   return new Promise((resolve, reject) => {
     const fail = (why: string): void => reject(new Error(`${why}:\n${lines.join('\n')}`));
     const timer = setTimeout(() => {
@@ -39,6 +42,7 @@ export function spawnGroup(
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (line) => {
         lines.push(line);
+        if (stream === child.stderr) stderr.push(line);
         let entry: unknown;
         try {
           entry = JSON.parse(line);
@@ -48,7 +52,7 @@ export function spawnGroup(
         if (typeof entry === 'object' && entry !== null && (entry as Record<string, unknown>)['msg'] === options.runningMessage) {
           clearTimeout(timer);
           child.removeAllListeners('exit');
-          resolve({ pid: child.pid!, lines, running: entry as Record<string, unknown> });
+          resolve({ pid: child.pid!, lines, stderr, running: entry as Record<string, unknown> });
         }
       });
     }
