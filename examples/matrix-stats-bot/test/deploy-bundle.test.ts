@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,17 @@ afterAll(async () => {
 });
 
 describe('the deployed bundle (what the image runs)', { timeout: 120_000 }, () => {
+  it('is what deploy/Dockerfile builds and runs: same script, command, user, volume, healthcheck and stop signal', () => {
+    const dockerfile = readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^RUN node deploy\/bundle\.mjs "\$\{EXAMPLE\}" \/app$/m);
+    expect(dockerfile).toMatch(/^CMD \["\/bin\/sh", "-c", "exec node dist\/main\.js 2>&1"\]$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*CMD \["node", "\/app\/healthcheck\.mjs"\]$/m);
+    expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
+    expect(dockerfile).toMatch(/^FROM node:\$\{NODE_VERSION\}-slim AS runtime$/m);
+  });
+
   it('holds built JavaScript and production dependencies only', () => {
     expect(readdirSync(app).sort()).toEqual(['.env.example', 'README.md', 'dist', 'healthcheck.mjs', 'node_modules', 'package.json']);
     const modules = readdirSync(join(app, 'node_modules'));
