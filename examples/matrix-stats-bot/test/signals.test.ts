@@ -57,4 +57,17 @@ describe('stopping `pnpm start:matrix`', { timeout: 120_000 }, () => {
       expect(started.lines.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
     });
   }
+
+  it('SIGTERM to the pnpm process with a dozen replies waiting on 429s: the group is gone within 10 s', async () => {
+    const alice = hs.human('alice', 'Alice');
+    const room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+    started = await startThroughPnpm();
+    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    // Every reply is refused with a long retry-after: they wait inside the bot when SIGTERM comes.
+    hs.fail({ path: '/send/', method: 'PUT', status: 429, retryAfterMs: 30_000, times: 1_000 });
+    for (let i = 0; i < 12; i++) alice.say(room, '!help');
+    await hs.waitForTyping((t) => t.typing && t.roomId === room);
+    process.kill(started.pid, 'SIGTERM');
+    expect(await groupGoneWithin(started.pid, 10_000)).toBe(true);
+  });
 });
