@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Prepares this machine for `pnpm test`: installs the Debian packages the tests run for real
-// (Prometheus, node-exporter, VictoriaMetrics, Alertmanager, a font for charts) when missing,
+// (Prometheus with promtool, node-exporter, VictoriaMetrics, Alertmanager, a font for charts,
+// Chromium for the status page) when missing,
 // and starts PostgreSQL and Redis when they are not answering. Each step says what it does.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,6 +13,8 @@ const DEBIAN_PACKAGES = {
   'victoria-metrics': '/usr/bin/victoria-metrics',
   'prometheus-alertmanager': '/usr/bin/prometheus-alertmanager',
   'fonts-dejavu-core': '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  // the status page's browser test (playwright-core drives the system Chromium)
+  chromium: '/usr/bin/chromium',
 };
 
 function log(line) {

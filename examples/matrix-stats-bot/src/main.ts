@@ -26,7 +26,7 @@ const matrix = createMatrixAdapter({
 const bot = await buildOrExit('matrix-stats-bot', () =>
   createStandardBot(
     { ...config, shutdownTimeoutMs: Math.min(config.shutdownTimeoutMs, 8_000) },
-    { adapters: [matrix], logger, handleSignals: false, http: { port: config.port, host: config.host } },
+    { adapters: [matrix], logger, name: 'matrix-stats-bot', handleSignals: false, http: { port: config.port, host: config.host } },
   ),
 );
 

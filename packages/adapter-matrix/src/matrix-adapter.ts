@@ -245,6 +245,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           onSynced: () => {
             if (!ready) log.info({ userId }, 'Matrix sync running');
             setReady(true);
+            // A long-poll that hangs never errors: this timestamp is what shows it (alert: sync stalled).
+            ctx.metrics.adapterLastSync.set({ platform: 'matrix' }, now() / 1000);
           },
           onSyncError: (err, delayMs) => {
             setReady(false);

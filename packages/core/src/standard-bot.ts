@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import { createBot, type Bot, type BotService, type MessageClaims } from './bot.js';
 import { createSessionsFromConfig } from './account/index.js';
 import { createAlertsFromConfig } from './alerts/index.js';
@@ -7,9 +8,10 @@ import { arg, defineCommand, type Command, type Middleware } from './commands/in
 import { checkDrivers, type StatsConfig } from './config/index.js';
 import { silentLogger } from './logging/index.js';
 import { createMetrics } from './metrics/index.js';
-import { createRedisClaims, createSchedulesFromConfig, type ReportBuilder, type ScheduleSpec } from './schedule/index.js';
+import { createRedisClaims, createSchedulesFromConfig, type ReportBuilder, type Schedules, type ScheduleSpec } from './schedule/index.js';
 import { createSources, type ManagedSources } from './sources/index.js';
 import { standardCommands, standardReportBuilders } from './standard-commands.js';
+import { createStatusService } from './status/index.js';
 
 /** Options of {@link createStandardBot}. */
 export interface StandardBotOptions {
@@ -26,6 +28,8 @@ export interface StandardBotOptions {
   /** Stop on SIGTERM/SIGINT and exit (default true). */
   readonly handleSignals?: boolean;
   readonly now?: () => number;
+  /** The bot's name on the `/status` page (default `stats`). */
+  readonly name?: string;
 }
 
 /**
@@ -110,7 +114,33 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
   services.push({ name: 'sources', stop: () => sources.close() });
 
   const sessions = await createSessionsFromConfig(config, { logger: logger.child({ component: 'sessions' }), metrics, now });
-  if (sessions) services.push({ name: 'sessions', stop: () => sessions.close() });
+  if (sessions) {
+    services.push({ name: 'sessions', stop: () => sessions.close() });
+    // How many users are logged in, counted at each scrape (the dashboard's sessions panel).
+    new Gauge({
+      name: 'stats_sessions',
+      help: 'Stored user sessions (logged-in users)',
+      registers: [metrics.registry],
+      async collect() {
+        // A store that cannot answer (Redis down) keeps the last count rather than failing /metrics.
+        const count = await sessions.store.list().then((list) => list.length, () => undefined);
+        if (count !== undefined) this.set(count);
+      },
+    });
+  }
+
+  // The /status page (only with STATUS_TOKEN): fed by a middleware and the delivery hook.
+  let scheduleList: (() => ReturnType<Schedules['scheduler']['list']>) | undefined;
+  const status = config.status
+    ? createStatusService({
+        name: options.name ?? 'stats',
+        token: config.status.token,
+        timeZone: config.timeZone,
+        schedules: () => scheduleList?.() ?? [],
+        ...(sessions ? { sessions: async () => (await sessions.store.list()).length } : {}),
+        now,
+      })
+    : undefined;
 
   const builders: { daily: ReportBuilder; weekly: ReportBuilder } = standardReportBuilders(sources, config);
   const schedules = wantsSchedules
@@ -121,15 +151,19 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
         buildDaily: builders.daily,
         buildWeekly: builders.weekly,
         ...(options.schedules ? { schedules: options.schedules } : {}),
+        ...(status ? { onDelivered: status.recorder.onDelivered } : {}),
         now,
       })
     : undefined;
+  if (schedules) scheduleList = () => schedules.scheduler.list();
   const alerts = schedules
     ? createAlertsFromConfig(config, { adapters: options.adapters, notifier: schedules.notifier, targets: schedules.targets, metrics, logger: logger.child({ component: 'alerts' }) })
     : undefined;
   if (schedules) services.push(schedules.service);
   if (alerts) services.push(alerts.service);
+  if (status) services.push(status.service);
   const claims = schedules?.claims ?? (await openClaims(config, services));
+  const middleware = [...(status ? [status.recorder.middleware] : []), ...(options.middleware ?? [])];
 
   const commands: Command[] = [
     ...standardCommands(),
@@ -149,7 +183,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
     sources,
     ...(sessions ? { sessions: sessions.manager } : {}),
     ...(claims ? { claims } : {}),
-    ...(options.middleware ? { middleware: options.middleware } : {}),
+    ...(middleware.length > 0 ? { middleware } : {}),
     http: options.http ?? { port: config.port, host: config.host },
     services,
     handleSignals: options.handleSignals ?? true,

@@ -124,6 +124,8 @@ export const envSchema = z.object({
   ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ALERT_SILENCE_ALLOWED: list.optional(),
   SILENCE_MAX_DURATION: duration.default(86_400_000),
+  // status page (off unless set)
+  STATUS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** The parsed environment. */
@@ -140,6 +142,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'AUTH_SERVICE_KEY',
   'SESSION_SECRET',
   'ALERTMANAGER_WEBHOOK_TOKEN',
+  'STATUS_TOKEN',
   'DATABASE_URL',
   'SESSION_DATABASE_URL',
   'REDIS_URL',

@@ -66,6 +66,8 @@ export interface StatsConfig {
     /** `SILENCE_MAX_DURATION`, ms (default 24 h). */
     readonly silenceMaxMs: number;
   };
+  /** The `/status` page; absent (off) unless `STATUS_TOKEN` is set. */
+  readonly status?: { readonly token: string };
 }
 
 type Raw = Readonly<Record<string, string | undefined>>;
@@ -205,5 +207,6 @@ export function loadConfig(raw: Raw): StatsConfig {
           }),
         }
       : {}),
+    ...(e.STATUS_TOKEN ? { status: { token: e.STATUS_TOKEN } } : {}),
   };
 }

@@ -27,6 +27,10 @@ export interface Metrics {
   readonly messagesDropped: Counter<'platform' | 'reason'>;
   /** `stats_adapter_ready{platform}` 1 when connected. */
   readonly adapterReady: Gauge<'platform'>;
+  /** `stats_adapter_last_sync_timestamp_seconds{platform}`: Unix time of the adapter's last successful sync or poll (a stalled sync stops moving it). */
+  readonly adapterLastSync: Gauge<'platform'>;
+  /** `stats_schedule_overdue_seconds{schedule}`: how long the latest due run has waited without any replica completing it (0 when done). */
+  readonly scheduleOverdue: Gauge<'schedule'>;
 }
 
 /** Options of {@link createMetrics}. */
@@ -58,5 +62,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     sessionRefreshes: new Counter({ name: 'stats_session_refreshes_total', help: 'Access-token refreshes by outcome', labelNames: ['outcome'], registers }),
     messagesDropped: new Counter({ name: 'stats_messages_dropped_total', help: 'Incoming messages not handled, by reason', labelNames: ['platform', 'reason'], registers }),
     adapterReady: new Gauge({ name: 'stats_adapter_ready', help: '1 while the adapter is connected', labelNames: ['platform'], registers }),
+    adapterLastSync: new Gauge({ name: 'stats_adapter_last_sync_timestamp_seconds', help: 'Unix time of the last successful sync or poll', labelNames: ['platform'], registers }),
+    scheduleOverdue: new Gauge({ name: 'stats_schedule_overdue_seconds', help: 'Seconds the latest due run has waited without a replica completing it', labelNames: ['schedule'], registers }),
   };
 }

@@ -7,7 +7,7 @@ import type { StatsConfig } from '../config/index.js';
 import type { Document } from '../document/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { lazyStores } from './lazy-stores.js';
-import { createNotifier, type Notifier, type RetryPolicy } from './notifier.js';
+import { createNotifier, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from './notifier.js';
 import { createQueueNotifier, type QueueNotifier } from './queue-notifier.js';
 import type { PlatformLimits } from './rate-limits.js';
 import { createRedisClaims, createRedisScheduleStores } from './redis-stores.js';
@@ -43,6 +43,8 @@ export interface SchedulesFromConfigOptions {
   /** This replica's name in leases and reservations (default a random id). */
   readonly owner?: string;
   readonly now?: () => number;
+  /** Called with each report's outcomes once delivered (scheduled reports and relayed alerts): the status page's feed. */
+  readonly onDelivered?: (report: Pick<Report, 'id' | 'period'>, outcomes: readonly DeliveryOutcome[]) => void;
 }
 
 /** The wired schedules of a bot. */
@@ -118,7 +120,17 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
       await q.start();
       return q;
     })());
-  const notifier: Notifier = redis ? { deliver: async (report, o) => (await openQueue()).deliver(report, o) } : local;
+  const unobserved: Notifier = redis ? { deliver: async (report, o) => (await openQueue()).deliver(report, o) } : local;
+  const onDelivered = options.onDelivered;
+  const notifier: Notifier = onDelivered
+    ? {
+        deliver: async (report, o) => {
+          const outcomes = await unobserved.deliver(report, o);
+          onDelivered(report, outcomes);
+          return outcomes;
+        },
+      }
+    : unobserved;
   const scheduler = createScheduler({
     jobs,
     notifier,
@@ -130,6 +142,7 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.owner ? { owner: options.owner } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const start = async (): Promise<void> => {
     if (redis) await openQueue(); // this replica delivers queued jobs from now on

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { cronTime, wallClock, type CronTime } from './cron-time.js';
 import { createMemoryScheduleStore } from './memory-stores.js';
+import type { Metrics } from '../metrics/index.js';
 import type { DeliveryOutcome, Notifier } from './notifier.js';
 import { sleep } from '../async/index.js';
 import type { ReportPeriod, ScheduledJob, ScheduleStore } from './types.js';
@@ -25,6 +26,8 @@ export interface SchedulerOptions {
   readonly owner?: string;
   readonly now?: () => number;
   readonly logger?: Logger;
+  /** Exports `stats_schedule_overdue_seconds` (a due run no replica took: replicas without a leader). */
+  readonly metrics?: Pick<Metrics, 'scheduleOverdue'>;
 }
 
 /** A job as `!schedule` shows it. */
@@ -161,8 +164,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     await Promise.all(
       jobs.map(async ({ job, cron }) => {
         const due = cron.previous(t, graceMs);
-        if (due === undefined) return;
+        if (due === undefined) {
+          options.metrics?.scheduleOverdue.set({ schedule: job.id }, 0);
+          return;
+        }
         const last = await store.lastRun(job.id);
+        options.metrics?.scheduleOverdue.set({ schedule: job.id }, last === undefined || last >= due ? 0 : (t - due) / 1000);
         if (last !== undefined && last >= due) return;
         if (last === undefined) {
           await store.baseline(job.id, t);

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
+import { groupAlive, groupGoneWithin, killGroup, spawnGroup, type GroupProcess } from './process-group.js';
+
+// Issue 13 item 15: SIGTERM to the `pnpm start:matrix` process left tsx and the bot running,
+// because pnpm only signals its shell, the shell does not pass it on, and tsx's CLI is one more
+// process in between. The script now `exec`s `node --import tsx`: pnpm → node, one hop.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+let hs: MatrixHomeserver;
+let dataDir: string;
+let started: GroupProcess | undefined;
+
+beforeEach(async () => {
+  hs = await startMatrixHomeserver();
+  dataDir = mkdtempSync(join(tmpdir(), 'matrix-stats-signals-'));
+});
+
+afterEach(async () => {
+  if (started && groupAlive(started.pid)) killGroup(started.pid, 'SIGKILL');
+  started = undefined;
+  await hs.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function startThroughPnpm(): Promise<GroupProcess> {
+  return spawnGroup('pnpm', ['start:matrix'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      MATRIX_HOMESERVER_URL: hs.url,
+      MATRIX_ACCESS_TOKEN: hs.bot.token,
+      DATA_DIR: dataDir,
+    },
+    runningMessage: 'matrix-stats-bot running',
+  });
+}
+
+describe('stopping `pnpm start:matrix`', { timeout: 120_000 }, () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} to the pnpm process stops the bot gracefully and the whole process group is gone within 10 s`, async () => {
+      started = await startThroughPnpm();
+      const url = String(started.running['url']);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      process.kill(started.pid, signal);
+      expect(await groupGoneWithin(started.pid, 10_000)).toBe(true);
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      // The bot itself got the signal and stopped cleanly, rather than being orphaned or killed.
+      expect(started.lines.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
+    });
+  }
+
+  it('SIGTERM to the pnpm process with a dozen replies waiting on 429s: the group is gone within 10 s', async () => {
+    const alice = hs.human('alice', 'Alice');
+    const room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+    started = await startThroughPnpm();
+    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    // Every reply is refused with a long retry-after: they wait inside the bot when SIGTERM comes.
+    hs.fail({ path: '/send/', method: 'PUT', status: 429, retryAfterMs: 30_000, times: 1_000 });
+    for (let i = 0; i < 12; i++) alice.say(room, '!help');
+    await hs.waitForTyping((t) => t.typing && t.roomId === room);
+    process.kill(started.pid, 'SIGTERM');
+    expect(await groupGoneWithin(started.pid, 10_000)).toBe(true);
+  });
+});
