@@ -59,7 +59,7 @@ const ACCOUNT_PLACEHOLDERS: readonly Command[] = [
 function openClaims(config: StatsConfig, services: BotService[], logger: Logger): MessageClaims | undefined {
   if (config.redis === undefined) return undefined;
   const claims = openRedisClaims(config.redis.url, { prefix: `${config.redis.keyPrefix}claims:`, logger: logger.child({ component: 'claims' }) });
-  services.push({ name: 'claims', stop: () => claims.close() });
+  services.push({ name: 'claims', start: () => claims.open(), stop: () => claims.close() });
   return claims;
 }
 

@@ -58,11 +58,16 @@ function countersIn(registry: Registry | undefined): ClaimCounters | undefined {
 
 const platformOf = (key: string): string => key.slice(0, Math.max(0, key.indexOf(':'))) || 'unknown';
 
-/** Rejects after `ms` (the claim is left to finish or fail on its own). */
+/**
+ * Rejects after `ms` (the claim is left to finish or fail on its own). When the timer fires,
+ * the rejection waits one turn of the event loop (setImmediate): after a busy stretch the timer
+ * and the reply become due together, and timers run before I/O, so an answer already on the
+ * socket would otherwise lose to a timeout that is only an artefact of the busy loop.
+ */
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`claim took longer than ${ms} ms`)), ms);
+    timer = setTimeout(() => setImmediate(() => reject(new Error(`claim took longer than ${ms} ms`))), ms);
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -136,6 +136,7 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
   });
   const start = async (): Promise<void> => {
     if (redis) await openQueue(); // this replica delivers queued jobs from now on
+    await ownClaims?.open();
     await scheduler.start();
   };
   const stop = async (): Promise<void> => {

@@ -119,13 +119,14 @@ export function createRedisClaims(redis: Redis, options: RedisClaimsOptions = {}
 
 /**
  * ioredis options for the claims connection: a command fails at once while Redis is
- * unreachable (no offline queue, no retries) or after `commandTimeout` when it hangs, so a
- * message waits at most that long for its claim; reconnects are tried every second at most.
+ * unreachable (no offline queue, no retries) or after `commandTimeout` when it hangs (a
+ * backstop: `createBot` stops waiting for a claim after 750 ms); reconnects are tried every
+ * second at most.
  */
 export const CLAIMS_CLIENT_OPTIONS = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
-  commandTimeout: 750,
+  commandTimeout: 1500,
   connectTimeout: 2000,
   retryStrategy: (times: number): number => Math.min(times * 100, 1000),
 } as const;
