@@ -197,6 +197,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       poller = startUpdatePoller({
         api: instance.api,
         handle: (update) => instance.handleUpdate(update),
+        accepting: () => receiving,
         logger: log,
         ...(options.busyPollMs === undefined ? {} : { busyPollMs: options.busyPollMs }),
         onFatal: (error, why) => {

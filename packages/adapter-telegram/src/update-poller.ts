@@ -20,6 +20,11 @@ export interface UpdatePollerOptions {
   readonly busyPollMs?: number;
   /** The pause after a failed poll, ms (default 3,000). */
   readonly errorPauseMs?: number;
+  /**
+   * False once the adapter stops receiving: an update queued behind a slow one of its chat is
+   * then left unhandled and unconfirmed, for the next start (the bot would only drop it).
+   */
+  readonly accepting: () => boolean;
   /** Called when polling stops for good (401, 409): the adapter is no longer ready. */
   readonly onFatal: (error: unknown, why: string) => void;
 }
@@ -74,12 +79,14 @@ export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
   /** Update ids taken at or above the confirmed offset (in flight or finished). */
   const taken = new Set<number>();
   const inFlight = new Set<number>();
+  /** Updates taken but left alone because the adapter stopped receiving: never confirmed. */
+  const left = new Set<number>();
   let offset = 0;
 
-  /** The next offset: the oldest update in flight, else one past the newest taken. */
+  /** The next offset: the oldest update in flight or left alone, else one past the newest taken. */
   const advance = (): void => {
     let next = offset;
-    if (inFlight.size > 0) next = Math.min(...inFlight);
+    if (inFlight.size > 0 || left.size > 0) next = Math.min(...inFlight, ...left);
     else if (taken.size > 0) next = Math.max(...taken) + 1;
     offset = Math.max(offset, next);
     for (const id of taken) if (id < offset) taken.delete(id);
@@ -87,6 +94,10 @@ export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
 
   const run = async (update: Update): Promise<void> => {
     try {
+      if (!options.accepting()) {
+        left.add(update.update_id);
+        return;
+      }
       await options.handle(update);
     } catch (error) {
       const cause = error instanceof BotError ? error.error : error;

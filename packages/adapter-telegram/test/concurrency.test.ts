@@ -9,6 +9,7 @@ import { startTelegramStack, type TelegramStack } from './telegram-harness.js';
 /** A gate the test opens: the "slow command" runs until then (in production: a 5 s query or a device-flow login). */
 let openGate: () => void = () => undefined;
 let gate: Promise<void> = Promise.resolve();
+let slowStarted = 0;
 const closeGate = (): void => {
   gate = new Promise<void>((resolve) => {
     openGate = resolve;
@@ -22,6 +23,7 @@ const commands = [
     summary: 'Takes its time',
     timeoutMs: 60_000,
     run: async () => {
+      slowStarted += 1;
       await gate;
       return 'slow done';
     },
@@ -71,6 +73,26 @@ describe('Telegram adapter: chats concurrently, each chat in order', () => {
     expect(api.sentTo(group.chat.id)).toHaveLength(0);
     openGate();
     const answers = await api.waitForSent(group.chat.id, 2);
+    expect(answers.map((m) => m.text)).toEqual(['slow done', 'pong']);
+  });
+});
+
+describe('Telegram adapter: stopping with updates queued behind a slow one', () => {
+  it('leaves a queued update unconfirmed for the next start instead of dropping it', async () => {
+    const { api } = stack;
+    closeGate();
+    const erin = api.user('Erin');
+    const chat = api.privateChat(erin);
+    const started = slowStarted;
+    chat.say(erin, '/slow');
+    chat.say(erin, '/ping');
+    await api.waitFor(() => (slowStarted > started ? true : undefined), 'the slow command runs');
+    const stopping = stack.bot.stop();
+    openGate();
+    await stopping;
+    expect(api.sentTo(erin.id).map((m) => m.text)).toEqual(['slow done']);
+    await stack.restart();
+    const answers = await api.waitForSent(erin.id, 2);
     expect(answers.map((m) => m.text)).toEqual(['slow done', 'pong']);
   });
 });
