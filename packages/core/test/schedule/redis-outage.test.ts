@@ -106,11 +106,14 @@ describe('two replicas while Redis is down for 30 s', () => {
     proxy.cut();
     const cutAt = Date.now();
     const during: string[] = [];
+    let slowest = 0;
     let alert: Response | undefined;
     while (Date.now() - cutAt < OUTAGE_MS) {
       const id = `during-${during.length}`;
       during.push(id);
+      const arrived = Date.now();
       await arrive(id, `@user${during.length}`);
+      slowest = Math.max(slowest, Date.now() - arrived);
       if (during.length === 5) {
         // an alert during the outage must not bring the bot down either
         const url = replicas[0]?.bot.http?.url ?? '';
@@ -131,7 +134,7 @@ describe('two replicas while Redis is down for 30 s', () => {
     await vi.waitFor(async () => expect(await total('stats_claims_pending')).toBe(0), { timeout: 20_000, interval: 250 });
     const answered = during.reduce((n, id) => n + answersTo(id), 0);
     expect(await total('stats_claims_possible_duplicates_total')).toBe(answered - during.length);
-    if (process.env['STATS_DEBUG']) console.log(`outage: ${during.length} commands, ${answered} answers, unclaimed ${await total('stats_claims_unclaimed_total')}, late ${await total('stats_claims_recorded_late_total')}`);
+    if (process.env['STATS_DEBUG']) console.log(`outage: ${during.length} commands, ${answered} answers, unclaimed ${await total('stats_claims_unclaimed_total')}, late ${await total('stats_claims_recorded_late_total')}, slowest ${slowest} ms, alert answered ${alert?.status}`);
 
     // Redelivered events (a platform retrying) are not answered again, by either replica.
     for (const [i, id] of [...before, ...during].entries()) await arrive(id, `@again${i}`);
