@@ -98,12 +98,21 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Turns Telegram's 401 into a `ConfigError` naming the variable; rethrows anything else. */
+function refusedToken(error: unknown): never {
+  if (error instanceof GrammyError && error.error_code === 401) {
+    throw new ConfigError(['TELEGRAM_BOT_TOKEN'], 'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).');
+  }
+  throw error;
+}
+
 /**
  * The Telegram adapter on grammY: long polling (or a webhook on the bot's HTTP server),
  * commands registered with setMyCommands, `/cmd` and `/cmd@bot` mapped to the core's commands,
  * replies as Telegram HTML split at 4,096 characters, charts as photos, `typing` while a command
  * runs, `/login` in a group deleted when the bot is admin, flood control with auto-retry and
- * the throttler, and every update handled once across restarts.
+ * the throttler, chats handled concurrently and each chat in order, and every update handled
+ * once across restarts (confirmed to Telegram only once handled).
  *
  * @example
  * const telegram = createTelegramAdapter({ token: config.telegram.token, dataDir: config.dataDir });
@@ -154,14 +163,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       instance.catch((error) => {
         log.error({ err: describe(error.error), updateId: error.ctx.update.update_id }, 'telegram update failed');
       });
-      try {
-        await instance.init();
-      } catch (error) {
-        if (error instanceof GrammyError && error.error_code === 401) {
-          throw new ConfigError(['TELEGRAM_BOT_TOKEN'], 'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).');
-        }
-        throw error;
-      }
+      await instance.init().catch(refusedToken);
       bot = instance;
       sender = new TelegramSender(instance.api, renderer, options.renderChart, log);
       const journal = await openUpdateJournal(options.dataDir, instance.botInfo.id, now);
@@ -193,7 +195,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         return;
       }
       // Pending updates stay: they are unconfirmed, so no earlier instance answered them.
-      await instance.api.deleteWebhook({ drop_pending_updates: false });
+      await instance.api.deleteWebhook({ drop_pending_updates: false }).catch(refusedToken);
       poller = startUpdatePoller({
         api: instance.api,
         handle: (update) => instance.handleUpdate(update),
