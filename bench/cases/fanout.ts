@@ -163,6 +163,7 @@ export async function fanOut(replicas: number, targets: readonly ReportTarget[])
       const notifiers: QueueNotifier[] = [];
       for (let i = 0; i < replicas; i++) {
         const connection = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+        connection.on('error', (error: Error) => console.warn(`bench: Redis error: ${error.message}`));
         const n = await createQueueNotifier({
           connection,
           prefix,

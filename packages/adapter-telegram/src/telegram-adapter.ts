@@ -24,6 +24,8 @@ import { TelegramSender, destinationOf, type ChartRenderer } from './outgoing.js
 import { throttler, type ThrottleOptions } from './throttle.js';
 import { openUpdateJournal } from './update-journal.js';
 import { createUpdateIntake } from './update-intake.js';
+import { networkRetry } from './network-retry.js';
+import { startUpdatePoller, type UpdatePoller } from './update-poller.js';
 import { createWebhookHandler } from './webhook-route.js';
 
 /** Options of {@link createTelegramAdapter}. */
@@ -48,8 +50,14 @@ export interface TelegramAdapterOptions {
   readonly renderer?: Renderer<string>;
   /** Renders chart blocks to PNG; with it charts are sent as photos, without it as text. */
   readonly renderChart?: ChartRenderer;
-  /** Flood control: `retry_after` waits and 5xx retries (defaults: 5 attempts, at most 60 s per wait; updates are handled one at a time, so a long outage must not hold the queue for long). */
-  readonly retry?: { readonly maxRetryAttempts?: number; readonly maxDelaySeconds?: number };
+  /**
+   * Retries: `retry_after` waits and 5xx retries (defaults: 5 attempts, at most 60 s per wait),
+   * and calls that never reached Telegram (network errors), retried for at most
+   * `networkRetryMs` (default 20 s) so an outage holds a chat's queue that long at most.
+   */
+  readonly retry?: { readonly maxRetryAttempts?: number; readonly maxDelaySeconds?: number; readonly networkRetryMs?: number };
+  /** Long polling: the pause between polls while a command runs, ms (default 250; see the README). */
+  readonly busyPollMs?: number;
   /** Outgoing rate limits (default Telegram's published ones); `false` turns throttling off. */
   readonly throttle?: ThrottleOptions | false;
   /** The getMe answer, to skip the call (tests, many bots in one process). */
@@ -93,12 +101,21 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Turns Telegram's 401 into a `ConfigError` naming the variable; rethrows anything else. */
+function refusedToken(error: unknown): never {
+  if (error instanceof GrammyError && error.error_code === 401) {
+    throw new ConfigError(['TELEGRAM_BOT_TOKEN'], 'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).');
+  }
+  throw error;
+}
+
 /**
  * The Telegram adapter on grammY: long polling (or a webhook on the bot's HTTP server),
  * commands registered with setMyCommands, `/cmd` and `/cmd@bot` mapped to the core's commands,
  * replies as Telegram HTML split at 4,096 characters, charts as photos, `typing` while a command
  * runs, `/login` in a group deleted when the bot is admin, flood control with auto-retry and
- * the throttler, and every update handled once across restarts.
+ * the throttler, chats handled concurrently and each chat in order, and every update handled
+ * once across restarts (confirmed to Telegram only once handled).
  *
  * @example
  * const telegram = createTelegramAdapter({ token: config.telegram.token, dataDir: config.dataDir });
@@ -113,7 +130,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   let sender: TelegramSender | undefined;
   let logger: Logger | undefined = options.logger;
   let ready = false;
-  let polling: Promise<void> | undefined;
+  let poller: UpdatePoller | undefined;
   let context: AdapterContext | undefined;
   let receiving = false;
   const inFlight = new Set<Promise<void>>();
@@ -137,29 +154,24 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       context = startContext;
       const log = options.logger ?? startContext.logger;
       logger = log;
-      const startedAt = now();
       const instance = new Bot(options.token, {
         client: { ...(options.apiRoot === undefined ? {} : { apiRoot: options.apiRoot }) },
         ...(options.botInfo === undefined ? {} : { botInfo: options.botInfo }),
       });
       if (options.throttle !== false) instance.api.config.use(throttler(options.throttle ?? {}));
-      instance.api.config.use(autoRetry({ maxRetryAttempts: options.retry?.maxRetryAttempts ?? 5, maxDelaySeconds: options.retry?.maxDelaySeconds ?? 60 }));
+      instance.api.config.use(
+        autoRetry({ maxRetryAttempts: options.retry?.maxRetryAttempts ?? 5, maxDelaySeconds: options.retry?.maxDelaySeconds ?? 60, rethrowHttpErrors: true }),
+      );
+      instance.api.config.use(networkRetry({ budgetMs: options.retry?.networkRetryMs ?? 20_000 }));
       instance.catch((error) => {
         log.error({ err: describe(error.error), updateId: error.ctx.update.update_id }, 'telegram update failed');
       });
-      try {
-        await instance.init();
-      } catch (error) {
-        if (error instanceof GrammyError && error.error_code === 401) {
-          throw new ConfigError(['TELEGRAM_BOT_TOKEN'], 'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).');
-        }
-        throw error;
-      }
+      await instance.init().catch(refusedToken);
       bot = instance;
       sender = new TelegramSender(instance.api, renderer, options.renderChart, log);
       const journal = await openUpdateJournal(options.dataDir, instance.botInfo.id, now);
       receiving = true;
-      const intake = createUpdateIntake({ journal, context: startContext, startedAt, now, catchUpWindowMs });
+      const intake = createUpdateIntake({ journal, context: startContext, now, catchUpWindowMs });
       instance.use(allowListMiddleware(options.allow, startContext));
       instance.on('message', (ctx) => {
         const work = intake(ctx);
@@ -186,29 +198,21 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         log.info({ mode: 'webhook', bot: instance.botInfo.username }, 'telegram adapter started');
         return;
       }
-      await new Promise<void>((resolve, reject) => {
-        polling = instance
-          .start({
-            allowed_updates: ['message'],
-            onStart: () => {
-              setReady(true);
-              log.info({ mode: 'polling', bot: instance.botInfo.username }, 'telegram adapter started');
-              resolve();
-            },
-          })
-          .catch((error: unknown) => {
-            setReady(false);
-            const code = error instanceof GrammyError ? error.error_code : undefined;
-            const why =
-              code === 401
-                ? 'Telegram refused the bot token (401 Unauthorized): polling stopped. Check TELEGRAM_BOT_TOKEN.'
-                : code === 409
-                  ? 'Another process is receiving updates for this bot token (409 Conflict): polling stopped. Run one instance, or use a webhook.'
-                  : 'telegram polling stopped';
-            log.error({ err: describe(error) }, why);
-            reject(error instanceof Error ? error : new Error(String(error)));
-          });
+      // Pending updates stay: they are unconfirmed, so no earlier instance answered them.
+      await instance.api.deleteWebhook({ drop_pending_updates: false }).catch(refusedToken);
+      poller = startUpdatePoller({
+        api: instance.api,
+        handle: (update) => instance.handleUpdate(update),
+        accepting: () => receiving,
+        logger: log,
+        ...(options.busyPollMs === undefined ? {} : { busyPollMs: options.busyPollMs }),
+        onFatal: (error, why) => {
+          setReady(false);
+          log.error({ err: describe(error) }, why);
+        },
       });
+      setReady(true);
+      log.info({ mode: 'polling', bot: instance.botInfo.username }, 'telegram adapter started');
     },
 
     get username(): string | undefined {
@@ -217,9 +221,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     async stopReceiving(): Promise<void> {
       receiving = false;
-      const instance = bot;
-      if (instance?.isRunning() === true) await instance.stop();
-      await polling?.catch(() => undefined);
+      await poller?.stopFetching();
     },
 
     async stop(): Promise<void> {
@@ -229,9 +231,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       for (const timer of typingTimers.values()) clearInterval(timer);
       typingTimers.clear();
       if (instance === undefined) return;
-      if (instance.isRunning()) await instance.stop();
-      await polling?.catch(() => undefined);
+      await poller?.stopFetching();
+      await poller?.settled();
       await Promise.allSettled([...inFlight]);
+      // Tell Telegram what was handled, so the next start is not handed it again.
+      await poller?.confirm().catch((error: unknown) => logger?.warn({ err: describe(error) }, 'telegram: could not confirm the last updates'));
+      poller = undefined;
       bot = undefined;
     },
 

@@ -14,14 +14,21 @@ import { ConfigError } from './errors/index.js';
 import type { Document } from './document/index.js';
 import { defaultLogger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
+import { withClaimFallback } from './schedule/index.js';
 import { startHttpServer, type HttpLimits, type HttpServer } from './server/index.js';
 import type { SessionService } from './sessions/index.js';
 import { createSources, type Sources } from './sources/index.js';
 
-/** Claims each incoming message once across replicas (Redis) or restarts. */
+/**
+ * Claims each incoming message once across replicas (Redis) or restarts. `createBot` bounds
+ * every claim: one that fails or takes longer than 750 ms is answered here and recorded later
+ * (`withClaimFallback`).
+ */
 export interface MessageClaims {
   /** Resolves true for the first caller of `key` within `ttlMs`, false for every other. */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Records the claim of a message answered without one; default `claim` (see `Claims.record`). */
+  record?(key: string, ttlMs: number): Promise<boolean>;
 }
 
 /** A long-running part of a bot (scheduler, alert relay) started and stopped with it. */
@@ -142,7 +149,8 @@ export function createBot(options: BotOptions): Bot {
       now,
     },
   });
-  const claims = options.claims;
+  const claims =
+    options.claims === undefined ? undefined : withClaimFallback(options.claims, { registry: metrics.registry, logger: logger.child({ component: 'claims' }), now });
   const services = options.services ?? [];
   const byPlatform = new Map(options.adapters.map((a) => [a.platform, a]));
   const noNames: readonly string[] = [];
@@ -281,6 +289,7 @@ export function createBot(options: BotOptions): Bot {
         clearTimeout(timer);
       }
       shutdown.abort(new Error('bot stopping'));
+      await claims?.close().catch((error: unknown) => logger.error({ err: error }, 'claims did not close cleanly'));
       for (const service of [...services].reverse()) {
         try {
           await service.stop?.();

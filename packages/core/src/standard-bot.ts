@@ -8,7 +8,7 @@ import { arg, defineCommand, type Command, type Middleware } from './commands/in
 import { checkDrivers, type StatsConfig } from './config/index.js';
 import { silentLogger } from './logging/index.js';
 import { createMetrics } from './metrics/index.js';
-import { createRedisClaims, createSchedulesFromConfig, type ReportBuilder, type Schedules, type ScheduleSpec } from './schedule/index.js';
+import { createSchedulesFromConfig, openRedisClaims, type ReportBuilder, type Schedules, type ScheduleSpec } from './schedule/index.js';
 import { createSources, type ManagedSources } from './sources/index.js';
 import { standardCommands, standardReportBuilders } from './standard-commands.js';
 import { createStatusService } from './status/index.js';
@@ -74,12 +74,12 @@ const ACCOUNT_PLACEHOLDERS: readonly Command[] = [
   unconfigured('mystats', 'Your credit use over the last 30 days', 'Account', LOGIN, 'AUTH_URL'),
 ];
 
-async function openClaims(config: StatsConfig, services: BotService[]): Promise<MessageClaims | undefined> {
+/** Claims on a bounded connection of their own (see the schedule README, "When Redis is down"). */
+function openClaims(config: StatsConfig, services: BotService[], logger: Logger): MessageClaims | undefined {
   if (config.redis === undefined) return undefined;
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(config.redis.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  services.push({ name: 'claims', stop: async () => void (await redis.quit()) });
-  return createRedisClaims(redis, { prefix: `${config.redis.keyPrefix}claims:` });
+  const claims = openRedisClaims(config.redis.url, { prefix: `${config.redis.keyPrefix}claims:`, logger: logger.child({ component: 'claims' }) });
+  services.push({ name: 'claims', start: () => claims.open(), stop: () => claims.close() });
+  return claims;
 }
 
 /**
@@ -162,7 +162,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
   if (schedules) services.push(schedules.service);
   if (alerts) services.push(alerts.service);
   if (status) services.push(status.service);
-  const claims = schedules?.claims ?? (await openClaims(config, services));
+  const claims = schedules?.claims ?? openClaims(config, services, logger);
   const middleware = [...(status ? [status.recorder.middleware] : []), ...(options.middleware ?? [])];
 
   const commands: Command[] = [

@@ -7,3 +7,4 @@ export * from './umami/index.js';
 export * from './alertmanager/index.js';
 export * from './prometheus/index.js';
 export * from './services/index.js';
+export * from './redis-proxy.js';

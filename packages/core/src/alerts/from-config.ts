@@ -3,7 +3,7 @@ import type { ChatAdapter, HttpRoutes } from '../chat/index.js';
 import type { Command } from '../commands/index.js';
 import type { StatsConfig } from '../config/index.js';
 import type { Metrics } from '../metrics/index.js';
-import type { Notifier, ReportTarget } from '../schedule/index.js';
+import { logRedisErrors, type Notifier, type ReportTarget } from '../schedule/index.js';
 import type { AlertMessageStore } from './alert-messages.js';
 import { createAlertRelay, type AlertRelay, type AlertRoute } from './alert-relay.js';
 import { createAlertmanagerClient, type AlertmanagerClient } from './alertmanager-client.js';
@@ -37,12 +37,13 @@ export interface Alerts {
 }
 
 /** A Redis alert store that connects on first use (ioredis is loaded only then). */
-function lazyRedisStore(redis: { readonly url: string; readonly keyPrefix: string }): AlertMessageStore & { close(): Promise<void> } {
+function lazyRedisStore(redis: { readonly url: string; readonly keyPrefix: string }, logger: Logger | undefined): AlertMessageStore & { close(): Promise<void> } {
   let client: import('ioredis').Redis | undefined;
   let opened: Promise<AlertMessageStore> | undefined;
   const get = (): Promise<AlertMessageStore> =>
     (opened ??= import('ioredis').then(({ Redis }) => {
       client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+      logRedisErrors(client, logger, 'alerts');
       return createRedisAlertMessageStore(client, { prefix: redis.keyPrefix });
     }));
   return {
@@ -64,7 +65,7 @@ function lazyRedisStore(redis: { readonly url: string; readonly keyPrefix: strin
  * `SILENCE_MAX_DURATION`) from configuration; either part is left out when unset.
  */
 export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromConfigOptions): Alerts {
-  const owned = options.store === undefined && config.redis ? lazyRedisStore(config.redis) : undefined;
+  const owned = options.store === undefined && config.redis ? lazyRedisStore(config.redis, options.logger) : undefined;
   const store = options.store ?? owned ?? createMemoryAlertMessageStore();
   const token = config.alertmanager?.webhookToken;
   const url = config.alertmanager?.url;

@@ -10,7 +10,9 @@ import { lazyStores } from './lazy-stores.js';
 import { createNotifier, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from './notifier.js';
 import { createQueueNotifier, type QueueNotifier } from './queue-notifier.js';
 import type { PlatformLimits } from './rate-limits.js';
-import { createRedisClaims, createRedisScheduleStores } from './redis-stores.js';
+import { openRedisClaims } from './open-redis-claims.js';
+import { logRedisErrors } from './redis-error-log.js';
+import { createRedisScheduleStores } from './redis-stores.js';
 import { createScheduleCommand } from './schedule-command.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createSqliteScheduleStores } from './sqlite-stores.js';
@@ -89,6 +91,7 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
       const { Redis } = await import('ioredis');
       // BullMQ's workers block on reads: no per-request retry limit on this connection
       const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+      logRedisErrors(client, options.logger, 'schedule');
       redisClient = client;
       return { ...createRedisScheduleStores(client, { prefix: redis.keyPrefix }), close: async () => void (await client.quit()) };
     }
@@ -146,6 +149,7 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
   });
   const start = async (): Promise<void> => {
     if (redis) await openQueue(); // this replica delivers queued jobs from now on
+    await ownClaims?.open();
     await scheduler.start();
   };
   const stop = async (): Promise<void> => {
@@ -153,16 +157,14 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
     if (queue) await (await queue).close();
     queue = undefined;
     await stores.close();
+    await ownClaims?.close();
   };
-  const claims: Claims | undefined = redis
-    ? {
-        claim: async (key, ttlMs) => {
-          await stores.schedule.lastRun('-'); // opens the Redis connection
-          if (!redisClient) throw new Error('Redis is not connected');
-          return createRedisClaims(redisClient, { prefix: redis.keyPrefix }).claim(key, ttlMs);
-        },
-      }
+  // Claims get a connection of their own: the schedule's waits for Redis without bound
+  // (BullMQ needs that), a message must not (see README, "When Redis is down").
+  const ownClaims = redis
+    ? openRedisClaims(redis.url, { prefix: redis.keyPrefix, ...(options.logger ? { logger: options.logger } : {}), ...(options.owner ? { owner: options.owner } : {}) })
     : undefined;
+  const claims: Claims | undefined = ownClaims;
   return {
     scheduler,
     notifier,

@@ -12,4 +12,7 @@ export * from './schedule-command.js';
 export * from './from-config.js';
 export * from './queue-notifier.js';
 export * from './redis-rate-limiter.js';
+export * from './redis-error-log.js';
+export * from './claim-fallback.js';
+export * from './open-redis-claims.js';
 export * from './define-schedule.js';

@@ -7,6 +7,7 @@ import type { Document } from '../document/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { deliveryKey, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from './notifier.js';
 import { PUBLISHED_LIMITS, type PlatformLimits } from './rate-limits.js';
+import { redisErrorLog } from './redis-error-log.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { classifySendFailure } from './send-failure.js';
 import { sleep } from '../async/index.js';
@@ -112,6 +113,9 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
       const name = `deliveries-${platform}`;
       q = { queue: new Queue(name, { connection: options.connection, prefix }), events: new QueueEvents(name, { connection: options.connection, prefix }) };
       const { queue } = q;
+      const errors = redisErrorLog(logger, `queue ${name}`);
+      queue.on('error', (error) => errors.error(error));
+      q.events.on('error', (error) => errors.error(error));
       q.events.on('completed', ({ jobId, returnvalue }) => settle(jobId, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as DeliveryResult));
       q.events.on('failed', ({ jobId }) => settle(jobId, undefined));
       // a job added again (a new leader after a crash) may have finished before anyone listened
@@ -187,7 +191,8 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
           const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
           if (final) count(job.data.target.platform, 'failed');
         });
-        worker.on('error', (err) => logger?.error({ err }, 'delivery worker error'));
+        const workerErrors = redisErrorLog(logger, `worker ${platform}`);
+        worker.on('error', (err) => workerErrors.error(err));
         workers.push(worker);
       }
       // queues and their event streams are opened now, not at the first report's time

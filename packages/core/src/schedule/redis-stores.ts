@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BeginResult, Claims, DeliveryLog, Lease, ScheduleStore } from './types.js';
 
@@ -84,16 +85,48 @@ export function createRedisScheduleStores(redis: Redis, options: RedisStoreOptio
   return { schedule, deliveries };
 }
 
+const RECORD = `
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+return 0`;
+
+/** Options of {@link createRedisClaims}. */
+export interface RedisClaimsOptions {
+  /** Prepended to every key (default `stats:`); claims live at `<prefix>claim:<platform>:<id>`. */
+  readonly prefix?: string;
+  /** This replica's name, stored as the claim's value (default a random id). */
+  readonly owner?: string;
+}
+
 /**
  * {@link Claims} in Redis (SET NX PX): when every replica receives the same platform event,
- * exactly one claims `<platform>:<message id>` and answers it.
+ * exactly one claims `<platform>:<message id>` and answers it. Give the client a bounded
+ * command timeout and no offline queue ({@link CLAIMS_CLIENT_OPTIONS}); `createBot` answers a
+ * message whose claim fails and records the claim later (see the schedule README).
  *
  * @example
- * const bot = createBot({ adapters, claims: createRedisClaims(new Redis(url), { prefix: 'stats:' }) });
+ * const bot = createBot({ adapters, claims: createRedisClaims(new Redis(url, CLAIMS_CLIENT_OPTIONS), { prefix: 'stats:' }) });
  */
-export function createRedisClaims(redis: Redis, options: { readonly prefix?: string } = {}): Claims {
+export function createRedisClaims(redis: Redis, options: RedisClaimsOptions = {}): Claims {
   const prefix = options.prefix ?? 'stats:';
+  const owner = options.owner ?? randomUUID();
+  const ttl = (ms: number): string => String(Math.max(1, Math.round(ms)));
   return {
-    claim: async (key, ttlMs) => (await redis.set(`${prefix}claim:${key}`, '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK',
+    claim: async (key, ttlMs) => (await redis.set(`${prefix}claim:${key}`, owner, 'PX', ttl(ttlMs), 'NX')) === 'OK',
+    record: async (key, ttlMs) => Number(await redis.eval(RECORD, 1, `${prefix}claim:${key}`, owner, ttl(ttlMs))) === 1,
   };
 }
+
+/**
+ * ioredis options for the claims connection: a command fails at once while Redis is
+ * unreachable (no offline queue, no retries) or after `commandTimeout` when it hangs (a
+ * backstop: `createBot` stops waiting for a claim after 750 ms); reconnects are tried every
+ * second at most.
+ */
+export const CLAIMS_CLIENT_OPTIONS = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  commandTimeout: 1500,
+  connectTimeout: 2000,
+  retryStrategy: (times: number): number => Math.min(times * 100, 1000),
+} as const;

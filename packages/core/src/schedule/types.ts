@@ -90,4 +90,10 @@ export interface DeliveryLog {
 export interface Claims {
   /** True for exactly one caller of `key` within `ttlMs`. */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Records the claim of a message this replica already answered without one (its store was
+   * down): true when nobody else holds `key`, or this replica does (an earlier claim that timed
+   * out but reached the store). Default: `claim`.
+   */
+  record?(key: string, ttlMs: number): Promise<boolean>;
 }

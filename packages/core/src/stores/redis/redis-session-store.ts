@@ -12,6 +12,8 @@ export interface RedisSessionStoreOptions {
   readonly keyPrefix?: string;
   /** Encrypts every stored session (tokens included). */
   readonly cipher: SessionCipher;
+  /** Where connection errors of an owned client are logged (rate-limited). */
+  readonly logger?: { warn(object: object, message: string): void };
 }
 
 /** A Redis session store. */
@@ -34,6 +36,15 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
   if (options.client === undefined && options.url === undefined) throw new TypeError('createRedisSessionStore needs a url or a client');
   const owned = options.client === undefined;
   const client = options.client ?? new Redis(options.url ?? '', { maxRetriesPerRequest: 2, lazyConnect: false });
+  if (owned) {
+    // Without an `error` listener Node prints "Unhandled error event" on every failed reconnect.
+    let lastLogged = 0;
+    client.on('error', (error: Error) => {
+      if (Date.now() - lastLogged < 10_000) return;
+      lastLogged = Date.now();
+      options.logger?.warn({ err: { name: error.name, message: error.message }, redis: 'sessions' }, 'Redis connection error');
+    });
+  }
   const prefix = `${options.keyPrefix ?? 'stats:'}session:`;
   const lockPrefix = `${options.keyPrefix ?? 'stats:'}session-lock:`;
   const codec = createSessionCodec(options.cipher);
