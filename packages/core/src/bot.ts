@@ -10,7 +10,7 @@ import {
 } from './commands/index.js';
 import { loadConfig, type StatsConfig } from './config/index.js';
 import type { Document } from './document/index.js';
-import { silentLogger } from './logging/index.js';
+import { silentLogger, withErrorSerializers } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { startHttpServer, type HttpServer } from './server/index.js';
 import type { SessionService } from './sessions/index.js';
@@ -37,7 +37,7 @@ export interface BotOptions {
   readonly commands?: readonly Command[];
   /** Validated configuration (default: `loadConfig({})`, i.e. every default). */
   readonly config?: StatsConfig;
-  /** The logger (default: silent). */
+  /** The logger (default: silent); errors are logged through `serializeError` whatever its own serializers. */
   readonly logger?: Logger;
   /** Upstream clients for `ctx.sources`. */
   readonly sources?: Sources;
@@ -102,7 +102,8 @@ const DEFAULT_RATE: RateLimitSpec = { capacity: 8, refillPerSecond: 0.5 };
  */
 export function createBot(options: BotOptions): Bot {
   const config = options.config ?? loadConfig({});
-  const logger = options.logger ?? silentLogger();
+  // A logger handed in by the bot author gets our error serializer: no path logs a raw SDK error.
+  const logger = options.logger === undefined ? silentLogger() : withErrorSerializers(options.logger);
   const metrics = options.metrics ?? createMetrics();
   const now = options.now ?? Date.now;
   const prefix = options.prefix ?? config.prefix;

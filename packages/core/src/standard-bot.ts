@@ -5,7 +5,7 @@ import { createAlertsFromConfig } from './alerts/index.js';
 import type { ChatAdapter } from './chat/index.js';
 import { arg, defineCommand, type Command, type Middleware } from './commands/index.js';
 import type { StatsConfig } from './config/index.js';
-import { silentLogger } from './logging/index.js';
+import { silentLogger, withErrorSerializers } from './logging/index.js';
 import { createMetrics } from './metrics/index.js';
 import { createRedisClaims, createSchedulesFromConfig, type ReportBuilder, type ScheduleSpec } from './schedule/index.js';
 import { createSources, type ManagedSources } from './sources/index.js';
@@ -76,7 +76,7 @@ async function openClaims(config: StatsConfig, services: BotService[]): Promise<
  * await bot.start();
  */
 export async function createStandardBot(config: StatsConfig, options: StandardBotOptions): Promise<Bot> {
-  const logger = options.logger ?? silentLogger();
+  const logger = options.logger === undefined ? silentLogger() : withErrorSerializers(options.logger);
   const metrics = createMetrics();
   const now = options.now ?? Date.now;
   const services: BotService[] = [];

@@ -1,7 +1,10 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { errorSerializers } from './error-serializer.js';
 
 /**
- * Paths pino redacts in every log line. Redaction only sees keys: never interpolate a secret
+ * Paths pino redacts in every log line: a second net behind {@link serializeError}, which is the
+ * real guard for errors (pino paths are case-sensitive and of fixed depth, so they cannot catch
+ * an `Authorization` header at any depth). Redaction only sees keys: never interpolate a secret
  * into a message string, and never log a message's `text` or `raw`.
  */
 export const REDACT_PATHS: readonly string[] = [
@@ -17,8 +20,20 @@ export const REDACT_PATHS: readonly string[] = [
   '*.secret',
   'apiKey',
   '*.apiKey',
+  'access_token',
+  '*.access_token',
+  'secret_token',
+  '*.secret_token',
+  'payload.secret_token',
+  '*.payload.secret_token',
   'headers.authorization',
   '*.headers.authorization',
+  '*.*.headers.authorization',
+  'headers.Authorization',
+  '*.headers.Authorization',
+  '*.*.headers.Authorization',
+  'headers.cookie',
+  '*.headers.cookie',
   'headers["x-service-key"]',
   '*.headers["x-service-key"]',
   'headers["x-umami-api-key"]',
@@ -42,7 +57,8 @@ export interface CreateLoggerOptions {
 
 /**
  * Creates the bot's pino logger: JSON lines in production, pretty lines in a terminal, with
- * passwords, tokens and `Authorization` headers redacted.
+ * errors written by {@link serializeError} (no request, response, headers, payloads or URLs with
+ * credentials) and passwords, tokens and `Authorization` headers redacted by key.
  *
  * @example
  * const logger = createLogger({ level: 'info' });
@@ -52,6 +68,7 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
     level: options.level ?? 'info',
     base: options.base ?? null,
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+    serializers: { ...errorSerializers },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (options.destination !== undefined) return pino(pinoOptions, options.destination);
@@ -69,5 +86,17 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
 
 /** A logger that writes nothing (tests, benchmarks). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return pino({ level: 'silent', serializers: { ...errorSerializers } });
+}
+
+/**
+ * A child of `logger` whose `err`, `error` and `cause` go through the stats error serializer.
+ * `createBot` applies it to a logger handed in by a bot author, so no path logs a raw SDK error
+ * (with its request headers, payload or URL) whatever the author's pino options are.
+ *
+ * @example
+ * const safe = withErrorSerializers(pino());
+ */
+export function withErrorSerializers(logger: Logger): Logger {
+  return logger.child({}, { serializers: { ...errorSerializers } });
 }
