@@ -24,6 +24,7 @@ import { throttler, type ThrottleOptions } from './throttle.js';
 import { openUpdateJournal } from './update-journal.js';
 import { createUpdateIntake } from './update-intake.js';
 import { createWebhookHandler } from './webhook-route.js';
+import { telegramFailure } from './sdk-errors.js';
 
 /** Options of {@link createTelegramAdapter}. */
 export interface TelegramAdapterOptions {
@@ -150,7 +151,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         if (error instanceof GrammyError && error.error_code === 401) {
           throw new ConfigError(['TELEGRAM_BOT_TOKEN'], 'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).');
         }
-        throw error;
+        throw telegramFailure(error, 'start');
       }
       bot = instance;
       sender = new TelegramSender(instance.api, renderer, options.renderChart, log);
@@ -177,7 +178,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         }
         const path = webhook.path ?? (new URL(webhook.url).pathname || '/');
         startContext.http.route('POST', path, createWebhookHandler({ secret: webhook.secret, metrics: startContext.metrics, logger: log, accepting: () => receiving, onUpdate: (update) => instance.handleUpdate(update) }));
-        await instance.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message'] });
+        // A failing setWebhook's GrammyError holds the secret in its payload: convert it here.
+        await instance.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message'] }).catch((error: unknown) => {
+          throw telegramFailure(error, 'setWebhook');
+        });
         setReady(true);
         log.info({ mode: 'webhook', bot: instance.botInfo.username }, 'telegram adapter started');
         return;
@@ -202,7 +206,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
                   ? 'Another process is receiving updates for this bot token (409 Conflict): polling stopped. Run one instance, or use a webhook.'
                   : 'telegram polling stopped';
             log.error({ err: describe(error) }, why);
-            reject(error instanceof Error ? error : new Error(String(error)));
+            reject(telegramFailure(error, 'polling'));
           });
       });
     },
@@ -233,7 +237,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     isReady: () => ready,
 
-    send: (room: RoomRef, doc: Document): Promise<SentMessage[]> => requireSender().document(destinationOf(room), doc),
+    send: (room: RoomRef, doc: Document): Promise<SentMessage[]> =>
+      requireSender()
+        .document(destinationOf(room), doc)
+        .catch((error: unknown) => {
+          throw telegramFailure(error, 'send');
+        }),
 
     async reply(message: IncomingMessage, doc: Document, replyOptions?: ReplyOptions): Promise<SentMessage[]> {
       const key = parseMessageKey(message.id);
@@ -246,7 +255,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         await requireSender().document(here, textDocument(`📬 ${name}, I sent you the answer in our private chat.`));
         return sent;
       } catch (error) {
-        if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400)) throw error;
+        if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400)) throw telegramFailure(error, 'reply');
         const start = bot === undefined ? 'me' : `@${bot.botInfo.username}`;
         return requireSender().document(here, textDocument(`🔒 ${name}, this answer is for you only: open a private chat with ${start}, press Start, and send the command there.`, 'warning'));
       }
@@ -265,7 +274,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
           const gone = error.description.includes('not found');
           return { removed: false, reason: gone ? 'it was already deleted' : 'I am not an admin of this group' };
         }
-        throw error;
+        throw telegramFailure(error, 'redact');
       }
     },
 
@@ -276,7 +285,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         await requireSender().edit(key.chatId, key.messageId, doc);
       } catch (error) {
         if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-        throw error;
+        throw telegramFailure(error, 'edit');
       }
     },
 
