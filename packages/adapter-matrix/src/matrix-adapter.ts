@@ -21,6 +21,7 @@ import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
 import { bridgeSdkLogging } from './log-bridge.js';
 import { toStatsError, withRetry } from './retry.js';
+import { safeMatrixCause } from './sdk-errors.js';
 import { editContent, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
@@ -88,7 +89,7 @@ function unknownTokenError(cause: unknown): StatsError {
     'auth',
     'The Matrix homeserver rejected MATRIX_ACCESS_TOKEN (M_UNKNOWN_TOKEN): the token is wrong, expired or was logged out. Create a new access token for the bot account and restart.',
     'The bot cannot reach Matrix right now.',
-    { cause },
+    { cause: safeMatrixCause(cause) },
   );
 }
 

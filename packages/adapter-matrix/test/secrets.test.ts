@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBot, createLogger, defineCommand, document, type Bot } from '@stats/core';
 import { logSink, startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
-import { createMatrixAdapter } from '../src/index.js';
+import { LogService, MatrixClient } from 'matrix-bot-sdk';
+import { bridgeSdkLogging, createMatrixAdapter } from '../src/index.js';
 import { tempDataDir } from './harness.js';
 
 /** What a reverse proxy in front of a homeserver answers when Synapse is down. */
@@ -60,9 +61,31 @@ describe('Matrix adapter: no access token in the log', () => {
     // Every attempt of the reply fails; the bot gives up and logs why.
     await vi.waitFor(() => expect(lines.some((line) => line.includes('"status":502') && /"level":50/.test(line))).toBe(true), { timeout: 20_000 });
     const typingLine = lines.find((line) => line.includes('typing') && line.includes('502'));
-    expect(typingLine).toBeDefined();
+    expect(typingLine).toContain('"type":"UpstreamError"');
     const text = lines.join('\n');
     expect(text).not.toContain(hs.bot.token);
     expect(text).not.toMatch(/authorization/i);
+  });
+});
+
+describe('Matrix adapter: the SDK’s own log lines', () => {
+  it('pass the bridge with a raw 502 response reduced to its status and URLs scrubbed', async () => {
+    const client = new MatrixClient(hs.url, hs.bot.token);
+    hs.fail({ path: '/account/whoami', status: 502, rawBody: PROXY_PAGE });
+    const raw = await client.doRequest('GET', '/_matrix/client/v3/account/whoami').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(JSON.stringify(Object.keys(raw as object))).toContain('request');
+    const logger = await createLogger({ level: 'debug', destination: logSink((line) => void lines.push(line)) });
+    bridgeSdkLogging(logger);
+    LogService.error('MatrixClientLite', 'Error handling sync', raw);
+    LogService.warn('MatrixHttpClient', `(REQ-9) GET ${hs.url}/_matrix/client/v3/sync?access_token=${hs.bot.token}`);
+    const bridged = lines.filter((line) => line.includes('Error handling sync') || line.includes('(REQ-9)'));
+    expect(bridged).toHaveLength(2);
+    expect(bridged[0]).toContain('"status":502');
+    expect(bridged[1]).toContain('access_token=[redacted]');
+    for (const line of lines) expect(line).not.toContain(hs.bot.token);
+    expect(lines.join('\n')).not.toMatch(/authorization/i);
   });
 });

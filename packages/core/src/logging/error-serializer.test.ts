@@ -72,6 +72,11 @@ describe('serializeError', () => {
     expect(text).not.toContain(TELEGRAM_TOKEN);
   });
 
+  it('gives the same result when run twice (a bridge serializes before the logger does)', () => {
+    const once = serializeError(grammyError());
+    expect(serializeError(once)).toEqual(once);
+  });
+
   it('cuts a cause chain and survives a cycle', () => {
     let error: Error = new Error('root');
     for (let i = 0; i < 20; i += 1) error = new Error(`level ${i}`, { cause: error });

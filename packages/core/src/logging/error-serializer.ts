@@ -45,6 +45,8 @@ const num = (value: unknown): number | undefined => (typeof value === 'number' &
 const str = (value: unknown, max = 200): string | undefined => (typeof value === 'string' && value.length <= max ? value : undefined);
 
 function typeOf(value: Bag): string {
+  // Serialized already (a bridge serialized it before the logger's own serializer ran).
+  if (!(value instanceof Error) && typeof value['type'] === 'string' && typeof value['message'] === 'string') return value['type'];
   const name = value['name'];
   if (typeof name === 'string' && name !== '' && name !== 'Error') return name;
   const ctor = (value as { constructor?: { name?: unknown } }).constructor?.name;
