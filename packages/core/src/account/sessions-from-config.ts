@@ -26,10 +26,10 @@ export interface SessionsDeps {
   readonly now?: () => number;
 }
 
-async function openStore(config: StatsConfig, now: (() => number) | undefined): Promise<SessionStore> {
+async function openStore(config: StatsConfig, now: (() => number) | undefined, logger: Logger | undefined): Promise<SessionStore> {
   const kind = config.sessions.store;
   if (kind === 'memory') return createMemorySessionStore(now ? { now } : {});
-  const cipher = cipherFromConfig({ secret: config.sessions.secret, dataDir: config.dataDir });
+  const cipher = cipherFromConfig({ secret: config.sessions.secret, dataDir: config.dataDir, logger });
   if (kind === 'redis') {
     const { createRedisSessionStore } = await import('../stores/redis/index.js');
     return createRedisSessionStore({ url: config.redis?.url ?? 'redis://127.0.0.1:6379', keyPrefix: config.redis?.keyPrefix ?? 'stats:', cipher });
@@ -69,7 +69,7 @@ export async function createSessionsFromConfig(config: StatsConfig, deps: Sessio
       'SESSION_SECRET is unset: this process encrypts sessions with its own key file, so other replicas cannot read them',
     );
   }
-  const store = await openStore(config, deps.now);
+  const store = await openStore(config, deps.now, deps.logger);
   const jwksUrl = config.auth?.jwksUrl ?? (config.auth?.issuer !== undefined ? new URL('api/auth/jwks', `${config.auth.url.replace(/\/+$/, '')}/`).href : undefined);
   const manager = createSessionManager({
     store,
