@@ -1,5 +1,6 @@
 import {
   discordRenderer,
+  withErrorSerializers,
   type AdapterCapabilities,
   type AdapterContext,
   type ChatAdapter,
@@ -186,7 +187,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
     async start(ctx) {
       context = ctx;
-      logger = (options.logger ?? ctx.logger).child({ component: 'discord' });
+      // An adapter-level logger from the bot author gets the core's error serializer too.
+      logger = (options.logger === undefined ? ctx.logger : withErrorSerializers(options.logger)).child({ component: 'discord' });
       commandsByName = new Map(ctx.commands.map((c) => [c.name, c]));
       const created = createDiscordClient(options);
       client = created;

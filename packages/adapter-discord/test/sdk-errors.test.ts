@@ -10,7 +10,7 @@ describe('fromDiscordError', () => {
     try {
       const interactionToken = 'itoken-expired-0123456789abcdef';
       registerSecret(interactionToken, 'Discord interaction token');
-      const rest = new REST({ api: discord.url, version: '10', makeRequest: (url, init) => fetch(url, init as RequestInit) as never }).setToken(discord.token);
+      const rest = new REST({ api: discord.url, version: '10', makeRequest: (url, init) => fetch(url, init as unknown as RequestInit) as never }).setToken(discord.token);
       const raw = await rest.post(Routes.webhook(discord.applicationId, interactionToken), { body: { content: 'a private answer' } }).then(
         () => undefined,
         (error: unknown) => error,

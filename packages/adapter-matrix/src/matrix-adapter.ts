@@ -1,6 +1,7 @@
 import {
   matrixRenderer,
   StatsError,
+  withErrorSerializers,
   type AdapterCapabilities,
   type AdapterContext,
   type ChartSpec,
@@ -188,7 +189,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
 
     async start(ctx: AdapterContext): Promise<void> {
       context = ctx;
-      const log = options.logger ?? ctx.logger;
+      // An adapter-level logger from the bot author gets the core's error serializer too.
+      const log = options.logger === undefined ? ctx.logger : withErrorSerializers(options.logger);
       logger = log;
       bridgeSdkLogging(log);
       aborter = new AbortController();

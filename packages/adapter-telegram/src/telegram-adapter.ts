@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import {
   ConfigError,
   telegramRenderer,
+  withErrorSerializers,
   textDocument,
   type AdapterCapabilities,
   type AdapterContext,
@@ -133,7 +134,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     async start(startContext: AdapterContext): Promise<void> {
       context = startContext;
-      const log = options.logger ?? startContext.logger;
+      // An adapter-level logger from the bot author gets the core's error serializer too.
+      const log = options.logger === undefined ? startContext.logger : withErrorSerializers(options.logger);
       logger = log;
       const startedAt = now();
       const instance = new Bot(options.token, {
