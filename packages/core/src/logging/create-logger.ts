@@ -1,5 +1,12 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { errorSerializers } from './error-serializer.js';
+import { scrubSecrets } from './scrub-secrets.js';
+
+/** Errors through the one serializer; a logged `url` with its credentials scrubbed. */
+const SERIALIZERS = {
+  ...errorSerializers,
+  url: (value: unknown): unknown => (typeof value === 'string' ? scrubSecrets(value) : value),
+};
 
 /**
  * Paths pino redacts in every log line: a second net behind {@link serializeError}, which is the
@@ -68,7 +75,7 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
     level: options.level ?? 'info',
     base: options.base ?? null,
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
-    serializers: { ...errorSerializers },
+    serializers: { ...SERIALIZERS },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (options.destination !== undefined) return pino(pinoOptions, options.destination);
@@ -86,7 +93,7 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
 
 /** A logger that writes nothing (tests, benchmarks). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent', serializers: { ...errorSerializers } });
+  return pino({ level: 'silent', serializers: { ...SERIALIZERS } });
 }
 
 /**
@@ -98,5 +105,5 @@ export function silentLogger(): Logger {
  * const safe = withErrorSerializers(pino());
  */
 export function withErrorSerializers(logger: Logger): Logger {
-  return logger.child({}, { serializers: { ...errorSerializers } });
+  return logger.child({}, { serializers: { ...SERIALIZERS } });
 }

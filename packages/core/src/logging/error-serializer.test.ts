@@ -113,10 +113,11 @@ describe('loggers', () => {
     logger.error({ err: rawMatrixResponse() }, 'send failed');
     logger.error({ error: grammyError() }, 'setWebhook failed');
     logger.error(grammyError(), 'thrown as the first argument');
+    logger.info({ url: 'postgres://stats:hunter2pass@db.example/stats' }, 'connecting');
     const text = out.text();
     expect(text).toContain('"status":502');
     expect(text).toContain('setWebhook');
-    for (const secret of [MATRIX_TOKEN, WEBHOOK_SECRET]) expect(text).not.toContain(secret);
+    for (const secret of [MATRIX_TOKEN, WEBHOOK_SECRET, 'hunter2pass']) expect(text).not.toContain(secret);
   });
 
   it('createBot wraps a bot author’s plain pino logger with the same serializer', async () => {
