@@ -14,6 +14,8 @@ describe('fromTelegramError', () => {
       () => undefined,
       (error: unknown) => error,
     );
+    // What grammY keeps: the fetch error, whose message names the URL with the token.
+    expect(String((raw as { error?: { message?: unknown } }).error?.message)).toContain(TOKEN);
     const lines: string[] = [];
     const logger = await createLogger({ level: 'debug', destination: logSink((line) => void lines.push(line)) });
     const converted = fromTelegramError(raw, 'start');
