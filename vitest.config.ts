@@ -17,6 +17,8 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Fails a test whose log output holds a secret registered in its file (packages/test-utils/src/log-scan.ts).
+    setupFiles: ['./packages/test-utils/src/log-scan-setup.ts'],
     projects: [
       project('packages/core'),
       project('packages/adapter-matrix'),

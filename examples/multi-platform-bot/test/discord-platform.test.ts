@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, silentLogger } from '@stats/core';
-import { startDiscordStandIn, type DiscordStandIn } from '@stats/test-utils';
+import { createLogger, loadConfig } from '@stats/core';
+import { logSink, startDiscordStandIn, type DiscordStandIn } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMultiPlatformBot } from '../src/multi-platform-bot.js';
 
@@ -28,7 +28,7 @@ describe('examples/multi-platform-bot on Discord', () => {
       DISCORD_MESSAGE_CONTENT: 'true',
       DATA_DIR: dataDir,
     });
-    const { bot, platforms } = await createMultiPlatformBot(config, { logger: silentLogger(), onFatal: () => undefined, http: false });
+    const { bot, platforms } = await createMultiPlatformBot(config, { logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
     expect(platforms).toEqual(['discord']);
     await bot.start();
     try {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, silentLogger } from '@stats/core';
+import { createLogger, loadConfig } from '@stats/core';
 import { createMemoryAdapter } from '@stats/core/testing';
-import { startMatrixHomeserver, startTelegramBotApi, type MatrixHomeserver, type TelegramBotApi } from '@stats/test-utils';
+import { logSink, startMatrixHomeserver, startTelegramBotApi, type MatrixHomeserver, type TelegramBotApi } from '@stats/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMultiPlatformBot } from '../src/multi-platform-bot.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
@@ -49,7 +49,7 @@ describe('examples/multi-platform-bot', () => {
       MATRIX_ACCESS_TOKEN: matrix.bot.token,
       DATA_DIR: dataDir,
     });
-    const { bot, platforms } = await createMultiPlatformBot(config, { logger: silentLogger(), onFatal: () => undefined, http: false });
+    const { bot, platforms } = await createMultiPlatformBot(config, { logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
     stops.push(() => bot.stop());
     expect([...platforms].sort()).toEqual(['matrix', 'telegram']);
     await bot.start();
@@ -81,7 +81,7 @@ describe('examples/multi-platform-bot', () => {
       TELEGRAM_WEBHOOK_SECRET: 'multi_secret',
       DATA_DIR: dataDir,
     });
-    const { bot } = await createMultiPlatformBot(config, { logger: silentLogger(), onFatal: () => undefined, http: { port, host: '127.0.0.1' } });
+    const { bot } = await createMultiPlatformBot(config, { logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: { port, host: '127.0.0.1' } });
     stops.push(() => bot.stop());
     await bot.start();
     expect(telegram.webhook()).toEqual({ url: `http://127.0.0.1:${port}/telegram`, secret: 'multi_secret' });
@@ -95,7 +95,7 @@ describe('examples/multi-platform-bot', () => {
 
   it('falls back to the console when no platform is configured', async () => {
     const { bot, platforms } = await createMultiPlatformBot(loadConfig({ DATA_DIR: dataDir }), {
-      logger: silentLogger(),
+      logger: await createLogger({ level: 'debug', destination: logSink() }),
       onFatal: () => undefined,
       http: false,
       fallback: () => createMemoryAdapter(),
@@ -133,7 +133,7 @@ describe('examples/multi-platform-bot', () => {
       TELEGRAM_REPORT_CHAT_ID: String(group.chat.id),
       DATA_DIR: dataDir,
     });
-    const { bot } = await createMultiPlatformBot(config, { logger: silentLogger(), onFatal: () => undefined, http: false });
+    const { bot } = await createMultiPlatformBot(config, { logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
     stops.push(() => bot.stop());
     await bot.start();
     const alice = telegram.user('Alice');

@@ -1,5 +1,6 @@
 import {
   discordRenderer,
+  withErrorSerializers,
   type AdapterCapabilities,
   type AdapterContext,
   type ChatAdapter,
@@ -29,6 +30,7 @@ import { commandModal, modalArgs, modalCommandName } from './login-modal.js';
 import { chartFile, NO_MENTIONS, nonceOf, toPayloads, type ChartRenderer, type OutgoingPayload } from './outgoing.js';
 import { discordAllowList, type DiscordAllowList } from './allow-list.js';
 import { registerCommands } from './register-commands.js';
+import { discordFailure } from './sdk-errors.js';
 
 /** Options of {@link createDiscordAdapter}. */
 export interface DiscordAdapterOptions {
@@ -192,7 +194,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
     async start(ctx) {
       context = ctx;
-      logger = (options.logger ?? ctx.logger).child({ component: 'discord' });
+      // An adapter-level logger from the bot author gets the core's error serializer too.
+      logger = (options.logger === undefined ? ctx.logger : withErrorSerializers(options.logger)).child({ component: 'discord' });
       commandsByName = new Map(ctx.commands.map((c) => [c.name, c]));
       const created = createDiscordClient(options);
       client = created;
@@ -208,7 +211,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         await loginAndWait(created, options.token);
       } catch (error) {
         client = undefined;
-        throw error;
+        throw discordFailure(error, 'login');
       }
       setConnected(true);
       const readyApplication = created.application?.id;
@@ -235,7 +238,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     isReady: () => connected && client?.isReady() === true,
 
     async send(room, doc, sendOptions) {
-      return sendPayloads(room, await toPayloads(doc, renderer, options.renderChart), undefined, sendOptions?.idempotencyKey);
+      const payloads = await toPayloads(doc, renderer, options.renderChart);
+      return sendPayloads(room, payloads, undefined, sendOptions?.idempotencyKey).catch((error: unknown) => {
+        throw discordFailure(error, 'send');
+      });
     },
 
     async reply(message, doc, replyOptions) {
@@ -246,12 +252,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         try {
           for (const payload of payloads) out.push(sent(message.room, await interaction.send(payload, replyOptions?.ephemeral === true)));
         } catch (error) {
-          // A DiscordAPIError carries the interaction token in its URL: the caller logs only this.
-          throw new Error(`answering the interaction failed: ${describe(error)}`);
+          // A DiscordAPIError carries the interaction token in its URL: the caller gets only status and code.
+          throw discordFailure(error, 'interaction reply');
         }
         return out;
       }
-      return sendPayloads(message.room, payloads, message.id);
+      return sendPayloads(message.room, payloads, message.id).catch((error: unknown) => {
+        throw discordFailure(error, 'reply');
+      });
     },
 
     async redact(message, reason): Promise<RedactResult> {
@@ -264,7 +272,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         if (error instanceof DiscordAPIError && typeof error.code === 'number' && NOT_ALLOWED.has(error.code)) {
           return { removed: false, reason: 'I lack the Manage Messages permission here' };
         }
-        throw error;
+        throw discordFailure(error, 'redact');
       }
     },
 

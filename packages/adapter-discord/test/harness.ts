@@ -1,11 +1,11 @@
 import { createBot, createLogger, type Bot, type BotOptions, type ChatAdapter, type Logger } from '@stats/core';
-import { startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from '@stats/test-utils';
+import { logSink, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from '@stats/test-utils';
 import { createDiscordAdapter, type DiscordAdapterOptions } from '../src/index.js';
 
 /** A pino logger whose lines are kept, to prove what never reaches a log. */
 export async function captureLogger(): Promise<{ logger: Logger; lines: string[] }> {
   const lines: string[] = [];
-  const logger = await createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+  const logger = await createLogger({ level: 'debug', destination: logSink((line) => void lines.push(line)) });
   return { logger, lines };
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '@stats/core';
 import type { DirectRooms } from './direct-rooms.js';
 import { commandText, contentOf, mentionsBot, sentAt, withoutLeadingMention, type BotIdentity } from './incoming.js';
 import { withRetry } from './retry.js';
+import { matrixSdkError } from './sdk-errors.js';
 import { stableTxnId, type MatrixSender } from './sender.js';
 import type { SyncResponse } from './sync-client.js';
 import type { SyncStateStore } from './sync-state-store.js';
@@ -98,7 +99,7 @@ export class EventIntake {
       else if (type === 'room.event') await this.onRoomEvent(roomId, event);
       else if (type === 'account_data' && (payload[0] as { type?: unknown } | undefined)?.type === 'm.direct') this.o.direct.accountDataChanged();
     } catch (err) {
-      this.o.logger.error({ err, roomId, type }, 'could not handle a Matrix event');
+      this.o.logger.error({ err: matrixSdkError(err, type), roomId, type }, 'could not handle a Matrix event');
     }
   }
 
@@ -107,7 +108,7 @@ export class EventIntake {
     this.o.direct.noteInvite(roomId, contentOf(event)['is_direct'] === true);
     if (!inviterAllowed(inviter, this.o.allowedInviters)) {
       this.o.logger.info({ roomId, inviter }, 'declining an invite from an inviter not in MATRIX_ALLOWED_INVITERS');
-      await this.o.client.leaveRoom(roomId).catch((err: unknown) => this.o.logger.warn({ err, roomId }, 'could not decline an invite'));
+      await this.o.client.leaveRoom(roomId).catch((err: unknown) => this.o.logger.warn({ err: matrixSdkError(err, 'leave'), roomId }, 'could not decline an invite'));
       return;
     }
     // The invite arrived while this sync was pending; messages from before it are not answered.
@@ -179,7 +180,7 @@ export class EventIntake {
       };
       await this.o.deliver(message);
     } catch (err) {
-      logger.error({ err, roomId, eventId: event['event_id'] }, 'the bot failed on a Matrix message');
+      logger.error({ err: matrixSdkError(err, 'message'), roomId, eventId: event['event_id'] }, 'the bot failed on a Matrix message');
     } finally {
       clearTimeout(timer);
       if (typing) {
@@ -202,7 +203,7 @@ export class EventIntake {
         if (text === undefined) this.handled(pending.eventId, pending.sentAt);
         else this.dispatch(pending.roomId, event, text, pending.sentAt);
       } catch (err) {
-        this.o.logger.warn({ err, roomId: pending.roomId }, 'could not fetch an unanswered event again');
+        this.o.logger.warn({ err: matrixSdkError(err, 'getEvent'), roomId: pending.roomId }, 'could not fetch an unanswered event again');
         this.handled(pending.eventId, pending.sentAt);
       }
     }

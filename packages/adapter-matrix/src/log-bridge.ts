@@ -1,5 +1,6 @@
 import { LogLevel, LogService, type ILogger } from 'matrix-bot-sdk';
-import type { Logger } from '@stats/core';
+import { scrubSecrets, serializeError, type Logger } from '@stats/core';
+import { matrixSdkError } from './sdk-errors.js';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -12,13 +13,33 @@ const HANDLED_MODULES = new Set(['MatrixHttpClient', 'MatrixClientLite']);
 function write(logger: Logger, level: Level, module: string, parts: unknown[]): void {
   const effective: Level = level === 'error' && HANDLED_MODULES.has(module) ? 'debug' : level;
   if (!logger.isLevelEnabled(effective)) return;
-  const err = parts.find((part): part is Error => part instanceof Error);
-  const text = parts
-    .filter((part) => !(part instanceof Error))
-    .map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
-    .join(' ');
-  const bindings = err ? { module, err } : { module };
+  // The SDK logs request errors itself, sometimes the raw response (with its Authorization
+  // header): errors go through the adapter's conversion and the core's serializer, whatever
+  // the serializers of the logger; text is scrubbed of credentials in URLs.
+  const failure = parts.find(isFailure);
+  const text = scrubSecrets(
+    parts
+      .filter((part) => part !== failure)
+      .map(describe)
+      .join(' '),
+  );
+  const bindings = failure === undefined ? { module } : { module, err: serializeError(matrixSdkError(failure, module)) };
   logger[effective](bindings, text.length > 500 ? `${text.slice(0, 500)}…` : text);
+}
+
+/** An error, or a raw HTTP response thrown as one. */
+function isFailure(part: unknown): boolean {
+  return part instanceof Error || (typeof part === 'object' && part !== null && typeof (part as { statusCode?: unknown }).statusCode === 'number');
+}
+
+function describe(part: unknown): string {
+  if (typeof part === 'string') return part;
+  if (isFailure(part)) return JSON.stringify(serializeError(matrixSdkError(part, 'sdk')));
+  try {
+    return JSON.stringify(part) ?? String(part);
+  } catch {
+    return '[unprintable]';
+  }
 }
 
 /**

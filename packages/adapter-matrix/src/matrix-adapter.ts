@@ -1,6 +1,7 @@
 import {
   matrixRenderer,
   StatsError,
+  withErrorSerializers,
   type AdapterCapabilities,
   type AdapterContext,
   type ChartSpec,
@@ -25,6 +26,7 @@ import type { BotIdentity } from './incoming.js';
 import { bridgeSdkLogging } from './log-bridge.js';
 import { toStatsError, withRetry } from './retry.js';
 import { SplitParts } from './split-parts.js';
+import { safeMatrixCause } from './sdk-errors.js';
 import { editContent, editContents, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
@@ -100,7 +102,7 @@ function unknownTokenError(cause: unknown): StatsError {
     'auth',
     'The Matrix homeserver rejected MATRIX_ACCESS_TOKEN (M_UNKNOWN_TOKEN): the token is wrong, expired or was logged out. Create a new access token for the bot account and restart.',
     'The bot cannot reach Matrix right now.',
-    { cause },
+    { cause: safeMatrixCause(cause) },
   );
 }
 
@@ -202,7 +204,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
 
     async start(ctx: AdapterContext): Promise<void> {
       context = ctx;
-      const log = options.logger ?? ctx.logger;
+      // An adapter-level logger from the bot author gets the core's error serializer too.
+      const log = options.logger === undefined ? ctx.logger : withErrorSerializers(options.logger);
       logger = log;
       bridgeSdkLogging(log);
       aborter = new AbortController();

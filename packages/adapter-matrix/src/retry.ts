@@ -1,5 +1,6 @@
 import { StatsError, UnreachableError, UpstreamError } from '@stats/core';
 import { MatrixError } from 'matrix-bot-sdk';
+import { safeMatrixCause } from './sdk-errors.js';
 
 /** How a failed homeserver call should be treated. */
 export type Failure =
@@ -157,21 +158,23 @@ function givenUp(err: unknown, what: string): StatsError {
 export function toStatsError(err: unknown, what: string): StatsError {
   if (err instanceof StatsError) return err;
   const failure = classify(err);
-  const detail = err instanceof Error ? err.message : `status ${String((err as { statusCode?: unknown } | undefined)?.statusCode ?? 'unknown')}`;
+  // Never the raw response as the cause: it carries the request's Authorization header.
+  const cause = safeMatrixCause(err);
+  const detail = cause instanceof Error ? cause.message : `status ${String((err as { statusCode?: unknown } | undefined)?.statusCode ?? 'unknown')}`;
   switch (failure.kind) {
     case 'unknown_token':
-      return new StatsError('auth', `matrix ${what}: the homeserver rejected the access token (${failure.errcode})`, 'The bot cannot reach Matrix right now.', { cause: err });
+      return new StatsError('auth', `matrix ${what}: the homeserver rejected the access token (${failure.errcode})`, 'The bot cannot reach Matrix right now.', { cause });
     case 'transient':
       return failure.status === 0
-        ? new UnreachableError('matrix', `matrix ${what}: ${detail}`, 'Matrix is unreachable right now. Please try again later.', { cause: err })
-        : new UpstreamError('matrix', failure.status, `matrix ${what}: ${detail}`, 'Matrix is having trouble right now. Please try again later.', true, { cause: err });
+        ? new UnreachableError('matrix', `matrix ${what}: ${detail}`, 'Matrix is unreachable right now. Please try again later.', { cause })
+        : new UpstreamError('matrix', failure.status, `matrix ${what}: ${detail}`, 'Matrix is having trouble right now. Please try again later.', true, { cause });
     case 'rate_limited':
       return new UpstreamError('matrix', failure.status, `matrix ${what}: still rate-limited`, 'Matrix is rate-limiting the bot. Please try again in a minute.', true, {
-        cause: err,
+        cause,
         retryAfterMs: failure.retryAfterMs,
       });
     case 'permanent':
-      return new UpstreamError('matrix', failure.status, `matrix ${what}: ${detail}`, 'Matrix refused the message.', false, { cause: err });
+      return new UpstreamError('matrix', failure.status, `matrix ${what}: ${detail}`, 'Matrix refused the message.', false, { cause });
   }
 }
 

@@ -3,6 +3,7 @@ import type { ImageAttachment, MatrixMessage, RedactResult } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import type { Logger } from '@stats/core';
 import { classify, createRetryWaits, toStatsError, withRetry, type RetryOptions, type RetryWaits } from './retry.js';
+import { matrixSdkError } from './sdk-errors.js';
 
 /** The most bytes `body` + `formatted_body` of one event may take (Synapse counts the whole signed event against 65,536). */
 export const MAX_CONTENT_BYTES = 60_000;
@@ -204,7 +205,7 @@ export class MatrixSender {
     try {
       await this.client.setTyping(roomId, on, 30_000);
     } catch (err) {
-      this.logger.debug({ err, roomId }, 'typing notification failed');
+      this.logger.debug({ err: matrixSdkError(err, 'typing'), roomId }, 'typing notification failed');
     }
   }
 }

@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import {
   ConfigError,
   telegramRenderer,
+  withErrorSerializers,
   textDocument,
   type AdapterCapabilities,
   type AdapterContext,
@@ -27,6 +28,7 @@ import { createUpdateIntake } from './update-intake.js';
 import { networkRetry } from './network-retry.js';
 import { startUpdatePoller, type UpdatePoller } from './update-poller.js';
 import { createWebhookHandler } from './webhook-route.js';
+import { telegramFailure } from './sdk-errors.js';
 
 /** Options of {@link createTelegramAdapter}. */
 export interface TelegramAdapterOptions {
@@ -101,12 +103,15 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Turns Telegram's 401 into a `ConfigError` naming the variable; rethrows anything else. */
+/**
+ * Turns Telegram's 401 into a `ConfigError` naming the variable, and anything else into an error
+ * without the SDK's payload or URL (they carry the webhook secret and the bot token).
+ */
 function refusedToken(error: unknown): never {
   if (error instanceof GrammyError && error.error_code === 401) {
     throw new ConfigError(['TELEGRAM_BOT_TOKEN'], 'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).');
   }
-  throw error;
+  throw telegramFailure(error, 'start');
 }
 
 /**
@@ -152,7 +157,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     async start(startContext: AdapterContext): Promise<void> {
       context = startContext;
-      const log = options.logger ?? startContext.logger;
+      // An adapter-level logger from the bot author gets the core's error serializer too.
+      const log = options.logger === undefined ? startContext.logger : withErrorSerializers(options.logger);
       logger = log;
       const instance = new Bot(options.token, {
         client: { ...(options.apiRoot === undefined ? {} : { apiRoot: options.apiRoot }) },
@@ -193,7 +199,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         }
         const path = webhook.path ?? (new URL(webhook.url).pathname || '/');
         startContext.http.route('POST', path, createWebhookHandler({ secret: webhook.secret, metrics: startContext.metrics, logger: log, accepting: () => receiving, onUpdate: (update) => instance.handleUpdate(update) }));
-        await instance.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message'] });
+        // A failing setWebhook's GrammyError holds the secret in its payload: convert it here.
+        await instance.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message'] }).catch((error: unknown) => {
+          throw telegramFailure(error, 'setWebhook');
+        });
         setReady(true);
         log.info({ mode: 'webhook', bot: instance.botInfo.username }, 'telegram adapter started');
         return;
@@ -242,7 +251,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     isReady: () => ready,
 
-    send: (room: RoomRef, doc: Document): Promise<SentMessage[]> => requireSender().document(destinationOf(room), doc),
+    send: (room: RoomRef, doc: Document): Promise<SentMessage[]> =>
+      requireSender()
+        .document(destinationOf(room), doc)
+        .catch((error: unknown) => {
+          throw telegramFailure(error, 'send');
+        }),
 
     async reply(message: IncomingMessage, doc: Document, replyOptions?: ReplyOptions): Promise<SentMessage[]> {
       const key = parseMessageKey(message.id);
@@ -255,7 +269,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         await requireSender().document(here, textDocument(`📬 ${name}, I sent you the answer in our private chat.`));
         return sent;
       } catch (error) {
-        if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400)) throw error;
+        if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400)) throw telegramFailure(error, 'reply');
         const start = bot === undefined ? 'me' : `@${bot.botInfo.username}`;
         return requireSender().document(here, textDocument(`🔒 ${name}, this answer is for you only: open a private chat with ${start}, press Start, and send the command there.`, 'warning'));
       }
@@ -274,7 +288,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
           const gone = error.description.includes('not found');
           return { removed: false, reason: gone ? 'it was already deleted' : 'I am not an admin of this group' };
         }
-        throw error;
+        throw telegramFailure(error, 'redact');
       }
     },
 
@@ -285,7 +299,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         await requireSender().edit(key.chatId, key.messageId, doc);
       } catch (error) {
         if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-        throw error;
+        throw telegramFailure(error, 'edit');
       }
     },
 

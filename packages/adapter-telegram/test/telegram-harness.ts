@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBot, type Bot, type Command } from '@stats/core';
-import { startTelegramBotApi, type TelegramBotApi } from '@stats/test-utils';
+import { createBot, createLogger, type Bot, type Command } from '@stats/core';
+import { logSink, startTelegramBotApi, type TelegramBotApi } from '@stats/test-utils';
 import { createTelegramAdapter, type TelegramAdapterOptions } from '../src/index.js';
 
 /** A bot talking to a stand-in. */
@@ -48,6 +48,8 @@ export async function startTelegramStack(options: StackOptions): Promise<Telegra
   const api = await startTelegramBotApi({ maxPollSeconds: 2 });
   const dataDir = await mkdtemp(join(tmpdir(), 'stats-telegram-'));
   const bots: Bot[] = [];
+  // Debug lines go to the log scan, which fails the test when one holds the token or webhook secret.
+  const logger = await createLogger({ level: 'debug', destination: logSink() });
   const makeBot = (extra: Partial<TelegramAdapterOptions> = {}): Bot => {
     const adapter = createTelegramAdapter({
       token: api.token,
@@ -62,6 +64,7 @@ export async function startTelegramStack(options: StackOptions): Promise<Telegra
       adapters: [adapter],
       commands: options.commands,
       rateLimit: false,
+      logger,
       http: options.httpPort === undefined ? false : { port: options.httpPort, host: '127.0.0.1' },
     });
     bots.push(bot);

@@ -12,7 +12,7 @@ import {
 import { loadConfig, type StatsConfig } from './config/index.js';
 import { ConfigError } from './errors/index.js';
 import type { Document } from './document/index.js';
-import { defaultLogger } from './logging/index.js';
+import { defaultLogger, withErrorSerializers } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { withClaimFallback } from './schedule/index.js';
 import { startHttpServer, type HttpLimits, type HttpServer } from './server/index.js';
@@ -53,7 +53,10 @@ export interface BotOptions {
   readonly commands?: readonly Command[];
   /** Validated configuration (default: `loadConfig({})`, i.e. every default). */
   readonly config?: StatsConfig;
-  /** The logger (default: warnings and errors as JSON on standard error, see `defaultLogger`). */
+  /**
+   * The logger (default: warnings and errors as JSON on standard error, see `defaultLogger`);
+   * errors are logged through `serializeError` whatever its own serializers.
+   */
   readonly logger?: Logger;
   /** Upstream clients for `ctx.sources`. */
   readonly sources?: Sources;
@@ -124,7 +127,8 @@ const DEFAULT_RATE: RateLimitSpec = { capacity: 8, refillPerSecond: 0.5 };
  */
 export function createBot(options: BotOptions): Bot {
   const config = options.config ?? loadConfig({});
-  const logger = options.logger ?? defaultLogger();
+  // A logger handed in by the bot author gets our error serializer: no path logs a raw SDK error.
+  const logger = options.logger === undefined ? defaultLogger() : withErrorSerializers(options.logger);
   const metrics = options.metrics ?? createMetrics();
   const now = options.now ?? Date.now;
   const prefix = options.prefix ?? config.prefix;

@@ -6,7 +6,7 @@ import { createAlertsFromConfig } from './alerts/index.js';
 import type { ChatAdapter } from './chat/index.js';
 import { arg, defineCommand, type Command, type Middleware } from './commands/index.js';
 import { checkDrivers, type StatsConfig } from './config/index.js';
-import { silentLogger } from './logging/index.js';
+import { defaultLogger, withErrorSerializers } from './logging/index.js';
 import { createMetrics } from './metrics/index.js';
 import { createSchedulesFromConfig, openRedisClaims, type ReportBuilder, type Schedules, type ScheduleSpec } from './schedule/index.js';
 import { createSources, type ManagedSources } from './sources/index.js';
@@ -106,7 +106,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
     (options.schedules?.length ?? 0) > 0 ||
     config.alertmanager !== undefined;
   checkDrivers(config, { schedules: wantsSchedules });
-  const logger = options.logger ?? silentLogger();
+  const logger = options.logger === undefined ? defaultLogger() : withErrorSerializers(options.logger);
   const metrics = createMetrics();
   const now = options.now ?? Date.now;
   const services: BotService[] = [];

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { recordLogOutput } from '@stats/test-utils';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,10 +27,12 @@ export function runTs(file: string, env: Record<string, string> = {}): RunningPr
   const listeners = new Set<() => void>();
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
+    recordLogOutput(chunk.toString(), 'process stdout');
     for (const l of listeners) l();
   });
   child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString();
+    recordLogOutput(chunk.toString(), 'process stderr');
     for (const l of listeners) l();
   });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -8,3 +8,16 @@ export * from './alertmanager/index.js';
 export * from './prometheus/index.js';
 export * from './services/index.js';
 export * from './redis-proxy.js';
+export {
+  registerSecret,
+  registeredSecrets,
+  recordLogOutput,
+  recordedLogCount,
+  recordedLogLines,
+  logSink,
+  takeLogLeaks,
+  resetLogScan,
+  leakError,
+  MIN_SECRET_LENGTH,
+  type LogLeak,
+} from './log-scan.js';

@@ -50,10 +50,10 @@ async function openLimiter(config: StatsConfig, deps: SessionsDeps): Promise<{ l
   };
 }
 
-async function openStore(config: StatsConfig, now: (() => number) | undefined, logger?: Logger): Promise<SessionStore> {
+async function openStore(config: StatsConfig, now: (() => number) | undefined, logger: Logger | undefined): Promise<SessionStore> {
   const kind = config.sessions.store;
   if (kind === 'memory') return createMemorySessionStore(now ? { now } : {});
-  const cipher = cipherFromConfig({ secret: config.sessions.secret, dataDir: config.dataDir });
+  const cipher = cipherFromConfig({ secret: config.sessions.secret, dataDir: config.dataDir, logger });
   if (kind === 'redis') {
     const { createRedisSessionStore } = await import('../stores/redis/index.js');
     return createRedisSessionStore({ url: config.redis?.url ?? 'redis://127.0.0.1:6379', keyPrefix: config.redis?.keyPrefix ?? 'stats:', cipher, ...(logger ? { logger } : {}) });

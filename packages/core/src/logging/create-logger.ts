@@ -1,7 +1,17 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { errorSerializers } from './error-serializer.js';
+import { scrubSecrets } from './scrub-secrets.js';
+
+/** Errors through the one serializer; a logged `url` with its credentials scrubbed. */
+const SERIALIZERS = {
+  ...errorSerializers,
+  url: (value: unknown): unknown => (typeof value === 'string' ? scrubSecrets(value) : value),
+};
 
 /**
- * Paths pino redacts in every log line. Redaction only sees keys: never interpolate a secret
+ * Paths pino redacts in every log line: a second net behind {@link serializeError}, which is the
+ * real guard for errors (pino paths are case-sensitive and of fixed depth, so they cannot catch
+ * an `Authorization` header at any depth). Redaction only sees keys: never interpolate a secret
  * into a message string, and never log a message's `text` or `raw`.
  */
 export const REDACT_PATHS: readonly string[] = [
@@ -17,8 +27,20 @@ export const REDACT_PATHS: readonly string[] = [
   '*.secret',
   'apiKey',
   '*.apiKey',
+  'access_token',
+  '*.access_token',
+  'secret_token',
+  '*.secret_token',
+  'payload.secret_token',
+  '*.payload.secret_token',
   'headers.authorization',
   '*.headers.authorization',
+  '*.*.headers.authorization',
+  'headers.Authorization',
+  '*.headers.Authorization',
+  '*.*.headers.Authorization',
+  'headers.cookie',
+  '*.headers.cookie',
   'headers["x-service-key"]',
   '*.headers["x-service-key"]',
   'headers["x-umami-api-key"]',
@@ -42,18 +64,14 @@ export interface CreateLoggerOptions {
 
 /**
  * Creates the bot's pino logger: JSON lines in production, pretty lines in a terminal, with
- * passwords, tokens and `Authorization` headers redacted.
+ * errors written by {@link serializeError} (no request, response, headers, payloads or URLs with
+ * credentials) and passwords, tokens and `Authorization` headers redacted by key.
  *
  * @example
  * const logger = createLogger({ level: 'info' });
  */
 export async function createLogger(options: CreateLoggerOptions = {}): Promise<Logger> {
-  const pinoOptions: LoggerOptions = {
-    level: options.level ?? 'info',
-    base: options.base ?? null,
-    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  };
+  const pinoOptions = loggerOptions(options.level ?? 'info', options.base ?? null);
   if (options.destination !== undefined) return pino(pinoOptions, options.destination);
   const pretty = options.pretty ?? process.stderr.isTTY === true;
   if (pretty) {
@@ -67,7 +85,39 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
   return pino(pinoOptions, pino.destination({ dest: 2, sync: true }));
 }
 
+/** The pino options every stats logger shares: redaction, the error serializer, ISO time. */
+function loggerOptions(level: NonNullable<LoggerOptions['level']>, base: Record<string, unknown> | null): LoggerOptions {
+  return {
+    level,
+    base,
+    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+    serializers: { ...SERIALIZERS },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+}
+
+/**
+ * The logger a bot uses when its author passes none: warnings and errors only, as JSON lines on
+ * standard error, redacted and serialized like {@link createLogger}'s. A library stays quiet
+ * when all is well, but a command that throws is never silent to the developer.
+ */
+export function defaultLogger(): Logger {
+  return pino(loggerOptions('warn', null), pino.destination({ dest: 2, sync: true }));
+}
+
 /** A logger that writes nothing (tests, benchmarks). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return pino({ level: 'silent', serializers: { ...SERIALIZERS } });
+}
+
+/**
+ * A child of `logger` whose `err`, `error` and `cause` go through the stats error serializer.
+ * `createBot` applies it to a logger handed in by a bot author, so no path logs a raw SDK error
+ * (with its request headers, payload or URL) whatever the author's pino options are.
+ *
+ * @example
+ * const safe = withErrorSerializers(pino());
+ */
+export function withErrorSerializers(logger: Logger): Logger {
+  return logger.child({}, { serializers: { ...SERIALIZERS } });
 }

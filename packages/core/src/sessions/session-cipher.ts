@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { ConfigError } from '../errors/index.js';
 
 /** Encrypts and decrypts stored session data with AES-256-GCM. */
@@ -67,7 +68,53 @@ export function loadOrCreateKeyFile(dataDir: string): Uint8Array {
   return key;
 }
 
-/** The cipher from `SESSION_SECRET` when set, else from the key file in `dataDir`. */
-export function cipherFromConfig(options: { readonly secret?: string | undefined; readonly dataDir: string }): SessionCipher {
-  return createSessionCipher(options.secret !== undefined ? keyFromSecret(options.secret) : loadOrCreateKeyFile(options.dataDir));
+/**
+ * A cipher that calls `onFirstFailure` the first time a value cannot be decrypted (then never
+ * again), and otherwise behaves as `cipher`. Stored sessions that no longer decrypt mean the
+ * key changed: one warning says so, instead of one per session or per message.
+ */
+export function reportFirstDecryptFailure(cipher: SessionCipher, onFirstFailure: (error: unknown) => void): SessionCipher {
+  let reported = false;
+  return {
+    encrypt: (plain, context) => cipher.encrypt(plain, context),
+    decrypt(sealed, context) {
+      try {
+        return cipher.decrypt(sealed, context);
+      } catch (error) {
+        if (!reported) {
+          reported = true;
+          onFirstFailure(error);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** Options of {@link cipherFromConfig}. */
+export interface CipherFromConfigOptions {
+  /** `SESSION_SECRET`; without it the key file in `dataDir` is used (and created once). */
+  readonly secret?: string | undefined;
+  readonly dataDir: string;
+  /** Gets one warning when stored sessions cannot be decrypted (the secret or key file changed). */
+  readonly logger?: Pick<Logger, 'warn'> | undefined;
+}
+
+/**
+ * The cipher from `SESSION_SECRET` when set, else from the key file in `dataDir`. With a
+ * `logger`, the first stored session that cannot be decrypted logs one warning naming the
+ * cause (those users appear logged out and must log in again); later ones are silent.
+ */
+export function cipherFromConfig(options: CipherFromConfigOptions): SessionCipher {
+  const cipher = createSessionCipher(options.secret !== undefined ? keyFromSecret(options.secret) : loadOrCreateKeyFile(options.dataDir));
+  const logger = options.logger;
+  if (logger === undefined) return cipher;
+  const key = options.secret !== undefined ? 'SESSION_SECRET' : `the session key file (${SESSION_KEY_FILE} in DATA_DIR)`;
+  return reportFirstDecryptFailure(cipher, () => {
+    logger.warn(
+      { reason: 'session_key_changed', variable: options.secret !== undefined ? 'SESSION_SECRET' : 'DATA_DIR' },
+      `Stored sessions cannot be decrypted with the current ${key}: it changed since they were saved (or the data is damaged). ` +
+        'Those users appear logged out and must log in again; restore the previous key to keep their sessions.',
+    );
+  });
 }

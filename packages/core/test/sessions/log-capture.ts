@@ -1,14 +1,11 @@
-import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { errorSerializers, REDACT_PATHS } from '@stats/core';
+import { logSink } from '@stats/test-utils';
 
 /** A pino logger at `trace` whose every line is kept in `lines`. */
 export function captureLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'trace' }, stream), lines };
+  // Configured as createLogger does, and read by the log scan too.
+  const options = { level: 'trace', serializers: { ...errorSerializers }, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } };
+  return { logger: pino(options, logSink((line) => void lines.push(line))), lines };
 }

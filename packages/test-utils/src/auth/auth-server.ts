@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from '../log-scan.js';
 import { applyFailure, FailurePlan, parseJson, readBody, sendJson, type Failure } from './http-kit.js';
 import { createTokenSigner, type TokenSigner } from './token-signer.js';
 
@@ -84,6 +85,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const failures = new FailurePlan();
   const receivedPasswords: string[] = [];
   const serviceKey = options.serviceKey ?? 'test-service-key';
+  registerSecret(serviceKey, 'auth service key');
   let accessTtl = options.accessTtlSeconds ?? 900;
   const refreshTtl = options.refreshTtlSeconds ?? 7 * 86_400;
   let signer: TokenSigner | undefined;
@@ -92,6 +94,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const issue = async (user: TestAuthUser): Promise<Record<string, unknown>> => {
     const accessToken = await (signer as TokenSigner).sign({ sub: user.id, email: user.email }, accessTtl);
     const refreshToken = randomBytes(24).toString('base64url');
+    registerSecret(accessToken, 'auth access token');
+    registerSecret(refreshToken, 'auth refresh token');
     refreshTokens.set(refreshToken, { userId: user.id, until: Date.now() + refreshTtl * 1000, used: false });
     const account = { id: user.id, email: user.email, ...(user.name !== undefined ? { name: user.name } : {}) };
     return options.betterAuthShape
@@ -207,6 +211,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     addUser(input) {
       const user: TestAuthUser = { ...input, id: input.id ?? randomUUID(), email: input.email.toLowerCase() };
       users.set(user.email, user);
+      registerSecret(user.password, `password of ${user.email}`);
       return user;
     },
     link: (platform, platformUserId, email) => void links.set(`${platform}:${platformUserId}`, email.toLowerCase()),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from '../log-scan.js';
 import { applyFailure, FailurePlan, readBody, sendJson, type Failure } from './http-kit.js';
 import { createTokenSigner, type TokenSigner } from './token-signer.js';
 
@@ -78,6 +79,8 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
     const refresh = randomBytes(24).toString('base64url');
     refreshTokens.set(refresh, { account, used: false });
     const access = await (signer as TokenSigner).sign(account.email === undefined ? { sub: account.sub } : { sub: account.sub, email: account.email }, accessTtl);
+    registerSecret(access, 'OIDC access token');
+    registerSecret(refresh, 'OIDC refresh token');
     return { access_token: access, refresh_token: refresh, id_token: access, token_type: 'Bearer', expires_in: accessTtl };
   };
   const grantOf = (userCode: string): Grant => {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from '../log-scan.js';
 import { Gateway } from './gateway.js';
 import { memberPayload, snowflake, userPayload, type DiscordUserPayload, type MessagePayload } from './payloads.js';
 import { createRestServer } from './rest-server.js';
@@ -91,6 +92,7 @@ export interface DiscordStandIn {
  */
 export async function startDiscordStandIn(options: DiscordStandInOptions = {}): Promise<DiscordStandIn> {
   const token = options.token ?? 'stand-in-token';
+  registerSecret(token, 'Discord bot token');
   const bot = userPayload(snowflake(), 'stats-bot', true);
   const state = new DiscordState(token, snowflake(), bot, snowflake());
   Object.assign(state.behaviour, options.behaviour);
@@ -141,6 +143,7 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       callbacks: [], original: undefined, followUps: [], modal: undefined, deferred: false, ephemeral: false,
     };
     state.interactions.set(id, record);
+    registerSecret(record.token, 'Discord interaction token');
     const direct = at.guildId === undefined;
     state.dispatch('INTERACTION_CREATE', {
       id,

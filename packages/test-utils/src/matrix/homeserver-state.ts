@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { registerSecret } from '../log-scan.js';
 
 /** A Matrix event as the stand-in stores it (a ClientEvent with its stream position). */
 export interface StoredEvent {
@@ -89,6 +90,7 @@ export class HomeserverState {
     if (displayName !== undefined) user.displayName = displayName;
     this.users.set(userId, user);
     this.tokens.set(token, userId);
+    registerSecret(token, `Matrix access token of ${userId}`);
     return user;
   }
 

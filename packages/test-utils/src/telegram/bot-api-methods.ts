@@ -3,6 +3,7 @@
  * a result or throws {@link ApiFailure}, which the server turns into the error envelope.
  */
 import { randomUUID } from 'node:crypto';
+import { registerSecret } from '../log-scan.js';
 import type { BotApiState, ChatRecord } from './bot-api-state.js';
 import type { SentByBot, TgMessage, TgPhotoSize, WebhookState } from './bot-api-types.js';
 import type { FilePart } from './multipart.js';
@@ -187,6 +188,7 @@ function setMyCommands(context: MethodContext, payload: Record<string, unknown>)
 function setWebhook(context: MethodContext, payload: Record<string, unknown>): true {
   const url = payload['url'];
   const secret = payload['secret_token'];
+  if (typeof secret === 'string') registerSecret(secret, 'Telegram webhook secret');
   if (typeof url !== 'string') throw bad('bad webhook: url is required');
   if (secret !== undefined && (typeof secret !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(secret))) {
     throw bad('secret token contains unallowed characters');

@@ -4,6 +4,7 @@
  * what the bot sent.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { registerSecret } from '../log-scan.js';
 import type { AddressInfo } from 'node:net';
 import { BotApiState, type ChatRecord, type UserMessageOptions } from './bot-api-state.js';
 import { ApiFailure, runMethod, type MethodContext } from './bot-api-methods.js';
@@ -110,6 +111,7 @@ interface Poll {
  */
 export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): Promise<TelegramBotApi> {
   const token = options.token ?? '123456:TEST-token';
+  registerSecret(token, 'Telegram bot token');
   const bot: TgUser = { id: Number(token.split(':')[0]) || 123456, is_bot: true, first_name: 'Stats', username: options.username ?? 'stats_test_bot' };
   const state = new BotApiState(bot, options.now ?? Date.now);
   const maxPollSeconds = options.maxPollSeconds ?? 30;

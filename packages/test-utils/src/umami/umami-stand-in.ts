@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from '../log-scan.js';
 import { DEFAULT_UMAMI_WEBSITES, ZERO_TOTALS, type UmamiFixtureWebsite } from './umami-fixtures.js';
 import { activeBody, atLeast, errorBody, statsBody, websitesBody, type UmamiVersion } from './umami-shapes.js';
 
@@ -87,6 +88,8 @@ function wallClock(ms: number, timeZone: string): string {
 export async function startUmami(options: UmamiStandInOptions = {}): Promise<RunningUmami> {
   const username = options.username ?? 'admin';
   const password = options.password ?? 'secret';
+  registerSecret(password, 'Umami password');
+  registerSecret(options.apiKey, 'Umami API key');
   const websites = options.websites ?? DEFAULT_UMAMI_WEBSITES;
   const hidden = new Set(options.hiddenWebsiteIds ?? []);
   const denied = new Set(options.deniedWebsiteIds ?? []);
@@ -192,6 +195,7 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
       }
       const token = randomUUID();
       tokens.add(token);
+      registerSecret(token, 'Umami token');
       return json(res, 200, { token, user: { id: 'u1', username, role: 'admin', createdAt: '2025-01-01T00:00:00.000Z', isAdmin: true } });
     }
     if (path === '/auth/verify') {
