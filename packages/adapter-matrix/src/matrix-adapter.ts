@@ -16,6 +16,7 @@ import {
   type SentMessage,
 } from '@stats/core';
 import { MatrixError } from 'matrix-bot-sdk';
+import { startRoomCrypto, UNDECRYPTABLE_NOTICE, type RoomCrypto } from './crypto/index.js';
 import { DirectRooms } from './direct-rooms.js';
 import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
@@ -57,6 +58,13 @@ export interface MatrixAdapterOptions {
   readonly onFatal?: (error: StatsError) => void;
   /** The clock (Unix ms). */
   readonly now?: () => number;
+  /**
+   * End-to-end encryption (default on): the token's device keeps its keys in
+   * `DATA_DIR/matrix-crypto.json`. Off, or when it cannot start, encrypted rooms get a notice.
+   */
+  readonly encryption?: boolean;
+  /** Keys the crypto store at rest (`SESSION_SECRET`); unset = the key file `DATA_DIR/session.key`. */
+  readonly storeSecret?: string;
 }
 
 /** What the Matrix adapter offers beyond the port. */
@@ -114,6 +122,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
   let intake: EventIntake | undefined;
   let store: SyncStateStore | undefined;
   let identity: BotIdentity | undefined;
+  let crypto: RoomCrypto | undefined;
   let ready = false;
   let context: AdapterContext | undefined;
   let aborter = new AbortController();
@@ -203,6 +212,10 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         const userId = await withRetry(() => c.getUserId(), { ...retry, what: 'whoami' });
         const profile = (await c.getUserProfile(userId).catch(() => ({}))) as { displayname?: unknown };
         identity = { userId, displayName: typeof profile.displayname === 'string' ? profile.displayname : undefined };
+        crypto = options.encryption === false ? undefined : await startRoomCrypto({ client: c, userId, dataDir: options.dataDir, secret: options.storeSecret, logger: log });
+        const e2ee = crypto;
+        sender.encryption = e2ee;
+        c.decryptEvent = e2ee ? (roomId, event) => e2ee.decryptEvent(roomId, event) : undefined;
         intake = new EventIntake({
           client: c,
           store: state,
@@ -218,12 +231,18 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           startedAt,
           deliver: ctx.onMessage,
           accepting: () => !c.stopping,
+          ...(e2ee ? { encryptedNotice: UNDECRYPTABLE_NOTICE } : {}),
         });
         const i = intake;
         c.attach({
           beforeRequest: () => i.beforeSyncRequest(),
           onEvent: (type, payload) => i.onEvent(type, payload),
-          beforeProcess: (response, since) => i.backfill(response, since),
+          beforeProcess: async (response, since) => {
+            // Room keys first (saved before the sync token), then the gaps, then decrypt in place.
+            await e2ee?.receiveSync(response);
+            await i.backfill(response, since);
+            await e2ee?.decryptTimelines(response);
+          },
           onSynced: () => {
             if (!ready) log.info({ userId }, 'Matrix sync running');
             setReady(true);
@@ -251,6 +270,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       await intake?.drain(options.shutdownTimeoutMs ?? 8_000);
       aborter.abort();
       await store?.flush();
+      await crypto?.close();
+      crypto = undefined;
     },
 
     isReady: () => ready,
@@ -259,6 +280,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       client?.stop();
       setReady(false);
       await store?.flush();
+      await crypto?.persist();
     },
 
     send: (room: RoomRef, doc: Document) => sendDocument(room.id, doc, undefined, freshTxnId),

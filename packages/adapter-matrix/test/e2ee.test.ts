@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '@stats/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEncryptedHuman, startMatrixHomeserver, type EncryptedHuman, type MatrixHomeserver } from '@stats/test-utils';
+import { CRYPTO_STORE_FILE, UNDECRYPTABLE_NOTICE } from '../src/index.js';
+import { startBot, tempDataDir, type RunningBot } from './harness.js';
+
+let hs: MatrixHomeserver;
+let data: ReturnType<typeof tempDataDir>;
+let running: RunningBot | undefined;
+const humans: EncryptedHuman[] = [];
+
+beforeEach(async () => {
+  hs = await startMatrixHomeserver();
+  data = tempDataDir();
+});
+
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+  for (const human of humans.splice(0)) await human.stop();
+  await hs.stop();
+  data.remove();
+});
+
+async function human(localpart: string, options: { deviceId?: string; sameUserAs?: string } = {}): Promise<EncryptedHuman> {
+  const h = await startEncryptedHuman(hs, localpart, options);
+  humans.push(h);
+  return h;
+}
+
+let logLines: string[] = [];
+
+async function captureLogger(): Promise<Logger> {
+  logLines = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return createLogger({ level: 'info', destination });
+}
+
+async function start(): Promise<RunningBot> {
+  running = await startBot(hs, data.dir, undefined, { logger: await captureLogger() });
+  // The device keys are uploaded during start().
+  expect(hs.state.e2ee.devicesOf(hs.bot.userId).map((d) => d.deviceId)).toEqual(['STATSBOT']);
+  return running;
+}
+
+/** An encrypted DM the bot has joined. */
+async function encryptedDm(person: EncryptedHuman): Promise<string> {
+  const dm = person.createRoom({ invite: [hs.bot.userId], direct: true });
+  await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+  return dm;
+}
+
+const body = (content: Record<string, unknown>): string => String(content['body']);
+
+describe('Matrix adapter: end-to-end encryption', () => {
+  it('answers !help in an encrypted DM with an encrypted reply the human decrypts', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const asked = await alice.say(dm, '!help');
+    const reply = await alice.waitForReply(asked);
+    expect(reply.encrypted).toBe(true);
+    expect(reply.content['msgtype']).toBe('m.notice');
+    expect(body(reply.content)).toContain('!ping');
+    // Nothing the bot sent into the room is plain text.
+    const sent = hs.botEvents(dm).filter((e) => e['type'] !== 'm.room.member');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((e) => e['type'] === 'm.room.encrypted')).toBe(true);
+    expect(JSON.stringify(sent)).not.toContain('!ping');
+  });
+
+  it('logs in from an encrypted DM, and redacts a !login sent into an encrypted group room', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const asked = await alice.say(dm, '!login alice@example.org "correct horse battery"');
+    expect(body((await alice.waitForReply(asked)).content)).toContain('logged in');
+
+    const group = alice.createRoom({ invite: [hs.bot.userId], preset: 'trusted_private_chat' });
+    const bob = hs.human('bob');
+    alice.invite(group, bob.userId);
+    bob.join(group);
+    await hs.waitFor((e) => e['room_id'] === group && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    const leaked = await alice.say(group, '!login alice@example.org group-room-password');
+    const refusal = await alice.waitForReply(leaked);
+    expect(body(refusal.content)).toMatch(/removed your message/);
+    const redaction = await hs.waitFor((e) => e['type'] === 'm.room.redaction' && (e['content'] as { redacts?: string }).redacts === leaked, { what: 'redaction' });
+    expect(redaction['sender']).toBe(hs.bot.userId);
+    expect(hs.events(group).find((e) => e['event_id'] === leaked)?.['content']).toEqual({});
+    // The crypto store on disk is encrypted and names only its owner.
+    const file = readFileSync(join(data.dir, CRYPTO_STORE_FILE), 'utf8');
+    expect(file).not.toContain('group-room-password');
+    expect(JSON.parse(file)).toMatchObject({ version: 1, userId: hs.bot.userId, deviceId: 'STATSBOT' });
+    expect(logLines.join('\n')).not.toContain('correct horse');
+  });
+
+  it('keeps its device and sessions across a restart: a message sent while it was down decrypts', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    const identity = JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys);
+    await running?.adapter.stopReceiving();
+    await running?.stop();
+    running = undefined;
+    const whileDown = await alice.say(dm, '!echo while-down');
+    await start();
+    const reply = await alice.waitForReply(whileDown);
+    expect(body(reply.content)).toContain('while-down');
+    const after = await alice.say(dm, '!echo after-restart');
+    expect(body((await alice.waitForReply(after)).content)).toContain('after-restart');
+    // Same device, same identity keys: nothing was uploaded anew.
+    expect(JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys)).toBe(identity);
+    expect(hs.requests.filter((r) => r.path.includes('/keys/upload') && r.status !== 200)).toEqual([]);
+  });
+
+  it("shares the room key with a second device that joins later and it reads the bot's next answer", async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    const laptop = await human('alice-laptop', { sameUserAs: alice.userId, deviceId: 'LAPTOP' });
+    const asked = await alice.say(dm, '!echo for-both-devices');
+    const onPhone = await alice.waitForReply(asked);
+    const onLaptop = await laptop.waitForReply(asked);
+    expect(body(onLaptop.content)).toBe(body(onPhone.content));
+    expect(body(onLaptop.content)).toContain('for-both-devices');
+  });
+
+  it('logs a message it cannot decrypt, answers it once with a notice and keeps syncing', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const lost = await alice.sendEncrypted(dm, 'm.room.message', { msgtype: 'm.text', body: '!ping' }, { withholdKey: true });
+    const notice = await alice.waitFor((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE, { what: 'undecryptable notice' });
+    expect(notice.encrypted).toBe(true);
+    const next = await alice.say(dm, '!echo still-syncing');
+    expect(body((await alice.waitForReply(next)).content)).toContain('still-syncing');
+    expect(alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE)).toHaveLength(1);
+    expect(alice.received.some((e) => (e.content['m.relates_to'] as { 'm.in_reply_to'?: { event_id?: string } } | undefined)?.['m.in_reply_to']?.event_id === lost)).toBe(false);
+    const logged = logLines.filter((line) => line.includes('could not decrypt a Matrix event'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(lost);
+  });
+});
