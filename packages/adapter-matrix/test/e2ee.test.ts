@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '@stats/core';
+import { createLogger, defineCommand, document, type Logger } from '@stats/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEncryptedHuman, startMatrixHomeserver, type EncryptedHuman, type MatrixHomeserver } from '@stats/test-utils';
-import { CRYPTO_STORE_FILE, UNDECRYPTABLE_NOTICE } from '../src/index.js';
-import { startBot, tempDataDir, type RunningBot } from './harness.js';
+import { CRYPTO_STORE_FILE, ENCRYPTED_ROOM_NOTICE, UNDECRYPTABLE_NOTICE, type MatrixAdapterOptions } from '../src/index.js';
+import { bodyOf, echo, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
 
 let hs: MatrixHomeserver;
 let data: ReturnType<typeof tempDataDir>;
@@ -44,11 +44,18 @@ async function captureLogger(): Promise<Logger> {
   return createLogger({ level: 'info', destination });
 }
 
-async function start(): Promise<RunningBot> {
-  running = await startBot(hs, data.dir, undefined, { logger: await captureLogger() });
+async function start(options: Partial<MatrixAdapterOptions> = {}, commands = [ping, echo, login, where]): Promise<RunningBot> {
+  running = await startBot(hs, data.dir, commands, { logger: await captureLogger(), ...options });
   // The device keys are uploaded during start().
-  expect(hs.state.e2ee.devicesOf(hs.bot.userId).map((d) => d.deviceId)).toEqual(['STATSBOT']);
+  expect(hs.state.e2ee.devicesOf(hs.bot.userId).map((d) => d.deviceId)).toContain('STATSBOT');
   return running;
+}
+
+async function restart(options: Partial<MatrixAdapterOptions> = {}): Promise<RunningBot> {
+  await running?.adapter.stopReceiving();
+  await running?.stop();
+  running = undefined;
+  return start(options);
 }
 
 /** An encrypted DM the bot has joined. */
@@ -113,6 +120,7 @@ describe('Matrix adapter: end-to-end encryption', () => {
     running = undefined;
     const whileDown = await alice.say(dm, '!echo while-down');
     await start();
+    expect(logLines.some((line) => line.includes('end-to-end encryption running') && line.includes('"restored":true'))).toBe(true);
     const reply = await alice.waitForReply(whileDown);
     expect(body(reply.content)).toContain('while-down');
     const after = await alice.say(dm, '!echo after-restart');
@@ -149,5 +157,62 @@ describe('Matrix adapter: end-to-end encryption', () => {
     const logged = logLines.filter((line) => line.includes('could not decrypt a Matrix event'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain(lost);
+  });
+
+  it('sends a chart into an encrypted room as an encrypted attachment (file, not url)', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const chart = defineCommand({
+      name: 'chart',
+      summary: 'A chart',
+      run: () => document().chart({ kind: 'line', title: 'Visitors', series: [{ name: 'a', points: [{ x: 'mon', y: 1 }] }] }, 'a ▁'),
+    });
+    await start({ renderChart: async () => ({ png, width: 640, height: 320, alt: 'Visitors', filename: 'visitors.png' }) }, [chart]);
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.say(dm, '!chart');
+    const image = await alice.waitFor((e) => e.content['msgtype'] === 'm.image', { what: 'm.image' });
+    expect(image.encrypted).toBe(true);
+    expect(image.content['url']).toBeUndefined();
+    const file = image.content['file'] as Record<string, unknown>;
+    expect(file).toMatchObject({ v: 'v2', url: expect.stringMatching(/^mxc:\/\//) });
+    const stored = hs.state.media.get(String(file['url']).split('/').at(-1) ?? '');
+    expect(stored?.contentType).toBe('application/octet-stream');
+    expect(stored?.bytes.equals(png)).toBe(false);
+    expect(Buffer.from(alice.decryptAttachment(file)).equals(png)).toBe(true);
+  });
+});
+
+describe('Matrix adapter: when encryption cannot start', () => {
+  it('runs without it when the store belongs to another device, says why, and posts the plain notice', async () => {
+    await start();
+    await running?.stop();
+    running = undefined;
+    // The operator switched to a token of another device but kept DATA_DIR.
+    hs.state.e2ee.bindToken(hs.bot.token, 'OTHERDEV');
+    running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
+    expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('belongs to device STATSBOT'))).toBe(true);
+    expect(hs.state.e2ee.devicesOf(hs.bot.userId).map((d) => d.deviceId)).toEqual(['STATSBOT']);
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.say(dm, '!ping');
+    const notice = await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message', { what: 'plain notice' });
+    expect(bodyOf(notice)).toBe(ENCRYPTED_ROOM_NOTICE);
+    expect(running.adapter.isReady()).toBe(true);
+  });
+
+  it('runs without it after the store was lost (the device already has keys), and does not break the device', async () => {
+    await start();
+    await running?.stop();
+    running = undefined;
+    const published = JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys);
+    rmSync(join(data.dir, CRYPTO_STORE_FILE));
+    running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
+    expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('the store was lost'))).toBe(true);
+    // No second identity was uploaded over the lost one.
+    expect(JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys)).toBe(published);
+    const plain = hs.human('bob');
+    const room = plain.createRoom({ invite: [hs.bot.userId] });
+    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    expect(bodyOf(await hs.waitForReply(plain.say(room, '!ping')))).toContain('pong');
   });
 });
