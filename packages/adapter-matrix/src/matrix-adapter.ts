@@ -103,8 +103,9 @@ function unknownTokenError(cause: unknown): StatsError {
 /**
  * Binds the core to Matrix through matrix-bot-sdk: syncs with a filter and backfill, resumes
  * from DATA_DIR, answers as `m.notice` replies rendered by the Matrix renderer, autojoins
- * allowed invites, tells encrypted rooms it cannot read them, waits out 429s and retries 5xx
- * with the same transaction ids.
+ * allowed invites, reads and writes end-to-end encrypted rooms as the token's own device (keys
+ * kept encrypted in DATA_DIR; without them, tells encrypted rooms it cannot read them), waits
+ * out 429s and retries 5xx with the same transaction ids.
  *
  * @example
  * const config = loadConfig(process.env);

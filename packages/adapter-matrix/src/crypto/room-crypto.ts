@@ -128,7 +128,8 @@ export class RoomCrypto implements OutgoingEncryption {
       await this.p.machine.receiveSyncChanges(JSON.stringify(sync.to_device?.events ?? []), new DeviceLists(changed, left), counts, fallback === undefined ? undefined : new Set(fallback));
       await this.flushRequests();
     });
-    await this.persist();
+    // A store that cannot be written must not stall the sync loop: log it and go on.
+    await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
   }
 
   /**
