@@ -96,9 +96,11 @@ export class RoomCrypto implements OutgoingEncryption {
     if (request.id !== undefined) await this.p.machine.markRequestAsSent(request.id, request.type, JSON.stringify(answer));
   }
 
-  /** Sends everything the machine has queued (call under the lock). */
-  private async flushRequests(): Promise<void> {
-    for (const request of (await this.p.machine.outgoingRequests()) as Outgoing[]) await this.send(request);
+  /** Sends everything the machine has queued (call under the lock); returns how many. */
+  private async flushRequests(): Promise<number> {
+    const requests = (await this.p.machine.outgoingRequests()) as Outgoing[];
+    for (const request of requests) await this.send(request);
+    return requests.length;
   }
 
   /** Uploads the device's keys if needed (at start). */
@@ -120,14 +122,18 @@ export class RoomCrypto implements OutgoingEncryption {
         if (event['type'] === 'm.room.member') this.members.delete(roomId);
       }
     }
-    await this.serial(async () => {
+    const touched = await this.serial(async () => {
+      const toDevice = sync.to_device?.events ?? [];
       const changed = (sync.device_lists?.changed ?? []).map((u) => new UserId(u));
       const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
       const counts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
       const fallback = sync.device_unused_fallback_key_types;
-      await this.p.machine.receiveSyncChanges(JSON.stringify(sync.to_device?.events ?? []), new DeviceLists(changed, left), counts, fallback === undefined ? undefined : new Set(fallback));
-      await this.flushRequests();
+      await this.p.machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, left), counts, fallback === undefined ? undefined : new Set(fallback));
+      const sent = await this.flushRequests();
+      return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
     });
+    // A sync that brought nothing for the machine changed nothing worth a dump.
+    if (!touched) return;
     // A store that cannot be written must not stall the sync loop: log it and go on.
     await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
   }
