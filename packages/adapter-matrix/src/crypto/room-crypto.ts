@@ -64,6 +64,8 @@ export class RoomCrypto implements OutgoingEncryption {
   private persisting: Promise<void> | undefined;
   private persistAgain = false;
   private closed = false;
+  /** The key counts last fed in: a sync that repeats them (and brings nothing else) skips the machine. */
+  private lastCounts = '';
 
   constructor(private readonly p: RoomCryptoParts) {}
 
@@ -122,13 +124,18 @@ export class RoomCrypto implements OutgoingEncryption {
         if (event['type'] === 'm.room.member') this.members.delete(roomId);
       }
     }
+    const toDevice = sync.to_device?.events ?? [];
+    const counts = JSON.stringify([sync.device_one_time_keys_count ?? {}, sync.device_unused_fallback_key_types ?? null]);
+    const news = toDevice.length > 0 || (sync.device_lists?.changed ?? []).length > 0 || (sync.device_lists?.left ?? []).length > 0 || counts !== this.lastCounts;
+    // Each call into the machine costs IndexedDB transactions: a plain room's sync should not pay them.
+    if (!news) return;
+    this.lastCounts = counts;
     const touched = await this.serial(async () => {
-      const toDevice = sync.to_device?.events ?? [];
       const changed = (sync.device_lists?.changed ?? []).map((u) => new UserId(u));
       const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
-      const counts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
+      const keyCounts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
       const fallback = sync.device_unused_fallback_key_types;
-      await this.p.machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, left), counts, fallback === undefined ? undefined : new Set(fallback));
+      await this.p.machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, left), keyCounts, fallback === undefined ? undefined : new Set(fallback));
       const sent = await this.flushRequests();
       return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
     });
