@@ -23,6 +23,13 @@ import { digest, serializeDumps, writeStoreFile, type StoreOwner } from './crypt
 import { deleteDatabases, dumpDatabases } from './indexeddb-dump.js';
 import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
+/** Share the room key again after this many messages (the crate rotates its session at 100). */
+const RESHARE_EVERY_MESSAGES = 50;
+/** Share the room key again after this long (the crate rotates its session after a week). */
+const RESHARE_EVERY_MS = 60 * 60 * 1000;
+/** How long an encrypted send may wait for its store write (sends in a burst share one). */
+const PERSIST_DELAY_MS = 250;
+
 type Outgoing = KeysUploadRequest | KeysQueryRequest | KeysClaimRequest | ToDeviceRequest | SignatureUploadRequest | RoomMessageRequest;
 type Event = Record<string, unknown>;
 
@@ -66,6 +73,11 @@ export class RoomCrypto implements OutgoingEncryption {
   private closed = false;
   /** The key counts last fed in: a sync that repeats them (and brings nothing else) skips the machine. */
   private lastCounts = '';
+  /** Bumped when to-device events or device-list changes arrive: room keys may need sharing again. */
+  private generation = 0;
+  /** Per room: the state in which its key was last shared, and messages sent since. */
+  private readonly shared = new Map<string, { generation: number; members: Promise<string[]>; at: number; sent: number }>();
+  private persistTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly p: RoomCryptoParts) {}
 
@@ -130,6 +142,7 @@ export class RoomCrypto implements OutgoingEncryption {
     // Each call into the machine costs IndexedDB transactions: a plain room's sync should not pay them.
     if (!news) return;
     this.lastCounts = counts;
+    if (toDevice.length + (sync.device_lists?.changed ?? []).length + (sync.device_lists?.left ?? []).length > 0) this.generation += 1;
     const touched = await this.serial(async () => {
       const changed = (sync.device_lists?.changed ?? []).map((u) => new UserId(u));
       const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
@@ -224,7 +237,17 @@ export class RoomCrypto implements OutgoingEncryption {
   async encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined> {
     if (!(await this.isEncrypted(roomId))) return undefined;
     const sealed = await this.serial(async () => {
-      await this.shareRoomKey(roomId);
+      // Sharing costs several store transactions: skip it while nothing it depends on changed.
+      const members = this.joinedMembers(roomId);
+      const last = this.shared.get(roomId);
+      const now = Date.now();
+      if (!last || last.generation !== this.generation || last.members !== members || last.sent >= RESHARE_EVERY_MESSAGES || now - last.at > RESHARE_EVERY_MS) {
+        const generation = this.generation;
+        await this.shareRoomKey(roomId);
+        this.shared.set(roomId, { generation, members, at: now, sent: 0 });
+      }
+      const entry = this.shared.get(roomId);
+      if (entry) entry.sent += 1;
       return JSON.parse(await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content))) as Record<string, unknown>;
     });
     // The outbound session's message index moved: keep it, or a restart would reuse indexes.
@@ -241,8 +264,13 @@ export class RoomCrypto implements OutgoingEncryption {
     return { data, file: (url) => ({ ...info, url }) };
   }
 
+  /** Writes the store within {@link PERSIST_DELAY_MS}; a burst of sends shares one write. */
   private persistSoon(): void {
-    void this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
+    if (this.persistTimer !== undefined || this.closed) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      void this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
+    }, PERSIST_DELAY_MS);
   }
 
   /**
@@ -276,6 +304,8 @@ export class RoomCrypto implements OutgoingEncryption {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
     await this.lock;
     await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
     this.p.machine.close();
