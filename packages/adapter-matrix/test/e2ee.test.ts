@@ -159,6 +159,25 @@ describe('Matrix adapter: end-to-end encryption', () => {
     expect(logged[0]).toContain(lost);
   });
 
+  it('answers after a crash an encrypted command that was being answered (fetched and decrypted again)', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = defineCommand({ name: 'work', summary: 'Slow work', run: async () => { await gate; return document().text('worked'); } });
+    const fast = defineCommand({ name: 'work', summary: 'Fast work', run: () => document().text('worked') });
+    const first = await startBot(hs, data.dir, [slow], { typingDelayMs: 50, logger: await captureLogger() });
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const asked = await alice.say(dm, '!work');
+    await hs.waitForTyping((t) => t.typing && t.roomId === dm);
+    await first.adapter.stopReceiving(); // the process "crashes": it hears nothing more
+    running = await startBot(hs, data.dir, [fast], { logger: await captureLogger() });
+    expect(body((await alice.waitForReply(asked)).content)).toContain('worked');
+    release();
+    await first.stop();
+  });
+
   it('sends a chart into an encrypted room as an encrypted attachment (file, not url)', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     const chart = defineCommand({
