@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -217,6 +218,23 @@ describe('Matrix adapter: when encryption cannot start', () => {
     const notice = await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message', { what: 'plain notice' });
     expect(bodyOf(notice)).toBe(ENCRYPTED_ROOM_NOTICE);
     expect(running.adapter.isReady()).toBe(true);
+  });
+
+  it('runs without it when DATA_DIR is read-only, and says why', async () => {
+    // Immutable even for root (the tests run as root, where file modes do not stop writes).
+    execFileSync('chattr', ['+i', data.dir]);
+    try {
+      running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
+      expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('is not writable'))).toBe(true);
+      expect(hs.state.e2ee.devicesOf(hs.bot.userId)).toEqual([]);
+      const alice = await human('alice');
+      const dm = await encryptedDm(alice);
+      await alice.say(dm, '!ping');
+      const notice = await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message', { what: 'plain notice' });
+      expect(bodyOf(notice)).toBe(ENCRYPTED_ROOM_NOTICE);
+    } finally {
+      execFileSync('chattr', ['-i', data.dir]);
+    }
   });
 
   it('runs without it after the store was lost (the device already has keys), and does not break the device', async () => {
