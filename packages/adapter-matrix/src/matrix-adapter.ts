@@ -65,6 +65,8 @@ export interface MatrixAdapterOptions {
   readonly encryption?: boolean;
   /** Keys the crypto store at rest (`SESSION_SECRET`); unset = the key file `DATA_DIR/session.key`. */
   readonly storeSecret?: string;
+  /** How long an encrypted event whose room key has not arrived waits for it, retried at each sync (default 10,000 ms). */
+  readonly roomKeyWaitMs?: number;
 }
 
 /** What the Matrix adapter offers beyond the port. */
@@ -213,7 +215,14 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         const userId = await withRetry(() => c.getUserId(), { ...retry, what: 'whoami' });
         const profile = (await c.getUserProfile(userId).catch(() => ({}))) as { displayname?: unknown };
         identity = { userId, displayName: typeof profile.displayname === 'string' ? profile.displayname : undefined };
-        crypto = options.encryption === false ? undefined : await startRoomCrypto({ client: c, userId, dataDir: options.dataDir, secret: options.storeSecret, logger: log });
+        crypto = options.encryption === false ? undefined : await startRoomCrypto({
+          client: c,
+          userId,
+          dataDir: options.dataDir,
+          secret: options.storeSecret,
+          logger: log,
+          ...(options.roomKeyWaitMs === undefined ? {} : { roomKeyWaitMs: options.roomKeyWaitMs }),
+        });
         const e2ee = crypto;
         sender.encryption = e2ee;
         c.decryptEvent = e2ee ? (roomId, event) => e2ee.decryptEvent(roomId, event) : undefined;

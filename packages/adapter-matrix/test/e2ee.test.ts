@@ -144,8 +144,25 @@ describe('Matrix adapter: end-to-end encryption', () => {
     expect(body(onLaptop.content)).toContain('for-both-devices');
   });
 
-  it('logs a message it cannot decrypt, answers it once with a notice and keeps syncing', async () => {
+  it('waits for a room key that arrives after its message, then answers it', async () => {
     await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    // Alice's next key reaches the bot's device only after the message (as a remote server's late EDU can).
+    hs.state.e2ee.holdToDevice(hs.bot.userId, 'STATSBOT');
+    await alice.sendEncrypted(dm, 'm.room.message', { msgtype: 'm.text', body: 'rotating' }, { withholdKey: true });
+    const asked = await alice.say(dm, '!echo late-key');
+    const synced = hs.requests.length;
+    // The bot has synced the message (its next /sync went out) without the key.
+    await hs.waitForRequest((r) => r.path.includes('/sync') && hs.requests.indexOf(r) > synced + 1);
+    hs.state.e2ee.releaseToDevice(hs.bot.userId, 'STATSBOT');
+    expect(body((await alice.waitForReply(asked)).content)).toContain('late-key');
+    expect(alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE)).toHaveLength(0);
+  });
+
+  it('logs a message it cannot decrypt, answers it once with a notice and keeps syncing', async () => {
+    await start({ roomKeyWaitMs: 300 });
     const alice = await human('alice');
     const dm = await encryptedDm(alice);
     const lost = await alice.sendEncrypted(dm, 'm.room.message', { msgtype: 'm.text', body: '!ping' }, { withholdKey: true });

@@ -1,6 +1,7 @@
 import {
   Attachment,
   CollectStrategy,
+  DecryptionErrorCode,
   DecryptionSettings,
   DeviceLists,
   EncryptionSettings,
@@ -52,7 +53,11 @@ export interface RoomCryptoParts {
   readonly storeFile: string;
   /** The IndexedDB name prefix of this process's copy of the store (`<name>::`). */
   readonly storePrefix: string;
+  /** How long an event whose room key has not arrived waits for it (retried at each sync). */
+  readonly roomKeyWaitMs: number;
 }
+
+type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode | undefined; readonly reason: string };
 
 /**
  * End-to-end encryption of one bot device on `@matrix-org/matrix-sdk-crypto-wasm`'s
@@ -78,6 +83,8 @@ export class RoomCrypto implements OutgoingEncryption {
   /** Per room: the state in which its key was last shared, and messages sent since. */
   private readonly shared = new Map<string, { generation: number; members: Promise<string[]>; at: number; sent: number }>();
   private persistTimer: NodeJS.Timeout | undefined;
+  /** Events waiting for their room key (a remote sender's to-device message can come after the event). */
+  private deferred: { roomId: string; event: Event; until: number }[] = [];
 
   constructor(private readonly p: RoomCryptoParts) {}
 
@@ -161,36 +168,76 @@ export class RoomCrypto implements OutgoingEncryption {
   /**
    * Replaces every `m.room.encrypted` event of the answer's timelines by its decrypted form
    * (same id, sender, time and `unsigned`; decrypted `type` and `content`), so the intake
-   * handles it as a plain event. An event that does not decrypt stays encrypted (the intake
-   * answers it with its notice) and is logged without content.
+   * handles it as a plain event. An event whose room key is missing is held back and retried
+   * at each sync for `roomKeyWaitMs`, then appended to its room's timeline, decrypted or (its
+   * key never came) still encrypted: the intake answers that with its notice, and it is logged
+   * without content.
    */
   async decryptTimelines(response: object): Promise<void> {
-    for (const [roomId, room] of Object.entries((response as CryptoSync).rooms?.join ?? {})) {
+    const sync = response as CryptoSync;
+    const now = Date.now();
+    const waiting = this.deferred.splice(0);
+    for (const [roomId, room] of Object.entries(sync.rooms?.join ?? {})) {
       const events = room.timeline?.events;
       if (!events) continue;
-      for (let i = 0; i < events.length; i += 1) {
-        const event = events[i];
-        if (event?.['type'] === 'm.room.encrypted') events[i] = await this.decryptEvent(roomId, event);
+      const kept: Event[] = [];
+      for (const event of events) {
+        if (event['type'] !== 'm.room.encrypted') {
+          kept.push(event);
+          continue;
+        }
+        const attempt = await this.attempt(roomId, event);
+        if ('event' in attempt) kept.push(attempt.event);
+        else if (this.p.roomKeyWaitMs > 0 && (attempt.code === DecryptionErrorCode.MissingRoomKey || attempt.code === DecryptionErrorCode.UnknownMessageIndex)) {
+          this.p.logger.debug({ roomId, eventId: event['event_id'] }, 'waiting for the room key of a Matrix event');
+          this.deferred.push({ roomId, event, until: now + this.p.roomKeyWaitMs });
+        } else {
+          this.logFailure(roomId, event, attempt);
+          kept.push(event);
+        }
       }
+      events.splice(0, events.length, ...kept);
+    }
+    for (const item of waiting) {
+      const attempt = await this.attempt(item.roomId, item.event);
+      if (!('event' in attempt) && now < item.until) {
+        this.deferred.push(item);
+        continue;
+      }
+      if (!('event' in attempt)) this.logFailure(item.roomId, item.event, attempt);
+      const rooms = (sync.rooms ??= {});
+      const join = (rooms.join ??= {});
+      const room = (join[item.roomId] ??= {});
+      const timeline = (room.timeline ??= {});
+      (timeline.events ??= []).push('event' in attempt ? attempt.event : item.event);
     }
   }
 
-  /** The decrypted form of an `m.room.encrypted` event, or the event itself when it does not decrypt. */
-  async decryptEvent(roomId: string, event: Event): Promise<Event> {
-    if (event['type'] !== 'm.room.encrypted') return event;
+  private async attempt(roomId: string, event: Event): Promise<Attempt> {
     try {
       const decrypted = await this.p.machine.decryptRoomEvent(JSON.stringify({ ...event, room_id: roomId }), new RoomId(roomId), new DecryptionSettings(TrustRequirement.Untrusted));
       const plain = JSON.parse(decrypted.event) as { type?: unknown; content?: unknown };
       const content = (typeof plain.content === 'object' && plain.content !== null ? plain.content : {}) as Event;
       const relation = (event['content'] as Event | undefined)?.['m.relates_to'];
       if (content['m.relates_to'] === undefined && relation !== undefined) content['m.relates_to'] = relation;
-      return { ...event, type: String(plain.type), content, 'stats.decrypted': true };
+      return { event: { ...event, type: String(plain.type), content } };
     } catch (err) {
-      const code = err instanceof MegolmDecryptionError ? err.code : undefined;
-      const description = err instanceof MegolmDecryptionError ? err.description : (err as Error).message;
-      this.p.logger.warn({ roomId, eventId: event['event_id'], sender: event['sender'], code, reason: description }, 'could not decrypt a Matrix event');
-      return event;
+      if (err instanceof MegolmDecryptionError) return { code: err.code, reason: err.description };
+      return { code: undefined, reason: (err as Error).message };
     }
+  }
+
+  private logFailure(roomId: string, event: Event, attempt: Exclude<Attempt, { event: Event }>): void {
+    this.p.logger.warn({ roomId, eventId: event['event_id'], sender: event['sender'], code: attempt.code, reason: attempt.reason }, 'could not decrypt a Matrix event');
+  }
+
+  /** The decrypted form of an `m.room.encrypted` event, or the event itself (logged) when it does not decrypt. */
+  async decryptEvent(roomId: string, event: Event): Promise<Event> {
+    if (event['type'] !== 'm.room.encrypted') return event;
+    const attempt = await this.attempt(roomId, event);
+    if ('event' in attempt) return attempt.event;
+    this.logFailure(roomId, event, attempt);
+    return event;
   }
 
   /** True when the room has `m.room.encryption` (from the sync, else asked once). */

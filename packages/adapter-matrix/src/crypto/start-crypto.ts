@@ -19,6 +19,8 @@ export interface StartCryptoOptions {
   /** `SESSION_SECRET`; without it the key file `DATA_DIR/session.key` (shared with the core) keys the store. */
   readonly secret: string | undefined;
   readonly logger: Logger;
+  /** How long an event whose room key has not arrived waits for it (default 10 s). */
+  readonly roomKeyWaitMs?: number;
 }
 
 /** Why the crypto did not start (the adapter then runs without it). */
@@ -96,7 +98,7 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
     const handle = await StoreHandle.openWithKey(name, storeKey);
     const machine = await OlmMachine.initFromStore(new UserId(userId), new DeviceId(deviceId), handle);
     handle.free();
-    const crypto = new RoomCrypto({ machine, client, logger, owner: { userId, deviceId }, storeKey, storeFile, storePrefix });
+    const crypto = new RoomCrypto({ machine, client, logger, owner: { userId, deviceId }, storeKey, storeFile, storePrefix, roomKeyWaitMs: options.roomKeyWaitMs ?? 10_000 });
     try {
       await crypto.initialRequests();
     } catch (err) {

@@ -34,7 +34,24 @@ export class E2eeState {
   /** user id → stream position of the latest change of its device list. */
   readonly deviceListChanges = new Map<string, number>();
 
+  /** `${userId} ${deviceId}` → to-device messages held back (see {@link E2eeState.holdToDevice}). */
+  private readonly held = new Map<string, { sender: string; type: string; content: Record<string, unknown> }[]>();
+
   constructor(private readonly bump: () => number) {}
+
+  /** Holds to-device messages for a device until {@link E2eeState.releaseToDevice} (a remote server's late EDU). */
+  holdToDevice(userId: string, deviceId: string): void {
+    this.held.set(`${userId} ${deviceId}`, []);
+  }
+
+  /** Delivers the held messages (after whatever was sent meanwhile) and stops holding. */
+  releaseToDevice(userId: string, deviceId: string): void {
+    const key = `${userId} ${deviceId}`;
+    const messages = this.held.get(key) ?? [];
+    this.held.delete(key);
+    const device = this.device(userId, deviceId);
+    for (const m of messages) device.inbox.push({ ...m, pos: this.bump() });
+  }
 
   /** Binds an access token to a device id (a login). */
   bindToken(token: string, deviceId: string): void {
@@ -70,7 +87,11 @@ export class E2eeState {
   /** Queues a to-device message for one device, or every device of the user for `*`. */
   sendToDevice(sender: string, type: string, userId: string, deviceId: string, content: Record<string, unknown>): void {
     const targets = deviceId === '*' ? this.devicesOf(userId) : [this.device(userId, deviceId)];
-    for (const target of targets) target.inbox.push({ sender, type, content, pos: this.bump() });
+    for (const target of targets) {
+      const held = this.held.get(`${target.userId} ${target.deviceId}`);
+      if (held) held.push({ sender, type, content });
+      else target.inbox.push({ sender, type, content, pos: this.bump() });
+    }
   }
 
   /** Forgets every to-device message the device received in a sync before `since`. */
