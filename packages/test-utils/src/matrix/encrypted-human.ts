@@ -105,6 +105,9 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
   const listeners = new Set<(event: ReceivedEvent) => void>();
   const pending: { roomId: string; event: Record<string, unknown> }[] = [];
   const halt = new AbortController();
+  // One controller per request (fetch leaves a listener on the signal it is given, so a
+  // long-lived signal would collect thousands); stop() aborts the one in flight.
+  let inflight: AbortController | undefined;
   let lock: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const run = lock.then(work, work);
@@ -113,11 +116,14 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
   };
 
   const call = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+    if (halt.signal.aborted) throw new Error('stopped');
+    const controller = new AbortController();
+    inflight = controller;
     const response = await fetch(`${hs.url}/_matrix/client/v3${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      signal: halt.signal,
+      signal: controller.signal,
     });
     const json = (await response.json()) as Record<string, unknown>;
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
@@ -253,6 +259,7 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
     },
     async stop() {
       halt.abort();
+      inflight?.abort();
       await loop;
       await lock;
       machine.close();
