@@ -15,6 +15,8 @@ const matrix = createMatrixAdapter({
   homeserverUrl: matrixConfig.homeserverUrl,
   accessToken: matrixConfig.accessToken,
   dataDir: config.dataDir,
+  // End-to-end encryption: the store in DATA_DIR is encrypted with a key from SESSION_SECRET (else DATA_DIR/session.key).
+  ...(config.sessions.secret !== undefined ? { storeSecret: config.sessions.secret } : {}),
   catchUpWindowMs: config.catchUpWindowMs,
   shutdownTimeoutMs: Math.min(config.shutdownTimeoutMs, 8_000),
   ...(matrixConfig.allowedInviters ? { allowedInviters: matrixConfig.allowedInviters } : {}),

@@ -32,6 +32,8 @@ export interface IntakeOptions {
   readonly allowedInviters: readonly string[] | undefined;
   readonly startedAt: number;
   readonly deliver: (message: IncomingMessage) => Promise<void>;
+  /** The notice for an event still encrypted (default {@link ENCRYPTED_ROOM_NOTICE}; another when decryption runs but failed). */
+  readonly encryptedNotice?: string;
   /** False once the adapter stops receiving: events seen then stay unhandled for the next start. */
   readonly accepting: () => boolean;
 }
@@ -144,7 +146,7 @@ export class EventIntake {
     if (this.o.now() - last < ENCRYPTED_NOTICE_EVERY_MS) return this.drop('encrypted');
     this.o.store.storeValue(key, String(this.o.now()));
     this.drop('encrypted');
-    await this.o.sender.sendEvent(roomId, 'm.room.message', { msgtype: 'm.notice', body: ENCRYPTED_ROOM_NOTICE, 'm.mentions': {} }, stableTxnId(`encrypted ${eventId}`, 0));
+    await this.o.sender.sendEvent(roomId, 'm.room.message', { msgtype: 'm.notice', body: this.o.encryptedNotice ?? ENCRYPTED_ROOM_NOTICE, 'm.mentions': {} }, stableTxnId(`encrypted ${eventId}`, 0));
   }
 
   private dispatch(roomId: string, event: Record<string, unknown>, text: string, at: number): void {

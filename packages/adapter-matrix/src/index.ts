@@ -12,6 +12,7 @@ export {
   type MatrixAdapterOptions,
 } from './matrix-adapter.js';
 export { ENCRYPTED_ROOM_NOTICE, inviterAllowed } from './event-intake.js';
+export { CRYPTO_STORE_FILE, UNDECRYPTABLE_NOTICE } from './crypto/index.js';
 export { mentionsBot, stripReplyFallback, type BotIdentity } from './incoming.js';
 export { bridgeSdkLogging } from './log-bridge.js';
 export type { SenderRetry } from './sender.js';

@@ -20,6 +20,7 @@ import {
 } from '@stats/core';
 import { MatrixError } from 'matrix-bot-sdk';
 import { DirectChats } from './direct-chats.js';
+import { startRoomCrypto, UNDECRYPTABLE_NOTICE, type RoomCrypto } from './crypto/index.js';
 import { DirectRooms } from './direct-rooms.js';
 import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
@@ -63,6 +64,15 @@ export interface MatrixAdapterOptions {
   readonly onFatal?: (error: StatsError) => void;
   /** The clock (Unix ms). */
   readonly now?: () => number;
+  /**
+   * End-to-end encryption (default on): the token's device keeps its keys in
+   * `DATA_DIR/matrix-crypto.json`. Off, or when it cannot start, encrypted rooms get a notice.
+   */
+  readonly encryption?: boolean;
+  /** Keys the crypto store at rest (`SESSION_SECRET`); unset = the key file `DATA_DIR/session.key`. */
+  readonly storeSecret?: string;
+  /** How long an encrypted event whose room key has not arrived waits for it, retried at each sync (default 10,000 ms). */
+  readonly roomKeyWaitMs?: number;
 }
 
 /** What the Matrix adapter offers beyond the port. */
@@ -109,8 +119,9 @@ function unknownTokenError(cause: unknown): StatsError {
 /**
  * Binds the core to Matrix through matrix-bot-sdk: syncs with a filter and backfill, resumes
  * from DATA_DIR, answers as `m.notice` replies rendered by the Matrix renderer, autojoins
- * allowed invites, tells encrypted rooms it cannot read them, waits out 429s and retries 5xx
- * with the same transaction ids.
+ * allowed invites, reads and writes end-to-end encrypted rooms as the token's own device (keys
+ * kept encrypted in DATA_DIR; without them, tells encrypted rooms it cannot read them), waits
+ * out 429s and retries 5xx with the same transaction ids.
  *
  * @example
  * const config = loadConfig(process.env);
@@ -130,6 +141,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
   let identity: BotIdentity | undefined;
   let directChats: DirectChats | undefined;
   let splitParts: SplitParts | undefined;
+  let crypto: RoomCrypto | undefined;
   let ready = false;
   let context: AdapterContext | undefined;
   let aborter = new AbortController();
@@ -224,6 +236,17 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         identity = { userId, displayName: typeof profile.displayname === 'string' ? profile.displayname : undefined };
         const direct = new DirectRooms(c);
         directChats = new DirectChats({ client: c, direct, botId: userId, logger: log, retry: { ...retry, signal: aborter.signal } });
+        crypto = options.encryption === false ? undefined : await startRoomCrypto({
+          client: c,
+          userId,
+          dataDir: options.dataDir,
+          secret: options.storeSecret,
+          logger: log,
+          ...(options.roomKeyWaitMs === undefined ? {} : { roomKeyWaitMs: options.roomKeyWaitMs }),
+        });
+        const e2ee = crypto;
+        sender.encryption = e2ee;
+        c.decryptEvent = e2ee ? (roomId, event) => e2ee.decryptEvent(roomId, event) : undefined;
         intake = new EventIntake({
           client: c,
           store: state,
@@ -239,12 +262,18 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           startedAt,
           deliver: ctx.onMessage,
           accepting: () => !c.stopping,
+          ...(e2ee ? { encryptedNotice: UNDECRYPTABLE_NOTICE } : {}),
         });
         const i = intake;
         c.attach({
           beforeRequest: () => i.beforeSyncRequest(),
           onEvent: (type, payload) => i.onEvent(type, payload),
-          beforeProcess: (response, since) => i.backfill(response, since),
+          beforeProcess: async (response, since) => {
+            // Room keys first (saved before the sync token), then the gaps, then decrypt in place.
+            await e2ee?.receiveSync(response);
+            await i.backfill(response, since);
+            await e2ee?.decryptTimelines(response);
+          },
           onSynced: () => {
             if (!ready) log.info({ userId }, 'Matrix sync running');
             setReady(true);
@@ -280,6 +309,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         logger?.warn({ abandoned }, 'stopped while the homeserver rate-limited the bot: gave up the sends that were waiting');
       }
       await store?.flush();
+      await crypto?.close();
+      crypto = undefined;
     },
 
     isReady: () => ready,
@@ -290,6 +321,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       // Replies in flight go on, but none waits out a 429: the stop must not take retry_after.
       aborter.abort();
       await store?.flush();
+      await crypto?.persist();
     },
 
     send: (room: RoomRef, doc: Document) => sendDocument(room.id, doc, undefined, freshTxnId),

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ImageAttachment, MatrixMessage, RedactResult } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import type { Logger } from '@stats/core';
+import type { OutgoingEncryption } from './crypto/index.js';
 import { classify, createRetryWaits, toStatsError, withRetry, type RetryOptions, type RetryWaits } from './retry.js';
 import { matrixSdkError } from './sdk-errors.js';
 
@@ -125,6 +126,9 @@ export function editContent(eventId: string, content: Record<string, unknown>): 
  * second event (the homeserver answers a known transaction with the first event id).
  */
 export class MatrixSender {
+  /** Set when end-to-end encryption runs: events and media into encrypted rooms are encrypted first. */
+  encryption: OutgoingEncryption | undefined;
+
   constructor(
     private readonly client: MatrixClient,
     private readonly logger: Logger,
@@ -156,9 +160,11 @@ export class MatrixSender {
 
   /** Sends one event with a given transaction id; resolves to its event id. */
   async sendEvent(roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<string> {
-    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${encodeURIComponent(txnId)}`;
     try {
-      const answer = (await withRetry(() => this.client.doRequest('PUT', path, null, content), this.options('send'))) as { event_id?: unknown };
+      // Encrypted once, before the retries: a retried PUT carries the same ciphertext.
+      const sealed = await this.encryption?.encryptEvent(roomId, type, content);
+      const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(sealed?.type ?? type)}/${encodeURIComponent(txnId)}`;
+      const answer = (await withRetry(() => this.client.doRequest('PUT', path, null, sealed?.content ?? content), this.options('send'))) as { event_id?: unknown };
       return String(answer.event_id);
     } catch (err) {
       throw toStatsError(err, 'send');
@@ -168,16 +174,20 @@ export class MatrixSender {
   /** Uploads a PNG and sends it as `m.image` with `info`. */
   async sendImage(roomId: string, image: ImageAttachment, txnId: string): Promise<string> {
     let url: string;
+    let sealed: Awaited<ReturnType<OutgoingEncryption['encryptAttachment']>>;
     try {
-      url = await withRetry(() => this.client.uploadContent(Buffer.from(image.png), 'image/png', image.filename), this.options('upload'));
+      // An encrypted room gets the encrypted bytes and `file` (key, iv, hashes) instead of `url`.
+      sealed = await this.encryption?.encryptAttachment(roomId, image.png);
+      const bytes = sealed ? Buffer.from(sealed.data) : Buffer.from(image.png);
+      url = await withRetry(() => this.client.uploadContent(bytes, sealed ? 'application/octet-stream' : 'image/png', image.filename), this.options('upload'));
     } catch (err) {
       throw toStatsError(err, 'upload');
     }
-    const content = {
+    const content: Record<string, unknown> = {
       msgtype: 'm.image',
       body: image.alt === '' ? image.filename : image.alt,
       filename: image.filename,
-      url,
+      ...(sealed ? { file: sealed.file(url) } : { url }),
       info: { mimetype: 'image/png', size: image.png.byteLength, w: image.width, h: image.height },
     };
     return this.sendEvent(roomId, 'm.room.message', content, txnId);

@@ -48,6 +48,15 @@ export class SyncingClient extends MatrixClient {
     super(homeserverUrl, accessToken, store);
   }
 
+  /** Set when end-to-end encryption runs: turns a fetched `m.room.encrypted` event into the plain one. */
+  decryptEvent: ((roomId: string, event: Record<string, unknown>) => Promise<Record<string, unknown>>) | undefined;
+
+  /** Fetches one event (decrypted when end-to-end encryption runs: replayed commands may be encrypted). */
+  override async getEvent(roomId: string, eventId: string): Promise<Record<string, unknown>> {
+    const event = (await super.getEvent(roomId, eventId)) as Record<string, unknown>;
+    return this.decryptEvent ? this.decryptEvent(roomId, event) : event;
+  }
+
   /** Sets the hooks; call before `start()`. */
   attach(hooks: SyncHooks): void {
     this.hooks = hooks;

@@ -1,5 +1,6 @@
 import type { HomeserverState, StoredUser } from './homeserver-state.js';
 import { createRoomRoute, membersRoute } from './membership-routes.js';
+import { e2eeRoute, e2eeSync } from './e2ee-api.js';
 import { buildSync, clientEvent, parseSince, timelineLimit } from './sync-response.js';
 
 /** An answer of a route: status and JSON body. */
@@ -79,7 +80,13 @@ export async function answer(context: ApiContext, request: ApiRequest): Promise<
   const route = `${method} ${parts.join('/')}`;
   let m: RegExpExecArray | null;
 
-  if (route === 'GET client/v3/account/whoami') return ok({ user_id: user.userId, device_id: 'STATSBOT', is_guest: false });
+  if (route === 'GET client/v3/account/whoami') return ok({ user_id: user.userId, device_id: state.e2ee.deviceOf(request.token), is_guest: false });
+  if (/^(POST client\/v3\/keys\/|PUT client\/v3\/sendToDevice\/)/.test(route)) {
+    const body = json(request);
+    if (!body) return error(400, 'M_NOT_JSON', 'Content not JSON.');
+    const e2ee = e2eeRoute(state, state.e2ee, user, request.token, route, body);
+    if (e2ee) return e2ee;
+  }
   if (route === 'GET client/versions') return ok({ versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6'], unstable_features: {} });
   if ((m = /^GET client\/v3\/profile\/([^/]+)(?:\/displayname)?$/.exec(route))) {
     const profile = state.users.get(m[1] ?? '');
@@ -115,7 +122,7 @@ export async function answer(context: ApiContext, request: ApiRequest): Promise<
     const from = parseSince(since);
     const deadline = now() + timeout;
     for (;;) {
-      const response = buildSync(state, user, from, limit, now());
+      const response = e2eeSync(state, state.e2ee, user, request.token, from, buildSync(state, user, from, limit, now()));
       if (response) return ok(response);
       const left = deadline - now();
       if (left <= 0 || context.stopping()) return ok({ next_batch: since ?? `s${state.head}` });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { registerSecret } from '../log-scan.js';
+import { E2eeState } from './e2ee-state.js';
 
 /** A Matrix event as the stand-in stores it (a ClientEvent with its stream position). */
 export interface StoredEvent {
@@ -70,6 +71,8 @@ export class HomeserverState {
   readonly transactions = new Map<string, string>();
   /** Every typing notification received, in order. */
   readonly typing: TypingNotice[] = [];
+  /** Devices, keys and to-device messages (end-to-end encryption). */
+  readonly e2ee = new E2eeState(() => this.touch());
   private readonly typingListeners = new Set<(notice: TypingNotice) => void>();
   private position = 0;
   private counter = 0;

@@ -3,3 +3,5 @@ export * from './homeserver.js';
 export type { MatrixFault } from './faults.js';
 export type { CreateRoomOptions, HomeserverState, StoredEvent, TypingNotice } from './homeserver-state.js';
 export * from './human-user.js';
+export { startEncryptedHuman, type EncryptedHuman, type ReceivedEvent } from './encrypted-human.js';
+export type { E2eeState, StoredDevice, ToDeviceMessage } from './e2ee-state.js';

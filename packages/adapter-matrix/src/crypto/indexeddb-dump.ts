@@ -1,0 +1,158 @@
+/** A key IndexedDB accepts (the crate uses strings, numbers and arrays of them). */
+export type IdbKey = string | number | Date | ArrayBuffer | ArrayBufferView | IdbKey[];
+
+/* The slice of the IndexedDB API used here (the DOM types are not part of this Node build). */
+interface IdbRequest<T> {
+  result: T;
+  error: unknown;
+  onsuccess: (() => void) | null;
+  onerror: (() => void) | null;
+}
+interface IdbOpenRequest extends IdbRequest<IdbDatabase> {
+  onupgradeneeded: (() => void) | null;
+}
+interface IdbIndex {
+  readonly keyPath: string | string[];
+  readonly unique: boolean;
+  readonly multiEntry: boolean;
+}
+interface IdbStore {
+  readonly keyPath: string | string[] | null;
+  readonly autoIncrement: boolean;
+  readonly indexNames: Iterable<string>;
+  index(name: string): IdbIndex;
+  getAll(): IdbRequest<unknown[]>;
+  getAllKeys(): IdbRequest<IdbKey[]>;
+  put(value: unknown, key?: IdbKey): unknown;
+  createIndex(name: string, keyPath: string | string[], options: { unique: boolean; multiEntry: boolean }): unknown;
+}
+interface IdbTransaction {
+  objectStore(name: string): IdbStore;
+  error: unknown;
+  oncomplete: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+}
+interface IdbDatabase {
+  readonly version: number;
+  readonly objectStoreNames: Iterable<string>;
+  transaction(names: string[], mode: 'readonly' | 'readwrite'): IdbTransaction;
+  createObjectStore(name: string, options: { keyPath: string | string[] | null; autoIncrement: boolean }): IdbStore;
+  close(): void;
+}
+/** The IndexedDB factory (`globalThis.indexedDB`). */
+export interface IdbFactory {
+  open(name: string, version?: number): IdbOpenRequest;
+  databases(): Promise<{ name?: string; version?: number }[]>;
+  deleteDatabase(name: string): IdbRequest<unknown>;
+}
+
+function factory(): IdbFactory {
+  const idb = (globalThis as { indexedDB?: IdbFactory }).indexedDB;
+  if (!idb) throw new Error('no IndexedDB in this process');
+  return idb;
+}
+
+/** One object store: its schema and every record. */
+export interface StoreDump {
+  readonly name: string;
+  readonly keyPath: string | string[] | null;
+  readonly autoIncrement: boolean;
+  readonly indexes: { name: string; keyPath: string | string[]; unique: boolean; multiEntry: boolean }[];
+  readonly keys: IdbKey[];
+  readonly values: unknown[];
+}
+
+/** One IndexedDB database, named without the store's prefix. */
+export interface DatabaseDump {
+  readonly suffix: string;
+  readonly version: number;
+  readonly stores: StoreDump[];
+}
+
+function done<T>(request: IdbRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject((request.error as Error | null) ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function open(name: string, version?: number, upgrade?: (db: IdbDatabase) => void): Promise<IdbDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = version === undefined ? factory().open(name) : factory().open(name, version);
+    request.onupgradeneeded = () => upgrade?.(request.result);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject((request.error as Error | null) ?? new Error(`could not open IndexedDB ${name}`));
+  });
+}
+
+/**
+ * Reads every database whose name starts with `prefix` through the standard IndexedDB API:
+ * stores, key paths, indexes, keys and values (values stay as the crypto crate wrote them,
+ * already encrypted with the store key).
+ */
+export async function dumpDatabases(prefix: string): Promise<DatabaseDump[]> {
+  const out: DatabaseDump[] = [];
+  for (const info of await factory().databases()) {
+    if (info.name === undefined || !info.name.startsWith(prefix)) continue;
+    const db = await open(info.name);
+    try {
+      const names = [...db.objectStoreNames];
+      const stores: StoreDump[] = [];
+      if (names.length > 0) {
+        const tx = db.transaction(names, 'readonly');
+        for (const name of names) {
+          const store = tx.objectStore(name);
+          const [keys, values] = await Promise.all([done(store.getAllKeys()), done(store.getAll())]);
+          const indexes = [...store.indexNames].map((indexName) => {
+            const index = store.index(indexName);
+            return { name: indexName, keyPath: index.keyPath, unique: index.unique, multiEntry: index.multiEntry };
+          });
+          stores.push({ name, keyPath: store.keyPath, autoIncrement: store.autoIncrement, indexes, keys, values });
+        }
+      }
+      out.push({ suffix: info.name.slice(prefix.length), version: db.version, stores });
+    } finally {
+      db.close();
+    }
+  }
+  return out;
+}
+
+/** Recreates dumped databases under `prefix` (which must not exist yet). */
+export async function restoreDatabases(prefix: string, dumps: readonly DatabaseDump[]): Promise<void> {
+  for (const dump of dumps) {
+    const db = await open(`${prefix}${dump.suffix}`, dump.version, (fresh) => {
+      for (const s of dump.stores) {
+        const store = fresh.createObjectStore(s.name, { keyPath: s.keyPath, autoIncrement: s.autoIncrement });
+        for (const index of s.indexes) store.createIndex(index.name, index.keyPath, { unique: index.unique, multiEntry: index.multiEntry });
+      }
+    });
+    try {
+      if (dump.stores.length === 0) continue;
+      const tx = db.transaction(dump.stores.map((s) => s.name), 'readwrite');
+      const finished = new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject((tx.error as Error | null) ?? new Error('IndexedDB restore failed'));
+        tx.onabort = () => reject((tx.error as Error | null) ?? new Error('IndexedDB restore aborted'));
+      });
+      for (const s of dump.stores) {
+        const store = tx.objectStore(s.name);
+        s.values.forEach((value, i) => {
+          if (s.keyPath === null) store.put(value, s.keys[i]);
+          else store.put(value);
+        });
+      }
+      await finished;
+    } finally {
+      db.close();
+    }
+  }
+}
+
+/** Deletes every database whose name starts with `prefix` (frees the in-memory copy). */
+export async function deleteDatabases(prefix: string): Promise<void> {
+  for (const info of await factory().databases()) {
+    if (info.name !== undefined && info.name.startsWith(prefix)) await done(factory().deleteDatabase(info.name));
+  }
+}

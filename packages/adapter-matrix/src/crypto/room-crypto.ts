@@ -1,0 +1,361 @@
+import {
+  Attachment,
+  CollectStrategy,
+  DecryptionErrorCode,
+  DecryptionSettings,
+  DeviceLists,
+  EncryptionSettings,
+  KeysClaimRequest,
+  KeysQueryRequest,
+  KeysUploadRequest,
+  MegolmDecryptionError,
+  OlmMachine,
+  RoomId,
+  RoomMessageRequest,
+  SignatureUploadRequest,
+  ToDeviceRequest,
+  TrustRequirement,
+  UserId,
+} from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { Logger } from '@stats/core';
+import type { MatrixClient } from 'matrix-bot-sdk';
+import { classify, withRetry } from '../retry.js';
+import { digest, serializeDumps, writeStoreFile, type StoreOwner } from './crypto-store-file.js';
+import { deleteDatabases, dumpDatabases } from './indexeddb-dump.js';
+import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
+
+/** Share the room key again after this many messages (the crate rotates its session at 100). */
+const RESHARE_EVERY_MESSAGES = 50;
+/** Share the room key again after this long (the crate rotates its session after a week). */
+const RESHARE_EVERY_MS = 60 * 60 * 1000;
+/** How long an encrypted send may wait for its store write (sends in a burst share one). */
+const PERSIST_DELAY_MS = 250;
+
+type Outgoing = KeysUploadRequest | KeysQueryRequest | KeysClaimRequest | ToDeviceRequest | SignatureUploadRequest | RoomMessageRequest;
+type Event = Record<string, unknown>;
+
+/** The parts of a `/sync` answer the crypto reads. */
+interface CryptoSync {
+  to_device?: { events?: unknown[] };
+  device_lists?: { changed?: string[]; left?: string[] };
+  device_one_time_keys_count?: Record<string, number>;
+  device_unused_fallback_key_types?: string[];
+  rooms?: { join?: Record<string, { timeline?: { events?: Event[] }; state?: { events?: Event[] } }> };
+}
+
+/** What {@link RoomCrypto} is built from (see `startRoomCrypto`). */
+export interface RoomCryptoParts {
+  readonly machine: OlmMachine;
+  readonly client: MatrixClient;
+  readonly logger: Logger;
+  readonly owner: StoreOwner;
+  readonly storeKey: Uint8Array;
+  readonly storeFile: string;
+  /** The IndexedDB name prefix of this process's copy of the store (`<name>::`). */
+  readonly storePrefix: string;
+  /** How long an event whose room key has not arrived waits for it (retried at each sync). */
+  readonly roomKeyWaitMs: number;
+}
+
+type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode | undefined; readonly reason: string };
+
+/**
+ * End-to-end encryption of one bot device on `@matrix-org/matrix-sdk-crypto-wasm`'s
+ * `OlmMachine`, driven from the adapter's sync loop: feeds each sync's to-device events,
+ * device-list changes and key counts in, sends the machine's requests (keys upload, query,
+ * claim, to-device, signatures) one at a time and marks them sent, decrypts `m.room.encrypted`
+ * timeline events in place, and encrypts outgoing events and attachments for encrypted rooms,
+ * sharing the room key first with every device of the joined members (trust on first use).
+ * After each change the IndexedDB copy is dumped to the encrypted store file.
+ */
+export class RoomCrypto implements OutgoingEncryption {
+  private readonly encryptedRooms = new Map<string, Promise<boolean>>();
+  private readonly members = new Map<string, Promise<string[]>>();
+  private lock: Promise<unknown> = Promise.resolve();
+  private lastDigest: string | undefined;
+  private persisting: Promise<void> | undefined;
+  private persistAgain = false;
+  private closed = false;
+  /** The key counts last fed in: a sync that repeats them (and brings nothing else) skips the machine. */
+  private lastCounts = '';
+  /** Bumped when to-device events or device-list changes arrive: room keys may need sharing again. */
+  private generation = 0;
+  /** Per room: the state in which its key was last shared, and messages sent since. */
+  private readonly shared = new Map<string, { generation: number; members: Promise<string[]>; at: number; sent: number }>();
+  private persistTimer: NodeJS.Timeout | undefined;
+  /** Events waiting for their room key (a remote sender's to-device message can come after the event). */
+  private deferred: { roomId: string; event: Event; until: number }[] = [];
+
+  constructor(private readonly p: RoomCryptoParts) {}
+
+  /** The device id the machine runs as. */
+  get deviceId(): string {
+    return this.p.owner.deviceId;
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async send(request: Outgoing): Promise<void> {
+    const { client } = this.p;
+    const call = (method: 'POST' | 'PUT', path: string, body: string): Promise<unknown> =>
+      withRetry(() => client.doRequest(method, `/_matrix/client/v3${path}`, null, JSON.parse(body) as unknown), { what: 'crypto' });
+    let answer: unknown;
+    if (request instanceof KeysUploadRequest) answer = await call('POST', '/keys/upload', request.body);
+    else if (request instanceof KeysQueryRequest) answer = await call('POST', '/keys/query', request.body);
+    else if (request instanceof KeysClaimRequest) answer = await call('POST', '/keys/claim', request.body);
+    else if (request instanceof SignatureUploadRequest) answer = await call('POST', '/keys/signatures/upload', request.body);
+    else if (request instanceof ToDeviceRequest) {
+      answer = await call('PUT', `/sendToDevice/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`, request.body);
+    } else {
+      const path = `/rooms/${encodeURIComponent(request.room_id)}/send/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`;
+      answer = await call('PUT', path, request.body);
+    }
+    if (request.id !== undefined) await this.p.machine.markRequestAsSent(request.id, request.type, JSON.stringify(answer));
+  }
+
+  /** Sends everything the machine has queued (call under the lock); returns how many. */
+  private async flushRequests(): Promise<number> {
+    const requests = (await this.p.machine.outgoingRequests()) as Outgoing[];
+    for (const request of requests) await this.send(request);
+    return requests.length;
+  }
+
+  /** Uploads the device's keys if needed (at start). */
+  async initialRequests(): Promise<void> {
+    await this.serial(() => this.flushRequests());
+    await this.persist();
+  }
+
+  /**
+   * Feeds one `/sync` answer into the machine (before its events are handled), sends what it
+   * asks for, notes encryption and membership changes, and writes the store, so that room keys
+   * that arrived are on disk before the sync token is.
+   */
+  async receiveSync(response: object): Promise<void> {
+    const sync = response as CryptoSync;
+    for (const [roomId, room] of Object.entries(sync.rooms?.join ?? {})) {
+      for (const event of [...(room.state?.events ?? []), ...(room.timeline?.events ?? [])]) {
+        if (event['type'] === 'm.room.encryption') this.encryptedRooms.set(roomId, Promise.resolve(true));
+        if (event['type'] === 'm.room.member') this.members.delete(roomId);
+      }
+    }
+    const toDevice = sync.to_device?.events ?? [];
+    const counts = JSON.stringify([sync.device_one_time_keys_count ?? {}, sync.device_unused_fallback_key_types ?? null]);
+    const news = toDevice.length > 0 || (sync.device_lists?.changed ?? []).length > 0 || (sync.device_lists?.left ?? []).length > 0 || counts !== this.lastCounts;
+    // Each call into the machine costs IndexedDB transactions: a plain room's sync should not pay them.
+    if (!news) return;
+    this.lastCounts = counts;
+    if (toDevice.length + (sync.device_lists?.changed ?? []).length + (sync.device_lists?.left ?? []).length > 0) this.generation += 1;
+    const touched = await this.serial(async () => {
+      const changed = (sync.device_lists?.changed ?? []).map((u) => new UserId(u));
+      const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
+      const keyCounts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
+      const fallback = sync.device_unused_fallback_key_types;
+      await this.p.machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, left), keyCounts, fallback === undefined ? undefined : new Set(fallback));
+      const sent = await this.flushRequests();
+      return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
+    });
+    // A sync that brought nothing for the machine changed nothing worth a dump.
+    if (!touched) return;
+    // A store that cannot be written must not stall the sync loop: log it and go on.
+    await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
+  }
+
+  /**
+   * Replaces every `m.room.encrypted` event of the answer's timelines by its decrypted form
+   * (same id, sender, time and `unsigned`; decrypted `type` and `content`), so the intake
+   * handles it as a plain event. An event whose room key is missing is held back and retried
+   * at each sync for `roomKeyWaitMs`, then appended to its room's timeline, decrypted or (its
+   * key never came) still encrypted: the intake answers that with its notice, and it is logged
+   * without content.
+   */
+  async decryptTimelines(response: object): Promise<void> {
+    const sync = response as CryptoSync;
+    const now = Date.now();
+    const waiting = this.deferred.splice(0);
+    for (const [roomId, room] of Object.entries(sync.rooms?.join ?? {})) {
+      const events = room.timeline?.events;
+      if (!events) continue;
+      const kept: Event[] = [];
+      for (const event of events) {
+        if (event['type'] !== 'm.room.encrypted') {
+          kept.push(event);
+          continue;
+        }
+        const attempt = await this.attempt(roomId, event);
+        if ('event' in attempt) kept.push(attempt.event);
+        else if (this.p.roomKeyWaitMs > 0 && (attempt.code === DecryptionErrorCode.MissingRoomKey || attempt.code === DecryptionErrorCode.UnknownMessageIndex)) {
+          this.p.logger.debug({ roomId, eventId: event['event_id'] }, 'waiting for the room key of a Matrix event');
+          this.deferred.push({ roomId, event, until: now + this.p.roomKeyWaitMs });
+        } else {
+          this.logFailure(roomId, event, attempt);
+          kept.push(event);
+        }
+      }
+      events.splice(0, events.length, ...kept);
+    }
+    for (const item of waiting) {
+      const attempt = await this.attempt(item.roomId, item.event);
+      if (!('event' in attempt) && now < item.until) {
+        this.deferred.push(item);
+        continue;
+      }
+      if (!('event' in attempt)) this.logFailure(item.roomId, item.event, attempt);
+      const rooms = (sync.rooms ??= {});
+      const join = (rooms.join ??= {});
+      const room = (join[item.roomId] ??= {});
+      const timeline = (room.timeline ??= {});
+      (timeline.events ??= []).push('event' in attempt ? attempt.event : item.event);
+    }
+  }
+
+  private async attempt(roomId: string, event: Event): Promise<Attempt> {
+    try {
+      const decrypted = await this.p.machine.decryptRoomEvent(JSON.stringify({ ...event, room_id: roomId }), new RoomId(roomId), new DecryptionSettings(TrustRequirement.Untrusted));
+      const plain = JSON.parse(decrypted.event) as { type?: unknown; content?: unknown };
+      const content = (typeof plain.content === 'object' && plain.content !== null ? plain.content : {}) as Event;
+      const relation = (event['content'] as Event | undefined)?.['m.relates_to'];
+      if (content['m.relates_to'] === undefined && relation !== undefined) content['m.relates_to'] = relation;
+      return { event: { ...event, type: String(plain.type), content } };
+    } catch (err) {
+      if (err instanceof MegolmDecryptionError) return { code: err.code, reason: err.description };
+      return { code: undefined, reason: (err as Error).message };
+    }
+  }
+
+  private logFailure(roomId: string, event: Event, attempt: Exclude<Attempt, { event: Event }>): void {
+    this.p.logger.warn({ roomId, eventId: event['event_id'], sender: event['sender'], code: attempt.code, reason: attempt.reason }, 'could not decrypt a Matrix event');
+  }
+
+  /** The decrypted form of an `m.room.encrypted` event, or the event itself (logged) when it does not decrypt. */
+  async decryptEvent(roomId: string, event: Event): Promise<Event> {
+    if (event['type'] !== 'm.room.encrypted') return event;
+    const attempt = await this.attempt(roomId, event);
+    if ('event' in attempt) return attempt.event;
+    this.logFailure(roomId, event, attempt);
+    return event;
+  }
+
+  /** True when the room has `m.room.encryption` (from the sync, else asked once). */
+  isEncrypted(roomId: string): Promise<boolean> {
+    let known = this.encryptedRooms.get(roomId);
+    if (!known) {
+      known = withRetry(() => this.p.client.getRoomStateEvent(roomId, 'm.room.encryption', ''), { what: 'room encryption state' }).then(
+        () => true,
+        (err: unknown) => {
+          const failure = classify(err);
+          if (failure.kind === 'permanent' && failure.status === 404) return false;
+          this.encryptedRooms.delete(roomId);
+          throw err;
+        },
+      );
+      this.encryptedRooms.set(roomId, known);
+    }
+    return known;
+  }
+
+  private joinedMembers(roomId: string): Promise<string[]> {
+    let known = this.members.get(roomId);
+    if (!known) {
+      known = withRetry(() => this.p.client.getJoinedRoomMembers(roomId), { what: 'room members' });
+      known.catch(() => this.members.delete(roomId));
+      this.members.set(roomId, known);
+    }
+    return known;
+  }
+
+  /** Makes sure every device of the room's joined members holds the current room key. */
+  private async shareRoomKey(roomId: string): Promise<void> {
+    const members = await this.joinedMembers(roomId);
+    const { machine } = this.p;
+    await machine.updateTrackedUsers(members.map((u) => new UserId(u)));
+    await this.flushRequests();
+    const claim = await machine.getMissingSessions(members.map((u) => new UserId(u)));
+    if (claim) await this.send(claim);
+    const settings = new EncryptionSettings();
+    settings.sharingStrategy = CollectStrategy.allDevices();
+    for (const request of await machine.shareRoomKey(new RoomId(roomId), members.map((u) => new UserId(u)), settings)) await this.send(request);
+  }
+
+  async encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined> {
+    if (!(await this.isEncrypted(roomId))) return undefined;
+    const sealed = await this.serial(async () => {
+      // Sharing costs several store transactions: skip it while nothing it depends on changed.
+      const members = this.joinedMembers(roomId);
+      const last = this.shared.get(roomId);
+      const now = Date.now();
+      if (!last || last.generation !== this.generation || last.members !== members || last.sent >= RESHARE_EVERY_MESSAGES || now - last.at > RESHARE_EVERY_MS) {
+        const generation = this.generation;
+        await this.shareRoomKey(roomId);
+        this.shared.set(roomId, { generation, members, at: now, sent: 0 });
+      }
+      const entry = this.shared.get(roomId);
+      if (entry) entry.sent += 1;
+      return JSON.parse(await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content))) as Record<string, unknown>;
+    });
+    // The outbound session's message index moved: keep it, or a restart would reuse indexes.
+    this.persistSoon();
+    return { type: 'm.room.encrypted', content: sealed };
+  }
+
+  async encryptAttachment(roomId: string, bytes: Uint8Array): Promise<EncryptedAttachmentUpload | undefined> {
+    if (!(await this.isEncrypted(roomId))) return undefined;
+    const encrypted = Attachment.encrypt(bytes);
+    const info = JSON.parse(encrypted.mediaEncryptionInfo ?? '{}') as Record<string, unknown>;
+    const data = encrypted.encryptedData;
+    encrypted.free();
+    return { data, file: (url) => ({ ...info, url }) };
+  }
+
+  /** Writes the store within {@link PERSIST_DELAY_MS}; a burst of sends shares one write. */
+  private persistSoon(): void {
+    if (this.persistTimer !== undefined || this.closed) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      void this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
+    }, PERSIST_DELAY_MS);
+  }
+
+  /**
+   * Dumps the machine's IndexedDB copy and writes it to the store file when it changed.
+   * Concurrent calls coalesce; the returned promise resolves once a dump taken after the call
+   * is on disk.
+   */
+  async persist(): Promise<void> {
+    if (this.persisting !== undefined) {
+      this.persistAgain = true;
+      while (this.persisting !== undefined) await this.persisting;
+      return;
+    }
+    this.persisting = (async () => {
+      do {
+        this.persistAgain = false;
+        const plain = serializeDumps(await dumpDatabases(this.p.storePrefix));
+        const sum = digest(plain);
+        if (sum !== this.lastDigest) {
+          await writeStoreFile(this.p.storeFile, this.p.storeKey, this.p.owner, plain);
+          this.lastDigest = sum;
+        }
+      } while (this.persistAgain);
+    })().finally(() => {
+      this.persisting = undefined;
+    });
+    await this.persisting;
+  }
+
+  /** Writes the store a last time, closes the machine and frees the in-memory copy. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    await this.lock;
+    await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
+    this.p.machine.close();
+    await deleteDatabases(this.p.storePrefix).catch(() => undefined);
+  }
+}

@@ -1,0 +1,272 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger, defineCommand, document, type Logger } from '@stats/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEncryptedHuman, startMatrixHomeserver, type EncryptedHuman, type MatrixHomeserver } from '@stats/test-utils';
+import { CRYPTO_STORE_FILE, ENCRYPTED_ROOM_NOTICE, UNDECRYPTABLE_NOTICE, type MatrixAdapterOptions } from '../src/index.js';
+import { bodyOf, echo, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
+
+let hs: MatrixHomeserver;
+let data: ReturnType<typeof tempDataDir>;
+let running: RunningBot | undefined;
+const humans: EncryptedHuman[] = [];
+
+beforeEach(async () => {
+  hs = await startMatrixHomeserver();
+  data = tempDataDir();
+});
+
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+  for (const human of humans.splice(0)) await human.stop();
+  await hs.stop();
+  data.remove();
+});
+
+async function human(localpart: string, options: { deviceId?: string; sameUserAs?: string } = {}): Promise<EncryptedHuman> {
+  const h = await startEncryptedHuman(hs, localpart, options);
+  humans.push(h);
+  return h;
+}
+
+let logLines: string[] = [];
+
+async function captureLogger(): Promise<Logger> {
+  logLines = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return createLogger({ level: 'info', destination });
+}
+
+async function start(options: Partial<MatrixAdapterOptions> = {}, commands = [ping, echo, login, where]): Promise<RunningBot> {
+  running = await startBot(hs, data.dir, commands, { logger: await captureLogger(), ...options });
+  // The device keys are uploaded during start().
+  expect(hs.state.e2ee.devicesOf(hs.bot.userId).map((d) => d.deviceId)).toContain('STATSBOT');
+  return running;
+}
+
+async function restart(options: Partial<MatrixAdapterOptions> = {}): Promise<RunningBot> {
+  await running?.adapter.stopReceiving();
+  await running?.stop();
+  running = undefined;
+  return start(options);
+}
+
+/** An encrypted DM the bot has joined. */
+async function encryptedDm(person: EncryptedHuman): Promise<string> {
+  const dm = person.createRoom({ invite: [hs.bot.userId], direct: true });
+  await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+  return dm;
+}
+
+const body = (content: Record<string, unknown>): string => String(content['body']);
+
+describe('Matrix adapter: end-to-end encryption', () => {
+  it('answers !help in an encrypted DM with an encrypted reply the human decrypts', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const asked = await alice.say(dm, '!help');
+    const reply = await alice.waitForReply(asked);
+    expect(reply.encrypted).toBe(true);
+    expect(reply.content['msgtype']).toBe('m.notice');
+    expect(body(reply.content)).toContain('!ping');
+    // Nothing the bot sent into the room is plain text.
+    const sent = hs.botEvents(dm).filter((e) => e['type'] !== 'm.room.member');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((e) => e['type'] === 'm.room.encrypted')).toBe(true);
+    expect(JSON.stringify(sent)).not.toContain('!ping');
+  });
+
+  it('logs in from an encrypted DM, and redacts a !login sent into an encrypted group room', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const asked = await alice.say(dm, '!login alice@example.org "correct horse battery"');
+    expect(body((await alice.waitForReply(asked)).content)).toContain('logged in');
+
+    const group = alice.createRoom({ invite: [hs.bot.userId], preset: 'trusted_private_chat' });
+    const bob = hs.human('bob');
+    alice.invite(group, bob.userId);
+    bob.join(group);
+    await hs.waitFor((e) => e['room_id'] === group && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    const leaked = await alice.say(group, '!login alice@example.org group-room-password');
+    const refusal = await alice.waitForReply(leaked);
+    expect(body(refusal.content)).toMatch(/removed your message/);
+    const redaction = await hs.waitFor((e) => e['type'] === 'm.room.redaction' && (e['content'] as { redacts?: string }).redacts === leaked, { what: 'redaction' });
+    expect(redaction['sender']).toBe(hs.bot.userId);
+    expect(hs.events(group).find((e) => e['event_id'] === leaked)?.['content']).toEqual({});
+    // The crypto store on disk is encrypted and names only its owner.
+    const file = readFileSync(join(data.dir, CRYPTO_STORE_FILE), 'utf8');
+    expect(file).not.toContain('group-room-password');
+    expect(JSON.parse(file)).toMatchObject({ version: 1, userId: hs.bot.userId, deviceId: 'STATSBOT' });
+    expect(logLines.join('\n')).not.toContain('correct horse');
+  });
+
+  it('keeps its device and sessions across a restart: a message sent while it was down decrypts', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    const identity = JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys);
+    await running?.adapter.stopReceiving();
+    await running?.stop();
+    running = undefined;
+    const whileDown = await alice.say(dm, '!echo while-down');
+    await start();
+    expect(logLines.some((line) => line.includes('end-to-end encryption running') && line.includes('"restored":true'))).toBe(true);
+    const reply = await alice.waitForReply(whileDown);
+    expect(body(reply.content)).toContain('while-down');
+    const after = await alice.say(dm, '!echo after-restart');
+    expect(body((await alice.waitForReply(after)).content)).toContain('after-restart');
+    // Same device, same identity keys: nothing was uploaded anew.
+    expect(JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys)).toBe(identity);
+    expect(hs.requests.filter((r) => r.path.includes('/keys/upload') && r.status !== 200)).toEqual([]);
+  });
+
+  it("shares the room key with a second device that joins later and it reads the bot's next answer", async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    const laptop = await human('alice-laptop', { sameUserAs: alice.userId, deviceId: 'LAPTOP' });
+    const asked = await alice.say(dm, '!echo for-both-devices');
+    const onPhone = await alice.waitForReply(asked);
+    const onLaptop = await laptop.waitForReply(asked);
+    expect(body(onLaptop.content)).toBe(body(onPhone.content));
+    expect(body(onLaptop.content)).toContain('for-both-devices');
+  });
+
+  it('waits for a room key that arrives after its message, then answers it', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    // Alice's next key reaches the bot's device only after the message (as a remote server's late EDU can).
+    hs.state.e2ee.holdToDevice(hs.bot.userId, 'STATSBOT');
+    await alice.sendEncrypted(dm, 'm.room.message', { msgtype: 'm.text', body: 'rotating' }, { withholdKey: true });
+    const asked = await alice.say(dm, '!echo late-key');
+    const synced = hs.requests.length;
+    // The bot has synced the message (its next /sync went out) without the key.
+    await hs.waitForRequest((r) => r.path.includes('/sync') && hs.requests.indexOf(r) > synced + 1);
+    hs.state.e2ee.releaseToDevice(hs.bot.userId, 'STATSBOT');
+    expect(body((await alice.waitForReply(asked)).content)).toContain('late-key');
+    expect(alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE)).toHaveLength(0);
+  });
+
+  it('logs a message it cannot decrypt, answers it once with a notice and keeps syncing', async () => {
+    await start({ roomKeyWaitMs: 300 });
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const lost = await alice.sendEncrypted(dm, 'm.room.message', { msgtype: 'm.text', body: '!ping' }, { withholdKey: true });
+    const notice = await alice.waitFor((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE, { what: 'undecryptable notice' });
+    expect(notice.encrypted).toBe(true);
+    const next = await alice.say(dm, '!echo still-syncing');
+    expect(body((await alice.waitForReply(next)).content)).toContain('still-syncing');
+    expect(alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE)).toHaveLength(1);
+    expect(alice.received.some((e) => (e.content['m.relates_to'] as { 'm.in_reply_to'?: { event_id?: string } } | undefined)?.['m.in_reply_to']?.event_id === lost)).toBe(false);
+    const logged = logLines.filter((line) => line.includes('could not decrypt a Matrix event'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(lost);
+  });
+
+  it('answers after a crash an encrypted command that was being answered (fetched and decrypted again)', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = defineCommand({ name: 'work', summary: 'Slow work', run: async () => { await gate; return document().text('worked'); } });
+    const fast = defineCommand({ name: 'work', summary: 'Fast work', run: () => document().text('worked') });
+    const first = await startBot(hs, data.dir, [slow], { typingDelayMs: 50, logger: await captureLogger() });
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const asked = await alice.say(dm, '!work');
+    await hs.waitForTyping((t) => t.typing && t.roomId === dm);
+    await first.adapter.stopReceiving(); // the process "crashes": it hears nothing more
+    running = await startBot(hs, data.dir, [fast], { logger: await captureLogger() });
+    expect(body((await alice.waitForReply(asked)).content)).toContain('worked');
+    release();
+    await first.stop();
+  });
+
+  it('sends a chart into an encrypted room as an encrypted attachment (file, not url)', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const chart = defineCommand({
+      name: 'chart',
+      summary: 'A chart',
+      run: () => document().chart({ kind: 'line', title: 'Visitors', series: [{ name: 'a', points: [{ x: 'mon', y: 1 }] }] }, 'a ▁'),
+    });
+    await start({ renderChart: async () => ({ png, width: 640, height: 320, alt: 'Visitors', filename: 'visitors.png' }) }, [chart]);
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.say(dm, '!chart');
+    const image = await alice.waitFor((e) => e.content['msgtype'] === 'm.image', { what: 'm.image' });
+    expect(image.encrypted).toBe(true);
+    expect(image.content['url']).toBeUndefined();
+    const file = image.content['file'] as Record<string, unknown>;
+    expect(file).toMatchObject({ v: 'v2', url: expect.stringMatching(/^mxc:\/\//) });
+    const stored = hs.state.media.get(String(file['url']).split('/').at(-1) ?? '');
+    expect(stored?.contentType).toBe('application/octet-stream');
+    expect(stored?.bytes.equals(png)).toBe(false);
+    expect(Buffer.from(alice.decryptAttachment(file)).equals(png)).toBe(true);
+  });
+});
+
+describe('Matrix adapter: when encryption cannot start', () => {
+  it('runs without it when the store belongs to another device, says why, and posts the plain notice', async () => {
+    await start();
+    await running?.stop();
+    running = undefined;
+    // The operator switched to a token of another device but kept DATA_DIR.
+    hs.state.e2ee.bindToken(hs.bot.token, 'OTHERDEV');
+    running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
+    expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('belongs to device STATSBOT'))).toBe(true);
+    expect(hs.state.e2ee.devicesOf(hs.bot.userId).map((d) => d.deviceId)).toEqual(['STATSBOT']);
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.say(dm, '!ping');
+    const notice = await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message', { what: 'plain notice' });
+    expect(bodyOf(notice)).toBe(ENCRYPTED_ROOM_NOTICE);
+    expect(running.adapter.isReady()).toBe(true);
+  });
+
+  it('runs without it when DATA_DIR is read-only, and says why', async () => {
+    // Immutable even for root (the tests run as root, where file modes do not stop writes).
+    execFileSync('chattr', ['+i', data.dir]);
+    try {
+      running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
+      expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('is not writable'))).toBe(true);
+      expect(hs.state.e2ee.devicesOf(hs.bot.userId)).toEqual([]);
+      const alice = await human('alice');
+      const dm = await encryptedDm(alice);
+      await alice.say(dm, '!ping');
+      const notice = await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message', { what: 'plain notice' });
+      expect(bodyOf(notice)).toBe(ENCRYPTED_ROOM_NOTICE);
+    } finally {
+      execFileSync('chattr', ['-i', data.dir]);
+    }
+  });
+
+  it('runs without it after the store was lost (the device already has keys), and does not break the device', async () => {
+    await start();
+    await running?.stop();
+    running = undefined;
+    const published = JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys);
+    rmSync(join(data.dir, CRYPTO_STORE_FILE));
+    running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
+    expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('the store was lost'))).toBe(true);
+    // No second identity was uploaded over the lost one.
+    expect(JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys)).toBe(published);
+    const plain = hs.human('bob');
+    const room = plain.createRoom({ invite: [hs.bot.userId] });
+    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    expect(bodyOf(await hs.waitForReply(plain.say(room, '!ping')))).toContain('pong');
+  });
+});
