@@ -2,9 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, silentLogger } from '@stats/core';
+import { loadConfig } from '@stats/core/app';
+import { silentLogger } from '@stats/core';
 import { createMemoryAdapter } from '@stats/core/testing';
-import { startMatrixHomeserver, startTelegramBotApi, type MatrixHomeserver, type TelegramBotApi } from '@stats/test-utils';
+import {
+  startMatrixHomeserver,
+  startTelegramBotApi,
+  type MatrixHomeserver,
+  type TelegramBotApi,
+} from '@stats/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMultiPlatformBot } from '../src/multi-platform-bot.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';

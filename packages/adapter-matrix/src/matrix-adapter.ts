@@ -21,7 +21,17 @@ import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';
 import { bridgeSdkLogging } from './log-bridge.js';
 import { toStatsError, withRetry } from './retry.js';
-import { editContent, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
+import {
+  editContent,
+  freshTxnId,
+  MAX_CONTENT_BYTES,
+  MatrixSender,
+  noticeContents,
+  splitPlain,
+  stableTxnId,
+  type ReplyTarget,
+  type SenderRetry,
+} from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
 

@@ -7,7 +7,8 @@ import { arg, defineCommand, type Command, type Middleware } from './commands/in
 import type { StatsConfig } from './config/index.js';
 import { silentLogger } from './logging/index.js';
 import { createMetrics } from './metrics/index.js';
-import { createRedisClaims, createSchedulesFromConfig, type ReportBuilder, type ScheduleSpec } from './schedule/index.js';
+import { createRedisClaims } from './schedule/redis-stores.js';
+import { createSchedulesFromConfig, type ReportBuilder, type ScheduleSpec } from './schedule/index.js';
 import { createSources, type ManagedSources } from './sources/index.js';
 import { standardCommands, standardReportBuilders } from './standard-commands.js';
 

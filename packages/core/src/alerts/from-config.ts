@@ -7,7 +7,8 @@ import type { Notifier, ReportTarget } from '../schedule/index.js';
 import type { AlertMessageStore } from './alert-messages.js';
 import { createAlertRelay, type AlertRelay, type AlertRoute } from './alert-relay.js';
 import { createAlertmanagerClient, type AlertmanagerClient } from './alertmanager-client.js';
-import { createMemoryAlertMessageStore, createRedisAlertMessageStore } from './alert-messages.js';
+import { createMemoryAlertMessageStore } from './alert-messages.js';
+import { createRedisAlertMessageStore } from './redis-alert-messages.js';
 import { createAckCommand, createSilenceCommand } from './silence-commands.js';
 
 /** Options of {@link createAlertsFromConfig}. */

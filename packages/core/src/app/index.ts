@@ -1,0 +1,76 @@
+/**
+ * `@stats/core/app`: the stats application on top of the library. `createStandardBot` wires the
+ * standard analytics commands, accounts, alerts and scheduled reports from a {@link StatsConfig}
+ * that `loadConfig` reads from the environment; the lifecycle helpers run it as a process.
+ *
+ * A bot of your own commands needs only `@stats/core`; use this entry point to run (or extend)
+ * the stats bot itself.
+ *
+ * @packageDocumentation
+ */
+
+// ── The standard bot ─────────────────────────────────────────────────────────────────────────────
+export { createStandardBot, type StandardBotOptions } from '../standard-bot.js';
+
+// ── Configuration from the environment ───────────────────────────────────────────────────────────
+export { loadConfig, envSchema, SECRET_VARIABLES, type Env, type StatsConfig } from '../config/index.js';
+
+// ── Process lifecycle ────────────────────────────────────────────────────────────────────────────
+export { loadConfigOrExit, exitWith, exitOnSignals, startOrExit, type ExitOptions } from '../lifecycle/index.js';
+
+// ── Standard commands and scheduled reports ──────────────────────────────────────────────────────
+export {
+  analyticsCommands,
+  statsCommand,
+  todayCommand,
+  weekCommand,
+  realtimeCommand,
+  systemCommand,
+  servicesCommand,
+  trafficCommand,
+  dbCommand,
+  growthCommand,
+  createPeriodReportBuilders,
+  type PeriodReportBuilder,
+} from '../builtins/index.js';
+export { createSources, type CreateSourcesOptions, type ManagedSources } from '../sources/index.js';
+export { createSchedulesFromConfig, targetsFromConfig, type Schedules, type SchedulesFromConfigOptions } from '../schedule/index.js';
+
+// ── Accounts ─────────────────────────────────────────────────────────────────────────────────────
+export {
+  createAccountCommands,
+  createLoginLimiter,
+  createSessionsFromConfig,
+  type AccountCommandsOptions,
+  type ConfiguredSessions,
+  type LoginLimiter,
+  type LoginLimiterOptions,
+  type SessionsDeps,
+} from '../account/index.js';
+
+// ── Alerts (Alertmanager) ────────────────────────────────────────────────────────────────────────
+export {
+  createAlertsFromConfig,
+  createAlertRelay,
+  createAlertmanagerClient,
+  createSilenceCommand,
+  createAckCommand,
+  createMemoryAlertMessageStore,
+  renderAlertGroup,
+  ALERTMANAGER_WEBHOOK_PATH,
+  type ActiveAlert,
+  type AlertGroupState,
+  type AlertMessageStore,
+  type AlertRelay,
+  type AlertRelayOptions,
+  type AlertRoute,
+  type AlertmanagerClient,
+  type AlertmanagerClientOptions,
+  type Alerts,
+  type AlertsFromConfigOptions,
+  type Matcher,
+  type NewSilence,
+  type RenderAlertOptions,
+  type WebhookAlert,
+  type WebhookPayload,
+} from '../alerts/index.js';
