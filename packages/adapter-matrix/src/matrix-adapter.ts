@@ -15,7 +15,7 @@ import {
   type Logger,
   type SentMessage,
 } from '@stats/core';
-import { MatrixError } from 'matrix-bot-sdk';
+import { MatrixError } from './matrix-sdk.js';
 import { DirectRooms } from './direct-rooms.js';
 import { EventIntake } from './event-intake.js';
 import type { BotIdentity } from './incoming.js';

@@ -1,4 +1,4 @@
-import { MatrixError } from 'matrix-bot-sdk';
+import { MatrixError } from './matrix-sdk.js';
 import { describe, expect, it } from 'vitest';
 import { inviterAllowed } from './event-intake.js';
 import { classify, withRetry } from './retry.js';
