@@ -32,6 +32,7 @@ export {
   type Middleware,
   type NumberBounds,
   type RateLimitSpec,
+  type CommandRegistry,
 } from './commands/index.js';
 
 // ── Chat port: what an adapter implements ────────────────────────────────────────────────────────
@@ -152,6 +153,29 @@ export {
   type UmamiWebsite,
   type UpstreamClient,
   type UpstreamOptions,
+  type CallOptions,
+  type CreditBalance,
+  type CreditTransaction,
+  type DatabaseStatus,
+  type DiskUsage,
+  type MalformedAnswerError,
+  type QueryOptions,
+  type RangeOptions,
+  type Sample,
+  type Series,
+  type ServiceTraffic,
+  type SignupDay,
+  type TargetState,
+  type UmamiCredentials,
+  type UmamiFlavor,
+  type UmamiMetricRow,
+  type UmamiMetricType,
+  type UmamiRange,
+  type UmamiSeries,
+  type UmamiStats,
+  type UmamiUnit,
+  type UpstreamRequest,
+  type UpstreamResponse,
 } from './sources/index.js';
 
 // ── Report builders ──────────────────────────────────────────────────────────────────────────────
@@ -177,6 +201,7 @@ export {
   type SiteStats,
   type TimeRange,
   type WebsiteStatsData,
+  type TopRows,
 } from './reports/index.js';
 
 // ── Schedule engine ──────────────────────────────────────────────────────────────────────────────
@@ -211,11 +236,22 @@ export {
   type SchedulerOptions,
   type ScheduleSpec,
   type ScheduleStore,
+  type BeginResult,
+  type BucketSpec,
+  type Lease,
 } from './schedule/index.js';
 
 // ── Server, metrics, logging ─────────────────────────────────────────────────────────────────────
 export { startHttpServer, type HttpServer, type HttpServerOptions } from './server/index.js';
-export { createMetrics, type Metrics, type MetricsOptions } from './metrics/index.js';
+export {
+  createMetrics,
+  type Metrics,
+  type MetricsOptions,
+  type FastCounter,
+  type FastHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+} from './metrics/index.js';
 export { createLogger, silentLogger, type CreateLoggerOptions, type Logger } from './logging/index.js';
 
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────────
