@@ -1,4 +1,10 @@
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { createRequire } from 'node:module';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
+
+/** pino (CommonJS), loaded by the first logger, not when `@stats/core` is imported. */
+function loadPino(): typeof import('pino').pino {
+  return (createRequire(import.meta.url)('pino') as typeof import('pino')).pino;
+}
 
 /**
  * Paths pino redacts in every log line. Redaction only sees keys: never interpolate a secret
@@ -48,6 +54,7 @@ export interface CreateLoggerOptions {
  * const logger = createLogger({ level: 'info' });
  */
 export async function createLogger(options: CreateLoggerOptions = {}): Promise<Logger> {
+  const pino = loadPino();
   const pinoOptions: LoggerOptions = {
     level: options.level ?? 'info',
     base: options.base ?? null,
@@ -69,5 +76,5 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
 
 /** A logger that writes nothing (tests, benchmarks). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return loadPino()({ level: 'silent' });
 }
