@@ -73,6 +73,14 @@ export function useNativeModulesFor(node) {
   const pkg = betterSqlite3Dir();
   if (pkg === undefined) return;
   const installed = join(pkg, 'build', 'Release', 'better_sqlite3.node');
+  // Keep the installed build for the line it was built for before anything replaces it.
+  for (const line of new Set([process.execPath, node])) {
+    const own = join(CACHE, 'native', sh(line, ['-p', 'process.versions.modules']).out.trim(), 'better_sqlite3.node');
+    if (!existsSync(own) && existsSync(installed) && loads(line, installed)) {
+      mkdirSync(dirname(own), { recursive: true });
+      copyFileSync(installed, own);
+    }
+  }
   const abi = sh(node, ['-p', 'process.versions.modules']).out.trim();
   const cached = join(CACHE, 'native', abi, 'better_sqlite3.node');
   if (!existsSync(cached)) {
