@@ -142,6 +142,9 @@ console.log('adapters:', adapters.map((a) => a.platform).join(' '), typeof bot.s
 `,
 );
 if (installed) {
+  // The case the Matrix adapter must survive: the SDK's crypto package is installed, its binary is not.
+  const crypto = spawnSync(process.execPath, ['-e', "require('@matrix-org/matrix-sdk-crypto-nodejs')"], { cwd: join(app, 'node_modules', 'matrix-bot-sdk'), encoding: 'utf8' });
+  check("matrix-bot-sdk's native crypto does not load here (no binary downloaded)", crypto.status !== 0);
   const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
   const typed = check('strict type-check of a bot (skipLibCheck: false)', run(process.execPath, [tsc, '-p', '.'], app) !== undefined);
   if (typed) {
