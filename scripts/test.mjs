@@ -25,7 +25,7 @@ function close(code) {
   process.exit(code);
 }
 
-const argv = process.argv.slice(2);
+const argv = process.argv.slice(2).filter((arg) => arg !== '--');
 const lineAt = argv.indexOf('--line');
 const only = lineAt === -1 ? undefined : argv[lineAt + 1];
 const vitestArgs = lineAt === -1 ? argv : argv.filter((_, i) => i !== lineAt && i !== lineAt + 1);
