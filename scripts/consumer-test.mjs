@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { registryNode } from './node-lines.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PACKAGES = ['core', 'adapter-matrix', 'adapter-telegram', 'adapter-discord'];
@@ -151,6 +152,8 @@ if (installed) {
     const out = run(process.execPath, ['out/bot.js'], app);
     check('the bot answers a command through @stats/core/testing', out?.includes('answered:') === true, out?.trim().split('\n')[0] ?? '');
     check('each adapter is constructed (Matrix without its native crypto)', out?.includes('adapters: matrix telegram discord console') === true);
+    const on24 = run(registryNode(24), ['out/bot.js'], app);
+    check('the same bot runs on Node 24 LTS', on24?.includes('adapters: matrix telegram discord console') === true);
   }
 }
 
