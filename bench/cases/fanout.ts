@@ -5,8 +5,6 @@ import { Redis } from 'ioredis';
 import {
   createMemoryDeliveryLog,
   createNotifier,
-  createQueueNotifier,
-  createRedisScheduleStores,
   minimumFanOutMs,
   PUBLISHED_LIMITS,
   textDocument,
@@ -14,12 +12,13 @@ import {
   type ChatAdapter,
   type Document,
   type Notifier,
-  type QueueNotifier,
   type ReportTarget,
   type RoomRef,
   type SendOptions,
   type SentMessage,
 } from '@stats/core';
+import { createQueueNotifier, type QueueNotifier } from '@stats/core/queue';
+import { createRedisScheduleStores } from '@stats/core/stores/redis';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 
 const PLATFORMS = ['matrix', 'telegram', 'discord'] as const;

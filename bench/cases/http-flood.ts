@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay, createBot, createMetrics, createNotifier, silentLogger } from '@stats/core';
+import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay } from '@stats/core/app';
+import { createBot, createMetrics, createNotifier, silentLogger } from '@stats/core';
 import { createMemoryAdapter } from '@stats/core/testing';
 import { summarize, type BenchCase, type BenchContext, type BenchRow } from '../harness.js';
 

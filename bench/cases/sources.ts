@@ -1,11 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import { analyticsCommands, createSources, loadConfig } from '@stats/core/app';
 import {
-  analyticsCommands,
   createFormatter,
   createMetrics,
-  createSources,
   discordRenderer,
-  loadConfig,
   matrixRenderer,
   periodReport,
   plainRenderer,

@@ -5,7 +5,8 @@
  * `.env.example`); `pnpm start:matrix` from the repository root runs it.
  */
 import { createMatrixAdapter } from '@stats/adapter-matrix';
-import { buildOrExit, createLogger, createStandardBot, exitOnSignals, exitWith, loadConfigOrExit, startOrExit } from '@stats/core';
+import { createLogger } from '@stats/core';
+import { buildOrExit, createStandardBot, exitOnSignals, exitWith, loadConfigOrExit, startOrExit } from '@stats/core/app';
 
 const config = loadConfigOrExit('matrix-stats-bot');
 const matrixConfig = config.matrix ?? exitWith('matrix-stats-bot', 'set MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (see examples/matrix-stats-bot/.env.example)', 2);

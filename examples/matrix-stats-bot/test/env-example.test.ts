@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { envSchema, loadConfig, SECRET_VARIABLES } from '@stats/core';
+import { envSchema, loadConfig, SECRET_VARIABLES } from '@stats/core/app';
 
 const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
 

@@ -3,7 +3,8 @@
  * Telegram (and every other platform in `platforms/`) whose variables are set, plus the
  * console when none is. `pnpm start:multi` from the repository root runs it.
  */
-import { buildOrExit, createConsoleAdapter, createLogger, exitOnSignals, loadConfigOrExit, startOrExit } from '@stats/core';
+import { createConsoleAdapter, createLogger } from '@stats/core';
+import { buildOrExit, exitOnSignals, loadConfigOrExit, startOrExit } from '@stats/core/app';
 import { createMultiPlatformBot } from './multi-platform-bot.js';
 
 const loaded = loadConfigOrExit('multi-platform-bot');

@@ -1,4 +1,12 @@
-import { createConsoleAdapter, createStandardBot, type Bot, type ChartSpec, type ChatAdapter, type ImageAttachment, type Logger, type StatsConfig } from '@stats/core';
+import {
+  createConsoleAdapter,
+  type Bot,
+  type ChartSpec,
+  type ChatAdapter,
+  type ImageAttachment,
+  type Logger,
+} from '@stats/core';
+import { createStandardBot, type StatsConfig } from '@stats/core/app';
 import * as platforms from './platforms/index.js';
 import type { PlatformModule } from './platforms/index.js';
 

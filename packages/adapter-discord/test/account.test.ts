@@ -1,8 +1,7 @@
+import { createAccountCommands, createLoginLimiter } from '@stats/core/app';
 import {
-  createAccountCommands,
   createAuthServiceClient,
   createBot,
-  createLoginLimiter,
   createMemorySessionStore,
   createSessionManager,
   type SessionStore,

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStandardBot, loadConfig, type ArgumentDescriptor, type CommandDescriptor } from '@stats/core';
+import { createStandardBot, loadConfig } from '@stats/core/app';
+import { type ArgumentDescriptor, type CommandDescriptor } from '@stats/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { arg, bigString, bigTable, defineCommand, document, hostileDocuments, type Document } from '@stats/core';
+import { arg, defineCommand, document, type Document } from '@stats/core';
+import { bigString, bigTable, hostileDocuments } from '@stats/core/testing';
 import type { BotMessageRecord } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';

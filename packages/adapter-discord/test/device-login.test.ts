@@ -1,4 +1,5 @@
-import { createAccountCommands, createBot, createDeviceFlowClient, createMemorySessionStore, createSessionManager } from '@stats/core';
+import { createAccountCommands } from '@stats/core/app';
+import { createBot, createDeviceFlowClient, createMemorySessionStore, createSessionManager } from '@stats/core';
 import { startOidcServer, type RunningOidcServer } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';

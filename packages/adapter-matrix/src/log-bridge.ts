@@ -1,4 +1,5 @@
-import { LogLevel, LogService, type ILogger } from 'matrix-bot-sdk';
+import type { ILogger } from 'matrix-bot-sdk';
+import { LogLevel, LogService } from './matrix-sdk.js';
 import { scrubSecrets, serializeError, type Logger } from '@stats/core';
 import { matrixSdkError } from './sdk-errors.js';
 

@@ -18,7 +18,7 @@ import {
   type SentMessage,
   textDocument,
 } from '@stats/core';
-import { MatrixError } from 'matrix-bot-sdk';
+import { MatrixError } from './matrix-sdk.js';
 import { DirectChats } from './direct-chats.js';
 import { startRoomCrypto, UNDECRYPTABLE_NOTICE, type RoomCrypto } from './crypto/index.js';
 import { DirectRooms } from './direct-rooms.js';

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { isStatsError } from '@stats/core';
-import { MatrixError } from 'matrix-bot-sdk';
+import { MatrixError } from './matrix-sdk.js';
 import { describe, expect, it } from 'vitest';
 import { inviterAllowed } from './event-intake.js';
 import { classify, createRetryWaits, withRetry } from './retry.js';

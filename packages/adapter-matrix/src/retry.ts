@@ -1,5 +1,5 @@
 import { StatsError, UnreachableError, UpstreamError } from '@stats/core';
-import { MatrixError } from 'matrix-bot-sdk';
+import { MatrixError } from './matrix-sdk.js';
 import { safeMatrixCause } from './sdk-errors.js';
 
 /** How a failed homeserver call should be treated. */

@@ -1,4 +1,4 @@
-import { MatrixClient } from 'matrix-bot-sdk';
+import { MatrixClient } from './matrix-sdk.js';
 import { backoffDelay, classify, pause } from './retry.js';
 import type { SyncStateStore } from './sync-state-store.js';
 

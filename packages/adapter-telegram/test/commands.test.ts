@@ -1,4 +1,5 @@
-import { arg, defineCommand, document, hostileCorpus, hostileDocuments, type Document } from '@stats/core';
+import { arg, defineCommand, document, type Document } from '@stats/core';
+import { hostileCorpus, hostileDocuments } from '@stats/core/testing';
 import { parseTelegramHtml } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramStack, type TelegramStack } from './telegram-harness.js';

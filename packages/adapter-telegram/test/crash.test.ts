@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBot, defineCommand, loadConfig, type Bot } from '@stats/core';
+import { loadConfig } from '@stats/core/app';
+import { createBot, defineCommand, type Bot } from '@stats/core';
 import { startTelegramBotApi, type TelegramBotApi } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter } from '../src/index.js';

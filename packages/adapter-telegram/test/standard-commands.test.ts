@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStandardBot, loadConfig, type Bot } from '@stats/core';
+import { createStandardBot, loadConfig } from '@stats/core/app';
+import { type Bot } from '@stats/core';
 import { parseTelegramHtml, startTelegramBotApi, type TelegramBotApi } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAdapter } from '../src/index.js';

@@ -8,7 +8,8 @@ import { arg, defineCommand, type Command, type Middleware } from './commands/in
 import { checkDrivers, type StatsConfig } from './config/index.js';
 import { defaultLogger, withErrorSerializers } from './logging/index.js';
 import { createMetrics } from './metrics/index.js';
-import { createSchedulesFromConfig, openRedisClaims, type ReportBuilder, type Schedules, type ScheduleSpec } from './schedule/index.js';
+import { openRedisClaims } from './schedule/open-redis-claims.js';
+import { createSchedulesFromConfig, type ReportBuilder, type Schedules, type ScheduleSpec } from './schedule/index.js';
 import { createSources, type ManagedSources } from './sources/index.js';
 import { standardCommands, standardReportBuilders } from './standard-commands.js';
 import { createStatusService } from './status/index.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, createBot, createConsoleAdapter, createStandardBot, loadConfig } from '../src/index.js';
+import { createStandardBot, loadConfig } from '../src/app/index.js';
+import { ConfigError, createBot, createConsoleAdapter } from '../src/index.js';
 import { createMemoryAdapter } from '../src/testing/index.js';
 import { runTs } from './run-process.js';
 

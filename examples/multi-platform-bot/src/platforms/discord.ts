@@ -1,5 +1,6 @@
 import { createDiscordAdapter } from '@stats/adapter-discord';
-import type { ChatAdapter, StatsConfig } from '@stats/core';
+import type { ChatAdapter } from '@stats/core';
+import type { StatsConfig } from '@stats/core/app';
 import type { PlatformDeps } from './platform.js';
 
 /**

@@ -1,5 +1,6 @@
 import { createMatrixAdapter } from '@stats/adapter-matrix';
-import type { ChatAdapter, StatsConfig } from '@stats/core';
+import type { ChatAdapter } from '@stats/core';
+import type { StatsConfig } from '@stats/core/app';
 import type { PlatformDeps } from './platform.js';
 
 /** Matrix, when `MATRIX_HOMESERVER_URL` and `MATRIX_ACCESS_TOKEN` are set. */

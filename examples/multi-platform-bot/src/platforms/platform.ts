@@ -1,4 +1,5 @@
-import type { ChartSpec, ChatAdapter, ImageAttachment, Logger, StatsConfig } from '@stats/core';
+import type { ChartSpec, ChatAdapter, ImageAttachment, Logger } from '@stats/core';
+import type { StatsConfig } from '@stats/core/app';
 
 /** What every platform module gets besides the configuration. */
 export interface PlatformDeps {

@@ -1,5 +1,6 @@
 import { createTelegramAdapter } from '@stats/adapter-telegram';
-import type { ChatAdapter, StatsConfig } from '@stats/core';
+import type { ChatAdapter } from '@stats/core';
+import type { StatsConfig } from '@stats/core/app';
 import type { PlatformDeps } from './platform.js';
 
 /**

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { SentMessage } from '../chat/index.js';
 
 /** What the relay remembers of an alert group it posted, to edit it on resolution. */
@@ -41,31 +40,6 @@ export function createMemoryAlertMessageStore(max = 1000): AlertMessageStore {
     lastInRoom: async (room) => {
       const key = rooms.get(room);
       return key === undefined ? undefined : groups.get(key);
-    },
-  };
-}
-
-/** An {@link AlertMessageStore} in Redis (JSON, kept `ttlMs`, default 7 days), shared by replicas. */
-export function createRedisAlertMessageStore(redis: Redis, options: { readonly prefix?: string; readonly ttlMs?: number } = {}): AlertMessageStore {
-  const prefix = `${options.prefix ?? 'stats:'}alerts:`;
-  const ttl = options.ttlMs ?? 7 * 86_400_000;
-  const read = async (key: string): Promise<AlertGroupState | undefined> => {
-    const raw = await redis.get(`${prefix}group:${key}`);
-    return raw === null ? undefined : (JSON.parse(raw) as AlertGroupState);
-  };
-  return {
-    get: read,
-    set: async (key, state) => {
-      const multi = redis.multi().set(`${prefix}group:${key}`, JSON.stringify(state), 'PX', ttl);
-      for (const room of Object.keys(state.messages)) multi.set(`${prefix}room:${room}`, key, 'PX', ttl);
-      await multi.exec();
-    },
-    delete: async (key) => {
-      await redis.del(`${prefix}group:${key}`);
-    },
-    lastInRoom: async (room) => {
-      const key = await redis.get(`${prefix}room:${room}`);
-      return key === null ? undefined : read(key);
     },
   };
 }

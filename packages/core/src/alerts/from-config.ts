@@ -3,11 +3,13 @@ import type { ChatAdapter, HttpRoutes } from '../chat/index.js';
 import type { Command } from '../commands/index.js';
 import type { StatsConfig } from '../config/index.js';
 import type { Metrics } from '../metrics/index.js';
-import { logRedisErrors, type Notifier, type ReportTarget } from '../schedule/index.js';
+import type { Notifier, ReportTarget } from '../schedule/index.js';
+import { logRedisErrors } from '../schedule/redis-error-log.js';
 import type { AlertMessageStore } from './alert-messages.js';
 import { createAlertRelay, type AlertRelay, type AlertRoute } from './alert-relay.js';
 import { createAlertmanagerClient, type AlertmanagerClient } from './alertmanager-client.js';
-import { createMemoryAlertMessageStore, createRedisAlertMessageStore } from './alert-messages.js';
+import { createMemoryAlertMessageStore } from './alert-messages.js';
+import { createRedisAlertMessageStore } from './redis-alert-messages.js';
 import { createAckCommand, createSilenceCommand } from './silence-commands.js';
 
 /** Options of {@link createAlertsFromConfig}. */

@@ -5,7 +5,8 @@
  * HTTP server (/health, /metrics) starts only when PORT is set, so a terminal bot never fights
  * a deployed one for port 3312.
  */
-import { buildOrExit, createConsoleAdapter, createLogger, createStandardBot, exitOnSignals, loadConfigOrExit, startOrExit } from '../index.js';
+import { createConsoleAdapter, createLogger } from '../index.js';
+import { buildOrExit, createStandardBot, exitOnSignals, loadConfigOrExit, startOrExit } from '../app/index.js';
 
 const config = loadConfigOrExit('stats');
 const logger = await createLogger({ level: process.env['LOG_LEVEL'] === undefined ? 'warn' : config.logLevel });

@@ -1,6 +1,12 @@
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { createRequire } from 'node:module';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { errorSerializers } from './error-serializer.js';
 import { scrubSecrets } from './scrub-secrets.js';
+
+/** pino (CommonJS), loaded by the first logger, not when `@stats/core` is imported. */
+function loadPino(): typeof import('pino').pino {
+  return (createRequire(import.meta.url)('pino') as typeof import('pino')).pino;
+}
 
 /** Errors through the one serializer; a logged `url` with its credentials scrubbed. */
 const SERIALIZERS = {
@@ -71,7 +77,8 @@ export interface CreateLoggerOptions {
  * const logger = createLogger({ level: 'info' });
  */
 export async function createLogger(options: CreateLoggerOptions = {}): Promise<Logger> {
-  const pinoOptions = loggerOptions(options.level ?? 'info', options.base ?? null);
+  const pino = loadPino();
+  const pinoOptions = loggerOptions(pino, options.level ?? 'info', options.base ?? null);
   if (options.destination !== undefined) return pino(pinoOptions, options.destination);
   const pretty = options.pretty ?? process.stderr.isTTY === true;
   if (pretty) {
@@ -86,7 +93,11 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
 }
 
 /** The pino options every stats logger shares: redaction, the error serializer, ISO time. */
-function loggerOptions(level: NonNullable<LoggerOptions['level']>, base: Record<string, unknown> | null): LoggerOptions {
+function loggerOptions(
+  pino: typeof import('pino').pino,
+  level: NonNullable<LoggerOptions['level']>,
+  base: Record<string, unknown> | null,
+): LoggerOptions {
   return {
     level,
     base,
@@ -102,12 +113,13 @@ function loggerOptions(level: NonNullable<LoggerOptions['level']>, base: Record<
  * when all is well, but a command that throws is never silent to the developer.
  */
 export function defaultLogger(): Logger {
-  return pino(loggerOptions('warn', null), pino.destination({ dest: 2, sync: true }));
+  const pino = loadPino();
+  return pino(loggerOptions(pino, 'warn', null), pino.destination({ dest: 2, sync: true }));
 }
 
 /** A logger that writes nothing (tests, benchmarks). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent', serializers: { ...SERIALIZERS } });
+  return loadPino()({ level: 'silent', serializers: { ...SERIALIZERS } });
 }
 
 /**

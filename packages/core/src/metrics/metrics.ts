@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import { FastCounter, FastHistogram } from './fast-metrics.js';
 
 /**
@@ -41,6 +42,8 @@ export interface MetricsOptions {
 
 /** Creates the registry and every stats metric on it. */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
+  // prom-client (CommonJS) loads here, on the first bot, not when `@stats/core` is imported.
+  const { Counter, Gauge, Registry, collectDefaultMetrics } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
   const registry = new Registry();
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import type { Claims } from './types.js';
 
 /** Options of {@link withClaimFallback}. */
@@ -35,6 +36,8 @@ interface ClaimCounters {
 
 function countersIn(registry: Registry | undefined): ClaimCounters | undefined {
   if (registry === undefined) return undefined;
+  // prom-client (CommonJS) loads with the first bot, not when `@stats/core` is imported.
+  const { Counter, Gauge } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
   const existing = <T>(name: string): T | undefined => registry.getSingleMetric(name) as T | undefined;
   const registers = [registry];
   return {

@@ -3,16 +3,12 @@ export * from './cron-time.js';
 export * from './rate-limits.js';
 export * from './send-failure.js';
 export * from './memory-stores.js';
-export * from './sqlite-stores.js';
-export * from './redis-stores.js';
 export * from './notifier.js';
 export * from './scheduler.js';
 export * from './targets.js';
 export * from './schedule-command.js';
 export * from './from-config.js';
-export * from './queue-notifier.js';
-export * from './redis-rate-limiter.js';
-export * from './redis-error-log.js';
 export * from './claim-fallback.js';
-export * from './open-redis-claims.js';
 export * from './define-schedule.js';
+// Parts typed by optional peers live behind subpaths: sqlite-stores (@stats/core/stores/sqlite),
+// redis-stores and redis-rate-limiter (@stats/core/stores/redis), queue-notifier (@stats/core/queue).

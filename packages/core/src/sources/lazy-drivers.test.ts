@@ -41,6 +41,11 @@ describe('lazy drivers', () => {
     expect(packages.filter((name) => name.startsWith('jose/'))).toEqual(['jose/jwt/decode']);
   });
 
+  it('@stats/core loads prom-client and pino with the first bot or logger, not when imported', () => {
+    const packages = [...staticPackages(resolve(SRC, 'index.ts')).keys()];
+    expect(packages.filter((name) => name === 'prom-client' || name === 'pino')).toEqual([]);
+  });
+
   it('@stats/core/charts loads ECharts and resvg only when rendering', () => {
     const packages = staticPackages(resolve(SRC, 'charts/index.ts'));
     expect([...packages.keys()].filter((name) => HEAVY.includes(name))).toEqual([]);

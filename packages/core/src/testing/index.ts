@@ -1,8 +1,34 @@
 /**
- * @stats/core/testing: an in-memory adapter and `createTestBot`, so a command can be tested
- * without a chat server.
+ * `@stats/core/testing`: test a command without a chat server. `createTestBot` runs a bot on an
+ * in-memory adapter; the hostile corpus and the markup checkers prove a renderer or an adapter
+ * escapes everything it is given.
  *
  * @packageDocumentation
  */
-export * from './memory-adapter.js';
-export * from './create-test-bot.js';
+
+// ── A bot in memory ──────────────────────────────────────────────────────────────────────────────
+export { createTestBot, type TestBot, type TestBotOptions, type TestReply } from './create-test-bot.js';
+export {
+  createMemoryAdapter,
+  type DeliverOptions,
+  MemoryAdapter,
+  type MemoryAdapterOptions,
+  type SentRecord,
+} from './memory-adapter.js';
+
+// ── Hostile input and markup checkers ────────────────────────────────────────────────────────────
+export {
+  hostileCorpus,
+  hostileHrefs,
+  hostileBlocks,
+  hostileDocuments,
+  bigString,
+  bigTable,
+  checkHtml,
+  checkMarkdown,
+  checkDiscordMessage,
+  MATRIX_HTML_RULES,
+  TELEGRAM_HTML_RULES,
+  type HostileCase,
+  type HtmlRules,
+} from '../document/index.js';

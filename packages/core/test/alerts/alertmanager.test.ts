@@ -4,12 +4,10 @@ import {
   createAckCommand,
   createAlertmanagerClient,
   createAlertRelay,
-  createNotifier,
   createSilenceCommand,
   type AlertRelay,
-  type Session,
-  type SessionService,
-} from '@stats/core';
+} from '@stats/core/app';
+import { createNotifier, type Session, type SessionService } from '@stats/core';
 import { createTestBot, type SentRecord, type TestBot } from '@stats/core/testing';
 import { startAlertmanager, type RunningAlertmanager } from '@stats/test-utils';
 

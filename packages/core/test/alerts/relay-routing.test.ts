@@ -1,16 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ALERTMANAGER_WEBHOOK_PATH,
-  createAlertRelay,
-  createAlertsFromConfig,
-  createBot,
-  createMetrics,
-  createNotifier,
-  createRedisAlertMessageStore,
-  loadConfig,
-  type Bot,
-} from '@stats/core';
+import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay, createAlertsFromConfig, loadConfig } from '@stats/core/app';
+import { createBot, createMetrics, createNotifier, type Bot } from '@stats/core';
+import { createRedisAlertMessageStore } from '@stats/core/stores/redis';
 import { MemoryAdapter } from '@stats/core/testing';
 import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAckCommand, createAlertmanagerClient, createMemoryAlertMessageStore, createSilenceCommand, loadConfig, type Session, type SessionService } from '@stats/core';
+import { createAckCommand, createAlertmanagerClient, createMemoryAlertMessageStore, createSilenceCommand, loadConfig } from '@stats/core/app';
+import { type Session, type SessionService } from '@stats/core';
 import { createTestBot, type TestBot } from '@stats/core/testing';
 import { startAlertmanager, type RunningAlertmanager } from '@stats/test-utils';
 

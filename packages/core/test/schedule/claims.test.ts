@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRedisClaims, openRedisClaims, withClaimFallback } from '../../src/schedule/index.js';
+import { withClaimFallback } from '../../src/schedule/index.js';
+import { openRedisClaims } from '../../src/schedule/open-redis-claims.js';
+import { createRedisClaims } from '../../src/schedule/redis-stores.js';
 import { connectRedis, dropPrefix, startRedisProxy, testPrefix, type RedisProxy } from '@stats/test-utils';
 
 let redis: Redis;

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryDeliveryLog, createRedisScheduleStores, createSqliteScheduleStores, type DeliveryLog } from '@stats/core';
+import { createMemoryDeliveryLog, type DeliveryLog } from '@stats/core';
+import { createRedisScheduleStores } from '@stats/core/stores/redis';
+import { createSqliteScheduleStores } from '@stats/core/stores/sqlite';
 import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 
 let redis: Redis;

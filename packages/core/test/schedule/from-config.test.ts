@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, createSchedulesFromConfig, loadConfig, targetsFromConfig, textDocument, type ReportPeriod } from '@stats/core';
+import { ConfigError, textDocument, type ReportPeriod } from '@stats/core';
+import { createSchedulesFromConfig, loadConfig, targetsFromConfig } from '@stats/core/app';
 import { createTestBot, MemoryAdapter } from '@stats/core/testing';
 
 const dirs: string[] = [];

@@ -5,8 +5,6 @@ import {
   createMemoryDeliveryLog,
   createMetrics,
   createNotifier,
-  createRedisScheduleStores,
-  createSqliteScheduleStores,
   textDocument,
   UpstreamError,
   type DeliveryLog,
@@ -14,6 +12,8 @@ import {
   type RoomRef,
   type SentMessage,
 } from '@stats/core';
+import { createRedisScheduleStores } from '@stats/core/stores/redis';
+import { createSqliteScheduleStores } from '@stats/core/stores/sqlite';
 import { MemoryAdapter } from '@stats/core/testing';
 import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createStandardBot, defineCommand, loadConfig, textDocument, type Bot } from '../../src/index.js';
+import { createStandardBot, loadConfig } from '../../src/app/index.js';
+import { defineCommand, textDocument, type Bot } from '../../src/index.js';
 import { createMemoryAdapter, type MemoryAdapter } from '../../src/testing/index.js';
 import { connectRedis, dropPrefix, startRedisProxy, testPrefix, type RedisProxy } from '@stats/test-utils';
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryClaims, createMemoryScheduleStore, createRedisClaims, createRedisScheduleStores, type Claims, type ScheduleStore } from '@stats/core';
+import { createMemoryClaims, createMemoryScheduleStore, type Claims, type ScheduleStore } from '@stats/core';
+import { createRedisClaims, createRedisScheduleStores } from '@stats/core/stores/redis';
 import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 
 let redis: Redis;

@@ -7,11 +7,11 @@ import {
   createMetrics,
   createNotifier,
   createScheduler,
-  createSqliteScheduleStores,
   textDocument,
   type ReportPeriod,
   type ScheduledJob,
 } from '@stats/core';
+import { createSqliteScheduleStores } from '@stats/core/stores/sqlite';
 import { MemoryAdapter } from '@stats/core/testing';
 
 const dirs: string[] = [];

@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type RunningAuthServer } from '@stats/test-utils';
 import { createTestBot, type TestBot } from '../../src/testing/index.js';
+import { createAccountCommands, createLoginLimiter } from '@stats/core/app';
 import {
-  createAccountCommands,
   createAuthServiceClient,
-  createLoginLimiter,
   createMemorySessionStore,
   createSessionManager,
   type SessionStore,

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type RunningAuthServer } from '@stats/test-utils';
-import { createAuthServiceClient, LOGIN_MESSAGES, type AuthServiceClient } from '../../src/index.js';
+import { createAuthServiceClient, type AuthServiceClient } from '../../src/index.js';
+import { LOGIN_MESSAGES } from '../../src/sources/index.js';
 
 let auth: RunningAuthServer;
 let client: AuthServiceClient;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type RunningAuthServer } from '@stats/test-utils';
-import { createConsoleAdapter, createStandardBot, loadConfig } from '../../src/index.js';
+import { createConsoleAdapter } from '../../src/index.js';
+import { createStandardBot, loadConfig } from '@stats/core/app';
 
 let auth: RunningAuthServer;
 let dataDir: string;

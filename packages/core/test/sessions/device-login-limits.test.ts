@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcServer, type RunningOidcServer } from '@stats/test-utils';
 import { createTestBot, type TestBot } from '../../src/testing/index.js';
-import { createAccountCommands, createDeviceFlowClient, createMemorySessionStore, createSessionManager } from '../../src/index.js';
+import { createAccountCommands } from '../../src/app/index.js';
+import { createDeviceFlowClient, createMemorySessionStore, createSessionManager } from '../../src/index.js';
 
 // One protocol second lasts 10 ms here, so polling runs fast.
 const SECOND_MS = 10;

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcServer, type RunningOidcServer } from '@stats/test-utils';
 import { createTestBot, type TestBot } from '../../src/testing/index.js';
-import { createAccountCommands, createDeviceFlowClient, createMemorySessionStore, createSessionManager, tokenExpiresAt, type SessionStore } from '../../src/index.js';
+import { createAccountCommands } from '@stats/core/app';
+import {
+  createDeviceFlowClient,
+  createMemorySessionStore,
+  createSessionManager,
+  type SessionStore,
+} from '../../src/index.js';
+import { tokenExpiresAt } from '../../src/sessions/index.js';
 
 // One protocol second lasts 10 ms here, so polling at `interval` and `slow_down` runs fast.
 const SECOND_MS = 10;

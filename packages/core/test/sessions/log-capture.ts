@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { errorSerializers, REDACT_PATHS } from '@stats/core';
+import { errorSerializers, REDACT_PATHS } from '../../src/logging/index.js';
 import { logSink } from '@stats/test-utils';
 
 /** A pino logger at `trace` whose every line is kept in `lines`. */

@@ -2,17 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectRedis, dropPrefix, startAuthServer, testPrefix, TEST_REDIS_URL, type RunningAuthServer } from '@stats/test-utils';
 import { createTestBot, type TestBot } from '../../src/testing/index.js';
-import {
-  createAccountCommands,
-  createAuthServiceClient,
-  createLoginLimiter,
-  createMemorySessionStore,
-  createRedisLoginLimiter,
-  createSessionManager,
-  createSessionsFromConfig,
-  loadConfig,
-  type LoginLimiter,
-} from '../../src/index.js';
+import { createAccountCommands, createLoginLimiter, createRedisLoginLimiter, createSessionsFromConfig, loadConfig, type LoginLimiter } from '../../src/app/index.js';
+import { createAuthServiceClient, createMemorySessionStore, createSessionManager } from '../../src/index.js';
 
 const PASSWORD = 'c0rrect-horse-battery';
 let auth: RunningAuthServer;

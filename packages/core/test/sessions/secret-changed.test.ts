@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type RunningAuthServer } from '@stats/test-utils';
-import { createSessionsFromConfig, loadConfig, type UserRef } from '../../src/index.js';
+import { createSessionsFromConfig, loadConfig } from '../../src/app/index.js';
+import { type UserRef } from '../../src/index.js';
 import { captureLogger } from './log-capture.js';
 
 const OLD_SECRET = 'the-old-session-secret-0123456789abcdef';

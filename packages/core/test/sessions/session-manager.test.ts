@@ -5,13 +5,12 @@ import {
   createMemorySessionStore,
   createMetrics,
   createSessionManager,
-  tokenExpiresAt,
-  SESSION_EXPIRED_MESSAGE,
   StatsError,
   type SessionManager,
   type SessionStore,
   type UserRef,
 } from '../../src/index.js';
+import { tokenExpiresAt, SESSION_EXPIRED_MESSAGE } from '../../src/sessions/index.js';
 
 let auth: RunningAuthServer;
 let account: TestAuthUser;

@@ -5,7 +5,8 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type RunningAuthServer } from '@stats/test-utils';
-import { createSessionsFromConfig, loadConfig, type UserRef } from '../../src/index.js';
+import { createSessionsFromConfig, loadConfig } from '@stats/core/app';
+import { type UserRef } from '../../src/index.js';
 import { connectPostgres, connectRedis, uniqueName } from '@stats/test-utils';
 
 const user: UserRef = { platform: 'telegram', id: uniqueName('cfg') };

