@@ -8,7 +8,7 @@ export interface StatusRecorder {
   /** Middleware that notes each command's platform and time, and the code of a failure. */
   readonly middleware: Middleware;
   /** Notes the outcomes of a delivered report or alert (`createSchedulesFromConfig({ onDelivered })`). */
-  onDelivered(report: Pick<Report, 'id'>, outcomes: readonly DeliveryOutcome[]): void;
+  readonly onDelivered: (report: Pick<Report, 'id'>, outcomes: readonly DeliveryOutcome[]) => void;
   /** The platform's last command and last failure. */
   activity(platform: string): { readonly lastEventAt?: number; readonly lastError?: { readonly code: string; readonly at: number } };
   /** The latest deliveries, newest first. */
