@@ -45,4 +45,8 @@ run('pnpm', ['--filter', name, '--config.inject-workspace-packages=true', 'deplo
 // The lockfile pnpm deploy leaves is not needed to run.
 rmSync(join(out, 'pnpm-lock.yaml'), { force: true });
 copyFileSync(join(ROOT, 'deploy', 'healthcheck.mjs'), join(out, 'healthcheck.mjs'));
+// The published packages ship their TypeScript sources for the declaration maps; nothing at run
+// time reads them, so the image leaves them out.
+const ours = join(out, 'node_modules', '@stats');
+if (existsSync(ours)) for (const pkg of readdirSync(ours)) rmSync(join(ours, pkg, 'src'), { recursive: true, force: true });
 process.stdout.write(`[bundle] ${example} → ${out}: start with \`node dist/main.js\`\n`);

@@ -47,7 +47,8 @@ function loads(node, file) {
 function buildFor(node, pkg, out) {
   const headers = resolve(dirname(node), '..');
   if (!existsSync(join(headers, 'include', 'node', 'node.h'))) throw new Error(`no Node headers under ${headers}/include/node`);
-  const npmDir = sh('npm', ['root', '-g']).out.trim();
+  // stdout only: under `pnpm test` npm warns on stderr about pnpm's npm_config_* variables.
+  const npmDir = (spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout ?? '').trim();
   const gyp = join(npmDir, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
   const work = join(CACHE, 'native', `build-${sh(node, ['-p', 'process.versions.modules']).out.trim()}`);
   rmSync(work, { recursive: true, force: true });

@@ -46,6 +46,15 @@ process.stdout.write('[test] public API reports (API Extractor, packages/*/api)\
 if (run(process.execPath, ['scripts/api-report.mjs']) === 0) passed++;
 else failed++;
 
+process.stdout.write('[test] every TSDoc @example type-checks against the real entry points (scripts/check-examples.mjs)\n');
+{
+  const result = spawnSync(process.execPath, ['scripts/check-examples.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(result.stdout ?? '');
+  const counts = /examples: (\d+) passed, (\d+) failed/.exec(result.stdout ?? '');
+  if (counts && result.status === 0) passed += Number(counts[1]);
+  else failed += Math.max(1, Number(counts?.[2] ?? 1));
+}
+
 process.stdout.write('[test] the packed packages as a user installs them (npm, strict tsc, publint, attw)\n');
 {
   const result = spawnSync(process.execPath, ['scripts/consumer-test.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

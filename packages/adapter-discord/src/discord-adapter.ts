@@ -92,7 +92,8 @@ const NOT_ALLOWED = new Set([50001, 50003, 50013]);
  * @throws ConfigError from `start()` when Discord refuses the token (`DISCORD_TOKEN`) or the
  *   MessageContent intent is not enabled for the app (`DISCORD_MESSAGE_CONTENT`).
  * @example
- * const discord = createDiscordAdapter({ token: config.discordToken, applicationId: config.discordApplicationId });
+ * const { token, applicationId } = config.discord!;
+ * const discord = createDiscordAdapter({ token, applicationId });
  * const bot = createBot({ adapters: [discord], commands });
  * await bot.start();
  */

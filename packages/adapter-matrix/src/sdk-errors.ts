@@ -1,5 +1,5 @@
 import { scrubSecrets, StatsError, UnreachableError, UpstreamError } from '@stats/core';
-import { MatrixError } from 'matrix-bot-sdk';
+import { MatrixError } from './matrix-sdk.js';
 
 type Bag = Record<string, unknown>;
 

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
-import { MatrixClient } from 'matrix-bot-sdk';
+// Through the adapter's loader, as the adapter itself loads the SDK (no native crypto binary here).
+import { MatrixClient } from '../src/matrix-sdk.js';
 
 /**
  * matrix-bot-sdk 0.8 sends every call through `request` 2.88, which pins form-data ~2.3

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBot, createLogger, defineCommand, document, type Bot } from '@stats/core';
 import { logSink, startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
-import { LogService, MatrixClient } from 'matrix-bot-sdk';
+// Through the adapter's loader, as the adapter itself loads the SDK (no native crypto binary here).
+import { LogService, MatrixClient } from '../src/matrix-sdk.js';
 import { bridgeSdkLogging, createMatrixAdapter } from '../src/index.js';
 import { tempDataDir } from './harness.js';
 

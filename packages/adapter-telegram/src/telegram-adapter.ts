@@ -123,7 +123,7 @@ function refusedToken(error: unknown): never {
  * once across restarts (confirmed to Telegram only once handled).
  *
  * @example
- * const telegram = createTelegramAdapter({ token: config.telegram.token, dataDir: config.dataDir });
+ * const telegram = createTelegramAdapter({ token: config.telegram!.token, dataDir: config.dataDir });
  * const bot = createBot({ adapters: [telegram], commands });
  * await bot.start();
  */

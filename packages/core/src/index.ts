@@ -107,6 +107,7 @@ export {
   createMemorySessionStore,
   createSessionCipher,
   keyFromSecret,
+  loadOrCreateKeyFile,
   type Account,
   type AuthCallOptions,
   type AuthProvider,

@@ -158,7 +158,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
     : undefined;
   if (schedules) scheduleList = () => schedules.scheduler.list();
   const alerts = schedules
-    ? createAlertsFromConfig(config, { adapters: options.adapters, notifier: schedules.notifier, targets: schedules.targets, metrics, logger: logger.child({ component: 'alerts' }) })
+    ? createAlertsFromConfig(config, { adapters: options.adapters, notifier: schedules.notifier, targets: schedules.targets, metrics, logger })
     : undefined;
   if (schedules) services.push(schedules.service);
   if (alerts) services.push(alerts.service);

@@ -41,8 +41,7 @@ async function usage(credits: NonNullable<AccountCommandsOptions['credits']>, to
  * `login` without arguments starts a device login and no password is typed at all.
  *
  * @example
- * const { manager } = await createSessionsFromConfig(config, { logger });
- * const bot = createBot({ adapters, sessions: manager, commands: createAccountCommands({ manager, credits: auth }) });
+ * const bot = createBot({ adapters, sessions: manager, commands: createAccountCommands({ manager }) });
  */
 export function createAccountCommands(options: AccountCommandsOptions): Command[] {
   const { manager, credits } = options;

@@ -58,7 +58,8 @@ return 1`;
  * limit (`fallback`) instead of refusing every login.
  *
  * @example
- * const redis = new Redis(process.env.REDIS_URL);
+ * import { Redis } from 'ioredis';
+ * const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
  * const limiter = createRedisLoginLimiter(redis, { keyPrefix: 'stats:', perUser: 5, perEmail: 10 });
  */
 export function createRedisLoginLimiter(client: LoginLimiterRedis, options: RedisLoginLimiterOptions = {}): LoginLimiter {

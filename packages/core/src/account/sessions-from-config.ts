@@ -78,7 +78,7 @@ async function openStore(config: StatsConfig, now: (() => number) | undefined, l
  * @throws ConfigError when `SESSION_SECRET` is unusable or the key file in `DATA_DIR` is damaged.
  * @example
  * const sessions = await createSessionsFromConfig(loadConfig(process.env), { logger, metrics });
- * const bot = createBot({ adapters, sessions: sessions?.manager, commands: [...(sessions?.commands ?? [])] });
+ * const bot = createBot({ adapters, ...(sessions ? { sessions: sessions.manager } : {}), commands: sessions?.commands ?? [] });
  */
 export async function createSessionsFromConfig(config: StatsConfig, deps: SessionsDeps = {}): Promise<ConfiguredSessions | undefined> {
   if (config.auth === undefined && config.oidc === undefined) return undefined;

@@ -76,8 +76,10 @@ const roomKey = (t: { platform: string; roomId: string }): string => `${t.platfo
  * new message says so. A new firing alert in a group gets a new message.
  *
  * @example
- * const relay = createAlertRelay({ adapters, notifier, token: config.alertmanager.webhookToken, defaultTargets });
- * relay.register(bot.http);
+ * const relay = createAlertRelay({ adapters, notifier, token: 'a-long-random-webhook-token', defaultTargets: targets });
+ * const bot = createBot({ adapters, http: { port: 3312 } });
+ * await bot.start();
+ * if (bot.http) relay.register(bot.http);
  */
 export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
   if (options.token.length < 16) throw new TypeError('The Alertmanager webhook token must be at least 16 characters');

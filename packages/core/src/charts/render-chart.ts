@@ -46,6 +46,7 @@ function loadResvg(): Promise<ResvgModule> {
  * Renders a chart to SVG with ECharts' server-side renderer (no browser, no canvas).
  *
  * @example
+ * const points = [{ x: '09:00', y: 12.5 }, { x: '10:00', y: 31 }];
  * const svg = await renderChartSvg({ kind: 'line', title: 'CPU', unit: '%', series: [{ name: 'CPU', points }] });
  */
 export async function renderChartSvg(spec: ChartSpec, options: Pick<ChartRenderOptions, 'width' | 'height'> = {}): Promise<string> {
@@ -69,7 +70,7 @@ export async function renderChartSvg(spec: ChartSpec, options: Pick<ChartRenderO
  *   or an optional peer dependency is not installed.
  * @example
  * import { renderChartPng } from '@stats/core/charts';
- * const image = await renderChartPng(block.chart);
+ * const image = await renderChartPng(chart);
  * await adapter.sendImage?.(room, image);
  */
 export function renderChartPng(spec: ChartSpec, options: ChartRenderOptions = {}): Promise<ImageAttachment> {

@@ -134,7 +134,12 @@ function bounded(schema: z.ZodNumber, bounds: NumberBounds | undefined): z.ZodNu
  * Builders for declared arguments.
  *
  * @example
- * defineCommand({ name: 'dice', args: { count: arg.integer('how many dice', { min: 1, max: 20 }) }, ... })
+ * defineCommand({
+ *   name: 'dice',
+ *   summary: 'Rolls dice',
+ *   args: { count: arg.integer('how many dice', { min: 1, max: 20 }), sides: arg.integer('sides', { min: 2 }).default(6) },
+ *   run: ({ args }) => roll(args.count, args.sides),
+ * });
  */
 export const arg = {
   /** One word (or a quoted phrase). */

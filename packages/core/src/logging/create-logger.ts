@@ -74,7 +74,8 @@ export interface CreateLoggerOptions {
  * credentials) and passwords, tokens and `Authorization` headers redacted by key.
  *
  * @example
- * const logger = createLogger({ level: 'info' });
+ * const logger = await createLogger({ level: 'info' });
+ * logger.info('ready');
  */
 export async function createLogger(options: CreateLoggerOptions = {}): Promise<Logger> {
   const pino = loadPino();
@@ -128,6 +129,7 @@ export function silentLogger(): Logger {
  * (with its request headers, payload or URL) whatever the author's pino options are.
  *
  * @example
+ * import { pino } from 'pino';
  * const safe = withErrorSerializers(pino());
  */
 export function withErrorSerializers(logger: Logger): Logger {

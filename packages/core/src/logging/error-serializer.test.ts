@@ -104,6 +104,11 @@ describe('scrubSecrets', () => {
     const text = 'Bot started: 3 rooms, https://umami.example/api/websites?startAt=1&unit=hour';
     expect(scrubSecrets(text)).toBe(text);
   });
+
+  it('leaves a stack frame in bot.ts readable (a Telegram token is digits, a colon, then the secret)', () => {
+    const frame = '    at Object.start (/srv/stats/packages/core/src/bot.ts:240:11)';
+    expect(scrubSecrets(frame)).toBe(frame);
+  });
 });
 
 describe('loggers', () => {

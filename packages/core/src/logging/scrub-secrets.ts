@@ -12,7 +12,7 @@ const PATTERNS: readonly (readonly [RegExp, string])[] = [
   // ?access_token=…, &token=…, &password=…, &api_key=…, &secret=…, &sig=…
   [/([?&;](?:access_token|refresh_token|id_token|token|secret|client_secret|password|passwd|api_key|apikey|key|sig|signature|auth)=)[^&\s#"'<>]*/gi, `$1${SCRUBBED}`],
   // Telegram Bot API: /bot<token>/method and /file/bot<token>/path
-  [/(\/bot)[^/\s?#"'<>]+/g, `$1${SCRUBBED}`],
+  [/(\/bot)\d+:[^/\s?#"'<>]+/g, `$1${SCRUBBED}`],
   // A bare Telegram bot token (digits, colon, 30+ base64url characters)
   [/\b\d{5,}:[A-Za-z0-9_-]{30,}\b/g, SCRUBBED],
   // Discord: /webhooks/<id>/<token> and /interactions/<id>/<token>

@@ -71,6 +71,7 @@ class RetryLater extends Error {
  * BullMQ is loaded with a dynamic import: importing `@stats/core` never loads it.
  *
  * @example
+ * import { Redis } from 'ioredis';
  * const notifier = await createQueueNotifier({ connection: new Redis(url, { maxRetriesPerRequest: null }), adapters, deliveries });
  * await notifier.start();
  */

@@ -105,6 +105,7 @@ export interface RedisClaimsOptions {
  * message whose claim fails and records the claim later (see the schedule README).
  *
  * @example
+ * import { Redis } from 'ioredis';
  * const bot = createBot({ adapters, claims: createRedisClaims(new Redis(url, CLAIMS_CLIENT_OPTIONS), { prefix: 'stats:' }) });
  */
 export function createRedisClaims(redis: Redis, options: RedisClaimsOptions = {}): Claims {

@@ -43,6 +43,7 @@ export type TestBotOptions = Omit<BotOptions, 'adapters'> & { readonly adapter?:
  * command writer tests a command in a few lines.
  *
  * @example
+ * import { expect } from 'vitest';
  * const { say } = await createTestBot({ commands: [dice] });
  * expect((await say('!dice 2d6')).plain).toMatch(/You rolled/);
  */

@@ -72,7 +72,7 @@ function classify(err: unknown): StatsError {
  * refused (42601), so it cannot `COMMIT` its way out of the read-only transaction.
  *
  * @example
- * const growth = createGrowthSource({ url: config.database.url, timeZone: 'Europe/Berlin' });
+ * const growth = createGrowthSource({ url: 'postgres://stats_bot@db.example/product', timeZone: 'Europe/Berlin' });
  * const { total, days } = await growth.signups({ signal });
  */
 export function createGrowthSource(options: GrowthSourceOptions): GrowthSource {

@@ -39,7 +39,7 @@ export interface TtlCache {
  *
  * @example
  * const cache = createTtlCache({ ttlMs: 60_000 });
- * const sites = await cache.get('websites', () => umami.fetchWebsites(), { signal });
+ * const sites = await cache.get('websites', () => umami.websites({ signal }), { signal });
  */
 export function createTtlCache(options: TtlCacheOptions): TtlCache {
   const now = options.now ?? Date.now;

@@ -80,7 +80,7 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * @example
  * const oidc = createDeviceFlowClient({ issuer: 'https://id.example.org', clientId: 'stats-bot' });
  * const login = await oidc.startDeviceLogin();
- * tell(login.verificationUriComplete ?? login.verificationUri, login.userCode);
+ * console.log(`Open ${login.verificationUriComplete ?? login.verificationUri} and enter ${login.userCode}`);
  * const tokens = await login.wait({ signal });
  */
 export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider & { startDeviceLogin: NonNullable<AuthProvider['startDeviceLogin']> } {

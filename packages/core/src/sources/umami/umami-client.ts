@@ -59,6 +59,7 @@ export function umamiApiRoot(url: string): string {
  * or `path`, `host` or `hostname` accordingly.
  *
  * @example
+ * const http = createUpstreamClient({ source: 'umami', name: 'Umami', baseUrl: 'https://umami.example.org/api' });
  * const umami = createUmamiClient({ http, credentials: { username: 'admin', password } });
  * const sites = await umami.websites({ signal });
  */

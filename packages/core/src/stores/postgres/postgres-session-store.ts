@@ -35,7 +35,7 @@ const TABLE = /^[a-z_][a-z0-9_]{0,50}$/;
  * and purged on a timer. Its lock is a row in `<table>_locks` with an expiry.
  *
  * @example
- * const store = createPostgresSessionStore({ connectionString: process.env.DATABASE_URL, cipher });
+ * const store = createPostgresSessionStore({ connectionString: process.env['DATABASE_URL'] ?? 'postgres://127.0.0.1/stats', cipher });
  * await store.ready();
  */
 export function createPostgresSessionStore(options: PostgresSessionStoreOptions): PostgresSessionStore {

@@ -38,7 +38,7 @@ export interface SqliteSessionStore extends SessionStore {
  * processes may share it). Sessions are encrypted as a whole; expired rows are purged.
  *
  * @example
- * const store = createSqliteSessionStore({ dataDir: './data', cipher: cipherFromConfig({ dataDir: './data' }) });
+ * const store = createSqliteSessionStore({ dataDir: './data', cipher });
  */
 export function createSqliteSessionStore(options: SqliteSessionStoreOptions): SqliteSessionStore {
   const file = options.file ?? join(options.dataDir ?? './data', 'sessions.sqlite');
