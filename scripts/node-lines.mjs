@@ -55,7 +55,10 @@ function buildFor(node, pkg, out) {
   mkdirSync(work, { recursive: true });
   for (const part of ['binding.gyp', 'src', 'deps', 'package.json']) cpSync(join(pkg, part), join(work, part), { recursive: true });
   log(`building better-sqlite3 for ${sh(node, ['--version']).out.trim()} (node-gyp, headers of that Node; a few minutes, once)`);
-  const result = sh(node, [gyp, 'rebuild', '--release', `--nodedir=${headers}`, '-j', '2'], { cwd: work });
+  // Under `pnpm test` the machine's npm config arrives as npm_config_* variables, and node-gyp
+  // lets npm_config_nodedir (here /usr, Node 20's headers) beat --nodedir: clear them all.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
+  const result = sh(node, [gyp, 'rebuild', '--release', `--nodedir=${headers}`, '-j', '2'], { cwd: work, env: { ...env, npm_config_nodedir: headers } });
   const built = join(work, 'build', 'Release', 'better_sqlite3.node');
   if (!result.ok || !existsSync(built)) {
     process.stdout.write(result.out.split('\n').slice(-30).join('\n'));
