@@ -9,7 +9,7 @@ import {
   type Middleware,
   type RateLimitSpec,
 } from './commands/index.js';
-import { loadConfig, type StatsConfig } from './config/index.js';
+import { loadConfig, type StatsConfig } from './app/config/index.js';
 import { ConfigError } from './errors/index.js';
 import type { Document } from './document/index.js';
 import { defaultLogger, withErrorSerializers } from './logging/index.js';

@@ -76,7 +76,7 @@ describe('the stats application', () => {
     const project = mkdtempSync(join(tmpdir(), 'stats-no-drivers-'));
     writeFileSync(join(project, 'package.json'), '{"name":"empty","private":true}');
     const check = async (env: Record<string, string>): Promise<string> => {
-      const run = runTs('packages/core/test/fixtures/check-drivers.ts', { NODE_PATH: '', DATA_DIR: dataDir, ...env });
+      const run = runTs('packages/core/test/app/fixtures/check-drivers.ts', { NODE_PATH: '', DATA_DIR: dataDir, ...env });
       run.child.stdin.end();
       expect(await run.exited()).toBe(0);
       return run.stdout().trim();

@@ -10,7 +10,7 @@
  */
 
 // ── The standard bot ─────────────────────────────────────────────────────────────────────────────
-export { createStandardBot, type StandardBotOptions } from '../standard-bot.js';
+export { createStandardBot, type StandardBotOptions } from './standard-bot.js';
 
 // ── Configuration from the environment ───────────────────────────────────────────────────────────
 export {
@@ -23,10 +23,10 @@ export {
   type DriverNeed,
   type Env,
   type StatsConfig,
-} from '../config/index.js';
+} from './config/index.js';
 
 // ── Process lifecycle ────────────────────────────────────────────────────────────────────────────
-export { loadConfigOrExit, buildOrExit, exitWith, exitOnSignals, startOrExit, logProcessWarnings, type ExitOptions } from '../lifecycle/index.js';
+export { loadConfigOrExit, buildOrExit, exitWith, exitOnSignals, startOrExit, logProcessWarnings, type ExitOptions } from './lifecycle/index.js';
 
 // ── Standard commands and scheduled reports ──────────────────────────────────────────────────────
 export {
@@ -42,7 +42,7 @@ export {
   growthCommand,
   createPeriodReportBuilders,
   type PeriodReportBuilder,
-} from '../builtins/index.js';
+} from './commands/index.js';
 export { createSources, type CreateSourcesOptions, type ManagedSources } from '../sources/index.js';
 export { createSchedulesFromConfig, targetsFromConfig, type Schedules, type SchedulesFromConfigOptions } from '../schedule/index.js';
 
@@ -64,7 +64,7 @@ export {
   type LoginReservation,
   type RedisLoginLimiterOptions,
   type SessionsDeps,
-} from '../account/index.js';
+} from './account/index.js';
 
 // ── Alerts (Alertmanager) ────────────────────────────────────────────────────────────────────────
 export {
@@ -93,4 +93,4 @@ export {
   type RenderAlertOptions,
   type WebhookAlert,
   type WebhookPayload,
-} from '../alerts/index.js';
+} from './alerts/index.js';

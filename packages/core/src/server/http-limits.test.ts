@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay } from '../alerts/index.js';
+import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay } from '../app/alerts/index.js';
 import { createBot, type Bot } from '../bot.js';
 import type { HttpRoute } from '../chat/index.js';
 import { createMetrics } from '../metrics/index.js';

@@ -13,4 +13,4 @@ export { createRedisScheduleStores, createRedisClaims, type RedisStoreOptions } 
 export { createRedisRateLimiter, type SharedRateLimiter } from '../../schedule/redis-rate-limiter.js';
 
 // Alerts: posted alert groups, so a resolution edits the message another replica sent
-export { createRedisAlertMessageStore } from '../../alerts/redis-alert-messages.js';
+export { createRedisAlertMessageStore } from '../../app/alerts/redis-alert-messages.js';

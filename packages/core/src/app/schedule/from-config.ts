@@ -1,0 +1,178 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { ChatAdapter } from '../../chat/index.js';
+import type { Command } from '../../commands/index.js';
+import type { StatsConfig } from '../config/index.js';
+import type { Document } from '../../document/index.js';
+import type { Metrics } from '../../metrics/index.js';
+import { lazyStores } from './lazy-stores.js';
+import { createNotifier, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from '../../schedule/notifier.js';
+import { createQueueNotifier, type QueueNotifier } from '../../schedule/queue-notifier.js';
+import type { PlatformLimits } from '../../schedule/rate-limits.js';
+import { openRedisClaims } from './open-redis-claims.js';
+import { logRedisErrors } from '../../schedule/redis-error-log.js';
+import { createRedisScheduleStores } from '../../schedule/redis-stores.js';
+import { createScheduleCommand } from '../../schedule/schedule-command.js';
+import { createScheduler, type Scheduler } from '../../schedule/scheduler.js';
+import { createSqliteScheduleStores } from '../../schedule/sqlite-stores.js';
+import { targetsFromConfig } from './targets.js';
+import type { Claims, ReportPeriod, ReportTarget, ScheduledJob } from '../../schedule/types.js';
+
+/** Builds a scheduled report of one period. */
+export type ReportBuilder = (period: ReportPeriod, options: { readonly signal: AbortSignal }) => Promise<Document>;
+
+/** A schedule a bot author or a custom command declares; targets default to the configured ones. */
+export type ScheduleSpec = Omit<ScheduledJob, 'targets'> & { readonly targets?: readonly ReportTarget[] };
+
+/** Options of {@link createSchedulesFromConfig}. */
+export interface SchedulesFromConfigOptions {
+  readonly adapters: readonly ChatAdapter[];
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  /** The daily report (`DAILY_REPORT_CRON`, default 09:00); left out when absent. */
+  readonly buildDaily?: ReportBuilder;
+  /** The weekly report (`WEEKLY_REPORT_CRON`, default Monday 09:00); left out when absent. */
+  readonly buildWeekly?: ReportBuilder;
+  /** More schedules, e.g. declared by custom commands. */
+  readonly schedules?: readonly ScheduleSpec[];
+  readonly limits?: Readonly<Record<string, PlatformLimits>>;
+  readonly retry?: RetryPolicy;
+  readonly leaseMs?: number;
+  readonly pollMs?: number;
+  /** With Redis: how long a delivery job stays with a dead replica before another takes it (default 30 s). */
+  readonly lockDurationMs?: number;
+  /** This replica's name in leases and reservations (default a random id). */
+  readonly owner?: string;
+  readonly now?: () => number;
+  /** Called with each report's outcomes once delivered (scheduled reports and relayed alerts): the status page's feed. */
+  readonly onDelivered?: (report: Pick<Report, 'id' | 'period'>, outcomes: readonly DeliveryOutcome[]) => void;
+}
+
+/** The wired schedules of a bot. */
+export interface Schedules {
+  readonly scheduler: Scheduler;
+  readonly notifier: Notifier;
+  /** `!schedule`. */
+  readonly commands: readonly Command[];
+  readonly targets: readonly ReportTarget[];
+  /** With `REDIS_URL`: message claims for `createBot({ claims })`, so one replica answers each message. */
+  readonly claims: Claims | undefined;
+  /** The same start/stop as a `createBot` service: `createBot({ services: [schedules.service] })`. */
+  readonly service: { readonly name: string; start(): Promise<void>; stop(): Promise<void> };
+  start(): Promise<void>;
+  /** Stops the scheduler and closes the stores it opened. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the daily and weekly reports (and any further schedules) from configuration: targets
+ * from `MATRIX_REPORT_ROOM_ID` / `TELEGRAM_REPORT_CHAT_ID` / `DISCORD_REPORT_CHANNEL_ID` /
+ * `REPORT_TARGETS`, crons from `DAILY_REPORT_CRON` / `WEEKLY_REPORT_CRON` in `TZ`, catch-up
+ * within `SCHEDULE_GRACE`. With `REDIS_URL`, last runs, leases and idempotency keys live in
+ * Redis (replicas agree); otherwise in SQLite at `DATA_DIR/schedule.db`.
+ *
+ * @throws ConfigError when `REPORT_TARGETS` is malformed.
+ * @example
+ * const schedules = createSchedulesFromConfig(config, { adapters, logger, metrics, buildDaily, buildWeekly });
+ * await schedules.start();
+ */
+export function createSchedulesFromConfig(config: StatsConfig, options: SchedulesFromConfigOptions): Schedules {
+  const targets = targetsFromConfig(config);
+  const jobs: ScheduledJob[] = [];
+  if (options.buildDaily) jobs.push({ id: 'daily', cron: config.schedule.dailyCron, description: 'Daily report', targets, build: options.buildDaily });
+  if (options.buildWeekly) jobs.push({ id: 'weekly', cron: config.schedule.weeklyCron, description: 'Weekly report', targets, build: options.buildWeekly });
+  for (const spec of options.schedules ?? []) jobs.push({ ...spec, targets: spec.targets ?? targets });
+  const redis = config.redis;
+  let queue: Promise<QueueNotifier> | undefined;
+  let redisClient: import('ioredis').Redis | undefined;
+  const stores = lazyStores(async () => {
+    if (redis) {
+      const { Redis } = await import('ioredis');
+      // BullMQ's workers block on reads: no per-request retry limit on this connection
+      const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+      logRedisErrors(client, options.logger, 'schedule');
+      redisClient = client;
+      return { ...createRedisScheduleStores(client, { prefix: redis.keyPrefix }), close: async () => void (await client.quit()) };
+    }
+    await mkdir(config.dataDir, { recursive: true });
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(config.dataDir, 'schedule.db'));
+    return { ...createSqliteScheduleStores(db, options.now), close: async () => void db.close() };
+  });
+  const common = {
+    adapters: options.adapters,
+    deliveries: stores.deliveries,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+  };
+  const local = createNotifier({ ...common, ...(options.now ? { now: options.now } : {}) });
+  const openQueue = (): Promise<QueueNotifier> =>
+    (queue ??= (async () => {
+      await stores.schedule.lastRun('-'); // opens the Redis connection
+      if (!redisClient || !redis) throw new Error('Redis is not connected');
+      const q = await createQueueNotifier({
+        ...common,
+        connection: redisClient,
+        prefix: `${redis.keyPrefix.replace(/:$/, '')}-bull`,
+        ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}),
+      });
+      await q.start();
+      return q;
+    })());
+  const unobserved: Notifier = redis ? { deliver: async (report, o) => (await openQueue()).deliver(report, o) } : local;
+  const onDelivered = options.onDelivered;
+  const notifier: Notifier = onDelivered
+    ? {
+        deliver: async (report, o) => {
+          const outcomes = await unobserved.deliver(report, o);
+          onDelivered(report, outcomes);
+          return outcomes;
+        },
+      }
+    : unobserved;
+  const scheduler = createScheduler({
+    jobs,
+    notifier,
+    timeZone: config.timeZone,
+    graceMs: config.schedule.graceMs,
+    store: stores.schedule,
+    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+  const start = async (): Promise<void> => {
+    if (redis) await openQueue(); // this replica delivers queued jobs from now on
+    await ownClaims?.open();
+    await scheduler.start();
+  };
+  const stop = async (): Promise<void> => {
+    await scheduler.stop();
+    if (queue) await (await queue).close();
+    queue = undefined;
+    await stores.close();
+    await ownClaims?.close();
+  };
+  // Claims get a connection of their own: the schedule's waits for Redis without bound
+  // (BullMQ needs that), a message must not (see README, "When Redis is down").
+  const ownClaims = redis
+    ? openRedisClaims(redis.url, { prefix: redis.keyPrefix, ...(options.logger ? { logger: options.logger } : {}), ...(options.owner ? { owner: options.owner } : {}) })
+    : undefined;
+  const claims: Claims | undefined = ownClaims;
+  return {
+    scheduler,
+    notifier,
+    claims,
+    commands: [createScheduleCommand(scheduler)],
+    targets,
+    service: { name: 'schedules', start, stop },
+    start,
+    stop,
+  };
+}
