@@ -20,4 +20,20 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'error',
     },
   },
+  {
+    // The library never imports the stats application on top of it (issue 15: layers a newcomer
+    // can see; scripts/library-alone.mjs builds and tests the library without src/app).
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/app/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['./app', './app/*', '../app', '../app/*', '../../app', '../../app/*', '../../../app', '../../../app/*', '@stats/core/app'], message: 'The library must not import the application (src/app).' },
+          ],
+        },
+      ],
+    },
+  },
 );

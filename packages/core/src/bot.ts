@@ -9,7 +9,6 @@ import {
   type Middleware,
   type RateLimitSpec,
 } from './commands/index.js';
-import { loadConfig, type StatsConfig } from './app/config/index.js';
 import { ConfigError } from './errors/index.js';
 import type { Document } from './document/index.js';
 import { defaultLogger, withErrorSerializers } from './logging/index.js';
@@ -17,7 +16,7 @@ import { createMetrics, type Metrics } from './metrics/index.js';
 import { withClaimFallback } from './schedule/index.js';
 import { startHttpServer, type HttpLimits, type HttpServer } from './server/index.js';
 import type { SessionService } from './sessions/index.js';
-import { createSources, type Sources } from './sources/index.js';
+import { createSources, type Sources, type SourcesConfig } from './sources/index.js';
 
 /**
  * Claims each incoming message once across replicas (Redis) or restarts. `createBot` bounds
@@ -45,14 +44,36 @@ function portInUse(error: unknown, http: { readonly port: number; readonly host?
   return new ConfigError(['PORT'], `the HTTP port ${where} is in use (another copy of this bot?): set PORT to a free port, or PORT=0 for any`);
 }
 
+/**
+ * The settings a bot reads, each with a default. The stats application passes its whole
+ * configuration (`StatsConfig` from `@stats/core/app` has this shape); a library bot passes what it needs.
+ */
+export interface BotConfig extends Partial<SourcesConfig> {
+  /** Command prefix (default `!`). */
+  readonly prefix?: string;
+  /** BCP 47 locale for replies, numbers and dates (default `en`). */
+  readonly locale?: string;
+  /** IANA time zone of dates and days (default `Europe/Berlin`). */
+  readonly timeZone?: string;
+  /** Default time budget of a command, ms (default 15 s). */
+  readonly commandTimeoutMs?: number;
+  /** How long `stop()` waits for commands in flight, ms (default 10 s). */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** A {@link BotConfig} with every default applied. */
+export type ResolvedBotConfig = Required<Pick<BotConfig, 'prefix' | 'locale' | 'timeZone' | 'commandTimeoutMs' | 'shutdownTimeoutMs'>>;
+
+const DEFAULT_CONFIG: ResolvedBotConfig = { prefix: '!', locale: 'en', timeZone: 'Europe/Berlin', commandTimeoutMs: 15_000, shutdownTimeoutMs: 10_000 };
+
 /** Options of {@link createBot}. */
 export interface BotOptions {
   /** The chat platforms to serve. */
   readonly adapters: readonly ChatAdapter[];
   /** Commands besides the built-in `help`. */
   readonly commands?: readonly Command[];
-  /** Validated configuration (default: `loadConfig({})`, i.e. every default). */
-  readonly config?: StatsConfig;
+  /** Settings (default: every default of {@link BotConfig}); also where the default `sources` are. */
+  readonly config?: BotConfig;
   /**
    * The logger (default: warnings and errors as JSON on standard error, see `defaultLogger`);
    * errors are logged through `serializeError` whatever its own serializers.
@@ -92,7 +113,7 @@ export interface BotOptions {
 
 /** A running (or ready to run) bot. */
 export interface Bot {
-  readonly config: StatsConfig;
+  readonly config: ResolvedBotConfig;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly registry: CommandRegistry;
@@ -126,7 +147,14 @@ const DEFAULT_RATE: RateLimitSpec = { capacity: 8, refillPerSecond: 0.5 };
  * await bot.start();
  */
 export function createBot(options: BotOptions): Bot {
-  const config = options.config ?? loadConfig({});
+  const given = options.config ?? {};
+  const config: ResolvedBotConfig = {
+    prefix: given.prefix ?? DEFAULT_CONFIG.prefix,
+    locale: given.locale ?? DEFAULT_CONFIG.locale,
+    timeZone: given.timeZone ?? DEFAULT_CONFIG.timeZone,
+    commandTimeoutMs: given.commandTimeoutMs ?? DEFAULT_CONFIG.commandTimeoutMs,
+    shutdownTimeoutMs: given.shutdownTimeoutMs ?? DEFAULT_CONFIG.shutdownTimeoutMs,
+  };
   // A logger handed in by the bot author gets our error serializer: no path logs a raw SDK error.
   const logger = options.logger === undefined ? defaultLogger() : withErrorSerializers(options.logger);
   const metrics = options.metrics ?? createMetrics();
@@ -145,7 +173,7 @@ export function createBot(options: BotOptions): Bot {
     ...(options.middleware ? { middleware: options.middleware } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
     shared: {
-      sources: options.sources ?? createSources(config, { logger, metrics }),
+      sources: options.sources ?? createSources({ ...given, timeZone: config.timeZone }, { logger, metrics }),
       sessions: options.sessions,
       settings: { prefix, locale: config.locale, timeZone: config.timeZone },
       logger,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import * as root from './index.js';
-import * as app from './app/index.js';
 import * as testing from './testing/index.js';
 
 describe('entry points', () => {
@@ -15,9 +14,8 @@ describe('entry points', () => {
     }
   });
 
-  it('each runtime value has one home: /app and /testing repeat nothing of the root', () => {
+  it('each runtime value has one home: /testing repeats nothing of the root', () => {
     const names = new Set(Object.keys(root));
-    expect(Object.keys(app).filter((name) => names.has(name))).toEqual([]);
     expect(Object.keys(testing).filter((name) => names.has(name))).toEqual([]);
   });
 });

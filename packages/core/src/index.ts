@@ -14,7 +14,7 @@
  */
 
 // ── Bot ──────────────────────────────────────────────────────────────────────────────────────────
-export { createBot, type Bot, type BotOptions, type BotService, type MessageClaims } from './bot.js';
+export { createBot, type Bot, type BotConfig, type BotOptions, type BotService, type MessageClaims, type ResolvedBotConfig } from './bot.js';
 
 // ── Commands ─────────────────────────────────────────────────────────────────────────────────────
 export {
@@ -149,6 +149,7 @@ export {
   type PrometheusSource,
   type SourceCallOptions,
   type Sources,
+  type SourcesConfig,
   type SystemSnapshot,
   type TimeSeries,
   type TtlCache,

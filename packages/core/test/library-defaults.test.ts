@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStandardBot, loadConfig } from '../src/app/index.js';
 import { ConfigError, createBot, createConsoleAdapter } from '../src/index.js';
 import { createMemoryAdapter } from '../src/testing/index.js';
 import { runTs } from './run-process.js';
@@ -49,50 +48,6 @@ describe('createBot defaults', () => {
     bot.child.stdin.end('!help\n');
     expect(await bot.exited()).toBe(0);
     expect(bot.stdout()).toContain('Lists the commands, or explains one');
-  });
-});
-
-describe('the stats application', () => {
-  it('answers !schedule, !silence and !ack with the variables to set when they are off', async () => {
-    const adapter = createMemoryAdapter();
-    const bot = await createStandardBot(loadConfig({ DATA_DIR: dataDir }), { adapters: [adapter], http: false, handleSignals: false });
-    await bot.start();
-    try {
-      await adapter.deliver('!schedule');
-      await adapter.deliver('!silence disk 2h');
-      await adapter.deliver('!ack');
-      expect(adapter.sent.map((s) => s.plain)).toEqual([
-        'Scheduled reports are not configured on this bot: set MATRIX_REPORT_ROOM_ID, TELEGRAM_REPORT_CHAT_ID, DISCORD_REPORT_CHANNEL_ID or REPORT_TARGETS.',
-        'Alertmanager is not configured on this bot: set ALERTMANAGER_URL (and a report target).',
-        'Alertmanager is not configured on this bot: set ALERTMANAGER_URL (and a report target).',
-      ]);
-    } finally {
-      await bot.stop();
-    }
-  });
-
-  it('fails at configuration time with the npm install line when a driver is missing', async () => {
-    // An empty project: Node resolves no driver from there (NODE_PATH, which pnpm sets, cleared).
-    const project = mkdtempSync(join(tmpdir(), 'stats-no-drivers-'));
-    writeFileSync(join(project, 'package.json'), '{"name":"empty","private":true}');
-    const check = async (env: Record<string, string>): Promise<string> => {
-      const run = runTs('packages/core/test/app/fixtures/check-drivers.ts', { NODE_PATH: '', DATA_DIR: dataDir, ...env });
-      run.child.stdin.end();
-      expect(await run.exited()).toBe(0);
-      return run.stdout().trim();
-    };
-    try {
-      const env = { AUTH_URL: 'http://127.0.0.1:9', DATABASE_URL: 'postgres://127.0.0.1/x' };
-      expect(await check({ ...env, DRIVERS_FROM: project })).toBe(
-        'ConfigError: missing optional dependencies: better-sqlite3 (for the session store (SESSION_STORE=sqlite, the default)); pg (for !growth (DATABASE_URL)). Install them with: npm install better-sqlite3 pg',
-      );
-      expect(await check({ DRIVERS_FROM: project, REDIS_URL: 'redis://127.0.0.1:9', WITH_SCHEDULES: '1' })).toMatch(/npm install ioredis bullmq$/);
-      // A console bot on defaults needs no driver at all; @stats/core's own install has them all.
-      expect(await check({ DRIVERS_FROM: project })).toBe('ok');
-      expect(await check({ ...env, WITH_SCHEDULES: '1' })).toBe('ok');
-    } finally {
-      rmSync(project, { recursive: true, force: true });
-    }
   });
 });
 

@@ -44,7 +44,8 @@ export {
   type PeriodReportBuilder,
 } from './commands/index.js';
 export { createSources, type CreateSourcesOptions, type ManagedSources } from '../sources/index.js';
-export { createSchedulesFromConfig, targetsFromConfig, type Schedules, type SchedulesFromConfigOptions } from '../schedule/index.js';
+export { createSchedulesFromConfig, type Schedules, type SchedulesFromConfigOptions } from './schedule/from-config.js';
+export { targetsFromConfig } from './schedule/targets.js';
 
 // ── Accounts ─────────────────────────────────────────────────────────────────────────────────────
 export {
@@ -76,6 +77,9 @@ export {
   maySilence,
   type SilencePolicy,
   createMemoryAlertMessageStore,
+  createRedisAlertMessageStore,
+  type AlertStorePipeline,
+  type AlertStoreRedis,
   renderAlertGroup,
   ALERTMANAGER_WEBHOOK_PATH,
   type ActiveAlert,

@@ -9,9 +9,10 @@ import { checkDrivers, type StatsConfig } from './config/index.js';
 import { defaultLogger, withErrorSerializers } from '../logging/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { openRedisClaims } from './schedule/open-redis-claims.js';
-import { createSchedulesFromConfig, type ReportBuilder, type Schedules, type ScheduleSpec } from '../schedule/index.js';
+import type { ReportBuilder, ScheduleSpec } from '../schedule/index.js';
+import { createSchedulesFromConfig, type Schedules } from './schedule/from-config.js';
 import { createSources, type ManagedSources } from '../sources/index.js';
-import { standardCommands, standardReportBuilders } from './standard-commands.js';
+import { analyticsCommands, createPeriodReportBuilders } from './commands/index.js';
 import { createStatusService } from './status/index.js';
 
 /** Options of {@link createStandardBot}. */
@@ -143,7 +144,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
       })
     : undefined;
 
-  const builders: { daily: ReportBuilder; weekly: ReportBuilder } = standardReportBuilders(sources, config);
+  const builders: { daily: ReportBuilder; weekly: ReportBuilder } = createPeriodReportBuilders(sources, config);
   const schedules = wantsSchedules
     ? createSchedulesFromConfig(config, {
         adapters: options.adapters,
@@ -167,7 +168,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
   const middleware = [...(status ? [status.recorder.middleware] : []), ...(options.middleware ?? [])];
 
   const commands: Command[] = [
-    ...standardCommands(),
+    ...analyticsCommands(),
     ...(sessions?.commands ?? ACCOUNT_PLACEHOLDERS),
     ...(schedules?.commands ?? []),
     ...(alerts?.commands ?? []),

@@ -1,5 +1,5 @@
 import { cronTime } from './cron-time.js';
-import type { ScheduleSpec } from '../app/schedule/from-config.js';
+import type { ScheduleSpec } from './types.js';
 
 /**
  * Declares a schedule beside a custom command (hand it to `createSchedulesFromConfig`'s

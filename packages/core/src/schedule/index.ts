@@ -5,9 +5,7 @@ export * from './send-failure.js';
 export * from './memory-stores.js';
 export * from './notifier.js';
 export * from './scheduler.js';
-export * from '../app/schedule/targets.js';
 export * from './schedule-command.js';
-export * from '../app/schedule/from-config.js';
 export * from './claim-fallback.js';
 export * from './define-schedule.js';
 // Parts typed by optional peers live behind subpaths: sqlite-stores (@stats/core/stores/sqlite),

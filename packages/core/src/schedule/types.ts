@@ -97,3 +97,9 @@ export interface Claims {
    */
   record?(key: string, ttlMs: number): Promise<boolean>;
 }
+
+/** Builds a scheduled report of one period. */
+export type ReportBuilder = (period: ReportPeriod, options: { readonly signal: AbortSignal }) => Promise<Document>;
+
+/** A schedule a bot author or a custom command declares; targets default to the configured ones. */
+export type ScheduleSpec = Omit<ScheduledJob, 'targets'> & { readonly targets?: readonly ReportTarget[] };

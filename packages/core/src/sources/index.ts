@@ -4,6 +4,6 @@ export * from './umami/index.js';
 export * from './prometheus/index.js';
 export * from './system/index.js';
 export * from './growth/index.js';
-export * from '../app/sources/create-sources.js';
+export * from './create-sources.js';
 export * from './auth/index.js';
 export * from './oidc/index.js';

@@ -17,13 +17,7 @@ import { createScheduleCommand } from '../../schedule/schedule-command.js';
 import { createScheduler, type Scheduler } from '../../schedule/scheduler.js';
 import { createSqliteScheduleStores } from '../../schedule/sqlite-stores.js';
 import { targetsFromConfig } from './targets.js';
-import type { Claims, ReportPeriod, ReportTarget, ScheduledJob } from '../../schedule/types.js';
-
-/** Builds a scheduled report of one period. */
-export type ReportBuilder = (period: ReportPeriod, options: { readonly signal: AbortSignal }) => Promise<Document>;
-
-/** A schedule a bot author or a custom command declares; targets default to the configured ones. */
-export type ScheduleSpec = Omit<ScheduledJob, 'targets'> & { readonly targets?: readonly ReportTarget[] };
+import type { Claims, ReportBuilder, ReportPeriod, ReportTarget, ScheduledJob, ScheduleSpec } from '../../schedule/types.js';
 
 /** Options of {@link createSchedulesFromConfig}. */
 export interface SchedulesFromConfigOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.js';
 import { ConfigError } from '../../errors/index.js';
-import { createSources } from './create-sources.js';
+import { createSources } from '../../sources/create-sources.js';
 
 describe('createSources', () => {
   it('lists what is configured; the host source is always there', () => {

@@ -11,6 +11,3 @@ export { createRedisSessionStore, type RedisSessionStore, type RedisSessionStore
 // Schedules: job state, delivery log, claims and a rate limiter shared by replicas
 export { createRedisScheduleStores, createRedisClaims, type RedisStoreOptions } from '../../schedule/redis-stores.js';
 export { createRedisRateLimiter, type SharedRateLimiter } from '../../schedule/redis-rate-limiter.js';
-
-// Alerts: posted alert groups, so a resolution edits the message another replica sent
-export { createRedisAlertMessageStore } from '../../app/alerts/redis-alert-messages.js';

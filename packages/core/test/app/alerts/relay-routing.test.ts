@@ -1,8 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay, createAlertsFromConfig, loadConfig } from '@stats/core/app';
+import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay, createAlertsFromConfig, createRedisAlertMessageStore, loadConfig } from '@stats/core/app';
 import { createBot, createMetrics, createNotifier, type Bot } from '@stats/core';
-import { createRedisAlertMessageStore } from '@stats/core/stores/redis';
 import { MemoryAdapter } from '@stats/core/testing';
 import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 

@@ -1,12 +1,12 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay } from '../app/alerts/index.js';
-import { createBot, type Bot } from '../bot.js';
-import type { HttpRoute } from '../chat/index.js';
-import { createMetrics } from '../metrics/index.js';
-import { createNotifier } from '../schedule/index.js';
-import { createMemoryAdapter } from '../testing/index.js';
-import type { HttpLimits } from './http-limits.js';
+import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay } from './index.js';
+import { createBot, type Bot } from '../../bot.js';
+import type { HttpRoute } from '../../chat/index.js';
+import { createMetrics } from '../../metrics/index.js';
+import { createNotifier } from '../../schedule/index.js';
+import { createMemoryAdapter } from '../../testing/index.js';
+import type { HttpLimits } from '../../server/http-limits.js';
 
 const TOKEN = 'alertmanager-token-for-the-limits-test';
 const BIG = 960 * 1024;

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { withClaimFallback } from '../../src/schedule/index.js';
-import { openRedisClaims } from '../../src/app/schedule/open-redis-claims.js';
-import { createRedisClaims } from '../../src/schedule/redis-stores.js';
+import { withClaimFallback } from '../../../src/schedule/index.js';
+import { openRedisClaims } from '../../../src/app/schedule/open-redis-claims.js';
+import { createRedisClaims } from '../../../src/schedule/redis-stores.js';
 import { connectRedis, dropPrefix, startRedisProxy, testPrefix, type RedisProxy } from '@stats/test-utils';
 
 let redis: Redis;

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import type { StatsConfig } from '../config/index.js';
-import { ConfigError } from '../../errors/index.js';
-import type { Metrics } from '../../metrics/index.js';
-import { createGrowthSource, type GrowthSource } from '../../sources/growth/index.js';
-import { createTtlCache, createUpstreamClient, type TtlCache } from '../../sources/http/index.js';
+import { ConfigError } from '../errors/index.js';
+import type { Metrics } from '../metrics/index.js';
+import { createGrowthSource, type GrowthSource } from './growth/index.js';
+import { createTtlCache, createUpstreamClient, type TtlCache } from './http/index.js';
 import {
   createPrometheusClient,
   defaultPrometheusQueries,
@@ -14,10 +13,25 @@ import {
   readTargets,
   readTraffic,
   type PrometheusQueries,
-} from '../../sources/prometheus/index.js';
-import { createHostSource, type HostSource } from '../../sources/system/index.js';
-import type { PrometheusSource, Sources } from '../../sources/types.js';
-import { createUmamiClient, readUmamiError, umamiApiRoot, type UmamiClient } from '../../sources/umami/index.js';
+} from './prometheus/index.js';
+import { createHostSource, type HostSource } from './system/index.js';
+import type { PrometheusSource, Sources } from './types.js';
+import { createUmamiClient, readUmamiError, umamiApiRoot, type UmamiClient } from './umami/index.js';
+
+/**
+ * Where the sources are: each section present is configured, an absent one answers with the
+ * variables to set. The stats application's `StatsConfig` has this shape.
+ */
+export interface SourcesConfig {
+  /** Umami: its URL and an API key, or a user name and password. */
+  readonly umami?: { readonly url: string; readonly username?: string; readonly password?: string; readonly apiKey?: string } | undefined;
+  /** Prometheus or VictoriaMetrics, the status label of `http_requests_total` and PromQL overrides. */
+  readonly prometheus?: { readonly url: string; readonly statusLabel: string; readonly queries?: Readonly<Record<string, string>> } | undefined;
+  /** PostgreSQL with the users (`auth.users`, or `growthQuery`). */
+  readonly database?: { readonly url: string; readonly growthQuery?: string } | undefined;
+  /** The IANA time zone days are counted in (growth per day). */
+  readonly timeZone: string;
+}
 
 /** Options of {@link createSources}. */
 export interface CreateSourcesOptions {
@@ -60,7 +74,7 @@ function missing(what: string, variables: readonly string[], hint: string): Conf
  * const sources = createSources(loadConfig(process.env), { logger, metrics });
  * const sites = await sources.umami.websites({ signal });
  */
-export function createSources(config: StatsConfig, options: CreateSourcesOptions = {}): ManagedSources {
+export function createSources(config: SourcesConfig, options: CreateSourcesOptions = {}): ManagedSources {
   const { logger, metrics } = options;
   const now = options.now ?? Date.now;
   const upstream = { metrics, logger, now, timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 2, retryBaseMs: options.retryBaseMs ?? 200 };
