@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm test`: prepares the machine (scripts/test-setup.mjs), type-checks and lints the packages and
-// the tests, checks the public API reports (scripts/api-report.mjs), tests the packed tarballs as a
+// the tests, checks the public API reports (scripts/api-report.mjs), builds and tests the library
+// without the application (scripts/library-alone.mjs), tests the packed tarballs as a
 // user installs them (scripts/consumer-test.mjs), and runs every Vitest project on the machine's
 // Node and on Node 24 LTS (scripts/node-lines.mjs). It closes with one plain line
 // "N passed, N failed" summed over all of it.
@@ -53,6 +54,17 @@ process.stdout.write('[test] every TSDoc @example type-checks against the real e
   const counts = /examples: (\d+) passed, (\d+) failed/.exec(result.stdout ?? '');
   if (counts && result.status === 0) passed += Number(counts[1]);
   else failed += Math.max(1, Number(counts?.[2] ?? 1));
+}
+
+process.stdout.write('[test] the library alone: packages/core without src/app and test/app type-checks and passes its tests (scripts/library-alone.mjs)\n');
+{
+  const result = spawnSync(process.execPath, ['scripts/library-alone.mjs', ...vitestArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(result.stdout ?? '');
+  const counts = /library alone: (\d+) passed, (\d+) failed/.exec(result.stdout ?? '');
+  if (counts) {
+    passed += Number(counts[1]);
+    failed += Number(counts[2]);
+  } else failed++;
 }
 
 process.stdout.write('[test] the packed packages as a user installs them (npm, strict tsc, publint, attw)\n');
