@@ -58,7 +58,7 @@ process.stdout.write('[test] every TSDoc @example type-checks against the real e
 
 process.stdout.write('[test] the library alone: packages/core without src/app and test/app type-checks and passes its tests (scripts/library-alone.mjs)\n');
 {
-  const result = spawnSync(process.execPath, ['scripts/library-alone.mjs', ...vitestArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = spawnSync(process.execPath, ['scripts/library-alone.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(result.stdout ?? '');
   const counts = /library alone: (\d+) passed, (\d+) failed/.exec(result.stdout ?? '');
   if (counts) {
