@@ -1,5 +1,6 @@
 import { arg, defineCommand, type Command, type CommandContext } from '../../commands/index.js';
 import { StatsError } from '../../errors/index.js';
+import { createFormatter } from '../../reports/index.js';
 import { userKey, type DeviceLogin, type SessionManager } from '../../sessions/index.js';
 import type { AuthServiceClient, CreditBalance, CreditTransaction } from '../../sources/index.js';
 import { aggregateUsage, deviceLoginReport, loggedInReport, mystatsReport, statusReport, type ReportFormat } from './account-reports.js';
@@ -22,7 +23,7 @@ export interface AccountCommandsOptions {
 }
 
 const DAY = 86_400_000;
-const format = (ctx: CommandContext<unknown>): ReportFormat => ({ locale: ctx.settings.locale, timeZone: ctx.settings.timeZone });
+const format = (ctx: CommandContext<unknown>): ReportFormat => createFormatter(ctx.settings.locale.toLowerCase().startsWith('de') ? 'de' : 'en', ctx.settings.timeZone);
 
 async function usage(credits: NonNullable<AccountCommandsOptions['credits']>, token: string, since: number, pages: number, signal: AbortSignal): Promise<CreditTransaction[]> {
   const all: CreditTransaction[] = [];
@@ -86,14 +87,14 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
         }
       }
       if (given.email === undefined || given.password === undefined) {
-        throw new StatsError('bad_args', 'login without e-mail or password', `Usage: ${ctx.settings.prefix}login <email> <password>`);
+        throw new StatsError('bad_args', 'login without e-mail or password', format(ctx).t('Usage: {prefix}login <email> <password>', { prefix: ctx.settings.prefix }));
       }
       // Reserved before the auth service is asked, so concurrent attempts cannot all pass.
       const reservation = await limiter.reserve({ user, email: given.email });
       if (!reservation.ok) {
         const minutes = Math.max(1, Math.ceil(reservation.retryAfterMs / 60_000));
         ctx.logger.warn({ retryAfterMs: reservation.retryAfterMs }, 'login refused by the brute-force limit');
-        throw new StatsError('rate_limited', 'login blocked by the brute-force limit', `Too many login attempts, try again in ${minutes} min.`);
+        throw new StatsError('rate_limited', 'login blocked by the brute-force limit', format(ctx).t('Too many login attempts, try again in {minutes} min.', { minutes: String(minutes) }));
       }
       try {
         const session = await manager.login(user, { email: given.email, password: given.password }, { signal: ctx.signal });
@@ -116,7 +117,7 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
     private: true,
     run: async (ctx) => {
       await manager.logout(ctx.message.sender, { signal: ctx.signal });
-      return 'Logged out. Your session is deleted on this bot and on the auth service.';
+      return format(ctx).t('Logged out. Your session is deleted on this bot and on the auth service.');
     },
   });
 
@@ -128,12 +129,12 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
     private: true,
     run: async (ctx) => {
       let balance: CreditBalance | undefined;
-      let problem: string | undefined = credits === undefined ? 'not configured' : undefined;
+      let problem: string | undefined = credits === undefined ? format(ctx).t('not configured') : undefined;
       if (credits !== undefined) {
         try {
           balance = await credits.balance(ctx.session.accessToken, { signal: ctx.signal });
         } catch (err) {
-          problem = err instanceof StatsError ? err.userMessage : 'the auth service failed';
+          problem = err instanceof StatsError ? err.userMessage : format(ctx).t('the auth service failed');
           ctx.logger.warn({ err }, 'credit balance unavailable');
         }
       }
@@ -148,7 +149,7 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
     auth: 'session',
     private: true,
     run: async (ctx) => {
-      if (credits === undefined) throw new StatsError('config', 'mystats without the auth service', 'Personal statistics need the auth service (set AUTH_URL).');
+      if (credits === undefined) throw new StatsError('config', 'mystats without the auth service', format(ctx).t('Personal statistics need the auth service (set AUTH_URL).'));
       const since = ctx.now() - 30 * DAY;
       const list = await usage(credits, ctx.session.accessToken, since, options.maxTransactionPages ?? 10, ctx.signal);
       return mystatsReport(ctx.session, aggregateUsage(list, since), format(ctx));
