@@ -9,7 +9,7 @@ import { unknownCommandText } from './help.js';
 import { parseArgs, validateStructuredArgs } from './parse-args.js';
 import { UserRateLimiter } from './rate-limiter.js';
 import type { CommandRegistry } from './registry.js';
-import { parseCommandLine } from './router.js';
+import { parseCommandLine } from './command-line.js';
 
 /**
  * Wraps every command run: call `next()` to continue; return (or throw) to answer instead.

@@ -3,7 +3,7 @@ export * from './define-command.js';
 export * from './tokenizer.js';
 export * from './suggest.js';
 export * from './registry.js';
-export * from './router.js';
+export * from './command-line.js';
 export * from './parse-args.js';
 export * from './rate-limiter.js';
 export * from './help.js';
