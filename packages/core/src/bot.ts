@@ -6,6 +6,7 @@ import {
   createHelpCommand,
   type Command,
   type CommandErrorHandler,
+  type Guard,
   type Middleware,
   type RateLimitSpec,
 } from './commands/index.js';
@@ -76,8 +77,15 @@ export interface BotOptions {
   readonly timeoutMs?: number;
   /** Default per-user rate limit (default 8 commands, then one every 2 s); `false` disables it. */
   readonly rateLimit?: RateLimitSpec | false;
-  /** Extra middleware around every command. */
+  /** Extra middleware around every command; runs where the `middleware` guard stands in `guards`. */
   readonly middleware?: readonly Middleware[];
+  /**
+   * The chain every command runs through, outermost first (default `defaultGuards`). Add a
+   * guard with `insertGuard(defaultGuards, guard, { before: 'rate-limit' })`.
+   */
+  readonly guards?: readonly Guard[];
+  /** Show typing once a command has worked this long, ms (default 300); renewed before the platform's typing timeout. */
+  readonly typingDelayMs?: number;
   /** Sees every command failure that is not the user's fault, after it was logged (tests, error trackers). */
   readonly onError?: CommandErrorHandler;
   /** Claims each message once (replicas); default: none. */
@@ -143,6 +151,8 @@ export function createBot(options: BotOptions): Bot {
     timeoutMs: options.timeoutMs ?? config.commandTimeoutMs,
     rateLimit: options.rateLimit ?? DEFAULT_RATE,
     ...(options.middleware ? { middleware: options.middleware } : {}),
+    ...(options.guards ? { guards: options.guards } : {}),
+    ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
     ...(options.onError ? { onError: options.onError } : {}),
     shared: {
       sources: options.sources ?? createSources(config, { logger, metrics }),

@@ -7,5 +7,7 @@ export * from './command-line.js';
 export * from './parse-args.js';
 export * from './rate-limiter.js';
 export * from './help.js';
+export * from './middleware.js';
 export * from './dispatcher.js';
+export { defaultGuards } from './guards/index.js';
 export type { ContextShared } from './context.js';

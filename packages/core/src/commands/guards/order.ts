@@ -1,0 +1,39 @@
+import type { Guard } from '../middleware.js';
+import { answer } from './answer.js';
+import { argumentsGuard } from './arguments.js';
+import { directOnly } from './direct-only.js';
+import { rateLimit } from './rate-limit.js';
+import { redactSensitive } from './redact-sensitive.js';
+import { sessionAuth } from './session-auth.js';
+import { timeBudget } from './time-budget.js';
+import { typing } from './typing.js';
+import { userMiddleware } from './user-middleware.js';
+
+/**
+ * The dispatch chain of every command, outermost first; the command's `run` comes last. Each
+ * step sees what the ones before it let through and set on the context:
+ *
+ * 1. `answer`: sends the answer, or the failure's answer (so it sees every failure below);
+ * 2. `direct-only`: refuses direct-only and sensitive commands in shared rooms;
+ * 3. `redact-sensitive`: removes a password message from a direct room as well;
+ * 4. `rate-limit`: the per-user token bucket;
+ * 5. `arguments`: validates `ctx.args`;
+ * 6. `typing`: shows typing while the rest runs (only once it went asynchronous);
+ * 7. `time-budget`: aborts what runs past the budget;
+ * 8. `session`: the session of `auth: 'session'` commands;
+ * 9. `middleware`: the bot author's middleware.
+ *
+ * A new guard is a new {@link Guard} placed with `insertGuard(defaultGuards, guard, { before })`
+ * and handed to the bot (`guards`); the dispatcher does not change.
+ */
+export const defaultGuards: readonly Guard[] = Object.freeze([
+  answer,
+  directOnly,
+  redactSensitive,
+  rateLimit,
+  argumentsGuard,
+  typing,
+  timeBudget,
+  sessionAuth,
+  userMiddleware,
+]);
