@@ -43,7 +43,7 @@ describe('the guard chain', () => {
   });
 
   it('runs in the explicit order, with user middleware after the built-in guards and seeing ctx.command', async () => {
-    expect(defaultGuards.map((g) => g.name)).toEqual(['answer', 'direct-only', 'redact-sensitive', 'rate-limit', 'arguments', 'typing', 'time-budget', 'session', 'middleware']);
+    expect(defaultGuards.map((g) => g.name)).toEqual(['answer', 'direct-only', 'redact-sensitive', 'rate-limit', 'arguments', 'work', 'session', 'middleware']);
     const order: string[] = [];
     const mark = (name: string): Middleware => (ctx, next) => {
       order.push(`${name}:${ctx.command.name}`);

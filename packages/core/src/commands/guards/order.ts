@@ -5,9 +5,8 @@ import { directOnly } from './direct-only.js';
 import { rateLimit } from './rate-limit.js';
 import { redactSensitive } from './redact-sensitive.js';
 import { sessionAuth } from './session-auth.js';
-import { timeBudget } from './time-budget.js';
-import { typing } from './typing.js';
 import { userMiddleware } from './user-middleware.js';
+import { work } from './work.js';
 
 /**
  * The dispatch chain of every command, outermost first; the command's `run` comes last. Each
@@ -18,10 +17,9 @@ import { userMiddleware } from './user-middleware.js';
  * 3. `redact-sensitive`: removes a password message from a direct room as well;
  * 4. `rate-limit`: the per-user token bucket;
  * 5. `arguments`: validates `ctx.args`;
- * 6. `typing`: shows typing while the rest runs (only once it went asynchronous);
- * 7. `time-budget`: aborts what runs past the budget;
- * 8. `session`: the session of `auth: 'session'` commands;
- * 9. `middleware`: the bot author's middleware.
+ * 6. `work`: once the rest goes asynchronous, the time budget and typing (renewed);
+ * 7. `session`: the session of `auth: 'session'` commands;
+ * 8. `middleware`: the bot author's middleware.
  *
  * A new guard is a new {@link Guard} placed with `insertGuard(defaultGuards, guard, { before })`
  * and handed to the bot (`guards`); the dispatcher does not change.
@@ -32,8 +30,7 @@ export const defaultGuards: readonly Guard[] = Object.freeze([
   redactSensitive,
   rateLimit,
   argumentsGuard,
-  typing,
-  timeBudget,
+  work,
   sessionAuth,
   userMiddleware,
 ]);

@@ -1,16 +1,20 @@
 import { TimeoutError } from '../../errors/index.js';
 import type { CommandResult } from '../define-command.js';
-import type { Guard, MiddlewareContext } from '../middleware.js';
+import type { Guard } from '../middleware.js';
+import { typingWhileWorking } from './typing.js';
 import { isThenable } from './util.js';
 
 /**
- * Stops a command at its time budget (its own `timeoutMs`, else the bot's): the signal is
- * aborted and the answer says so. Only a chain that went asynchronous gets a timer.
+ * What a command that goes asynchronous gets: the time budget (its own `timeoutMs`, else the
+ * bot's; past it the signal is aborted and the answer says so) and typing (after
+ * `typingDelayMs`, renewed before the platform's typing timeout, stopped at the end). One
+ * stage for both, and nothing at all for a synchronous answer: no timer, no promise.
  */
-export const timeBudget: Guard = {
-  name: 'time-budget',
+export const work: Guard = {
+  name: 'work',
   setup(bot) {
     const prefix = bot.settings.prefix;
+    const typingDelayMs = bot.typingDelayMs;
     return (command) => {
       const budget = command.timeoutMs ?? bot.timeoutMs;
       const seconds = Math.round(budget / 100) / 10;
@@ -18,19 +22,24 @@ export const timeBudget: Guard = {
       return (ctx, next) => {
         const result = next();
         if (!isThenable(result)) return result;
+        const adapter = ctx.adapter;
+        const stopTyping = adapter.typing === undefined ? undefined : typingWhileWorking(adapter, ctx.message.room, typingDelayMs);
         return new Promise<CommandResult>((resolve, reject) => {
           const timer = setTimeout(() => {
             const error = new TimeoutError('command', `${command.name} ran past its budget of ${budget} ms`, userMessage);
-            (ctx as MiddlewareContext).abort(error);
+            ctx.abort(error);
+            stopTyping?.();
             reject(error);
           }, budget);
           result.then(
             (value) => {
               clearTimeout(timer);
+              stopTyping?.();
               resolve(value);
             },
             (error: unknown) => {
               clearTimeout(timer);
+              stopTyping?.();
               reject(error);
             },
           );
