@@ -6,8 +6,10 @@ import {
   createHelpCommand,
   type Command,
   type CommandErrorHandler,
-  type Guard,
+  type GuardPlacement,
   type Middleware,
+  defaultGuards,
+  insertGuard,
   type RateLimitSpec,
 } from './commands/index.js';
 import { loadConfig, type StatsConfig } from './config/index.js';
@@ -80,10 +82,11 @@ export interface BotOptions {
   /** Extra middleware around every command; runs where the `middleware` guard stands in `guards`. */
   readonly middleware?: readonly Middleware[];
   /**
-   * The chain every command runs through, outermost first (default `defaultGuards`). Add a
-   * guard with `insertGuard(defaultGuards, guard, { before: 'rate-limit' })`.
+   * Guards of your own, each placed before or after a built-in one (`answer`, `direct-only`,
+   * `redact-sensitive`, `rate-limit`, `arguments`, `work`, `session`, `middleware`), e.g.
+   * `[{ guard: audit, before: 'rate-limit' }]`.
    */
-  readonly guards?: readonly Guard[];
+  readonly guards?: readonly GuardPlacement[];
   /** Show typing once a command has worked this long, ms (default 300); renewed before the platform's typing timeout. */
   readonly typingDelayMs?: number;
   /** Sees every command failure that is not the user's fault, after it was logged (tests, error trackers). */
@@ -151,7 +154,7 @@ export function createBot(options: BotOptions): Bot {
     timeoutMs: options.timeoutMs ?? config.commandTimeoutMs,
     rateLimit: options.rateLimit ?? DEFAULT_RATE,
     ...(options.middleware ? { middleware: options.middleware } : {}),
-    ...(options.guards ? { guards: options.guards } : {}),
+    ...(options.guards ? { guards: options.guards.reduce((chain, p) => insertGuard(chain, p.guard, p), [...defaultGuards]) } : {}),
     ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
     ...(options.onError ? { onError: options.onError } : {}),
     shared: {

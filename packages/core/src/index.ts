@@ -20,10 +20,6 @@ export { createBot, type Bot, type BotOptions, type BotService, type MessageClai
 export {
   defineCommand,
   arg,
-  defaultGuards,
-  insertGuard,
-  everyCommand,
-  InvalidArgument,
   type ArgSpec,
   type ArgsShape,
   type Command,
@@ -35,6 +31,7 @@ export {
   type CommandSpec,
   type InferArgs,
   type Guard,
+  type GuardPlacement,
   type GuardSetup,
   type MaybePromise,
   type Middleware,

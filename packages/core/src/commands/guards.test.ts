@@ -32,7 +32,7 @@ describe('the guard chain', () => {
               return next();
             },
     };
-    bot = await createTestBot({ commands: [ping, echo], guards: insertGuard(defaultGuards, shouting, { after: 'arguments' }) });
+    bot = await createTestBot({ commands: [ping, echo], guards: [{ guard: shouting, after: 'arguments' }] });
     expect((await bot.say('!echo hello')).plain).toBe('hello');
     expect((await bot.say('!echo HELLO')).plain).toBe('Please do not shout.');
     expect((await bot.say('!ping')).plain).toBe('pong');
@@ -53,7 +53,7 @@ describe('the guard chain', () => {
       commands: [ping],
       rateLimit: { capacity: 1, refillPerSecond: 0.001 },
       middleware: [mark('user')],
-      guards: insertGuard(defaultGuards, everyCommand('first', mark('first')), { before: 'answer' }),
+      guards: [{ guard: everyCommand('first', mark('first')), before: 'answer' }],
     });
     expect((await bot.say('!ping')).plain).toBe('pong');
     expect((await bot.say('!ping')).plain).toMatch(/^Slow down/);

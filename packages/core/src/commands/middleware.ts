@@ -91,6 +91,7 @@ export interface GuardSetup {
  *   name: 'maintenance',
  *   setup: () => (command) => (command.name === 'help' ? undefined : () => 'Down for maintenance, back soon.'),
  * };
+ * createBot({ adapters, commands, guards: [{ guard: maintenance, after: 'answer' }] });
  */
 export interface Guard {
   /** The guard's name, to place other guards before or after it. */
@@ -98,12 +99,10 @@ export interface Guard {
   readonly setup: (bot: GuardSetup) => (command: Command) => Middleware | readonly Middleware[] | undefined;
 }
 
-/**
- * A guard that runs `middleware` for every command.
- *
- * @example
- * const guards = insertGuard(defaultGuards, everyCommand('audit', (ctx, next) => next()), { before: 'rate-limit' });
- */
+/** Where a bot author's {@link Guard} goes in the chain: before or after a guard of that name. */
+export type GuardPlacement = { readonly guard: Guard; readonly before: string } | { readonly guard: Guard; readonly after: string };
+
+/** A guard that runs `middleware` for every command. */
 export function everyCommand(name: string, middleware: Middleware): Guard {
   return { name, setup: () => () => middleware };
 }

@@ -21,8 +21,8 @@ import { work } from './work.js';
  * 7. `session`: the session of `auth: 'session'` commands;
  * 8. `middleware`: the bot author's middleware.
  *
- * A new guard is a new {@link Guard} placed with `insertGuard(defaultGuards, guard, { before })`
- * and handed to the bot (`guards`); the dispatcher does not change.
+ * A new guard is a new {@link Guard} handed to the bot with its place
+ * (`createBot({ guards: [{ guard, before: 'rate-limit' }] })`); the dispatcher does not change.
  */
 export const defaultGuards: readonly Guard[] = Object.freeze([
   answer,
