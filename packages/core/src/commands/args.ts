@@ -89,7 +89,8 @@ function makeSpec<T>(init: SpecInit<T>, required = true, defaultValue?: T): ArgS
 
 function toNumber(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  const trimmed = value.trim().replace(/_/g, '');
+  let trimmed = value.trim();
+  if (trimmed.includes('_')) trimmed = trimmed.replace(/_/g, '');
   return trimmed === '' ? Number.NaN : Number(trimmed);
 }
 

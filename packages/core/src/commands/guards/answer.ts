@@ -52,13 +52,18 @@ export const answer: Guard = {
       const recover = (ctx: MiddlewareContext, error: unknown): Promise<undefined> => fail(ctx, error, options);
       return (ctx, next) => {
         let result: ReturnType<typeof next>;
+        let doc: Document | undefined;
         try {
           result = next();
+          if (isThenable(result)) return result.then((value) => send(ctx, value), (error: unknown) => fail(ctx, error, options));
+          doc = toDocument(result);
         } catch (error) {
           return fail(ctx, error, options);
         }
-        if (isThenable(result)) return result.then((value) => send(ctx, value), (error: unknown) => fail(ctx, error, options));
-        return send(ctx, result);
+        if (ctx.note !== undefined) return sendWithNote(ctx, doc, options, fail);
+        if (doc === undefined) return undefined;
+        ctx.recover = recover;
+        return ctx.adapter.reply(ctx.message, doc, options) as Promise<unknown> as Promise<undefined>;
       };
     };
   },
