@@ -128,7 +128,11 @@ export interface CompiledArgs {
 }
 
 const NOTHING = /\S/;
-const SLOW = /["'“„‘«\\]/;
+
+/** `"`, `'`, `“`, `„`, `‘`, `«` and `\`: the general path's business. */
+function isQuoteOrEscape(code: number): boolean {
+  return code === 34 || code === 39 || code === 92 || code === 0x201c || code === 0x201e || code === 0x2018 || code === 0xab;
+}
 
 function isSpaceCode(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 160;
@@ -167,14 +171,18 @@ export function compileArgs(command: Command, prefix: string): CompiledArgs {
       while (i < length && isSpaceCode(argText.charCodeAt(i))) i++;
       if (i >= length) break;
       const start = i;
-      while (i < length && !isSpaceCode(argText.charCodeAt(i))) i++;
+      for (; i < length; i++) {
+        const code = argText.charCodeAt(i);
+        if (isSpaceCode(code)) break;
+        if (isQuoteOrEscape(code)) return undefined;
+      }
       if (position >= count) return undefined;
       const { name, spec } = args[position] as CompiledArg;
       position++;
       let word: string;
       if (spec.rest) {
+        for (; i < length; i++) if (isQuoteOrEscape(argText.charCodeAt(i))) return undefined;
         word = argText.slice(start).trim();
-        i = length;
       } else {
         word = argText.slice(start, i);
         if (named && ((word.charCodeAt(0) === DASH && word.charCodeAt(1) === DASH) || word.indexOf(':') > 0)) return undefined;
@@ -196,7 +204,7 @@ export function compileArgs(command: Command, prefix: string): CompiledArgs {
     return out;
   };
   return {
-    text: (argText) => (SLOW.test(argText) ? undefined : fast(argText)) ?? parseTokens(command, prefix, args, argText),
+    text: (argText) => fast(argText) ?? parseTokens(command, prefix, args, argText),
     structured,
   };
 }
