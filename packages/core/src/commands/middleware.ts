@@ -18,11 +18,8 @@ export type Next = () => MaybePromise<CommandResult>;
  * `next()` to continue and return (or transform) its answer; return or throw without calling
  * it to answer instead. A thrown `StatsError`'s user message becomes the answer.
  *
- * @example
- * const audit: Middleware = async (ctx, next) => {
- *   ctx.logger.info({ user: ctx.message.sender.id }, `running ${ctx.command.name}`);
- *   return next();
- * };
+ * The `middleware` option of `createBot` runs each for every command that passed the guards;
+ * `ctx.command` says which command it is.
  */
 export type Middleware = (ctx: MiddlewareContext, next: Next) => MaybePromise<CommandResult>;
 
@@ -85,13 +82,8 @@ export interface GuardSetup {
  * limiter's buckets lives in its closure) and returns a function that is called once per
  * command, when the command's chain is composed: it returns the step(s) for that command, or
  * `undefined` where the guard has nothing to do for it (so that command pays nothing for it).
- *
- * @example
- * const maintenance: Guard = {
- *   name: 'maintenance',
- *   setup: () => (command) => (command.name === 'help' ? undefined : () => 'Down for maintenance, back soon.'),
- * };
- * createBot({ adapters, commands, guards: [{ guard: maintenance, after: 'answer' }] });
+ * A bot places its own with the `guards` option of `createBot`: each guard with the name of
+ * the built-in one it goes before or after (see {@link GuardPlacement}).
  */
 export interface Guard {
   /** The guard's name, to place other guards before or after it. */

@@ -41,7 +41,9 @@ export interface MemoryAdapterOptions {
 
 /** One `typing` call the in-memory adapter got. */
 export interface TypingRecord {
+  /** The room typing was shown (or cleared) in. */
   readonly room: RoomRef;
+  /** `true` to show typing, `false` to clear it. */
   readonly on: boolean;
   /** `performance.now()` of the call. */
   readonly at: number;
@@ -82,6 +84,7 @@ export class MemoryAdapter implements ChatAdapter {
   readonly images: { readonly room: RoomRef; readonly image: ImageAttachment }[] = [];
   /** Every `typing` call, in order. */
   readonly typingCalls: TypingRecord[] = [];
+  /** The typing timeout this adapter declares (from its options), ms. */
   readonly typingTimeoutMs?: number;
   readonly #renderer: Renderer<string>;
   readonly #record: boolean;
@@ -103,6 +106,7 @@ export class MemoryAdapter implements ChatAdapter {
     if (options.typingTimeoutMs !== undefined) this.typingTimeoutMs = options.typingTimeoutMs;
   }
 
+  /** Records the call in `typingCalls`. */
   async typing(room: RoomRef, on: boolean): Promise<void> {
     this.typingCalls.push({ room, on, at: performance.now() });
   }
