@@ -40,6 +40,8 @@ interface CommandStats {
 interface Route {
   readonly command: Command;
   readonly steps: readonly Middleware[];
+  /** Its metric series by platform (one lookup per message). */
+  readonly stats: Map<string, CommandStats>;
 }
 
 /**
@@ -122,7 +124,7 @@ export class Dispatcher {
           await ctx.recover(ctx, error);
         }
       }
-      const stats = this.#statsFor(command.name, message.platform);
+      const stats = route.stats.get(message.platform) ?? this.#routeStats(route, message.platform);
       if (ctx.outcome === 'ok') stats.ok.value++;
       else this.#outcome(stats, command.name, message.platform, ctx.outcome).inc();
       stats.duration.observe((performance.now() - started) / 1000);
@@ -141,9 +143,15 @@ export class Dispatcher {
       if (typeof step === 'function') steps.push(step);
       else if (step !== undefined) steps.push(...step);
     }
-    const route = { command, steps };
+    const route = { command, steps, stats: new Map<string, CommandStats>() };
     this.#routes.set(command, route);
     return route;
+  }
+
+  #routeStats(route: Route, platform: string): CommandStats {
+    const stats = this.#statsFor(route.command.name, platform);
+    route.stats.set(platform, stats);
+    return stats;
   }
 
   async #unknown(message: IncomingMessage, adapter: ChatAdapter, name: string): Promise<void> {
