@@ -112,7 +112,7 @@ function explain(
   return (
     `dispatch: stats ${verdict}: \`!ping\` takes ${f(stats.median)} µs (median), of which ${f(loop.median)} µs is the bench loop, ` +
     `${f(parts.renderPing)} µs plain-text rendering, and about ${f(rest)} µs the path itself (router, guards, context, metrics, the in-memory adapter building the message). ` +
-    `Three typed arguments add ${f(statsRoll.median - stats.median)} µs, of which about ${f(parts.validateRoll)} µs is zod validating them. ` +
+    `Three typed arguments add ${f(statsRoll.median - stats.median)} µs, of which about ${f(parts.validateRoll)} µs is validating them. ` +
     `Beyond the median, its garbage (${Math.round(ping.allocated.get('stats') ?? Number.NaN)} B per message; the peers' paths allocate ${peerAllocation(ping.allocated)}) costs ${f(stats.gcPerMessage)} µs of scavenging per message on average ` +
     `(wall time, inflated when the machine is busy), which shows in the p99 and the mean (${f(stats.mean)} µs). ` +
     `Profile with \`node --cpu-prof\` and \`bench/tools/cpu-profile-top.ts\` (bench/README.md) to see the rest by function.`

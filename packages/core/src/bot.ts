@@ -6,7 +6,10 @@ import {
   createHelpCommand,
   type Command,
   type CommandErrorHandler,
+  type GuardPlacement,
   type Middleware,
+  defaultGuards,
+  insertGuard,
   type RateLimitSpec,
 } from './commands/index.js';
 import { ConfigError } from './errors/index.js';
@@ -97,8 +100,16 @@ export interface BotOptions {
   readonly timeoutMs?: number;
   /** Default per-user rate limit (default 8 commands, then one every 2 s); `false` disables it. */
   readonly rateLimit?: RateLimitSpec | false;
-  /** Extra middleware around every command. */
+  /** Extra middleware around every command; runs where the `middleware` guard stands in `guards`. */
   readonly middleware?: readonly Middleware[];
+  /**
+   * Guards of your own, each placed before or after a built-in one (`answer`, `direct-only`,
+   * `redact-sensitive`, `rate-limit`, `arguments`, `work`, `session`, `middleware`), e.g.
+   * `[{ guard: audit, before: 'rate-limit' }]`.
+   */
+  readonly guards?: readonly GuardPlacement[];
+  /** Show typing once a command has worked this long, ms (default 300); renewed before the platform's typing timeout. */
+  readonly typingDelayMs?: number;
   /** Sees every command failure that is not the user's fault, after it was logged (tests, error trackers). */
   readonly onError?: CommandErrorHandler;
   /** Claims each message once (replicas); default: none. */
@@ -171,6 +182,8 @@ export function createBot(options: BotOptions): Bot {
     timeoutMs: options.timeoutMs ?? config.commandTimeoutMs,
     rateLimit: options.rateLimit ?? DEFAULT_RATE,
     ...(options.middleware ? { middleware: options.middleware } : {}),
+    ...(options.guards ? { guards: options.guards.reduce((chain, p) => insertGuard(chain, p.guard, p), [...defaultGuards]) } : {}),
+    ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
     ...(options.onError ? { onError: options.onError } : {}),
     shared: {
       sources: options.sources ?? createSources({ ...given, timeZone: config.timeZone }, { logger, metrics }),

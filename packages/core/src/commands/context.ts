@@ -3,10 +3,12 @@ import type { AdapterCapabilities, ChatAdapter, IncomingMessage, Platform, Reply
 import { textDocument, type Document } from '../document/index.js';
 import type { Session, SessionService } from '../sessions/index.js';
 import type { Sources } from '../sources/index.js';
-import type { Command, CommandContext, CommandSettings } from './define-command.js';
+import type { Command, CommandResult, CommandSettings } from './define-command.js';
+import type { MaybePromise, Middleware, MiddlewareContext, Next } from './middleware.js';
 
 const PUBLIC: ReplyOptions = Object.freeze({});
 const PRIVATE: ReplyOptions = Object.freeze({ ephemeral: true });
+const NO_ARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /** What every context of one bot shares. */
 export interface ContextShared {
@@ -18,26 +20,58 @@ export interface ContextShared {
   readonly now: () => number;
 }
 
+/** The one `next` of a context (an anonymous closure: no per-instance naming by the loader). */
+function nextOf(ctx: InvocationContext): Next {
+  return () => ctx.advance();
+}
+
 /**
- * One command invocation's context. The logger and the signal are created on first use, so a
- * command that needs neither (the common, fast case) costs no allocation for them.
+ * One command invocation's context, made once per message and passed along the command's
+ * chain. The logger and the signal are created on first use, so a command that needs neither
+ * (the common, fast case) costs no allocation for them. One `next` function per context walks
+ * the chain (no closure per step).
  */
-export class InvocationContext implements CommandContext<Record<string, unknown>> {
+export class InvocationContext implements MiddlewareContext {
+  args: Record<string, unknown> = NO_ARGS;
   session: Session | undefined = undefined;
+  note: string | Promise<string | undefined> | undefined = undefined;
+  outcome = 'ok';
+  recover: ((ctx: MiddlewareContext, error: unknown) => Promise<unknown>) | undefined = undefined;
   #controller: AbortController | undefined;
   #signal: AbortSignal | undefined;
   #logger: Logger | undefined;
   #abortReason: unknown;
   #now: (() => number) | undefined;
   #reply: ((doc: Document | string) => Promise<void>) | undefined;
+  readonly #steps: readonly Middleware[];
+  #step = 0;
+  readonly #next: Next;
 
   constructor(
     readonly message: IncomingMessage,
-    readonly args: Record<string, unknown>,
     readonly command: Command,
     readonly adapter: ChatAdapter,
     readonly shared: ContextShared,
-  ) {}
+    readonly argText: string,
+    steps: readonly Middleware[],
+  ) {
+    this.#steps = steps;
+    this.#next = nextOf(this);
+  }
+
+  /** Runs the chain from its first step; the last step is the command's `run`. */
+  run(): MaybePromise<CommandResult> {
+    return this.advance();
+  }
+
+  /** Runs the next step of the chain (what `next` does). @internal */
+  advance(): MaybePromise<CommandResult> {
+    const index = this.#step++;
+    const step = this.#steps[index];
+    if (step !== undefined) return step(this, this.#next);
+    if (index === this.#steps.length) return this.command.run(this);
+    throw new Error(`next() was called more than once in the chain of ${this.command.name}`);
+  }
 
   get platform(): { readonly name: Platform; readonly capabilities: AdapterCapabilities } {
     return { name: this.adapter.platform, capabilities: this.adapter.capabilities };

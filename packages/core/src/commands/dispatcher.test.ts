@@ -194,7 +194,7 @@ describe('dispatch', () => {
     const seen: string[] = [];
     bot = await createTestBot({
       commands: [ping],
-      middleware: [async (ctx, command, next) => { seen.push(`${command.name}:${ctx.message.sender.id}`); return next(); }],
+      middleware: [async (ctx, next) => { seen.push(`${ctx.command.name}:${ctx.message.sender.id}`); return next(); }],
     });
     expect((await bot.say('!ping')).plain).toBe('pong');
     expect(seen).toEqual(['ping:@alice']);

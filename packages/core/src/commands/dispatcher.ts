@@ -1,25 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { ChatAdapter, IncomingMessage, ReplyOptions } from '../chat/index.js';
-import { isDocument, textDocument, type Document } from '../document/index.js';
-import { StatsError, TimeoutError } from '../errors/index.js';
+import { textDocument } from '../document/index.js';
 import type { CounterSeries, HistogramSeries, Metrics } from '../metrics/index.js';
+import { parseCommandLine } from './command-line.js';
 import { InvocationContext, type ContextShared } from './context.js';
-import type { Command, CommandContext, CommandResult, RateLimitSpec } from './define-command.js';
+import type { Command, RateLimitSpec } from './define-command.js';
+import { defaultGuards } from './guards/index.js';
 import { unknownCommandText } from './help.js';
-import { parseArgs, validateStructuredArgs } from './parse-args.js';
-import { UserRateLimiter } from './rate-limiter.js';
+import type { CommandErrorHandler, Guard, Middleware } from './middleware.js';
 import type { CommandRegistry } from './registry.js';
-import { parseCommandLine } from './router.js';
-
-/**
- * Wraps every command run: call `next()` to continue; return (or throw) to answer instead.
- * Middleware runs after the built-in guards and argument validation.
- */
-export type Middleware = (
-  ctx: CommandContext<Record<string, unknown>>,
-  command: Command,
-  next: () => Promise<CommandResult>,
-) => Promise<CommandResult>;
 
 /** Options of a {@link Dispatcher}. */
 export interface DispatcherOptions {
@@ -30,31 +18,17 @@ export interface DispatcherOptions {
   readonly timeoutMs: number;
   /** Per-user rate limit unless a command declares its own; `false` disables it. */
   readonly rateLimit: RateLimitSpec | false;
+  /** The bot author's middleware; runs where the `middleware` guard stands in `guards`. */
   readonly middleware?: readonly Middleware[];
+  /** The chain every command runs through, outermost first (default {@link defaultGuards}). */
+  readonly guards?: readonly Guard[];
   /** Show typing after this many ms of work (default 300). */
   readonly typingDelayMs?: number;
   /** Called with every error that got an error id (not the user's fault), after it was logged. */
   readonly onError?: CommandErrorHandler;
 }
 
-/** What {@link CommandErrorHandler} gets besides the error. */
-export interface CommandErrorInfo {
-  readonly command: string;
-  /** The id shown in the chat answer and written to the log. */
-  readonly errorId: string;
-  readonly message: IncomingMessage;
-}
-
-/** Sees every command failure that is not the user's fault (a bug, an upstream, a timeout). */
-export type CommandErrorHandler = (error: unknown, info: CommandErrorInfo) => void;
-
 const PUBLIC: ReplyOptions = Object.freeze({});
-const PRIVATE: ReplyOptions = Object.freeze({ ephemeral: true });
-/** Codes that deserve an error id in the answer (something broke, not the user's input). */
-const WITH_ERROR_ID = new Set(['internal', 'upstream', 'unreachable', 'timeout', 'auth']);
-
-/** Thrown to end a command without any answer (e.g. a repeated rate-limit refusal). */
-class Silent extends Error {}
 
 interface CommandStats {
   readonly ok: CounterSeries;
@@ -62,20 +36,12 @@ interface CommandStats {
   readonly byOutcome: Map<string, CounterSeries>;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-function toDocument(result: unknown): Document | undefined {
-  if (result === undefined || result === null) return undefined;
-  if (typeof result === 'string') return result === '' ? undefined : textDocument(result);
-  if (isDocument(result)) return result.blocks.length === 0 ? undefined : result;
-  throw new StatsError('internal', `command returned ${typeof result}, not a Document or string`);
-}
-
-/** The document with one more paragraph (`note`), or unchanged without one. */
-function withNote(doc: Document, note: string | undefined): Document {
-  return note === undefined ? doc : { ...doc, blocks: [...doc.blocks, { type: 'text', content: note }] };
+/** A command with its chain, composed once. */
+interface Route {
+  readonly command: Command;
+  readonly steps: readonly Middleware[];
+  /** Its metric series by platform (one lookup per message). */
+  readonly stats: Map<string, CommandStats>;
 }
 
 /**
@@ -87,12 +53,8 @@ export class Dispatcher {
   readonly #registry: CommandRegistry;
   readonly #shared: ContextShared;
   readonly #metrics: Metrics;
-  readonly #timeoutMs: number;
-  readonly #limiter: UserRateLimiter | undefined;
-  readonly #defaultRate: RateLimitSpec | false;
-  readonly #middleware: readonly Middleware[];
-  readonly #typingDelayMs: number;
-  readonly #onError: CommandErrorHandler | undefined;
+  readonly #composers: readonly ((command: Command) => Middleware | readonly Middleware[] | undefined)[];
+  readonly #routes = new Map<Command, Route>();
   readonly #stats = new Map<string, Map<string, CommandStats>>();
   readonly #drainWaiters: (() => void)[] = [];
   #inFlight = 0;
@@ -101,12 +63,19 @@ export class Dispatcher {
     this.#registry = options.registry;
     this.#shared = options.shared;
     this.#metrics = options.metrics;
-    this.#timeoutMs = options.timeoutMs;
-    this.#defaultRate = options.rateLimit;
-    this.#limiter = options.rateLimit === false ? undefined : new UserRateLimiter(options.rateLimit);
-    this.#middleware = options.middleware ?? [];
-    this.#typingDelayMs = options.typingDelayMs ?? 300;
-    this.#onError = options.onError;
+    const setup = {
+      settings: options.shared.settings,
+      logger: options.shared.logger,
+      metrics: options.metrics,
+      now: options.shared.now,
+      sessions: options.shared.sessions,
+      timeoutMs: options.timeoutMs,
+      rateLimit: options.rateLimit,
+      typingDelayMs: options.typingDelayMs ?? 300,
+      middleware: options.middleware ?? [],
+      onError: options.onError,
+    };
+    this.#composers = (options.guards ?? defaultGuards).map((guard) => guard.setup(setup));
   }
 
   /** Commands being handled right now. */
@@ -129,14 +98,13 @@ export class Dispatcher {
     this.#inFlight++;
     try {
       const started = performance.now();
-      const prefix = this.#shared.settings.prefix;
       let command: Command | undefined;
       let argText = '';
       if (message.command !== undefined) {
         command = this.#registry.get(message.command.name.toLowerCase());
         if (command === undefined) return await this.#unknown(message, adapter, message.command.name.toLowerCase());
       } else {
-        const line = parseCommandLine(message, prefix, mentionNames);
+        const line = parseCommandLine(message, this.#shared.settings.prefix, mentionNames);
         if (line === undefined) return;
         command = this.#registry.get(line.name);
         if (command === undefined) {
@@ -145,20 +113,20 @@ export class Dispatcher {
         }
         argText = line.argText;
       }
-      const stats = this.#statsFor(command.name, message.platform);
-      let outcome = 'ok';
-      // A secret typed into a direct room is removed too where the platform lets the bot.
-      const removal = command.sensitive && message.isDirect && argText.trim() !== '' ? this.#removeFromDirectRoom(message, adapter) : undefined;
-      try {
-        let doc = this.#execute(command, argText, message, adapter);
-        if (doc !== undefined && !isDocument(doc)) doc = await doc;
-        const note = removal === undefined ? undefined : await removal;
-        if (doc !== undefined) await adapter.reply(message, withNote(doc, note), command.private ? PRIVATE : PUBLIC);
-      } catch (error) {
-        outcome = await this.#fail(error, command, message, adapter, removal === undefined ? undefined : await removal);
+      const route = this.#routes.get(command) ?? this.#compose(command);
+      const ctx = new InvocationContext(message, command, adapter, this.#shared, argText, route.steps);
+      const done = ctx.run();
+      if (done !== undefined) {
+        try {
+          await done;
+        } catch (error) {
+          if (ctx.recover === undefined) throw error;
+          await ctx.recover(ctx, error);
+        }
       }
-      if (outcome === 'ok') stats.ok.value++;
-      else this.#outcome(stats, command.name, message.platform, outcome).inc();
+      const stats = route.stats.get(message.platform) ?? this.#routeStats(route, message.platform);
+      if (ctx.outcome === 'ok') stats.ok.value++;
+      else this.#outcome(stats, command.name, message.platform, ctx.outcome).inc();
       stats.duration.observe((performance.now() - started) / 1000);
     } catch (error) {
       this.#shared.logger.error({ err: error, platform: message.platform, room: message.room.id }, 'message handling failed');
@@ -167,156 +135,23 @@ export class Dispatcher {
     }
   }
 
-  /** Runs guards and the command; synchronous (no promise) when every step is. */
-  #execute(command: Command, argText: string, message: IncomingMessage, adapter: ChatAdapter): Document | undefined | Promise<Document | undefined> {
-    const prefix = this.#shared.settings.prefix;
-    if (!message.isDirect && (command.sensitive || command.where === 'direct-only')) {
-      return this.#refuseInSharedRoom(command, message, adapter).then((error) => {
-        throw error;
-      });
+  /** The command's chain: each guard's step(s) for it, in order; composed once per command. */
+  #compose(command: Command): Route {
+    const steps: Middleware[] = [];
+    for (const compose of this.#composers) {
+      const step = compose(command);
+      if (typeof step === 'function') steps.push(step);
+      else if (step !== undefined) steps.push(...step);
     }
-    const rate = command.rateLimit === undefined ? this.#defaultRate : command.rateLimit;
-    if (rate !== false && this.#limiter !== undefined) {
-      const verdict = this.#limiter.take(`${message.platform}:${message.sender.id}`, this.#shared.now(), rate);
-      if (!verdict.allowed) {
-        if (!verdict.firstRefusal) throw new Silent();
-        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-        throw new StatsError('rate_limited', `rate limited for ${seconds}s`, `Slow down: try again in ${seconds} s.`);
-      }
-    }
-    const args = message.command !== undefined ? validateStructuredArgs(command, message.command, prefix) : parseArgs(command, argText, prefix);
-    const ctx = new InvocationContext(message, args, command, adapter, this.#shared);
-    if (command.auth === 'session') return this.#requireSession(ctx, message).then(() => this.#run(ctx, command, message, adapter));
-    return this.#run(ctx, command, message, adapter);
+    const route = { command, steps, stats: new Map<string, CommandStats>() };
+    this.#routes.set(command, route);
+    return route;
   }
 
-  #run(ctx: InvocationContext, command: Command, message: IncomingMessage, adapter: ChatAdapter): Document | undefined | Promise<Document | undefined> {
-    const result = this.#middleware.length === 0 ? command.run(ctx) : this.#runWithMiddleware(ctx, command, 0);
-    if (!isThenable(result)) return toDocument(result);
-    return this.#withBudget(result, ctx, command, message, adapter).then(toDocument);
-  }
-
-  #runWithMiddleware(ctx: InvocationContext, command: Command, index: number): Promise<CommandResult> {
-    const middleware = this.#middleware[index];
-    if (middleware === undefined) return Promise.resolve(command.run(ctx));
-    return middleware(ctx, command, () => this.#runWithMiddleware(ctx, command, index + 1));
-  }
-
-  async #requireSession(ctx: InvocationContext, message: IncomingMessage): Promise<void> {
-    const prefix = this.#shared.settings.prefix;
-    const sessions = this.#shared.sessions;
-    if (sessions === undefined) {
-      throw new StatsError('config', 'session command without a session service', 'Logging in is not configured on this bot (set AUTH_URL).');
-    }
-    const session = await sessions.current(message.sender, { signal: ctx.signal });
-    if (session === undefined) {
-      throw new StatsError('not_logged_in', 'no session', `You are not logged in. Send ${prefix}login to me in a direct message first.`);
-    }
-    ctx.session = session;
-  }
-
-  #withBudget(result: PromiseLike<unknown>, ctx: InvocationContext, command: Command, message: IncomingMessage, adapter: ChatAdapter): Promise<unknown> {
-    const budget = command.timeoutMs ?? this.#timeoutMs;
-    return new Promise((resolve, reject) => {
-      let typing = false;
-      const typingTimer =
-        adapter.typing === undefined
-          ? undefined
-          : setTimeout(() => {
-              typing = true;
-              adapter.typing?.(message.room, true).catch(() => undefined);
-            }, this.#typingDelayMs);
-      const timer = setTimeout(() => {
-        const seconds = Math.round(budget / 100) / 10;
-        const error = new TimeoutError('command', `${command.name} ran past its budget of ${budget} ms`, `${this.#shared.settings.prefix}${command.name} took longer than ${seconds} s and was stopped.`);
-        ctx.abort(error);
-        reject(error);
-      }, budget);
-      const done = (): void => {
-        clearTimeout(timer);
-        if (typingTimer !== undefined) clearTimeout(typingTimer);
-        if (typing) adapter.typing?.(message.room, false).catch(() => undefined);
-      };
-      result.then(
-        (value) => {
-          done();
-          resolve(value);
-        },
-        (error: unknown) => {
-          done();
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /**
-   * Removes a sensitive message from a direct room (its history outlives the chat: a shared
-   * screen, a device later lost); resolves to a line for the answer, undefined where the
-   * platform cannot remove messages at all.
-   */
-  async #removeFromDirectRoom(message: IncomingMessage, adapter: ChatAdapter): Promise<string | undefined> {
-    if (adapter.redact === undefined) return undefined;
-    let reason = 'removing it failed';
-    try {
-      const result = await adapter.redact(message, 'contained a password');
-      if (result.removed) return 'I removed your message with the password from this chat.';
-      if (result.reason !== undefined) reason = result.reason;
-    } catch (error) {
-      this.#shared.logger.warn({ err: error, platform: message.platform, room: message.room.id }, 'could not redact a sensitive message in a direct room');
-    }
-    return `Please delete your message with the password yourself: I could not remove it (${reason}).`;
-  }
-
-  async #refuseInSharedRoom(command: Command, message: IncomingMessage, adapter: ChatAdapter): Promise<StatsError> {
-    const prefix = this.#shared.settings.prefix;
-    const where = `Send ${prefix}${command.name} to me in a direct message instead.`;
-    if (!command.sensitive) {
-      return new StatsError('direct_only', `${command.name} refused in a shared room`, `${prefix}${command.name} works in a direct message only. ${where}`);
-    }
-    let removed = false;
-    let reason = 'this platform does not let me remove messages';
-    if (adapter.redact !== undefined) {
-      try {
-        const result = await adapter.redact(message, 'contained a password');
-        removed = result.removed;
-        if (result.reason !== undefined) reason = result.reason;
-      } catch (error) {
-        reason = 'removing it failed';
-        this.#shared.logger.warn({ err: error, platform: message.platform, room: message.room.id }, 'could not redact a sensitive message');
-      }
-    }
-    const text = removed
-      ? `I removed your message because it contained a password, and did nothing with it. ${where}`
-      : `⚠️ I could not remove your message (${reason}): your password is visible to everyone in this room. Change your password now, then ${where.charAt(0).toLowerCase()}${where.slice(1)}`;
-    return new StatsError('direct_only', `sensitive ${command.name} seen in a shared room (removed: ${removed})`, text);
-  }
-
-  async #fail(error: unknown, command: Command, message: IncomingMessage, adapter: ChatAdapter, note?: string): Promise<string> {
-    if (error instanceof Silent) return 'rate_limited';
-    const logger = this.#shared.logger;
-    const stats = error instanceof StatsError ? error : undefined;
-    const code = stats?.code ?? 'internal';
-    this.#metrics.commandErrors.inc({ code });
-    let text = stats?.userMessage ?? 'Something went wrong.';
-    const where = { command: command.name, platform: message.platform, room: message.room.id, code };
-    if (stats === undefined || WITH_ERROR_ID.has(code)) {
-      const errorId = randomBytes(4).toString('hex');
-      logger.error({ ...where, err: error, errorId }, 'command failed');
-      text = `${text} (error id ${errorId})`;
-      this.#onError?.(error, { command: command.name, errorId, message });
-    } else {
-      logger.debug({ ...where }, 'command refused');
-    }
-    try {
-      await adapter.reply(message, withNote(textDocument(text, 'error'), note), command.private ? PRIVATE : PUBLIC);
-    } catch (replyError) {
-      // An adapter that gives up a send because the platform rate-limits it counts and logs that
-      // itself (once, at stop); one error line per command would flood the log.
-      if (replyError instanceof StatsError && replyError.code === 'rate_limited') logger.debug({ ...where, err: replyError }, 'error answer given up (rate-limited)');
-      else logger.error({ ...where, err: replyError }, 'could not send the error answer');
-    }
-    return code === 'internal' ? 'error' : code;
+  #routeStats(route: Route, platform: string): CommandStats {
+    const stats = this.#statsFor(route.command.name, platform);
+    route.stats.set(platform, stats);
+    return stats;
   }
 
   async #unknown(message: IncomingMessage, adapter: ChatAdapter, name: string): Promise<void> {

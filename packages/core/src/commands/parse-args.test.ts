@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StatsError } from '../errors/index.js';
 import { arg } from './args.js';
 import { defineCommand } from './define-command.js';
-import { parseArgs } from './parse-args.js';
+import { compileArgs, parseArgs } from './parse-args.js';
 
 const dice = defineCommand({
   name: 'dice',
@@ -60,5 +61,30 @@ describe('parseArgs', () => {
       defineCommand({ name: 'bad', summary: 'x', args: { a: arg.string('a').optional(), b: arg.string('b') }, run: () => 'x' }),
     ).toThrow(/cannot follow optional/);
     expect(() => defineCommand({ name: 'Bad Name', summary: 'x', run: () => 'x' })).toThrow(/lower-case/);
+  });
+});
+
+describe('the compiled fast path', () => {
+  const outcome = (fn: () => unknown): unknown => {
+    try {
+      return { ok: fn() };
+    } catch (error) {
+      return { error: error instanceof StatsError ? error.userMessage : String(error) };
+    }
+  };
+  const word = fc.stringMatching(/^[a-zA-Z0-9_.+-]{1,6}$/).filter((w) => !w.startsWith('--'));
+
+  it('gives what the general path gives for plain words (quoting forces the general path)', () => {
+    const compiled = compileArgs(dice, '!');
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 5 }), fc.constantFrom(' ', '  ', '\t'), (words, gap) => {
+        const fast = outcome(() => compiled.text(words.join(gap)));
+        const general = outcome(() => compiled.text(words.map((w) => `"${w}"`).join(gap)));
+        // The rest argument keeps the quotes in the general path; compare it unquoted.
+        const unquote = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replace(/\\"/g, ''));
+        expect(fast).toEqual(words.length > 2 ? unquote(general) : general);
+      }),
+      { numRuns: 1_000 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { StructuredCommand } from '../chat/index.js';
 import { StatsError } from '../errors/index.js';
+import { InvalidArgument, type ArgSpec } from './args.js';
 import type { Command } from './define-command.js';
 import { tokenizeWithPositions } from './tokenizer.js';
 
@@ -9,25 +10,25 @@ function badArgs(command: Command, prefix: string, problem: string): StatsError 
   return new StatsError('bad_args', `bad arguments for ${command.name}: ${problem}`, `${problem}\nUsage: ${prefix}${command.usage}`);
 }
 
-function validate(command: Command, prefix: string, values: Record<string, unknown>): Record<string, unknown> {
+/** One declared argument, flattened for the compiled validator. */
+interface CompiledArg {
+  readonly name: string;
+  readonly spec: ArgSpec<unknown>;
+}
+
+function validate(command: Command, prefix: string, args: readonly CompiledArg[], values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name of command.argNames) {
-    const spec = command.args[name];
-    if (spec === undefined) continue;
+  for (const { name, spec } of args) {
     const raw = values[name];
     if (raw === undefined && spec.required) throw badArgs(command, prefix, `Missing ${name} (${spec.description}).`);
-    if (spec.check !== undefined) {
-      const checked = spec.check(raw);
-      if (!checked.ok) throw badArgs(command, prefix, `${name} ${checked.message}.`);
-      if (checked.value !== undefined) out[name] = checked.value;
-      continue;
+    let value: unknown;
+    try {
+      value = spec.parse(raw);
+    } catch (error) {
+      if (error instanceof InvalidArgument) throw badArgs(command, prefix, `${name} ${error.message}.`);
+      throw error;
     }
-    const result = spec.schema.safeParse(raw);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw badArgs(command, prefix, `${name} ${issue?.message ?? 'is invalid'}.`);
-    }
-    if (result.data !== undefined) out[name] = result.data;
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }
@@ -52,10 +53,11 @@ function declared(command: Command, name: string): string | undefined {
  * @throws StatsError `bad_args` whose userMessage names the problem and shows the usage line.
  */
 export function parseArgs(command: Command, argText: string, prefix: string): Record<string, unknown> {
-  if (command.argNames.length === 0) {
-    if (argText.trim() !== '') throw badArgs(command, prefix, `${prefix}${command.name} takes no arguments.`);
-    return EMPTY as Record<string, unknown>;
-  }
+  return compileArgs(command, prefix).text(argText);
+}
+
+/** The general path of {@link parseArgs}: quotes, escapes, named arguments, every error. */
+function parseTokens(command: Command, prefix: string, args: readonly CompiledArg[], argText: string): Record<string, unknown> {
   const tokens = tokenizeWithPositions(argText);
   const values: Record<string, unknown> = {};
   const names = command.argNames;
@@ -109,12 +111,100 @@ export function parseArgs(command: Command, argText: string, prefix: string): Re
     values[name] = text;
     position++;
   }
-  return validate(command, prefix, values);
+  return validate(command, prefix, args, values);
 }
 
 /** Validates arguments a platform parsed already (Discord options). */
 export function validateStructuredArgs(command: Command, structured: StructuredCommand, prefix: string): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(structured.args)) values[key] = value;
-  return validate(command, prefix, values);
+  return compileArgs(command, prefix).structured(structured);
+}
+
+/** A command's arguments compiled into validators, once per command (see {@link compileArgs}). */
+export interface CompiledArgs {
+  /** Arguments typed after the command word. @throws StatsError `bad_args`. */
+  readonly text: (argText: string) => Record<string, unknown>;
+  /** Arguments a platform parsed already (Discord options). @throws StatsError `bad_args`. */
+  readonly structured: (structured: StructuredCommand) => Record<string, unknown>;
+}
+
+const NOTHING = /\S/;
+
+/** `"`, `'`, `“`, `„`, `‘`, `«` and `\`: the general path's business. */
+function isQuoteOrEscape(code: number): boolean {
+  return code === 34 || code === 39 || code === 92 || code === 0x201c || code === 0x201e || code === 0x2018 || code === 0xab;
+}
+
+function isSpaceCode(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 160;
+}
+
+/**
+ * Compiles a command's declared arguments into its validators, once, when its dispatch chain is
+ * composed: the specs' own `parse` functions in positional order, with a fast path for the
+ * common line (plain words, positional) that allocates no tokens and falls back to the general
+ * path (quotes, named arguments, every error text) whenever it meets anything else.
+ */
+export function compileArgs(command: Command, prefix: string): CompiledArgs {
+  const args: CompiledArg[] = command.argNames.map((name) => ({ name, spec: command.args[name] as ArgSpec<unknown> }));
+  const structured = (input: StructuredCommand): Record<string, unknown> => {
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input.args)) values[key] = value;
+    return validate(command, prefix, args, values);
+  };
+  if (args.length === 0) {
+    return {
+      text: (argText) => {
+        if (argText !== '' && NOTHING.test(argText)) throw badArgs(command, prefix, `${prefix}${command.name} takes no arguments.`);
+        return EMPTY as Record<string, unknown>;
+      },
+      structured,
+    };
+  }
+  const named = !command.sensitive;
+  const count = args.length;
+  const fast = (argText: string): Record<string, unknown> | undefined => {
+    const out: Record<string, unknown> = {};
+    const length = argText.length;
+    let position = 0;
+    let i = 0;
+    for (;;) {
+      while (i < length && isSpaceCode(argText.charCodeAt(i))) i++;
+      if (i >= length) break;
+      const start = i;
+      for (; i < length; i++) {
+        const code = argText.charCodeAt(i);
+        if (isSpaceCode(code)) break;
+        if (isQuoteOrEscape(code)) return undefined;
+      }
+      if (position >= count) return undefined;
+      const { name, spec } = args[position] as CompiledArg;
+      position++;
+      let word: string;
+      if (spec.rest) {
+        for (; i < length; i++) if (isQuoteOrEscape(argText.charCodeAt(i))) return undefined;
+        word = argText.slice(start).trim();
+      } else {
+        word = argText.slice(start, i);
+        if (named && ((word.charCodeAt(0) === DASH && word.charCodeAt(1) === DASH) || word.indexOf(':') > 0)) return undefined;
+      }
+      let value: unknown;
+      try {
+        value = spec.parse(word);
+      } catch {
+        return undefined;
+      }
+      if (value !== undefined) out[name] = value;
+    }
+    for (; position < count; position++) {
+      const { name, spec } = args[position] as CompiledArg;
+      if (spec.required) return undefined;
+      const value = spec.parse(undefined);
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
+  };
+  return {
+    text: (argText) => fast(argText) ?? parseTokens(command, prefix, args, argText),
+    structured,
+  };
 }

@@ -14,6 +14,7 @@ export {
   MemoryAdapter,
   type MemoryAdapterOptions,
   type SentRecord,
+  type TypingRecord,
 } from './memory-adapter.js';
 
 // ── Hostile input and markup checkers ────────────────────────────────────────────────────────────

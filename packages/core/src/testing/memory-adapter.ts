@@ -35,6 +35,18 @@ export interface MemoryAdapterOptions {
   readonly onSend?: (record: SentRecord) => void;
   /** What `redact` answers (default: removed). */
   readonly redactResult?: RedactResult;
+  /** Declares the platform's typing timeout, ms (see `ChatAdapter.typingTimeoutMs`); default none. */
+  readonly typingTimeoutMs?: number;
+}
+
+/** One `typing` call the in-memory adapter got. */
+export interface TypingRecord {
+  /** The room typing was shown (or cleared) in. */
+  readonly room: RoomRef;
+  /** `true` to show typing, `false` to clear it. */
+  readonly on: boolean;
+  /** `performance.now()` of the call. */
+  readonly at: number;
 }
 
 /** What {@link MemoryAdapter.deliver} accepts: the text plus whatever the test cares about. */
@@ -70,6 +82,10 @@ export class MemoryAdapter implements ChatAdapter {
   readonly redacted: IncomingMessage[] = [];
   readonly edits: { readonly sent: SentMessage; readonly document: Document }[] = [];
   readonly images: { readonly room: RoomRef; readonly image: ImageAttachment }[] = [];
+  /** Every `typing` call, in order. */
+  readonly typingCalls: TypingRecord[] = [];
+  /** The typing timeout this adapter declares (from its options), ms. */
+  readonly typingTimeoutMs?: number;
   readonly #renderer: Renderer<string>;
   readonly #record: boolean;
   readonly #onSend: ((record: SentRecord) => void) | undefined;
@@ -87,6 +103,12 @@ export class MemoryAdapter implements ChatAdapter {
     this.#record = options.record ?? true;
     this.#onSend = options.onSend;
     this.#redactResult = options.redactResult ?? { removed: true };
+    if (options.typingTimeoutMs !== undefined) this.typingTimeoutMs = options.typingTimeoutMs;
+  }
+
+  /** Records the call in `typingCalls`. */
+  async typing(room: RoomRef, on: boolean): Promise<void> {
+    this.typingCalls.push({ room, on, at: performance.now() });
   }
 
   async start(context: AdapterContext): Promise<void> {

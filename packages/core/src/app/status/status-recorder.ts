@@ -28,7 +28,7 @@ export function createStatusRecorder(options: { readonly now?: () => number; rea
   const errors = new Map<string, { code: string; at: number }>();
   const recent: DeliveryStatus[] = [];
   let alerts = 0;
-  const middleware: Middleware = async (ctx, _command, next) => {
+  const middleware: Middleware = async (ctx, next) => {
     const platform = ctx.message.platform;
     events.set(platform, now());
     try {

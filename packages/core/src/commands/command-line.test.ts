@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from '../chat/index.js';
-import { parseCommandLine } from './router.js';
+import { parseCommandLine } from './command-line.js';
 
 function message(text: string, extra: Partial<IncomingMessage> = {}): IncomingMessage {
   return {

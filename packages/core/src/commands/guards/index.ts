@@ -1,0 +1,1 @@
+export { defaultGuards } from './order.js';
