@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics/index.js';
 import { lazyStores } from './lazy-stores.js';
 import { createNotifier, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from './notifier.js';
 import { createQueueNotifier, type QueueNotifier } from './queue-notifier.js';
-import type { PlatformLimits } from './rate-limits.js';
+import type { SendLimitsByPlatform } from './rate-limits.js';
 import { openRedisClaims } from './open-redis-claims.js';
 import { logRedisErrors } from './redis-error-log.js';
 import { createRedisScheduleStores } from './redis-stores.js';
@@ -36,7 +36,7 @@ export interface SchedulesFromConfigOptions {
   readonly buildWeekly?: ReportBuilder;
   /** More schedules, e.g. declared by custom commands. */
   readonly schedules?: readonly ScheduleSpec[];
-  readonly limits?: Readonly<Record<string, PlatformLimits>>;
+  readonly limits?: SendLimitsByPlatform;
   readonly retry?: RetryPolicy;
   readonly leaseMs?: number;
   readonly pollMs?: number;
