@@ -53,9 +53,15 @@ export interface IntakeGate {
  * one rule for forgetting old records.
  *
  * @example
- * const gate = createIntakeGate({ platform: 'telegram', log: journal, metrics: context.metrics });
- * if ((await gate.admit(id, sentAt)) === 'handle') {
- *   try { await context.onMessage(message); } finally { await gate.finish(id, sentAt); }
+ * const handled = new Map<string, number>();
+ * const gate = createIntakeGate({ platform: 'telegram', log: { has: (id) => handled.has(id), add: (id, at) => void handled.set(id, at) } });
+ * const sentAt = Date.now();
+ * if ((await gate.admit('update-1', sentAt)) === 'handle') {
+ *   try {
+ *     // hand the message to the bot (context.onMessage)
+ *   } finally {
+ *     await gate.finish('update-1', sentAt);
+ *   }
  * }
  */
 export function createIntakeGate(options: IntakeGateOptions): IntakeGate {
