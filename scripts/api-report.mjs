@@ -15,6 +15,7 @@ const update = process.argv.includes('--update');
 const ENTRY_POINTS = [
   ['core', '', 'index.d.ts'],
   ['core', 'app', 'app/index.d.ts'],
+  ['core', 'adapter', 'adapter/index.d.ts'],
   ['core', 'testing', 'testing/index.d.ts'],
   ['core', 'charts', 'charts/index.d.ts'],
   ['core', 'queue', 'queue/index.d.ts'],

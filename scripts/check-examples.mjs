@@ -37,6 +37,7 @@ function exportedNames(file, seen = new Set()) {
 const ENTRIES = [
   ['@stats/core', 'packages/core/src/index.ts'],
   ['@stats/core/app', 'packages/core/src/app/index.ts'],
+  ['@stats/core/adapter', 'packages/core/src/adapter/index.ts'],
   ['@stats/core/testing', 'packages/core/src/testing/index.ts'],
   ['@stats/adapter-matrix', 'packages/adapter-matrix/src/index.ts'],
   ['@stats/adapter-telegram', 'packages/adapter-telegram/src/index.ts'],

@@ -19,7 +19,6 @@ const matrix = createMatrixAdapter({
   // End-to-end encryption: the store in DATA_DIR is encrypted with a key from SESSION_SECRET (else DATA_DIR/session.key).
   ...(config.sessions.secret !== undefined ? { storeSecret: config.sessions.secret } : {}),
   catchUpWindowMs: config.catchUpWindowMs,
-  shutdownTimeoutMs: Math.min(config.shutdownTimeoutMs, 8_000),
   ...(matrixConfig.allowedInviters ? { allowedInviters: matrixConfig.allowedInviters } : {}),
   // Charts (!week, !system, reports) as PNG images; ECharts and resvg load on the first chart.
   renderChart: async (chart) => (await import('@stats/core/charts')).renderChartPng(chart),

@@ -1,6 +1,6 @@
-import type { IncomingMessage, Metrics } from '@stats/core';
+import type { AdapterMetrics, IncomingMessage, Logger } from '@stats/core';
+import { createIntakeGate, type IntakeGate } from '@stats/core/adapter';
 import type { MatrixClient } from 'matrix-bot-sdk';
-import type { Logger } from '@stats/core';
 import type { DirectRooms } from './direct-rooms.js';
 import { commandText, contentOf, mentionsBot, sentAt, withoutLeadingMention, type BotIdentity } from './incoming.js';
 import { withRetry } from './retry.js';
@@ -25,10 +25,10 @@ export interface IntakeOptions {
   readonly direct: DirectRooms;
   readonly bot: BotIdentity;
   readonly logger: Logger;
-  readonly metrics: Metrics | undefined;
+  readonly metrics: AdapterMetrics | undefined;
   readonly now: () => number;
-  readonly catchUpWindowMs: number;
-  readonly typingDelayMs: number;
+  /** The catch-up window (default the core's). */
+  readonly catchUpWindowMs: number | undefined;
   readonly allowedInviters: readonly string[] | undefined;
   readonly startedAt: number;
   readonly deliver: (message: IncomingMessage) => Promise<void>;
@@ -49,31 +49,20 @@ export function inviterAllowed(inviter: string, allowed: readonly string[] | und
 }
 
 /**
- * Turns what the sync loop sees into the bot's messages: drops own events, notices, history
- * from before the first start or older than the catch-up window, and events already handled
- * (ids kept in DATA_DIR); autojoins allowed invites; answers encrypted rooms with one notice;
- * shows typing while a command takes longer than `typingDelayMs`.
+ * Turns what the sync loop sees into the bot's messages: drops own events and notices; the
+ * core's intake gate drops history older than the catch-up window and events already handled
+ * (ids kept in DATA_DIR by the {@link SyncStateStore}); Matrix adds its own cutoffs (nothing
+ * from before the first start, nor from before the bot joined the room). Autojoins allowed
+ * invites; answers encrypted rooms with one notice.
  */
 export class EventIntake {
   private readonly joinedAt = new Map<string, number>();
-  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly gate: IntakeGate;
   private syncRequestedAt: number;
-  private sincePrune = 0;
 
   constructor(private readonly o: IntakeOptions) {
     this.syncRequestedAt = o.startedAt;
-  }
-
-  /**
-   * Records an event as handled. Every 500 records, ids of events older than the catch-up
-   * window (plus an hour) are forgotten: no sync can bring them back as answerable.
-   */
-  private handled(eventId: string, at: number): void {
-    this.o.store.markHandled(eventId, at);
-    this.sincePrune += 1;
-    if (this.sincePrune < 500) return;
-    this.sincePrune = 0;
-    this.o.store.prune(this.o.now() - this.o.catchUpWindowMs - 3_600_000);
+    this.gate = createIntakeGate({ platform: 'matrix', log: o.store, catchUpWindowMs: o.catchUpWindowMs, now: o.now, metrics: o.metrics });
   }
 
   /** Notes when a `/sync` was requested: an invite it brings arrived after that. */
@@ -81,10 +70,14 @@ export class EventIntake {
     this.syncRequestedAt = this.o.now();
   }
 
+  /** Matrix's own cutoff in a room: the first start, or when the bot joined the room. */
+  private notBefore(roomId: string): number {
+    return Math.max(this.o.store.firstStart ? this.o.startedAt : 0, this.joinedAt.get(roomId) ?? 0);
+  }
+
   /** The earliest send time answered in a room. */
   cutoff(roomId: string): number {
-    const { store, startedAt, now, catchUpWindowMs } = this.o;
-    return Math.max(store.firstStart ? startedAt : 0, now() - catchUpWindowMs, this.joinedAt.get(roomId) ?? 0);
+    return this.gate.cutoff(this.notBefore(roomId));
   }
 
   private drop(reason: string): void {
@@ -127,14 +120,10 @@ export class EventIntake {
     if (event['sender'] === this.o.bot.userId) return this.drop('own');
     if (!this.o.accepting()) return;
     const eventId = String(event['event_id']);
-    if (this.o.store.isHandled(eventId) || this.inflight.has(eventId)) return this.drop('duplicate');
     const at = sentAt(event, this.o.now());
-    if (at < this.cutoff(roomId)) {
-      this.handled(eventId, at);
-      return this.drop('too_old');
-    }
+    if ((await this.gate.admit(eventId, at, this.notBefore(roomId))) !== 'handle') return;
     if (encrypted) {
-      this.handled(eventId, at);
+      await this.gate.finish(eventId, at);
       return this.noticeEncrypted(roomId, eventId);
     }
     this.dispatch(roomId, event, text ?? '', at);
@@ -152,21 +141,14 @@ export class EventIntake {
   private dispatch(roomId: string, event: Record<string, unknown>, text: string, at: number): void {
     const eventId = String(event['event_id']);
     this.o.store.markPending(eventId, { roomId, eventId, sentAt: at });
-    const run = this.run(roomId, event, text, at).finally(() => {
-      this.inflight.delete(eventId);
-      this.handled(eventId, at);
-    });
-    this.inflight.set(eventId, run);
+    void this.run(roomId, event, text, at)
+      .then(() => this.gate.finish(eventId, at))
+      .catch((err: unknown) => this.o.logger.error({ err, roomId }, 'could not record a Matrix event as handled'));
   }
 
   private async run(roomId: string, event: Record<string, unknown>, text: string, at: number): Promise<void> {
-    const { sender, logger, bot } = this.o;
+    const { logger, bot } = this.o;
     const senderId = String(event['sender']);
-    let typing: Promise<void> | undefined;
-    const timer = setTimeout(() => {
-      typing = sender.typing(roomId, true);
-    }, this.o.typingDelayMs);
-    timer.unref();
     try {
       const content = contentOf(event);
       const message: IncomingMessage = {
@@ -183,30 +165,21 @@ export class EventIntake {
       await this.o.deliver(message);
     } catch (err) {
       logger.error({ err: matrixSdkError(err, 'message'), roomId, eventId: event['event_id'] }, 'the bot failed on a Matrix message');
-    } finally {
-      clearTimeout(timer);
-      if (typing) {
-        await typing;
-        await sender.typing(roomId, false);
-      }
     }
   }
 
   /** Answers events that were being answered when the process stopped (fetched again by id). */
   async replayPending(): Promise<void> {
     for (const pending of this.o.store.pending()) {
-      if (pending.sentAt < this.cutoff(pending.roomId)) {
-        this.handled(pending.eventId, pending.sentAt);
-        continue;
-      }
+      if ((await this.gate.admit(pending.eventId, pending.sentAt, this.notBefore(pending.roomId))) !== 'handle') continue;
       try {
         const event = (await this.o.client.getEvent(pending.roomId, pending.eventId)) as Record<string, unknown>;
         const text = commandText(event);
-        if (text === undefined) this.handled(pending.eventId, pending.sentAt);
+        if (text === undefined) await this.gate.finish(pending.eventId, pending.sentAt);
         else this.dispatch(pending.roomId, event, text, pending.sentAt);
       } catch (err) {
         this.o.logger.warn({ err: matrixSdkError(err, 'getEvent'), roomId: pending.roomId }, 'could not fetch an unanswered event again');
-        this.handled(pending.eventId, pending.sentAt);
+        await this.gate.finish(pending.eventId, pending.sentAt);
       }
     }
   }
@@ -244,15 +217,5 @@ export class EventIntake {
       this.o.logger.debug({ roomId, backfilled: older.length }, 'filled a limited timeline');
       timeline.events = [...older.reverse(), ...events];
     }
-  }
-
-  /** Resolves when every message being answered is answered, or after `timeoutMs`. */
-  async drain(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.allSettled([...this.inflight.values()]), timeout]);
-    clearTimeout(timer);
   }
 }

@@ -1,3 +1,5 @@
+import { stripLeadingMention } from '@stats/core/adapter';
+
 /** The bot's names, as found at start-up. */
 export interface BotIdentity {
   /** `@stats:example.org` */
@@ -56,16 +58,12 @@ export function mentionsBot(content: Record<string, unknown>, text: string, bot:
 
 /**
  * The text with a leading mention of the bot removed when the event explicitly mentions it
- * (a pill renders as `Stats ping` in the body, with no separator the router could rely on).
+ * (a pill renders as `Stats ping` in the body, with no separator the router could rely on);
+ * the core's {@link stripLeadingMention} parses it.
  */
 export function withoutLeadingMention(content: Record<string, unknown>, text: string, bot: BotIdentity): string {
   if (!explicitMention(content, bot)) return text;
-  for (const name of [bot.userId, bot.displayName?.trim()]) {
-    if (name === undefined || name === '') continue;
-    const match = new RegExp(`^\\s*${escapeRegExp(name)}(?:[:,]\\s*|\\s+|$)`, 'i').exec(text);
-    if (match) return text.slice(match[0].length);
-  }
-  return text;
+  return stripLeadingMention(text, [bot.userId, bot.displayName], true) ?? text;
 }
 
 /** The id of the event a message replies to, if it is a reply. */

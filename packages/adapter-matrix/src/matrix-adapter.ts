@@ -31,6 +31,7 @@ import { safeMatrixCause } from './sdk-errors.js';
 import { editContent, editContents, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
+import { MATRIX_SEND_LIMITS } from './send-limits.js';
 
 /** Options of {@link createMatrixAdapter}. */
 export interface MatrixAdapterOptions {
@@ -40,7 +41,7 @@ export interface MatrixAdapterOptions {
   readonly accessToken: string;
   /** Where the sync token and handled event ids live (`DATA_DIR`); created if missing. */
   readonly dataDir: string;
-  /** After a restart, commands younger than this are answered (`CATCH_UP_WINDOW`, default 5 minutes). */
+  /** After a restart, commands younger than this are answered (`CATCH_UP_WINDOW`, default the core's `DEFAULT_CATCH_UP_WINDOW_MS`, 5 minutes). */
   readonly catchUpWindowMs?: number;
   /** Who may invite the bot: user ids (`@ops:example.org`) or homeserver names (`example.org`); unset = anyone. */
   readonly allowedInviters?: readonly string[];
@@ -50,16 +51,12 @@ export interface MatrixAdapterOptions {
   readonly renderer?: Renderer<MatrixMessage>;
   /** Draws a chart block as a PNG; when given, replies carry their charts as `m.image`. */
   readonly renderChart?: (chart: ChartSpec) => Promise<ImageAttachment | undefined>;
-  /** Typing is shown when a command runs longer than this (default 300 ms). */
-  readonly typingDelayMs?: number;
   /** The `/sync` long-poll timeout (default 30,000 ms). */
   readonly syncTimeoutMs?: number;
   /** Timeline events per room and sync (the filter's limit, default 100; Synapse's own default is 10). */
   readonly timelineLimit?: number;
   /** Retries of 5xx/network errors and 429s. */
   readonly retry?: SenderRetry;
-  /** How long `stop()` waits for replies in flight (default 8,000 ms). */
-  readonly shutdownTimeoutMs?: number;
   /** Called once when the homeserver rejects the access token while running (the adapter has stopped). */
   readonly onFatal?: (error: StatsError) => void;
   /** The clock (Unix ms). */
@@ -210,6 +207,9 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
   const adapter: MatrixAdapter = {
     platform: 'matrix',
     capabilities: MATRIX_CAPABILITIES,
+    // A typing notice lapses after the timeout the client sends (30 s); the core renews it.
+    typingTimeoutMs: 30_000,
+    sendLimits: MATRIX_SEND_LIMITS,
     get userId() {
       return identity?.userId;
     },
@@ -256,8 +256,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           logger: log,
           metrics: ctx.metrics,
           now,
-          catchUpWindowMs: options.catchUpWindowMs ?? 300_000,
-          typingDelayMs: options.typingDelayMs ?? 300,
+          catchUpWindowMs: options.catchUpWindowMs,
           allowedInviters: options.allowedInviters,
           startedAt,
           deliver: ctx.onMessage,
@@ -286,7 +285,6 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           },
           onUnknownToken: fatal,
         });
-        state.prune(now() - (options.catchUpWindowMs ?? 300_000) - 3_600_000);
         await withRetry(() => c.start({ room: { timeline: { limit: options.timelineLimit ?? 100 } } }), { ...retry, what: 'start' });
         await i.replayPending();
       } catch (err) {
@@ -302,7 +300,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       setReady(false);
       // Replies waiting on a 429 are given up at once, not waited out (retry_after can be long).
       aborter.abort();
-      await intake?.drain(options.shutdownTimeoutMs ?? 8_000);
+      // The bot drained the commands in flight before calling stop(): nothing is waited for twice.
       const abandoned = sender?.abandoned ?? 0;
       if (abandoned > 0) {
         context?.metrics.messagesDropped.inc({ platform: 'matrix', reason: 'reply_given_up_at_stop' }, abandoned);

@@ -21,26 +21,26 @@ describe('sync state in DATA_DIR', () => {
     const first = new SyncStateStore(dir);
     expect(first.firstStart).toBe(true);
     first.setSyncToken('s42');
-    first.markHandled('$done', 1000);
+    first.add('$done', 1000);
     first.markPending('$open', { roomId: '!r:hs', eventId: '$open', sentAt: 2000 });
     await first.flush();
     const second = new SyncStateStore(dir);
     expect(second.firstStart).toBe(false);
     expect(second.getSyncToken()).toBe('s42');
-    expect(second.isHandled('$done')).toBe(true);
+    expect(second.has('$done')).toBe(true);
     expect(second.pending()).toEqual([{ roomId: '!r:hs', eventId: '$open', sentAt: 2000 }]);
   });
 
-  it('keeps only ids on disk, never message text, and forgets old ids on prune', async () => {
+  it('keeps only ids on disk, never message text, and forgets old ids when told', async () => {
     const dir = tempDir();
     const store = new SyncStateStore(dir);
-    store.markHandled('$old', 1000);
-    store.markHandled('$new', 5000);
-    store.prune(2000);
+    store.add('$old', 1000);
+    store.add('$new', 5000);
+    store.forget(2000);
     await store.flush();
     const text = readFileSync(join(dir, 'matrix-sync.json'), 'utf8');
     expect(text).not.toContain('$old');
     expect(text).toContain('$new');
-    expect(store.isHandled('$old')).toBe(false);
+    expect(store.has('$old')).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { HandledLog } from '@stats/core/adapter';
 import type { IFilterInfo, IStorageProvider } from 'matrix-bot-sdk';
 
 /**
@@ -27,11 +28,12 @@ const EMPTY: SyncStateFile = { version: 1, syncToken: null, filter: null, handle
 
 /**
  * The adapter's state in `DATA_DIR` (`matrix-sync.json`): matrix-bot-sdk's sync token and
- * filter (it implements the SDK's storage port), plus the ids of handled events and the events
- * still being answered, so a restart resumes where it stopped and never answers an event twice.
+ * filter (it implements the SDK's storage port), plus the ids of handled events (the core's
+ * {@link HandledLog} port: the intake gate decides, this store keeps) and the events still being
+ * answered, so a restart resumes where it stopped and never answers an event twice.
  * Writes go to a temporary file renamed over the old one, one at a time; `flush()` awaits them.
  */
-export class SyncStateStore implements IStorageProvider {
+export class SyncStateStore implements IStorageProvider, HandledLog {
   private readonly file: string;
   private readonly data: SyncStateFile;
   private writing: Promise<void> | undefined;
@@ -82,7 +84,7 @@ export class SyncStateStore implements IStorageProvider {
   }
 
   /** True when the event was answered (or deliberately dropped) before. */
-  isHandled(eventId: string): boolean {
+  has(eventId: string): boolean {
     return eventId in this.data.handled;
   }
 
@@ -93,7 +95,7 @@ export class SyncStateStore implements IStorageProvider {
   }
 
   /** Records an event as done; `sentAt` decides when the record may be forgotten. */
-  markHandled(eventId: string, sentAt: number): void {
+  add(eventId: string, sentAt: number): void {
     delete this.data.pending[eventId];
     this.data.handled[eventId] = sentAt;
     this.schedule();
@@ -104,9 +106,9 @@ export class SyncStateStore implements IStorageProvider {
     return Object.values(this.data.pending);
   }
 
-  /** Forgets handled ids of events sent before `cutoff` (they fall outside any catch-up window). */
-  prune(cutoff: number): void {
-    for (const [id, sentAt] of Object.entries(this.data.handled)) if (sentAt < cutoff) delete this.data.handled[id];
+  /** Forgets handled ids of events sent before `before` (they fall outside any catch-up window). */
+  forget(before: number): void {
+    for (const [id, sentAt] of Object.entries(this.data.handled)) if (sentAt < before) delete this.data.handled[id];
     this.schedule();
   }
 

@@ -139,7 +139,7 @@ describe('Matrix adapter: answering', () => {
       release = resolve;
     });
     const slow = defineCommand({ name: 'slow', summary: 'Waits', run: async () => { await gate; return document().text('done'); } });
-    await start([slow], { typingDelayMs: 10 });
+    await start([slow], {});
     const asked = alice.say(room, '!slow');
     await hs.waitForTyping((t) => t.typing && t.roomId === room);
     release();

@@ -91,7 +91,7 @@ describe('Matrix adapter: crashes', () => {
     });
     const slow = defineCommand({ name: 'work', summary: 'Slow work', run: async () => { await gate; return document().text('worked'); } });
     const fast = defineCommand({ name: 'work', summary: 'Fast work', run: () => document().text('worked') });
-    const first = await startBot(hs, data.dir, [slow], { typingDelayMs: 50 });
+    const first = await startBot(hs, data.dir, [slow]);
     const asked = alice.say(room, '!work');
     await hs.waitForTyping((t) => t.typing && t.roomId === room);
     await first.adapter.stopReceiving(); // the process "crashes": it hears nothing more

@@ -48,7 +48,6 @@ describe('Matrix adapter: no access token in the log', () => {
       accessToken: hs.bot.token,
       dataDir: data.dir,
       syncTimeoutMs: 2_000,
-      typingDelayMs: 10,
       retry: { baseDelayMs: 5, maxDelayMs: 20 },
     });
     const logger = await createLogger({ level: 'debug', destination: logSink((line) => void lines.push(line)) });

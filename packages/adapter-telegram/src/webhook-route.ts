@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AdapterContext, HttpRoute, Metrics } from '@stats/core';
+import type { AdapterContext, HttpRoute, AdapterMetrics } from '@stats/core';
 import type { Update } from 'grammy/types';
 
 /** The header Telegram sends the webhook secret in. */
@@ -23,7 +23,7 @@ export function secretMatches(given: string | undefined, expected: string): bool
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
   readonly secret: string;
-  readonly metrics: Metrics;
+  readonly metrics: AdapterMetrics;
   readonly logger: AdapterContext['logger'];
   /** False while the adapter stops: updates get 503 so Telegram delivers them again later. */
   readonly accepting: () => boolean;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { settleWithin } from './async/index.js';
 import type { ChatAdapter, CommandDescriptor, IncomingMessage, RoomRef, SentMessage } from './chat/index.js';
 import {
   CommandRegistry,
@@ -320,18 +321,9 @@ export function createBot(options: BotOptions): Bot {
           adapter.stopReceiving?.().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop receiving cleanly')),
         ),
       );
-      if (dispatcher.inFlight > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          dispatcher.drained(),
-          new Promise<void>((resolve) => {
-            timer = setTimeout(() => {
-              logger.warn({ inFlight: dispatcher.inFlight }, 'shutdown deadline reached with commands still running');
-              resolve();
-            }, config.shutdownTimeoutMs);
-          }),
-        ]);
-        clearTimeout(timer);
+      // The one drain on stop: adapters do not wait for their messages again.
+      if (dispatcher.inFlight > 0 && !(await settleWithin([dispatcher.drained()], config.shutdownTimeoutMs))) {
+        logger.warn({ inFlight: dispatcher.inFlight }, 'shutdown deadline reached with commands still running');
       }
       shutdown.abort(new Error('bot stopping'));
       await claims?.close().catch((error: unknown) => logger.error({ err: error }, 'claims did not close cleanly'));

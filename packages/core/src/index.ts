@@ -4,7 +4,8 @@
  * logging. An adapter (`@stats/adapter-matrix`, `-telegram`, `-discord`) binds a bot to a platform.
  *
  * The stats application built on it (the standard commands, accounts, alerts, configuration from
- * the environment) is `@stats/core/app`; test helpers are `@stats/core/testing`; stores that need an
+ * the environment) is `@stats/core/app`; what adapter authors call (the intake gate, mention
+ * parsing) is `@stats/core/adapter`; test helpers are `@stats/core/testing`; stores that need an
  * optional driver are `@stats/core/stores/redis`, `/stores/sqlite`, `/stores/postgres` and
  * `@stats/core/queue`; charts are `@stats/core/charts`.
  *
@@ -48,6 +49,9 @@ export {
 export type {
   AdapterCapabilities,
   AdapterContext,
+  AdapterCounter,
+  AdapterGauge,
+  AdapterMetrics,
   ArgumentDescriptor,
   ChatAdapter,
   CommandDescriptor,
@@ -61,6 +65,7 @@ export type {
   RedactResult,
   ReplyOptions,
   RoomRef,
+  SendLimits,
   SendOptions,
   SentMessage,
   StructuredCommand,
@@ -237,6 +242,7 @@ export {
   type Notifier,
   type NotifierOptions,
   type PlatformLimits,
+  type SendLimitsByPlatform,
   type RateLimiter,
   type Report,
   type ReportBuilder,

@@ -1,2 +1,3 @@
 export * from './sleep.js';
 export * from './race-signal.js';
+export * from './settle-within.js';

@@ -1,7 +1,8 @@
 import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Document } from '../document/index.js';
-import type { Metrics } from '../metrics/index.js';
+import type { AdapterMetrics } from './adapter-metrics.js';
+import type { SendLimits } from './send-limits.js';
 
 /** The platform an adapter serves. */
 export type Platform = 'matrix' | 'discord' | 'telegram' | 'console' | 'memory' | (string & {});
@@ -151,8 +152,8 @@ export interface AdapterContext {
   readonly signal: AbortSignal;
   /** A child logger for the adapter (`{ component: 'adapter', platform }`). */
   readonly logger: Logger;
-  /** The bot's metrics (count dropped messages, readiness). */
-  readonly metrics: Metrics;
+  /** The bot's metrics, as far as an adapter writes them (dropped messages, readiness). */
+  readonly metrics: AdapterMetrics;
   /** The bot's HTTP server, to serve webhooks; `undefined` when the bot runs without one. */
   readonly http: HttpRoutes | undefined;
   /** Asks the bot to stop gracefully (the console's input ended); optional for test contexts. */
@@ -203,6 +204,13 @@ export interface HttpRoutes {
 export interface ChatAdapter {
   readonly platform: Platform;
   readonly capabilities: AdapterCapabilities;
+  /**
+   * How long the platform shows one typing notice, ms (Matrix 30,000, Telegram 5,000, Discord
+   * 10,000); the core renews typing before it lapses while a command runs.
+   */
+  readonly typingTimeoutMs?: number;
+  /** The platform's published send limits; the notifier keeps every fan-out within them. */
+  readonly sendLimits?: SendLimits;
   /** Connects and begins delivering messages to `context.onMessage`. */
   start(context: AdapterContext): Promise<void>;
   /** Stops receiving; resolves when the connection is closed. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from '../chat/index.js';
+import { stripLeadingMention, type IncomingMessage } from '../chat/index.js';
 
 /** A command line found in a message. */
 export interface ParsedLine {
@@ -24,26 +24,6 @@ function splitWord(text: string, from: number, explicit: boolean): ParsedLine | 
   return { name: word.toLowerCase(), argText: end >= text.length ? '' : text.slice(end + 1), explicit };
 }
 
-/** A display name: words only, no id syntax (`@`, `<`, `:`). */
-const BARE_NAME = /^[\p{L}\p{N}\p{M} _.'-]+$/u;
-
-/** Matches a mention of the bot at the start (`@stats:hs: help`, `stats, help`). */
-function stripMention(text: string, names: readonly string[]): string | undefined {
-  const lower = text.trimStart().toLowerCase();
-  for (const name of names) {
-    const n = name.toLowerCase();
-    if (n !== '' && lower.startsWith(n)) {
-      const rest = text.trimStart().slice(n.length);
-      // An id (`@stats:hs`, `<@123>`) may be followed by a space; a bare display name needs the
-      // `Name:` / `Name,` a client's mention inserts (given with or without it), so "stats are
-      // up" stays chatter.
-      const sep = (BARE_NAME.test(n) ? /^[:,]\s*/ : /[:,]$/.test(n) ? /^\s*/ : /^[:,]?\s+|^[:,]?$/).exec(rest);
-      if (sep) return rest.slice(sep[0].length);
-    }
-  }
-  return undefined;
-}
-
 /**
  * Finds the command line in a message: after the prefix (`!stats`), after a mention of the
  * bot at the start, or — in a direct room — the bare text. Returns `undefined` for a message
@@ -57,7 +37,7 @@ export function parseCommandLine(message: IncomingMessage, prefix: string, menti
     return word;
   }
   if (mentionNames.length > 0 || message.mentionsBot) {
-    const rest = stripMention(text, mentionNames);
+    const rest = stripLeadingMention(text, mentionNames);
     if (rest !== undefined) {
       const line = rest.startsWith(prefix) ? rest.slice(prefix.length) : rest;
       return splitWord(line, 0, true) ?? { name: 'help', argText: '', explicit: true };

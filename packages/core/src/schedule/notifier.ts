@@ -4,7 +4,7 @@ import type { ChatAdapter, SentMessage } from '../chat/index.js';
 import type { Document } from '../document/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { createMemoryDeliveryLog } from './memory-stores.js';
-import { createRateLimiter, PUBLISHED_LIMITS, type PlatformLimits } from './rate-limits.js';
+import { createRateLimiter, declaredSendLimits, type SendLimitsByPlatform } from './rate-limits.js';
 import { classifySendFailure } from './send-failure.js';
 import { sleep } from '../async/index.js';
 import type { DeliveryLog, Lease, ReportTarget } from './types.js';
@@ -46,8 +46,8 @@ export interface NotifierOptions {
   readonly adapters: readonly ChatAdapter[];
   /** Idempotency keys (default in memory; SQLite or Redis from `createSchedulesFromConfig`). */
   readonly deliveries?: DeliveryLog;
-  /** Rate limits per platform (default {@link PUBLISHED_LIMITS}). */
-  readonly limits?: Readonly<Record<string, PlatformLimits>>;
+  /** Send limits per platform, replacing what the adapters declare (default: each adapter's `sendLimits`). */
+  readonly limits?: SendLimitsByPlatform;
   readonly retry?: RetryPolicy;
   /** How long a reservation of an unconfirmed send blocks other senders (default 60 s). */
   readonly pendingTtlMs?: number;
@@ -83,7 +83,7 @@ export function deliveryKey(report: Pick<Report, 'id' | 'period'>, target: Repor
 export function createNotifier(options: NotifierOptions): Notifier {
   const adapters = new Map(options.adapters.map((a) => [a.platform, a]));
   const log = options.deliveries ?? createMemoryDeliveryLog();
-  const limiter = createRateLimiter(options.limits ?? PUBLISHED_LIMITS);
+  const limiter = createRateLimiter(options.limits ?? declaredSendLimits(options.adapters));
   const now = options.now ?? Date.now;
   const owner = options.owner ?? randomUUID();
   const pendingTtlMs = options.pendingTtlMs ?? 60_000;

@@ -6,7 +6,7 @@ import type { ChatAdapter, SentMessage } from '../chat/index.js';
 import type { Document } from '../document/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { deliveryKey, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from './notifier.js';
-import { PUBLISHED_LIMITS, type PlatformLimits } from './rate-limits.js';
+import { declaredSendLimits, type SendLimitsByPlatform } from './rate-limits.js';
 import { redisErrorLog } from './redis-error-log.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { classifySendFailure } from './send-failure.js';
@@ -22,8 +22,8 @@ export interface QueueNotifierOptions {
   readonly adapters: readonly ChatAdapter[];
   /** Idempotency keys (Redis), checked again by the worker before each send. */
   readonly deliveries: DeliveryLog;
-  /** Per-platform limits, kept together by every replica through buckets in Redis. */
-  readonly limits?: Readonly<Record<string, PlatformLimits>>;
+  /** Per-platform limits, kept together by every replica through buckets in Redis (default: each adapter's `sendLimits`). */
+  readonly limits?: SendLimitsByPlatform;
   readonly retry?: RetryPolicy;
   /** Parallel sends per platform and replica (default 20). */
   readonly concurrency?: number;
@@ -78,7 +78,7 @@ class RetryLater extends Error {
 export async function createQueueNotifier(options: QueueNotifierOptions): Promise<QueueNotifier> {
   const { Queue, QueueEvents, Worker, UnrecoverableError, DelayedError } = await import('bullmq');
   const prefix = options.prefix ?? 'stats';
-  const limits = options.limits ?? PUBLISHED_LIMITS;
+  const limits = options.limits ?? declaredSendLimits(options.adapters);
   const limiter = createRedisRateLimiter(options.connection, { prefix: `${prefix}:`, limits });
   const adapters = new Map(options.adapters.map((a) => [a.platform, a]));
   const owner = options.owner ?? randomUUID();

@@ -1,25 +1,27 @@
-import type { Platform } from '../chat/index.js';
+import type { BucketSpec, ChatAdapter, Platform, SendLimits } from '../chat/index.js';
 
-/** A token bucket: `capacity` sends at once, refilled at `perSecond`. */
-export interface BucketSpec {
-  readonly capacity: number;
-  readonly perSecond: number;
-}
+export type { BucketSpec } from '../chat/index.js';
 
-/** The buckets of one platform: one shared by every room, and those of each room. */
-export interface PlatformLimits {
-  /** Shared by every room of the platform (the bot's global limit); none when absent. */
-  readonly global?: BucketSpec;
-  /** The buckets of one room (all must have a token). */
-  readonly room: (roomId: string) => readonly BucketSpec[];
-}
+/**
+ * The buckets of one platform.
+ *
+ * @deprecated Use {@link SendLimits}: each adapter declares its platform's limits as
+ * `adapter.sendLimits` (`MATRIX_SEND_LIMITS`, `TELEGRAM_SEND_LIMITS`, `DISCORD_SEND_LIMITS`).
+ */
+export type PlatformLimits = SendLimits;
+
+/** Send limits by platform, as the notifier and the rate limiters take them. */
+export type SendLimitsByPlatform = Readonly<Record<string, SendLimits>>;
 
 /**
  * Each platform's published limits. Matrix (Synapse `rc_message`): 0.2/s with bursts of 10.
  * Telegram: 30 messages/s per bot, 1/s per chat, 20/min per group (negative chat ids).
  * Discord: 50 requests/s per bot, 5 per 5 s per channel.
+ *
+ * @deprecated Adapters declare their limits as `sendLimits`; this table only fills in for
+ * adapters that do not yet (Telegram, Discord) and goes away once they do.
  */
-export const PUBLISHED_LIMITS: Readonly<Record<string, PlatformLimits>> = {
+export const PUBLISHED_LIMITS: SendLimitsByPlatform = {
   matrix: { room: () => [{ capacity: 10, perSecond: 0.2 }] },
   telegram: {
     global: { capacity: 30, perSecond: 30 },
@@ -27,6 +29,13 @@ export const PUBLISHED_LIMITS: Readonly<Record<string, PlatformLimits>> = {
   },
   discord: { global: { capacity: 50, perSecond: 50 }, room: () => [{ capacity: 5, perSecond: 1 }] },
 };
+
+/** The limits the adapters declare ({@link ChatAdapter.sendLimits}), by platform (the deprecated table fills in). */
+export function declaredSendLimits(adapters: readonly Pick<ChatAdapter, 'platform' | 'sendLimits'>[]): SendLimitsByPlatform {
+  const limits: Record<string, SendLimits> = { ...PUBLISHED_LIMITS };
+  for (const adapter of adapters) if (adapter.sendLimits !== undefined) limits[adapter.platform] = adapter.sendLimits;
+  return limits;
+}
 
 /**
  * One bucket as GCRA (the generic cell rate algorithm): a send is reserved at an instant,
@@ -55,10 +64,10 @@ export interface RateLimiter {
 }
 
 /**
- * Creates a limiter with per-platform limits (default {@link PUBLISHED_LIMITS}); a platform
- * without limits is not throttled.
+ * Creates a limiter with per-platform limits (usually {@link declaredSendLimits} of the bot's
+ * adapters); a platform without limits is not throttled.
  */
-export function createRateLimiter(limits: Readonly<Record<string, PlatformLimits>> = PUBLISHED_LIMITS): RateLimiter {
+export function createRateLimiter(limits: SendLimitsByPlatform = {}): RateLimiter {
   const globals = new Map<string, Bucket>();
   const rooms = new Map<string, Bucket[]>();
   return {
@@ -83,7 +92,7 @@ export function createRateLimiter(limits: Readonly<Record<string, PlatformLimits
 }
 
 /** The least time (ms) the limits allow for `count` sends per room to `rooms`, from full buckets. */
-export function minimumFanOutMs(limits: PlatformLimits, roomIds: readonly string[], count = 1): number {
+export function minimumFanOutMs(limits: SendLimits, roomIds: readonly string[], count = 1): number {
   const limiter = createRateLimiter({ x: limits });
   let end = 0;
   for (let i = 0; i < count; i++) for (const id of roomIds) end = Math.max(end, limiter.reserve('x', id, 0));

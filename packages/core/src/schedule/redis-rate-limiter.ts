@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Platform } from '../chat/index.js';
-import { PUBLISHED_LIMITS, type BucketSpec, type PlatformLimits } from './rate-limits.js';
+import { PUBLISHED_LIMITS, type BucketSpec, type SendLimitsByPlatform } from './rate-limits.js';
 
 // GCRA over several buckets at once, on Redis' clock: the send slot is the latest of the
 // buckets' earliest instants; every bucket is then charged at that slot.
@@ -34,7 +34,7 @@ export interface SharedRateLimiter {
  */
 export function createRedisRateLimiter(
   redis: Redis,
-  options: { readonly prefix?: string; readonly limits?: Readonly<Record<string, PlatformLimits>> } = {},
+  options: { readonly prefix?: string; readonly limits?: SendLimitsByPlatform } = {},
 ): SharedRateLimiter {
   const prefix = `${options.prefix ?? 'stats:'}ratelimit:`;
   const limits = options.limits ?? PUBLISHED_LIMITS;

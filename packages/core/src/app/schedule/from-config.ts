@@ -9,7 +9,7 @@ import type { Metrics } from '../../metrics/index.js';
 import { lazyStores } from './lazy-stores.js';
 import { createNotifier, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from '../../schedule/notifier.js';
 import { createQueueNotifier, type QueueNotifier } from '../../schedule/queue-notifier.js';
-import type { PlatformLimits } from '../../schedule/rate-limits.js';
+import type { SendLimitsByPlatform } from '../../schedule/rate-limits.js';
 import { openRedisClaims } from './open-redis-claims.js';
 import { logRedisErrors } from '../../schedule/redis-error-log.js';
 import { createRedisScheduleStores } from '../../schedule/redis-stores.js';
@@ -30,7 +30,7 @@ export interface SchedulesFromConfigOptions {
   readonly buildWeekly?: ReportBuilder;
   /** More schedules, e.g. declared by custom commands. */
   readonly schedules?: readonly ScheduleSpec[];
-  readonly limits?: Readonly<Record<string, PlatformLimits>>;
+  readonly limits?: SendLimitsByPlatform;
   readonly retry?: RetryPolicy;
   readonly leaseMs?: number;
   readonly pollMs?: number;

@@ -1,0 +1,2 @@
+export * from './handled-log.js';
+export * from './gate.js';
