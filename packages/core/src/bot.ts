@@ -16,7 +16,7 @@ import {
 import { ConfigError } from './errors/index.js';
 import type { Document } from './document/index.js';
 import { defaultLogger, withErrorSerializers } from './logging/index.js';
-import { createMetrics, type Metrics } from './metrics/index.js';
+import { createMetrics, scrapeEndpoint, type Metrics } from './metrics/index.js';
 import { withClaimFallback } from './schedule/index.js';
 import { startHttpServer, type HttpLimits, type HttpServer } from './server/index.js';
 import type { SessionService } from './sessions/index.js';
@@ -255,7 +255,7 @@ export function createBot(options: BotOptions): Bot {
           port: httpOption.port,
           ...(httpOption.host === undefined ? {} : { host: httpOption.host }),
           ...(httpOption.limits === undefined ? {} : { limits: httpOption.limits }),
-          registry: metrics.registry,
+          registry: scrapeEndpoint(metrics),
           logger: logger.child({ component: 'http' }),
           readiness: () => {
             const checks: Record<string, boolean> = {};

@@ -268,6 +268,9 @@ export {
   type MetricsOptions,
   type FastCounter,
   type FastHistogram,
+  type FastGauge,
+  type MetricSnapshot,
+  type MetricValue,
   type CounterSeries,
   type HistogramSeries,
 } from './metrics/index.js';

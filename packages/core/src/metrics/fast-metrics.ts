@@ -1,10 +1,19 @@
 import type { Registry } from 'prom-client';
 
-/** A value `/metrics` shows, in prom-client's `get()` format. */
-interface MetricValue {
-  readonly labels: Readonly<Record<string, string | number>>;
+/** One value of a metric as `/metrics` shows it, in prom-client's `get()` format. */
+export interface MetricValue<L extends string = string> {
+  readonly labels: Readonly<Partial<Record<L | 'le', string | number>>>;
   readonly value: number;
   readonly metricName?: string;
+}
+
+/** What a metric's `get()` returns: prom-client's collection format, which its registry reads. */
+export interface MetricSnapshot<L extends string = string> {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge' | 'histogram';
+  readonly values: MetricValue<L>[];
+  readonly aggregator: 'sum';
 }
 
 /** One labelled series of a {@link FastCounter}; incrementing it is a plain addition. */
@@ -22,29 +31,39 @@ function keyOf(values: readonly string[]): string {
   return values.length === 1 ? (values[0] as string) : values.join('\u0000');
 }
 
-function labelsOf<L extends string>(names: readonly L[], values: readonly string[]): Record<string, string> {
+type Labels<L extends string> = MetricValue<L>['labels'];
+
+function labelsOf<L extends string>(names: readonly L[], values: readonly string[]): Labels<L> {
   const labels: Record<string, string> = {};
   names.forEach((name, i) => (labels[name] = values[i] as string));
-  return labels;
+  return labels as Labels<L>;
 }
 
 /**
- * A counter for hot paths: `series(...labelValues)` is looked up once and kept, and each
- * increment is then one addition (prom-client's own counters hash their labels on every call,
- * which costs more than the whole dispatch of a command). Registered on a prom-client registry,
+ * A counter for hot paths that keeps its values itself: `series(...labelValues)` is looked up
+ * once and kept, and each increment is then one addition (prom-client's own counters hash their
+ * labels on every call, which costs more than the whole dispatch of a command). It needs no
+ * prom-client until a registry collects it: registered on one (here or by `Metrics.registry`),
  * it appears on `/metrics` like any counter.
  */
 export class FastCounter<L extends string> {
+  /** The Prometheus type. */
   readonly type = 'counter';
-  readonly #series = new Map<string, { labels: Record<string, string>; series: CounterSeries }>();
+  readonly #series = new Map<string, { labels: Labels<L>; series: CounterSeries }>();
 
+  /**
+   * @param name - the metric name, e.g. `stats_commands_total`
+   * @param help - the `# HELP` line
+   * @param labelNames - the label names, in the order `series()` takes their values
+   * @param registry - a prom-client registry to register on now (optional)
+   */
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly L[],
-    registry: Registry,
+    registry?: Registry,
   ) {
-    registry.registerMetric(this as never);
+    registry?.registerMetric(this as never);
   }
 
   /** The series for these label values (in `labelNames` order); keep it for repeated use. */
@@ -69,26 +88,91 @@ export class FastCounter<L extends string> {
     return this.#series.get(keyOf(this.labelNames.map((n) => labels[n])))?.series.value ?? 0;
   }
 
-  /** prom-client's collection hook. */
-  get(): { name: string; help: string; type: string; values: MetricValue[]; aggregator: string } {
+  /** Every series with its labels (prom-client's collection hook). */
+  get(): MetricSnapshot<L> {
     const values = [...this.#series.values()].map(({ labels, series }) => ({ labels, value: series.value }));
     return { name: this.name, help: this.help, type: this.type, values, aggregator: 'sum' };
   }
 }
 
-/** A histogram for hot paths; see {@link FastCounter}. */
-export class FastHistogram<L extends string> {
-  readonly type = 'histogram';
-  readonly #series = new Map<string, { labels: Record<string, string>; counts: Float64Array; sum: number; count: number; series: HistogramSeries }>();
+/**
+ * A gauge that keeps its values itself, like {@link FastCounter}: setting it needs no
+ * prom-client, which loads only when a registry collects it.
+ */
+export class FastGauge<L extends string> {
+  /** The Prometheus type. */
+  readonly type = 'gauge';
+  readonly #series = new Map<string, { labels: Labels<L>; value: number }>();
 
+  /**
+   * @param name - the metric name, e.g. `stats_adapter_ready`
+   * @param help - the `# HELP` line
+   * @param labelNames - the label names
+   * @param registry - a prom-client registry to register on now (optional)
+   */
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly L[],
+    registry?: Registry,
+  ) {
+    registry?.registerMetric(this as never);
+  }
+
+  #entry(labels: Readonly<Record<L, string>>): { labels: Labels<L>; value: number } {
+    const values = this.labelNames.map((n) => labels[n]);
+    const key = keyOf(values);
+    let entry = this.#series.get(key);
+    if (entry === undefined) {
+      entry = { labels: labelsOf(this.labelNames, values), value: 0 };
+      this.#series.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Sets one series. */
+  set(labels: Readonly<Record<L, string>>, value: number): void {
+    this.#entry(labels).value = value;
+  }
+
+  /** Adds to one series (subtracts with a negative `by`). */
+  inc(labels: Readonly<Record<L, string>>, by = 1): void {
+    this.#entry(labels).value += by;
+  }
+
+  /** The current value of one series (0 when never set). */
+  value(labels: Readonly<Record<L, string>>): number {
+    return this.#series.get(keyOf(this.labelNames.map((n) => labels[n])))?.value ?? 0;
+  }
+
+  /** Every series with its labels (prom-client's collection hook). */
+  get(): MetricSnapshot<L> {
+    const values = [...this.#series.values()].map(({ labels, value }) => ({ labels, value }));
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: 'sum' };
+  }
+}
+
+/** A histogram for hot paths that keeps its buckets itself; see {@link FastCounter}. */
+export class FastHistogram<L extends string> {
+  /** The Prometheus type. */
+  readonly type = 'histogram';
+  readonly #series = new Map<string, { labels: Labels<L>; counts: Float64Array; sum: number; count: number; series: HistogramSeries }>();
+
+  /**
+   * @param name - the metric name, e.g. `stats_command_duration_seconds`
+   * @param help - the `# HELP` line
+   * @param labelNames - the label names, in the order `series()` takes their values
+   * @param buckets - the upper bounds of the buckets, ascending (`+Inf` is implied)
+   * @param registry - a prom-client registry to register on now (optional)
+   */
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly L[],
     readonly buckets: readonly number[],
-    registry: Registry,
+    registry?: Registry,
   ) {
-    registry.registerMetric(this as never);
+    registry?.registerMetric(this as never);
   }
 
   /** The series for these label values; keep it for repeated use. */
@@ -117,16 +201,16 @@ export class FastHistogram<L extends string> {
     return entry.series;
   }
 
-  /** prom-client's collection hook: cumulative buckets, `+Inf`, sum and count. */
-  get(): { name: string; help: string; type: string; values: MetricValue[]; aggregator: string } {
-    const values: MetricValue[] = [];
+  /** Cumulative buckets, `+Inf`, sum and count of every series (prom-client's collection hook). */
+  get(): MetricSnapshot<L> {
+    const values: MetricValue<L>[] = [];
     for (const { labels, counts, sum, count } of this.#series.values()) {
       let cumulative = 0;
       this.buckets.forEach((le, i) => {
         cumulative += counts[i] as number;
-        values.push({ labels: { ...labels, le }, value: cumulative, metricName: `${this.name}_bucket` });
+        values.push({ labels: { ...labels, le } as Labels<L>, value: cumulative, metricName: `${this.name}_bucket` });
       });
-      values.push({ labels: { ...labels, le: '+Inf' }, value: count, metricName: `${this.name}_bucket` });
+      values.push({ labels: { ...labels, le: '+Inf' } as Labels<L>, value: count, metricName: `${this.name}_bucket` });
       values.push({ labels, value: sum, metricName: `${this.name}_sum` });
       values.push({ labels, value: count, metricName: `${this.name}_count` });
     }

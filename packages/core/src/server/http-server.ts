@@ -9,7 +9,11 @@ import { resolveHttpLimits, type HttpLimits } from './http-limits.js';
 export interface HttpServerOptions {
   readonly port: number;
   readonly host?: string;
-  readonly registry: Registry;
+  /**
+   * What `GET /metrics` serves: a prom-client registry, or anything with its `metrics()` and
+   * `contentType` (read at each scrape, so a lazy registry loads prom-client on the first one).
+   */
+  readonly registry: Pick<Registry, 'metrics' | 'contentType'>;
   readonly logger: Logger;
   /** Readiness: per component, true when connected. */
   readonly readiness: () => Readonly<Record<string, boolean>>;

@@ -1,16 +1,12 @@
-import { decodeJwt } from 'jose/jwt/decode';
+import { decodeJwtClaims } from './jwt-claims.js';
 
 /**
  * When an access token expires, Unix ms, from its JWT `exp` claim (decoded, not verified);
  * `undefined` when it is not a JWT or has no `exp`.
  */
 export function tokenExpiresAt(accessToken: string): number | undefined {
-  try {
-    const { exp } = decodeJwt(accessToken);
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  const exp = decodeJwtClaims(accessToken)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
 }
 
 /**

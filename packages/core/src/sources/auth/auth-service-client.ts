@@ -5,7 +5,7 @@ import { StatsError, UpstreamError } from '../../errors/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import type { AuthCallOptions, AuthProvider, Credentials, LoginResult } from '../../sessions/index.js';
 import { createUpstreamClient, MalformedAnswerError, parseRetryAfter, type UpstreamResponse } from '../http/index.js';
-import { creditBalanceSchema, creditTransactionSchema, readLoginAnswer, type CreditBalance, type CreditTransaction } from './auth-answers.js';
+import { readCreditBalance, readCreditTransaction, readLoginAnswer, type CreditBalance, type CreditTransaction } from './auth-answers.js';
 
 /** Options of {@link createAuthServiceClient}. */
 export interface AuthServiceOptions {
@@ -118,9 +118,9 @@ export function createAuthServiceClient(options: AuthServiceOptions): AuthServic
     },
     async balance(accessToken, o) {
       const { body } = await http.json({ path: 'api/v1/credits/balance', headers: bearer(accessToken), ...signal(o) });
-      const parsed = creditBalanceSchema.safeParse(body);
-      if (!parsed.success) throw new MalformedAnswerError('auth', 'The auth service', 'credit balance without a number');
-      return parsed.data;
+      const balance = readCreditBalance(body);
+      if (balance === undefined) throw new MalformedAnswerError('auth', 'The auth service', 'credit balance without a number');
+      return balance;
     },
     async transactions(accessToken, page = {}, o) {
       const { body } = await http.json({
@@ -132,8 +132,8 @@ export function createAuthServiceClient(options: AuthServiceOptions): AuthServic
       const list = Array.isArray(body) ? body : (body as { transactions?: unknown } | undefined)?.transactions;
       if (!Array.isArray(list)) throw new MalformedAnswerError('auth', 'The auth service', 'transactions are not a list');
       return list.flatMap((item) => {
-        const parsed = creditTransactionSchema.safeParse(item);
-        return parsed.success ? [parsed.data] : [];
+        const transaction = readCreditTransaction(item);
+        return transaction === undefined ? [] : [transaction];
       });
     },
   };

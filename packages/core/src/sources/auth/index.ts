@@ -1,2 +1,3 @@
 export * from './auth-answers.js';
 export * from './auth-service-client.js';
+export * from './json-fields.js';

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { StatsError, TimeoutError } from '../../errors/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import type { AuthCallOptions, AuthProvider, DeviceLogin, LoginResult } from '../../sessions/index.js';
-import { accountFromToken } from '../auth/index.js';
+import { accountFromToken, asObject, finiteNumber, MISSING, nonEmptyString } from '../auth/index.js';
 import { createUpstreamClient, MalformedAnswerError, type UpstreamResponse } from '../http/index.js';
 
 /** Options of {@link createDeviceFlowClient}. */
@@ -38,21 +37,57 @@ export const DEVICE_MESSAGES = {
   busy: 'Too many logins are waiting for confirmation right now. Please try again in a few minutes.',
 } as const;
 
-const discoverySchema = z.object({
-  device_authorization_endpoint: z.string().url(),
-  token_endpoint: z.string().url(),
-});
-const deviceSchema = z.object({
-  device_code: z.string().min(1),
-  user_code: z.string().min(1),
-  verification_uri: z.string().min(1).optional(),
-  verification_url: z.string().min(1).optional(),
-  verification_uri_complete: z.string().optional(),
-  expires_in: z.number().positive(),
-  interval: z.number().positive().optional(),
-});
-const tokenSchema = z.object({ access_token: z.string().min(1), refresh_token: z.string().min(1).optional() });
-const errorSchema = z.object({ error: z.string() });
+/** The endpoints of the discovery document this client uses. */
+interface Discovery {
+  readonly device_authorization_endpoint: string;
+  readonly token_endpoint: string;
+}
+
+/** A device authorization answer (RFC 8628 §3.2). */
+interface DeviceGrant {
+  readonly device_code: string;
+  readonly user_code: string;
+  readonly verification_uri?: string;
+  readonly verification_url?: string;
+  readonly verification_uri_complete?: string;
+  readonly expires_in: number;
+  readonly interval?: number;
+}
+
+const isUrl = (value: unknown): value is string => typeof value === 'string' && URL.canParse(value);
+
+/** The discovery document's two endpoints, both absolute URLs; `undefined` otherwise. */
+function readDiscovery(value: unknown): Discovery | undefined {
+  const doc = asObject(value);
+  const device = doc?.['device_authorization_endpoint'];
+  const token = doc?.['token_endpoint'];
+  return isUrl(device) && isUrl(token) ? { device_authorization_endpoint: device, token_endpoint: token } : undefined;
+}
+
+/** A device authorization answer, checked field by field; `undefined` when malformed. */
+function readDeviceGrant(value: unknown): DeviceGrant | undefined {
+  const doc = asObject(value);
+  if (doc === undefined) return undefined;
+  const deviceCode = nonEmptyString(doc['device_code']);
+  const userCode = nonEmptyString(doc['user_code']);
+  const uri = nonEmptyString(doc['verification_uri']);
+  const url = nonEmptyString(doc['verification_url']);
+  const complete = doc['verification_uri_complete'];
+  const expiresIn = finiteNumber(doc['expires_in']);
+  const interval = finiteNumber(doc['interval']);
+  if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || uri === undefined || url === undefined) return undefined;
+  if (complete !== undefined && typeof complete !== 'string') return undefined;
+  if (typeof expiresIn !== 'number' || expiresIn <= 0 || interval === undefined || (interval !== MISSING && interval <= 0)) return undefined;
+  return {
+    device_code: deviceCode,
+    user_code: userCode,
+    expires_in: expiresIn,
+    ...(uri === MISSING ? {} : { verification_uri: uri }),
+    ...(url === MISSING ? {} : { verification_url: url }),
+    ...(complete === undefined ? {} : { verification_uri_complete: complete }),
+    ...(interval === MISSING ? {} : { interval }),
+  };
+}
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -106,13 +141,13 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
     timeoutMs: options.timeoutMs ?? 10_000,
     now,
   });
-  let discovery: Promise<z.infer<typeof discoverySchema>> | undefined;
-  const discover = (o?: AuthCallOptions): Promise<z.infer<typeof discoverySchema>> =>
+  let discovery: Promise<Discovery> | undefined;
+  const discover = (o?: AuthCallOptions): Promise<Discovery> =>
     (discovery ??= (async () => {
       const { body } = await http.json({ path: '.well-known/openid-configuration', ...(o?.signal ? { signal: o.signal } : {}) });
-      const parsed = discoverySchema.safeParse(body);
-      if (!parsed.success) throw new MalformedAnswerError('oidc', 'The login provider', 'discovery without device_authorization_endpoint');
-      return parsed.data;
+      const read = readDiscovery(body);
+      if (read === undefined) throw new MalformedAnswerError('oidc', 'The login provider', 'discovery without device_authorization_endpoint');
+      return read;
     })().catch((err: unknown) => {
       discovery = undefined;
       throw err;
@@ -125,9 +160,11 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
     }
   };
   const tokens = (res: UpstreamResponse): LoginResult | undefined => {
-    const parsed = tokenSchema.safeParse(body(res));
-    if (!parsed.success) throw new MalformedAnswerError('oidc', 'The login provider', 'token answer without access_token');
-    return { account: accountFromToken(parsed.data.access_token), accessToken: parsed.data.access_token, refreshToken: parsed.data.refresh_token ?? '' };
+    const answer = asObject(body(res));
+    const accessToken = nonEmptyString(answer?.['access_token']);
+    const refreshToken = nonEmptyString(answer?.['refresh_token']);
+    if (typeof accessToken !== 'string' || refreshToken === undefined) throw new MalformedAnswerError('oidc', 'The login provider', 'token answer without access_token');
+    return { account: accountFromToken(accessToken), accessToken, refreshToken: refreshToken === MISSING ? '' : refreshToken };
   };
 
   return {
@@ -147,7 +184,7 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
     },
     async startDeviceLogin(o) {
       const flow = admit();
-      let grant: z.infer<typeof deviceSchema>;
+      let grant: DeviceGrant;
       let tokenEndpoint: string;
       try {
         const { device_authorization_endpoint, token_endpoint } = await discover(o);
@@ -158,9 +195,9 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
           form: { client_id: options.clientId, scope },
           ...(o?.signal ? { signal: o.signal } : {}),
         });
-        const parsed = deviceSchema.safeParse(answer);
-        if (!parsed.success) throw new MalformedAnswerError('oidc', 'The login provider', 'device authorization without device_code/user_code');
-        grant = parsed.data;
+        const read = readDeviceGrant(answer);
+        if (read === undefined) throw new MalformedAnswerError('oidc', 'The login provider', 'device authorization without device_code/user_code');
+        grant = read;
       } catch (err) {
         active.delete(flow);
         throw err;
@@ -194,8 +231,8 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
             ...(w?.signal ? { signal: w.signal } : {}),
           });
           if (res.status === 200) return tokens(res) as LoginResult;
-          const error = errorSchema.safeParse(body(res));
-          const code = error.success ? error.data.error : `http_${res.status}`;
+          const error = asObject(body(res))?.['error'];
+          const code = typeof error === 'string' ? error : `http_${res.status}`;
           if (code === 'authorization_pending') continue;
           if (code === 'slow_down') {
             interval += 5 * second;
