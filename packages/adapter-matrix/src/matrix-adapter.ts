@@ -246,6 +246,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         });
         const e2ee = crypto;
         sender.encryption = e2ee;
+        directChats.encryption = e2ee;
         c.decryptEvent = e2ee ? (roomId, event) => e2ee.decryptEvent(roomId, event) : undefined;
         intake = new EventIntake({
           client: c,

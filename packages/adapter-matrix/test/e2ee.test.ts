@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { createLogger, defineCommand, document, type Logger } from '@stats/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEncryptedHuman, startMatrixHomeserver, type EncryptedHuman, type MatrixHomeserver } from '@stats/test-utils';
-import { CRYPTO_STORE_FILE, ENCRYPTED_ROOM_NOTICE, UNDECRYPTABLE_NOTICE, type MatrixAdapterOptions } from '../src/index.js';
+import { CRYPTO_STORE_FILE, ENCRYPTED_ROOM_NOTICE, PRIVATE_ANSWER_POINTER, UNDECRYPTABLE_NOTICE, type MatrixAdapterOptions } from '../src/index.js';
 import { bodyOf, echo, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
 
 let hs: MatrixHomeserver;
@@ -194,6 +194,32 @@ describe('Matrix adapter: end-to-end encryption', () => {
     expect(body((await alice.waitForReply(asked)).content)).toContain('worked');
     release();
     await first.stop();
+  });
+
+  it('opens the direct room for a private answer encrypted and shares the key with the invitee, who reads it after joining', async () => {
+    const status = defineCommand({ name: 'status', summary: 'Your account', private: true, run: () => document().text('credits: 42') });
+    await start({}, [status]);
+    const alice = await human('alice');
+    const group = alice.createRoom({ invite: [hs.bot.userId], preset: 'trusted_private_chat' });
+    const bob = hs.human('bob');
+    alice.invite(group, bob.userId);
+    bob.join(group);
+    await hs.waitFor((e) => e['room_id'] === group && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    const asked = await alice.say(group, '!status');
+    expect(body((await alice.waitForReply(asked)).content)).toBe(PRIVATE_ANSWER_POINTER);
+    const invite = await hs.waitFor((e) => e['state_key'] === alice.userId && e['sender'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'invite', {
+      what: 'invite to the direct room',
+    });
+    const dm = String(invite['room_id']);
+    expect(hs.state.room(dm).state.get('m.room.encryption\u0000')?.content).toEqual({ algorithm: 'm.megolm.v1.aes-sha2' });
+    // The answer went out while Alice was only invited: encrypted, with the key sent to her device.
+    const answer = await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.encrypted', { what: 'the encrypted answer' });
+    expect(hs.state.membership(dm, alice.userId)).toBe('invite');
+    expect(hs.botEvents(dm).filter((e) => e['type'] === 'm.room.message')).toEqual([]);
+    alice.join(dm);
+    const read = await alice.waitFor((e) => e.eventId === answer['event_id'], { what: 'the decrypted answer' });
+    expect(read.encrypted).toBe(true);
+    expect(body(read.content)).toContain('credits: 42');
   });
 
   it('sends a chart into an encrypted room as an encrypted attachment (file, not url)', async () => {

@@ -65,7 +65,8 @@ type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode 
  * device-list changes and key counts in, sends the machine's requests (keys upload, query,
  * claim, to-device, signatures) one at a time and marks them sent, decrypts `m.room.encrypted`
  * timeline events in place, and encrypts outgoing events and attachments for encrypted rooms,
- * sharing the room key first with every device of the joined members (trust on first use).
+ * sharing the room key first with every device of the joined and invited members (trust on
+ * first use).
  * After each change the IndexedDB copy is dumped to the encrypted store file.
  */
 export class RoomCrypto implements OutgoingEncryption {
@@ -258,19 +259,30 @@ export class RoomCrypto implements OutgoingEncryption {
     return known;
   }
 
-  private joinedMembers(roomId: string): Promise<string[]> {
+  /** Notes a room the bot created with `m.room.encryption` in its initial state (before its sync says so). */
+  noteEncryptedRoom(roomId: string): void {
+    this.encryptedRooms.set(roomId, Promise.resolve(true));
+  }
+
+  /**
+   * The joined and invited members of a room (cached until a membership changes): an invitee
+   * gets the key too, so the answer in a direct room the bot just opened reads once they join.
+   */
+  private recipients(roomId: string): Promise<string[]> {
     let known = this.members.get(roomId);
     if (!known) {
-      known = withRetry(() => this.p.client.getJoinedRoomMembers(roomId), { what: 'room members' });
+      known = withRetry(() => this.p.client.getAllRoomMembers(roomId), { what: 'room members' }).then((events) =>
+        events.filter((e) => e.effectiveMembership === 'join' || e.effectiveMembership === 'invite').map((e) => e.membershipFor),
+      );
       known.catch(() => this.members.delete(roomId));
       this.members.set(roomId, known);
     }
     return known;
   }
 
-  /** Makes sure every device of the room's joined members holds the current room key. */
+  /** Makes sure every device of the room's joined and invited members holds the current room key. */
   private async shareRoomKey(roomId: string): Promise<void> {
-    const members = await this.joinedMembers(roomId);
+    const members = await this.recipients(roomId);
     const { machine } = this.p;
     await machine.updateTrackedUsers(members.map((u) => new UserId(u)));
     await this.flushRequests();
@@ -285,7 +297,7 @@ export class RoomCrypto implements OutgoingEncryption {
     if (!(await this.isEncrypted(roomId))) return undefined;
     const sealed = await this.serial(async () => {
       // Sharing costs several store transactions: skip it while nothing it depends on changed.
-      const members = this.joinedMembers(roomId);
+      const members = this.recipients(roomId);
       const last = this.shared.get(roomId);
       const now = Date.now();
       if (!last || last.generation !== this.generation || last.members !== members || last.sent >= RESHARE_EVERY_MESSAGES || now - last.at > RESHARE_EVERY_MS) {
