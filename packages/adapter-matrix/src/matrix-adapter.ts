@@ -243,6 +243,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           secret: options.storeSecret,
           logger: log,
           ...(options.roomKeyWaitMs === undefined ? {} : { roomKeyWaitMs: options.roomKeyWaitMs }),
+          ...(options.catchUpWindowMs === undefined ? {} : { catchUpWindowMs: options.catchUpWindowMs }),
         });
         const e2ee = crypto;
         sender.encryption = e2ee;

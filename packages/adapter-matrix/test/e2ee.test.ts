@@ -6,6 +6,7 @@ import { createLogger, defineCommand, document, type Logger } from '@stats/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEncryptedHuman, startMatrixHomeserver, type EncryptedHuman, type MatrixHomeserver } from '@stats/test-utils';
 import { CRYPTO_STORE_FILE, ENCRYPTED_ROOM_NOTICE, PRIVATE_ANSWER_POINTER, UNDECRYPTABLE_NOTICE, type MatrixAdapterOptions } from '../src/index.js';
+import { HELD_EVENTS_FILE } from '../src/crypto/index.js';
 import { bodyOf, echo, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
 
 let hs: MatrixHomeserver;
@@ -159,6 +160,27 @@ describe('Matrix adapter: end-to-end encryption', () => {
     hs.state.e2ee.releaseToDevice(hs.bot.userId, 'STATSBOT');
     expect(body((await alice.waitForReply(asked)).content)).toContain('late-key');
     expect(alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE)).toHaveLength(0);
+  });
+
+  it('keeps a message waiting for its room key across a restart, and answers it when the key arrives', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    hs.state.e2ee.holdToDevice(hs.bot.userId, 'STATSBOT');
+    await alice.sendEncrypted(dm, 'm.room.message', { msgtype: 'm.text', body: 'rotating' }, { withholdKey: true });
+    const asked = await alice.say(dm, '!echo held-over-restart');
+    const synced = hs.requests.length;
+    // The bot has synced the message without its key, and its sync token has moved past it.
+    await hs.waitForRequest((r) => r.path.includes('/sync') && hs.requests.indexOf(r) > synced + 1);
+    const held = readFileSync(join(data.dir, HELD_EVENTS_FILE), 'utf8');
+    expect(JSON.parse(held)).toMatchObject({ version: 1, userId: hs.bot.userId, deviceId: 'STATSBOT' });
+    expect(held).not.toContain(asked);
+    await restart();
+    // Both events sent without their key are back in memory ('rotating' never gets one).
+    expect(logLines.some((line) => line.includes('end-to-end encryption running') && line.includes('"held":2'))).toBe(true);
+    hs.state.e2ee.releaseToDevice(hs.bot.userId, 'STATSBOT');
+    expect(body((await alice.waitForReply(asked)).content)).toContain('held-over-restart');
   });
 
   it('logs a message it cannot decrypt, answers it once with a notice and keeps syncing', async () => {

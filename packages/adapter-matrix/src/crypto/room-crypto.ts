@@ -21,6 +21,7 @@ import type { Logger } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import { classify, withRetry } from '../retry.js';
 import { digest, serializeDumps, writeStoreFile, type StoreOwner } from './crypto-store-file.js';
+import type { HeldEvent, HeldEventsFile } from './held-events.js';
 import { deleteDatabases, dumpDatabases } from './indexeddb-dump.js';
 import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
@@ -55,6 +56,10 @@ export interface RoomCryptoParts {
   readonly storePrefix: string;
   /** How long an event whose room key has not arrived waits for it (retried at each sync). */
   readonly roomKeyWaitMs: number;
+  /** Where events waiting for their room key are kept across restarts. */
+  readonly heldFile: HeldEventsFile;
+  /** The events that were waiting when the process stopped (from {@link RoomCryptoParts.heldFile}). */
+  readonly held: readonly HeldEvent[];
 }
 
 type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode | undefined; readonly reason: string };
@@ -84,10 +89,18 @@ export class RoomCrypto implements OutgoingEncryption {
   /** Per room: the state in which its key was last shared, and messages sent since. */
   private readonly shared = new Map<string, { generation: number; members: Promise<string[]>; at: number; sent: number }>();
   private persistTimer: NodeJS.Timeout | undefined;
-  /** Events waiting for their room key (a remote sender's to-device message can come after the event). */
-  private deferred: { roomId: string; event: Event; until: number }[] = [];
+  /**
+   * Events waiting for their room key (a remote sender's to-device message can come after the
+   * event). Those of the last run wait again from the start: the key may come with the first sync.
+   */
+  private deferred: HeldEvent[];
+  /** The held events changed since they were last written (removals are written lazily). */
+  private heldChanged = false;
 
-  constructor(private readonly p: RoomCryptoParts) {}
+  constructor(private readonly p: RoomCryptoParts) {
+    const until = Date.now() + p.roomKeyWaitMs;
+    this.deferred = p.held.map((item) => ({ ...item, until: Math.max(item.until, until) }));
+  }
 
   /** The device id the machine runs as. */
   get deviceId(): string {
@@ -178,6 +191,7 @@ export class RoomCrypto implements OutgoingEncryption {
     const sync = response as CryptoSync;
     const now = Date.now();
     const waiting = this.deferred.splice(0);
+    let added = false;
     for (const [roomId, room] of Object.entries(sync.rooms?.join ?? {})) {
       const events = room.timeline?.events;
       if (!events) continue;
@@ -192,6 +206,7 @@ export class RoomCrypto implements OutgoingEncryption {
         else if (this.p.roomKeyWaitMs > 0 && (attempt.code === DecryptionErrorCode.MissingRoomKey || attempt.code === DecryptionErrorCode.UnknownMessageIndex)) {
           this.p.logger.debug({ roomId, eventId: event['event_id'] }, 'waiting for the room key of a Matrix event');
           this.deferred.push({ roomId, event, until: now + this.p.roomKeyWaitMs });
+          added = true;
         } else {
           this.logFailure(roomId, event, attempt);
           kept.push(event);
@@ -205,6 +220,7 @@ export class RoomCrypto implements OutgoingEncryption {
         this.deferred.push(item);
         continue;
       }
+      this.heldChanged = true;
       if (!('event' in attempt)) this.logFailure(item.roomId, item.event, attempt);
       const rooms = (sync.rooms ??= {});
       const join = (rooms.join ??= {});
@@ -212,6 +228,21 @@ export class RoomCrypto implements OutgoingEncryption {
       const timeline = (room.timeline ??= {});
       (timeline.events ??= []).push('event' in attempt ? attempt.event : item.event);
     }
+    // The sync token moves past a held event once this sync is handled: it must be on disk first.
+    // (One handed on is dropped from the file at the next write; handled twice it is de-duplicated.)
+    if (added) {
+      this.heldChanged = true;
+      await this.saveHeld();
+    }
+  }
+
+  private async saveHeld(): Promise<void> {
+    if (!this.heldChanged) return;
+    this.heldChanged = false;
+    await this.p.heldFile.save(this.deferred).catch((err: unknown) => {
+      this.heldChanged = true;
+      this.p.logger.error({ err }, 'could not write the Matrix events waiting for their room key in DATA_DIR');
+    });
   }
 
   private async attempt(roomId: string, event: Event): Promise<Attempt> {
@@ -366,6 +397,7 @@ export class RoomCrypto implements OutgoingEncryption {
     clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
     await this.lock;
+    await this.saveHeld();
     await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
     this.p.machine.close();
     await deleteDatabases(this.p.storePrefix).catch(() => undefined);
