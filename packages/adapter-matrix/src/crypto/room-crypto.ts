@@ -22,7 +22,7 @@ import type { MatrixClient } from 'matrix-bot-sdk';
 import { classify, withRetry } from '../retry.js';
 import { digest, serializeDumps, writeStoreFile, type StoreOwner } from './crypto-store-file.js';
 import type { HeldEvent, HeldEventsFile } from './held-events.js';
-import { deleteDatabases, dumpDatabases } from './indexeddb-dump.js';
+import { deleteDatabases, IncrementalDump } from './indexeddb-dump.js';
 import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
 /** Share the room key again after this many messages (the crate rotates its session at 100). */
@@ -96,8 +96,11 @@ export class RoomCrypto implements OutgoingEncryption {
   private deferred: HeldEvent[];
   /** The held events changed since they were last written (removals are written lazily). */
   private heldChanged = false;
+  /** Reads the IndexedDB copy again only where the machine wrote since the last write. */
+  private readonly dumper: IncrementalDump;
 
   constructor(private readonly p: RoomCryptoParts) {
+    this.dumper = new IncrementalDump(p.storePrefix);
     const until = Date.now() + p.roomKeyWaitMs;
     this.deferred = p.held.map((item) => ({ ...item, until: Math.max(item.until, until) }));
   }
@@ -180,7 +183,7 @@ export class RoomCrypto implements OutgoingEncryption {
   }
 
   /**
-   * Replaces every `m.room.encrypted` event of the answer's timelines by its decrypted form
+   * Replaces every `m.room.encrypted` event of the answer's timelines (but the bot's own) by its decrypted form
    * (same id, sender, time and `unsigned`; decrypted `type` and `content`), so the intake
    * handles it as a plain event. An event whose room key is missing is held back and retried
    * at each sync for `roomKeyWaitMs`, then appended to its room's timeline, decrypted or (its
@@ -197,7 +200,8 @@ export class RoomCrypto implements OutgoingEncryption {
       if (!events) continue;
       const kept: Event[] = [];
       for (const event of events) {
-        if (event['type'] !== 'm.room.encrypted') {
+        // The bot's own events (its replies coming back) are never handled: decrypting them is waste.
+        if (event['type'] !== 'm.room.encrypted' || event['sender'] === this.p.owner.userId) {
           kept.push(event);
           continue;
         }
@@ -377,7 +381,9 @@ export class RoomCrypto implements OutgoingEncryption {
     this.persisting = (async () => {
       do {
         this.persistAgain = false;
-        const plain = serializeDumps(await dumpDatabases(this.p.storePrefix));
+        const { databases, changed } = await this.dumper.dump();
+        if (!changed && this.lastDigest !== undefined) continue;
+        const plain = serializeDumps(databases);
         const sum = digest(plain);
         if (sum !== this.lastDigest) {
           await writeStoreFile(this.p.storeFile, this.p.storeKey, this.p.owner, plain);
