@@ -276,6 +276,9 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
             await i.backfill(response, since);
             await e2ee?.decryptTimelines(response);
           },
+          beforeSaveToken: async () => {
+            await e2ee?.beforeSyncTokenSaved();
+          },
           onSynced: () => {
             if (!ready) log.info({ userId }, 'Matrix sync running');
             setReady(true);

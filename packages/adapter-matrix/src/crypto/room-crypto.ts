@@ -96,6 +96,8 @@ export class RoomCrypto implements OutgoingEncryption {
   private deferred: HeldEvent[];
   /** The held events changed since they were last written (removals are written lazily). */
   private heldChanged = false;
+  /** The machine took something from a sync that is not on disk yet. */
+  private syncUnsaved = false;
   /** Reads the IndexedDB copy again only where the machine wrote since the last write. */
   private readonly dumper: IncrementalDump;
 
@@ -149,8 +151,9 @@ export class RoomCrypto implements OutgoingEncryption {
 
   /**
    * Feeds one `/sync` answer into the machine (before its events are handled), sends what it
-   * asks for, notes encryption and membership changes, and writes the store, so that room keys
-   * that arrived are on disk before the sync token is.
+   * asks for, and notes encryption and membership changes. The store is written by
+   * {@link RoomCrypto.beforeSyncTokenSaved}, after the events were handed on: room keys that
+   * arrived are on disk before the sync token is, without delaying the answers.
    */
   async receiveSync(response: object): Promise<void> {
     const sync = response as CryptoSync;
@@ -177,7 +180,13 @@ export class RoomCrypto implements OutgoingEncryption {
       return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
     });
     // A sync that brought nothing for the machine changed nothing worth a dump.
-    if (!touched) return;
+    if (touched) this.syncUnsaved = true;
+  }
+
+  /** Writes what the last sync changed in the machine; call before its sync token is saved. */
+  async beforeSyncTokenSaved(): Promise<void> {
+    if (!this.syncUnsaved) return;
+    this.syncUnsaved = false;
     // A store that cannot be written must not stall the sync loop: log it and go on.
     await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
   }
