@@ -84,7 +84,7 @@ export class RoomCrypto implements OutgoingEncryption {
   private closed = false;
   /** The key counts last fed in: a sync that repeats them (and brings nothing else) skips the machine. */
   private lastCounts = '';
-  /** Bumped when to-device events or device-list changes arrive: room keys may need sharing again. */
+  /** Bumped when device-list changes arrive: room keys may need sharing again. */
   private generation = 0;
   /** Per room: the state in which its key was last shared, and messages sent since. */
   private readonly shared = new Map<string, { generation: number; members: Promise<string[]>; at: number; sent: number }>();
@@ -169,7 +169,9 @@ export class RoomCrypto implements OutgoingEncryption {
     // Each call into the machine costs IndexedDB transactions: a plain room's sync should not pay them.
     if (!news) return;
     this.lastCounts = counts;
-    if (toDevice.length + (sync.device_lists?.changed ?? []).length + (sync.device_lists?.left ?? []).length > 0) this.generation += 1;
+    // Who holds which device is what decides whom the key goes to; a room key or an Olm message
+    // arriving (to-device) does not, so it does not cost the next answer a sharing step.
+    if ((sync.device_lists?.changed ?? []).length + (sync.device_lists?.left ?? []).length > 0) this.generation += 1;
     const touched = await this.serial(async () => {
       const changed = (sync.device_lists?.changed ?? []).map((u) => new UserId(u));
       const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
