@@ -14,11 +14,21 @@ export interface DirectChatsOptions {
 
 type DirectMap = Record<string, string[]>;
 
+/** What {@link DirectChats} asks of end-to-end encryption when it runs. */
+export interface DirectRoomEncryption {
+  /** Called with each room opened encrypted, before anything is sent into it. */
+  noteEncryptedRoom(roomId: string): void;
+}
+
+/** The `m.room.encryption` state a new direct room starts with when encryption runs (as Element sends it). */
+const ENCRYPTION_STATE = { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } };
+
 /**
  * Finds the bot's direct room with a user, or opens one: a room listed for the user in the
  * bot's `m.direct` whose only readers are the user and the bot, else a new room
  * (`createRoom` with `is_direct`, preset `trusted_private_chat`, the user invited) recorded in
- * `m.direct`. One creation per user at a time.
+ * `m.direct`; with {@link DirectChats.encryption} set, the room starts encrypted
+ * (`m.room.encryption` in `initial_state`). One creation per user at a time.
  */
 export class DirectChats {
   private readonly known = new Map<string, string>();
@@ -27,6 +37,9 @@ export class DirectChats {
   private recording: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: DirectChatsOptions) {}
+
+  /** Set while end-to-end encryption runs: new direct rooms are then created encrypted. */
+  encryption: DirectRoomEncryption | undefined;
 
   /** The direct room with `userId`, opened if needed; rejects when the homeserver refuses. */
   async roomFor(userId: string): Promise<string> {
@@ -58,9 +71,14 @@ export class DirectChats {
     for (const roomId of listed[userId] ?? []) {
       if (await direct.isDirectWith(roomId, userId, botId)) return roomId;
     }
-    const roomId = await withRetry(() => client.createRoom({ invite: [userId], is_direct: true, preset: 'trusted_private_chat' }), { ...this.o.retry, what: 'createRoom' });
+    const encryption = this.encryption;
+    const roomId = await withRetry(
+      () => client.createRoom({ invite: [userId], is_direct: true, preset: 'trusted_private_chat', ...(encryption ? { initial_state: [ENCRYPTION_STATE] } : {}) }),
+      { ...this.o.retry, what: 'createRoom' },
+    );
+    encryption?.noteEncryptedRoom(roomId);
     direct.noteInvite(roomId, true);
-    this.o.logger.info({ roomId }, 'opened a direct room for an answer meant for one user');
+    this.o.logger.info({ roomId, encrypted: encryption !== undefined }, 'opened a direct room for an answer meant for one user');
     const record = this.recording.then(async () => {
       // Read again just before writing: the SDK may have recorded an invite meanwhile.
       const map = await withRetry(() => this.directMap(), { ...this.o.retry, what: 'm.direct' });

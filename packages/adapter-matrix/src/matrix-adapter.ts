@@ -243,9 +243,11 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           secret: options.storeSecret,
           logger: log,
           ...(options.roomKeyWaitMs === undefined ? {} : { roomKeyWaitMs: options.roomKeyWaitMs }),
+          ...(options.catchUpWindowMs === undefined ? {} : { catchUpWindowMs: options.catchUpWindowMs }),
         });
         const e2ee = crypto;
         sender.encryption = e2ee;
+        directChats.encryption = e2ee;
         c.decryptEvent = e2ee ? (roomId, event) => e2ee.decryptEvent(roomId, event) : undefined;
         intake = new EventIntake({
           client: c,
@@ -272,6 +274,9 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
             await e2ee?.receiveSync(response);
             await i.backfill(response, since);
             await e2ee?.decryptTimelines(response);
+          },
+          beforeSaveToken: async () => {
+            await e2ee?.beforeSyncTokenSaved();
           },
           onSynced: () => {
             if (!ready) log.info({ userId }, 'Matrix sync running');

@@ -18,6 +18,8 @@ export interface SyncHooks {
   onEvent(type: string, payload: readonly unknown[]): Promise<void>;
   /** Before processing: fill gaps of limited timelines (`since` is null on an initial sync). */
   beforeProcess(response: SyncResponse, since: string | null): Promise<void>;
+  /** After a sync's events were handed on, before its token is saved (state that must precede the token). */
+  beforeSaveToken(): Promise<void>;
   /** After each processed sync (readiness). */
   onSynced(): void;
   /** A sync failed and will be retried after `delayMs`. */
@@ -102,6 +104,7 @@ export class SyncingClient extends MatrixClient {
         await this.processSync(response, emit);
         // Stopped while handling: keep the old token so the rest is seen again after a restart.
         if (signal.aborted) return;
+        await hooks.beforeSaveToken();
         token = response.next_batch;
         this.store.setSyncToken(token);
         failures = 0;

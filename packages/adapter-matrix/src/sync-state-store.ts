@@ -24,6 +24,9 @@ interface SyncStateFile {
   values: Record<string, string>;
 }
 
+/** How long changes gather before they are written together. */
+const WRITE_DELAY_MS = 50;
+
 const EMPTY: SyncStateFile = { version: 1, syncToken: null, filter: null, handled: {}, pending: {}, values: {} };
 
 /**
@@ -31,12 +34,14 @@ const EMPTY: SyncStateFile = { version: 1, syncToken: null, filter: null, handle
  * filter (it implements the SDK's storage port), plus the ids of handled events (the core's
  * {@link HandledLog} port: the intake gate decides, this store keeps) and the events still being
  * answered, so a restart resumes where it stopped and never answers an event twice.
- * Writes go to a temporary file renamed over the old one, one at a time; `flush()` awaits them.
+ * Writes go to a temporary file renamed over the old one, one at a time, changes within 50 ms
+ * together; `flush()` writes at once and awaits them.
  */
 export class SyncStateStore implements IStorageProvider, HandledLog {
   private readonly file: string;
   private readonly data: SyncStateFile;
   private writing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private dirty = false;
   /** True when no state file existed: the very first start. */
   readonly firstStart: boolean;
@@ -114,19 +119,38 @@ export class SyncStateStore implements IStorageProvider, HandledLog {
 
   /** Resolves when every change so far is on disk. */
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    for (;;) {
+      if (this.timer !== undefined) this.startWriting();
+      if (!this.writing) return;
+      await this.writing;
+    }
   }
 
+  /**
+   * Changes within {@link WRITE_DELAY_MS} share one write: each write serialises the whole
+   * state, and one command makes several changes (pending, handled, the sync token). Every
+   * write is a consistent snapshot, and a reply sent again after a crash carries the same
+   * transaction id, which the homeserver de-duplicates.
+   */
   private schedule(): void {
     this.dirty = true;
+    if (this.writing || this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.startWriting(), WRITE_DELAY_MS);
+  }
+
+  private startWriting(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.writing) return;
-    this.writing = this.writeLoop().finally(() => {
+    this.writing = this.writeOnce().finally(() => {
       this.writing = undefined;
+      // Changes made during the last write wait for the next slot rather than going at once.
+      if (this.dirty) this.schedule();
     });
   }
 
-  private async writeLoop(): Promise<void> {
-    while (this.dirty) {
+  private async writeOnce(): Promise<void> {
+    if (this.dirty) {
       this.dirty = false;
       const temporary = `${this.file}.${process.pid}.tmp`;
       try {

@@ -28,7 +28,8 @@ beforeEach(async () => {
   const bob = hs.human('bob', 'Bob');
   alice.invite(shared, bob.userId);
   bob.join(shared);
-  running = await startBot(hs, data.dir, [ping, login, where, status]);
+  // Plain humans read the answers here; the encrypted direct room is tested in e2ee.test.ts.
+  running = await startBot(hs, data.dir, [ping, login, where, status], { encryption: false });
 });
 
 afterEach(async () => {

@@ -5,6 +5,7 @@
 export { startRoomCrypto, CryptoUnavailable, type StartCryptoOptions } from './start-crypto.js';
 export { RoomCrypto } from './room-crypto.js';
 export { CRYPTO_STORE_FILE } from './crypto-store-file.js';
+export { HELD_EVENTS_FILE } from './held-events.js';
 export type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
 /** The notice an encrypted room gets (once a day at most) for a message the bot could not decrypt. */

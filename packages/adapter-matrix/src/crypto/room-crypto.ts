@@ -21,7 +21,8 @@ import type { Logger } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import { classify, withRetry } from '../retry.js';
 import { digest, serializeDumps, writeStoreFile, type StoreOwner } from './crypto-store-file.js';
-import { deleteDatabases, dumpDatabases } from './indexeddb-dump.js';
+import type { HeldEvent, HeldEventsFile } from './held-events.js';
+import { deleteDatabases, IncrementalDump } from './indexeddb-dump.js';
 import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
 /** Share the room key again after this many messages (the crate rotates its session at 100). */
@@ -55,6 +56,10 @@ export interface RoomCryptoParts {
   readonly storePrefix: string;
   /** How long an event whose room key has not arrived waits for it (retried at each sync). */
   readonly roomKeyWaitMs: number;
+  /** Where events waiting for their room key are kept across restarts. */
+  readonly heldFile: HeldEventsFile;
+  /** The events that were waiting when the process stopped (from {@link RoomCryptoParts.heldFile}). */
+  readonly held: readonly HeldEvent[];
 }
 
 type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode | undefined; readonly reason: string };
@@ -65,7 +70,8 @@ type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode 
  * device-list changes and key counts in, sends the machine's requests (keys upload, query,
  * claim, to-device, signatures) one at a time and marks them sent, decrypts `m.room.encrypted`
  * timeline events in place, and encrypts outgoing events and attachments for encrypted rooms,
- * sharing the room key first with every device of the joined members (trust on first use).
+ * sharing the room key first with every device of the joined and invited members (trust on
+ * first use).
  * After each change the IndexedDB copy is dumped to the encrypted store file.
  */
 export class RoomCrypto implements OutgoingEncryption {
@@ -78,15 +84,28 @@ export class RoomCrypto implements OutgoingEncryption {
   private closed = false;
   /** The key counts last fed in: a sync that repeats them (and brings nothing else) skips the machine. */
   private lastCounts = '';
-  /** Bumped when to-device events or device-list changes arrive: room keys may need sharing again. */
+  /** Bumped when device-list changes arrive: room keys may need sharing again. */
   private generation = 0;
   /** Per room: the state in which its key was last shared, and messages sent since. */
   private readonly shared = new Map<string, { generation: number; members: Promise<string[]>; at: number; sent: number }>();
   private persistTimer: NodeJS.Timeout | undefined;
-  /** Events waiting for their room key (a remote sender's to-device message can come after the event). */
-  private deferred: { roomId: string; event: Event; until: number }[] = [];
+  /**
+   * Events waiting for their room key (a remote sender's to-device message can come after the
+   * event). Those of the last run wait again from the start: the key may come with the first sync.
+   */
+  private deferred: HeldEvent[];
+  /** The held events changed since they were last written (removals are written lazily). */
+  private heldChanged = false;
+  /** The machine took something from a sync that is not on disk yet. */
+  private syncUnsaved = false;
+  /** Reads the IndexedDB copy again only where the machine wrote since the last write. */
+  private readonly dumper: IncrementalDump;
 
-  constructor(private readonly p: RoomCryptoParts) {}
+  constructor(private readonly p: RoomCryptoParts) {
+    this.dumper = new IncrementalDump(p.storePrefix);
+    const until = Date.now() + p.roomKeyWaitMs;
+    this.deferred = p.held.map((item) => ({ ...item, until: Math.max(item.until, until) }));
+  }
 
   /** The device id the machine runs as. */
   get deviceId(): string {
@@ -132,8 +151,9 @@ export class RoomCrypto implements OutgoingEncryption {
 
   /**
    * Feeds one `/sync` answer into the machine (before its events are handled), sends what it
-   * asks for, notes encryption and membership changes, and writes the store, so that room keys
-   * that arrived are on disk before the sync token is.
+   * asks for, and notes encryption and membership changes. The store is written by
+   * {@link RoomCrypto.beforeSyncTokenSaved}, after the events were handed on: room keys that
+   * arrived are on disk before the sync token is, without delaying the answers.
    */
   async receiveSync(response: object): Promise<void> {
     const sync = response as CryptoSync;
@@ -149,7 +169,9 @@ export class RoomCrypto implements OutgoingEncryption {
     // Each call into the machine costs IndexedDB transactions: a plain room's sync should not pay them.
     if (!news) return;
     this.lastCounts = counts;
-    if (toDevice.length + (sync.device_lists?.changed ?? []).length + (sync.device_lists?.left ?? []).length > 0) this.generation += 1;
+    // Who holds which device is what decides whom the key goes to; a room key or an Olm message
+    // arriving (to-device) does not, so it does not cost the next answer a sharing step.
+    if ((sync.device_lists?.changed ?? []).length + (sync.device_lists?.left ?? []).length > 0) this.generation += 1;
     const touched = await this.serial(async () => {
       const changed = (sync.device_lists?.changed ?? []).map((u) => new UserId(u));
       const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
@@ -160,13 +182,19 @@ export class RoomCrypto implements OutgoingEncryption {
       return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
     });
     // A sync that brought nothing for the machine changed nothing worth a dump.
-    if (!touched) return;
+    if (touched) this.syncUnsaved = true;
+  }
+
+  /** Writes what the last sync changed in the machine; call before its sync token is saved. */
+  async beforeSyncTokenSaved(): Promise<void> {
+    if (!this.syncUnsaved) return;
+    this.syncUnsaved = false;
     // A store that cannot be written must not stall the sync loop: log it and go on.
     await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
   }
 
   /**
-   * Replaces every `m.room.encrypted` event of the answer's timelines by its decrypted form
+   * Replaces every `m.room.encrypted` event of the answer's timelines (but the bot's own) by its decrypted form
    * (same id, sender, time and `unsigned`; decrypted `type` and `content`), so the intake
    * handles it as a plain event. An event whose room key is missing is held back and retried
    * at each sync for `roomKeyWaitMs`, then appended to its room's timeline, decrypted or (its
@@ -177,12 +205,14 @@ export class RoomCrypto implements OutgoingEncryption {
     const sync = response as CryptoSync;
     const now = Date.now();
     const waiting = this.deferred.splice(0);
+    let added = false;
     for (const [roomId, room] of Object.entries(sync.rooms?.join ?? {})) {
       const events = room.timeline?.events;
       if (!events) continue;
       const kept: Event[] = [];
       for (const event of events) {
-        if (event['type'] !== 'm.room.encrypted') {
+        // The bot's own events (its replies coming back) are never handled: decrypting them is waste.
+        if (event['type'] !== 'm.room.encrypted' || event['sender'] === this.p.owner.userId) {
           kept.push(event);
           continue;
         }
@@ -191,6 +221,7 @@ export class RoomCrypto implements OutgoingEncryption {
         else if (this.p.roomKeyWaitMs > 0 && (attempt.code === DecryptionErrorCode.MissingRoomKey || attempt.code === DecryptionErrorCode.UnknownMessageIndex)) {
           this.p.logger.debug({ roomId, eventId: event['event_id'] }, 'waiting for the room key of a Matrix event');
           this.deferred.push({ roomId, event, until: now + this.p.roomKeyWaitMs });
+          added = true;
         } else {
           this.logFailure(roomId, event, attempt);
           kept.push(event);
@@ -204,6 +235,7 @@ export class RoomCrypto implements OutgoingEncryption {
         this.deferred.push(item);
         continue;
       }
+      this.heldChanged = true;
       if (!('event' in attempt)) this.logFailure(item.roomId, item.event, attempt);
       const rooms = (sync.rooms ??= {});
       const join = (rooms.join ??= {});
@@ -211,6 +243,21 @@ export class RoomCrypto implements OutgoingEncryption {
       const timeline = (room.timeline ??= {});
       (timeline.events ??= []).push('event' in attempt ? attempt.event : item.event);
     }
+    // The sync token moves past a held event once this sync is handled: it must be on disk first.
+    // (One handed on is dropped from the file at the next write; handled twice it is de-duplicated.)
+    if (added) {
+      this.heldChanged = true;
+      await this.saveHeld();
+    }
+  }
+
+  private async saveHeld(): Promise<void> {
+    if (!this.heldChanged) return;
+    this.heldChanged = false;
+    await this.p.heldFile.save(this.deferred).catch((err: unknown) => {
+      this.heldChanged = true;
+      this.p.logger.error({ err }, 'could not write the Matrix events waiting for their room key in DATA_DIR');
+    });
   }
 
   private async attempt(roomId: string, event: Event): Promise<Attempt> {
@@ -258,19 +305,30 @@ export class RoomCrypto implements OutgoingEncryption {
     return known;
   }
 
-  private joinedMembers(roomId: string): Promise<string[]> {
+  /** Notes a room the bot created with `m.room.encryption` in its initial state (before its sync says so). */
+  noteEncryptedRoom(roomId: string): void {
+    this.encryptedRooms.set(roomId, Promise.resolve(true));
+  }
+
+  /**
+   * The joined and invited members of a room (cached until a membership changes): an invitee
+   * gets the key too, so the answer in a direct room the bot just opened reads once they join.
+   */
+  private recipients(roomId: string): Promise<string[]> {
     let known = this.members.get(roomId);
     if (!known) {
-      known = withRetry(() => this.p.client.getJoinedRoomMembers(roomId), { what: 'room members' });
+      known = withRetry(() => this.p.client.getAllRoomMembers(roomId), { what: 'room members' }).then((events) =>
+        events.filter((e) => e.effectiveMembership === 'join' || e.effectiveMembership === 'invite').map((e) => e.membershipFor),
+      );
       known.catch(() => this.members.delete(roomId));
       this.members.set(roomId, known);
     }
     return known;
   }
 
-  /** Makes sure every device of the room's joined members holds the current room key. */
+  /** Makes sure every device of the room's joined and invited members holds the current room key. */
   private async shareRoomKey(roomId: string): Promise<void> {
-    const members = await this.joinedMembers(roomId);
+    const members = await this.recipients(roomId);
     const { machine } = this.p;
     await machine.updateTrackedUsers(members.map((u) => new UserId(u)));
     await this.flushRequests();
@@ -285,7 +343,7 @@ export class RoomCrypto implements OutgoingEncryption {
     if (!(await this.isEncrypted(roomId))) return undefined;
     const sealed = await this.serial(async () => {
       // Sharing costs several store transactions: skip it while nothing it depends on changed.
-      const members = this.joinedMembers(roomId);
+      const members = this.recipients(roomId);
       const last = this.shared.get(roomId);
       const now = Date.now();
       if (!last || last.generation !== this.generation || last.members !== members || last.sent >= RESHARE_EVERY_MESSAGES || now - last.at > RESHARE_EVERY_MS) {
@@ -334,7 +392,9 @@ export class RoomCrypto implements OutgoingEncryption {
     this.persisting = (async () => {
       do {
         this.persistAgain = false;
-        const plain = serializeDumps(await dumpDatabases(this.p.storePrefix));
+        const { databases, changed } = await this.dumper.dump();
+        if (!changed && this.lastDigest !== undefined) continue;
+        const plain = serializeDumps(databases);
         const sum = digest(plain);
         if (sum !== this.lastDigest) {
           await writeStoreFile(this.p.storeFile, this.p.storeKey, this.p.owner, plain);
@@ -354,6 +414,7 @@ export class RoomCrypto implements OutgoingEncryption {
     clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
     await this.lock;
+    await this.saveHeld();
     await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
     this.p.machine.close();
     await deleteDatabases(this.p.storePrefix).catch(() => undefined);

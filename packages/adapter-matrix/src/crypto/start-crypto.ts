@@ -6,6 +6,7 @@ import type { Logger } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import { withRetry } from '../retry.js';
 import { CRYPTO_STORE_FILE, readStoreFile, StoreFileError } from './crypto-store-file.js';
+import { HELD_EVENTS_FILE, HeldEventsFile } from './held-events.js';
 import { deleteDatabases, restoreDatabases } from './indexeddb-dump.js';
 import { RoomCrypto } from './room-crypto.js';
 import { cryptoStoreKey } from './store-key.js';
@@ -21,6 +22,8 @@ export interface StartCryptoOptions {
   readonly logger: Logger;
   /** How long an event whose room key has not arrived waits for it (default 10 s). */
   readonly roomKeyWaitMs?: number;
+  /** Held events older than this are not kept across a restart (the intake would skip them; default 5 min). */
+  readonly catchUpWindowMs?: number;
 }
 
 /** Why the crypto did not start (the adapter then runs without it). */
@@ -98,14 +101,20 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
     const handle = await StoreHandle.openWithKey(name, storeKey);
     const machine = await OlmMachine.initFromStore(new UserId(userId), new DeviceId(deviceId), handle);
     handle.free();
-    const crypto = new RoomCrypto({ machine, client, logger, owner: { userId, deviceId }, storeKey, storeFile, storePrefix, roomKeyWaitMs: options.roomKeyWaitMs ?? 10_000 });
+    const owner = { userId, deviceId };
+    const heldFile = new HeldEventsFile(join(dataDir, HELD_EVENTS_FILE), storeKey, owner);
+    const oldest = Date.now() - (options.catchUpWindowMs ?? 300_000);
+    const held = heldFile
+      .load((reason) => logger.warn({ reason }, 'could not read the Matrix events that were waiting for their room key; they are skipped'))
+      .filter((item) => Number(item.event['origin_server_ts'] ?? 0) >= oldest);
+    const crypto = new RoomCrypto({ machine, client, logger, owner, storeKey, storeFile, storePrefix, roomKeyWaitMs: options.roomKeyWaitMs ?? 10_000, heldFile, held });
     try {
       await crypto.initialRequests();
     } catch (err) {
       await crypto.close();
       throw new CryptoUnavailable(`the homeserver refused this device's keys (${(err as Error).message}); the store is older than the device's published keys`, { cause: err });
     }
-    logger.info({ deviceId, restored: stored !== undefined }, 'Matrix end-to-end encryption running');
+    logger.info({ deviceId, restored: stored !== undefined, held: held.length }, 'Matrix end-to-end encryption running');
     return crypto;
   } catch (err) {
     await deleteDatabases(storePrefix).catch(() => undefined);

@@ -54,6 +54,8 @@ export interface CreateRoomOptions {
   readonly preset?: 'private_chat' | 'trusted_private_chat';
   /** Adds `m.room.encryption` (megolm) to the initial state. */
   readonly encrypted?: boolean;
+  /** State events sent after the preset's (Synapse's `initial_state`), e.g. `m.room.encryption`. */
+  readonly initialState?: readonly { readonly type: string; readonly stateKey: string; readonly content: Record<string, unknown> }[];
 }
 
 const stateKeyOf = (type: string, stateKey: string): string => `${type}\u0000${stateKey}`;
@@ -230,6 +232,7 @@ export class HomeserverState {
     );
     this.append(roomId, creator, 'm.room.join_rules', { join_rule: 'invite' }, { stateKey: '' });
     this.append(roomId, creator, 'm.room.history_visibility', { history_visibility: 'shared' }, { stateKey: '' });
+    for (const event of options.initialState ?? []) this.append(roomId, creator, event.type, event.content, { stateKey: event.stateKey });
     if (options.name !== undefined) this.append(roomId, creator, 'm.room.name', { name: options.name }, { stateKey: '' });
     if (options.encrypted) this.append(roomId, creator, 'm.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' }, { stateKey: '' });
     for (const invitee of options.invite ?? []) this.invite(roomId, creator, invitee, options.direct === true);

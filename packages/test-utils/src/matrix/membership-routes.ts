@@ -31,7 +31,7 @@ function error(status: number, errcode: string, message: string): RouteAnswer {
 /**
  * `POST /createRoom` as Synapse answers it for the subset a bot uses: `invite`, `is_direct`
  * (marks the invites, as a DM), `preset` (`private_chat` default, `trusted_private_chat` gives
- * the invitees power 100), `name`. Draws from the creator's rate-limit bucket, as Synapse does.
+ * the invitees power 100), `name`, `initial_state` (e.g. `m.room.encryption`). Draws from the creator's rate-limit bucket, as Synapse does.
  */
 export function createRoomRoute(context: RouteContext, request: RouteRequest, body: Record<string, unknown>): RouteAnswer {
   const invite = Array.isArray(body['invite']) ? body['invite'].filter((id): id is string => typeof id === 'string') : [];
@@ -43,8 +43,14 @@ export function createRoomRoute(context: RouteContext, request: RouteRequest, bo
   if (wait !== undefined) {
     return { status: 429, body: { errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: wait }, headers: { 'retry-after': String(Math.ceil(wait / 1000)) } };
   }
+  const initialState = (Array.isArray(body['initial_state']) ? body['initial_state'] : []).flatMap((e: unknown) => {
+    const event = e as { type?: unknown; state_key?: unknown; content?: unknown };
+    if (typeof event.type !== 'string' || typeof event.content !== 'object' || event.content === null) return [];
+    return [{ type: event.type, stateKey: typeof event.state_key === 'string' ? event.state_key : '', content: event.content as Record<string, unknown> }];
+  });
   const roomId = context.state.createRoom(request.user.userId, {
     invite,
+    initialState,
     direct: body['is_direct'] === true,
     preset: preset as 'private_chat' | 'trusted_private_chat',
     ...(typeof body['name'] === 'string' ? { name: body['name'] } : {}),
