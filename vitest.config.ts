@@ -18,7 +18,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Fails a test whose log output holds a secret registered in its file (packages/test-utils/src/log-scan.ts).
-    setupFiles: ['./packages/test-utils/src/log-scan-setup.ts'],
+    // Kills what a test file's spawned bots left running when the file ends (packages/test-utils/src/process).
+    setupFiles: ['./packages/test-utils/src/log-scan-setup.ts', './packages/test-utils/src/process/process-setup.ts'],
     projects: [
       project('packages/core'),
       project('packages/adapter-matrix'),

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
-import { startBotProcess, type BotProcess } from './bot-process.js';
+import { createBotRoom, startMatrixHomeserver, type MatrixHomeserver, type RunningBot } from '@stats/test-utils';
+import { startMatrixStatsBot } from './bot-process.js';
 
 // The /status page in a real headless Chromium (Debian's `chromium`, installed by
 // scripts/test-setup.mjs) against the example bot as a process. Set STATUS_SCREENSHOT to a
@@ -14,15 +14,15 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
 
 let hs: MatrixHomeserver;
 let dataDir: string;
-let bot: BotProcess;
+let bot: RunningBot;
 let browser: Browser;
 
 beforeAll(async () => {
   hs = await startMatrixHomeserver();
   dataDir = mkdtempSync(join(tmpdir(), 'matrix-stats-status-'));
   const alice = hs.human('alice', 'Alice');
-  const room = alice.createRoom({ name: 'reports', invite: [hs.bot.userId] });
-  bot = await startBotProcess({
+  const room = createBotRoom(hs, { owner: alice, name: 'reports' }).roomId;
+  bot = await startMatrixStatsBot({
     MATRIX_HOMESERVER_URL: hs.url,
     MATRIX_ACCESS_TOKEN: hs.bot.token,
     MATRIX_REPORT_ROOM_ID: room,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger, defineCommand, document, type Logger } from '@stats/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEncryptedHuman, startMatrixHomeserver, type EncryptedHuman, type MatrixHomeserver } from '@stats/test-utils';
+import { createBotRoom, startEncryptedHuman, startMatrixHomeserver, waitForBotJoin, type EncryptedHuman, type MatrixHomeserver } from '@stats/test-utils';
 import { CRYPTO_STORE_FILE, ENCRYPTED_ROOM_NOTICE, UNDECRYPTABLE_NOTICE, type MatrixAdapterOptions } from '../src/index.js';
 import { bodyOf, echo, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
 
@@ -61,8 +61,8 @@ async function restart(options: Partial<MatrixAdapterOptions> = {}): Promise<Run
 
 /** An encrypted DM the bot has joined. */
 async function encryptedDm(person: EncryptedHuman): Promise<string> {
-  const dm = person.createRoom({ invite: [hs.bot.userId], direct: true });
-  await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+  const dm = createBotRoom(hs, { owner: person, direct: true }).roomId;
+  await waitForBotJoin(hs, dm);
   return dm;
 }
 
@@ -92,11 +92,11 @@ describe('Matrix adapter: end-to-end encryption', () => {
     const asked = await alice.say(dm, '!login alice@example.org "correct horse battery"');
     expect(body((await alice.waitForReply(asked)).content)).toContain('logged in');
 
-    const group = alice.createRoom({ invite: [hs.bot.userId], preset: 'trusted_private_chat' });
+    const group = createBotRoom(hs, { owner: alice, preset: 'trusted_private_chat' }).roomId;
     const bob = hs.human('bob');
     alice.invite(group, bob.userId);
     bob.join(group);
-    await hs.waitFor((e) => e['room_id'] === group && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    await waitForBotJoin(hs, group);
     const leaked = await alice.say(group, '!login alice@example.org group-room-password');
     const refusal = await alice.waitForReply(leaked);
     expect(body(refusal.content)).toMatch(/removed your message/);
@@ -265,8 +265,8 @@ describe('Matrix adapter: when encryption cannot start', () => {
     // No second identity was uploaded over the lost one.
     expect(JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys)).toBe(published);
     const plain = hs.human('bob');
-    const room = plain.createRoom({ invite: [hs.bot.userId] });
-    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    const room = createBotRoom(hs, { owner: plain }).roomId;
+    await waitForBotJoin(hs, room);
     expect(bodyOf(await hs.waitForReply(plain.say(room, '!ping')))).toContain('pong');
   });
 });

@@ -7,11 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStandardBot, loadConfig } from '../src/app/index.js';
 import { ConfigError, createBot, createConsoleAdapter } from '../src/index.js';
 import { createMemoryAdapter } from '../src/testing/index.js';
-import { runTs } from './run-process.js';
+import { spawnBot, type SpawnOptions } from '@stats/test-utils';
 
 // The library's defaults as issue 14 asks: no port unless asked, a console that ends with its
 // input, clear errors for a taken port and a missing driver, and no "Unknown command" for a
 // command the README lists.
+
+/** A fixture process: the runner's environment, warnings only, `env` on top. */
+function quiet(env: Record<string, string> = {}): SpawnOptions {
+  return { baseEnv: 'inherit', env: { LOG_LEVEL: 'warn', ...env } };
+}
 
 let dataDir: string;
 beforeAll(() => {
@@ -45,10 +50,10 @@ describe('createBot defaults', () => {
   });
 
   it('ends a console bot when its input ends, without an onEnd of its own', async () => {
-    const bot = runTs('packages/core/test/fixtures/plain-console-bot.ts');
+    const bot = spawnBot('packages/core/test/fixtures/plain-console-bot.ts', quiet());
     bot.child.stdin.end('!help\n');
-    expect(await bot.exited()).toBe(0);
-    expect(bot.stdout()).toContain('Lists the commands, or explains one');
+    expect((await bot.exited).code).toBe(0);
+    expect(bot.stdoutText()).toContain('Lists the commands, or explains one');
   });
 });
 
@@ -76,10 +81,10 @@ describe('the stats application', () => {
     const project = mkdtempSync(join(tmpdir(), 'stats-no-drivers-'));
     writeFileSync(join(project, 'package.json'), '{"name":"empty","private":true}');
     const check = async (env: Record<string, string>): Promise<string> => {
-      const run = runTs('packages/core/test/fixtures/check-drivers.ts', { NODE_PATH: '', DATA_DIR: dataDir, ...env });
+      const run = spawnBot('packages/core/test/fixtures/check-drivers.ts', quiet({ NODE_PATH: '', DATA_DIR: dataDir, ...env }));
       run.child.stdin.end();
-      expect(await run.exited()).toBe(0);
-      return run.stdout().trim();
+      expect((await run.exited).code).toBe(0);
+      return run.stdoutText().trim();
     };
     try {
       const env = { AUTH_URL: 'http://127.0.0.1:9', DATABASE_URL: 'postgres://127.0.0.1/x' };
