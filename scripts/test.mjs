@@ -6,7 +6,7 @@
 // "N passed, N failed" summed over all of it.
 //
 // Extra arguments go to Vitest. `--line current` (or `--line 24`) runs the suite on one line only.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,13 +14,37 @@ import { registryNode, useNativeModulesFor } from './node-lines.mjs';
 
 let passed = 0;
 let failed = 0;
+const started = performance.now();
+const seconds = (from) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
 
 function run(command, args, env = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return result.status ?? 1;
 }
 
+/**
+ * Runs `command` with its output collected (stdout and stderr in order), so stages that run at
+ * the same time print one after the other; resolves with the exit status and the output.
+ */
+function collect(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('error', (error) => resolve({ status: 1, output: `${output}${String(error)}\n` }));
+    child.once('close', (status) => resolve({ status: status ?? 1, output }));
+  });
+}
+
+/** Prints a finished stage's title, time and output as one block. */
+function report(title, from, output) {
+  process.stdout.write(`[test] ${title} (${seconds(from)})\n${output}`);
+  if (output !== '' && !output.endsWith('\n')) process.stdout.write('\n');
+}
+
 function close(code) {
+  process.stdout.write(`[test] total ${seconds(started)}\n`);
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   process.exit(code);
 }
@@ -31,44 +55,70 @@ const only = lineAt === -1 ? undefined : argv[lineAt + 1];
 const vitestArgs = lineAt === -1 ? argv : argv.filter((_, i) => i !== lineAt && i !== lineAt + 1);
 
 if (run(process.execPath, ['scripts/test-setup.mjs']) !== 0) process.exit(1);
-process.stdout.write('[test] type-checking packages, examples and tests (tsc -b, tsc -p tsconfig.test.json)\n');
-if (run('pnpm', ['exec', 'tsc', '-b']) !== 0 || run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.test.json']) !== 0) {
+process.stdout.write('[test] building the packages (tsc -b)\n');
+{
+  const from = performance.now();
+  if (run('pnpm', ['exec', 'tsc', '-b']) !== 0) {
+    failed++;
+    close(1);
+  }
+  process.stdout.write(`[test] tsc -b (${seconds(from)})\n`);
+}
+
+// The checks below are independent of each other once `tsc -b` has built dist, so they run at
+// the same time (tsc and eslint are single-threaded; the consumer test waits on npm much of the
+// time). Only the API report and the consumer test share dist: the consumer test's prepack
+// rebuilds it from scratch, so it runs after the API report has read it.
+process.stdout.write('[test] type-checking the tests, linting, API reports, TSDoc examples and the consumer test, side by side\n');
+const stages = await Promise.all([
+  (async () => {
+    const from = performance.now();
+    const result = await collect('pnpm', ['exec', 'tsc', '-p', 'tsconfig.test.json']);
+    report('type-checking packages, examples and tests (tsc -p tsconfig.test.json)', from, result.output);
+    return { gate: true, ok: result.status === 0 };
+  })(),
+  (async () => {
+    const from = performance.now();
+    const result = await collect('pnpm', ['exec', 'eslint', '.']);
+    report('linting (eslint: floating and misused promises, no any)', from, result.output);
+    return { gate: true, ok: result.status === 0 };
+  })(),
+  (async () => {
+    const from = performance.now();
+    const result = await collect(process.execPath, ['scripts/check-examples.mjs']);
+    report('every TSDoc @example type-checks against the real entry points (scripts/check-examples.mjs)', from, result.output);
+    const counts = /examples: (\d+) passed, (\d+) failed/.exec(result.output);
+    if (counts && result.status === 0) passed += Number(counts[1]);
+    else failed += Math.max(1, Number(counts?.[2] ?? 1));
+    return { gate: false, ok: true };
+  })(),
+  (async () => {
+    let from = performance.now();
+    const api = await collect(process.execPath, ['scripts/api-report.mjs']);
+    report('public API reports (API Extractor, packages/*/api)', from, api.output);
+    if (api.status === 0) passed++;
+    else failed++;
+    from = performance.now();
+    const consumer = await collect(process.execPath, ['scripts/consumer-test.mjs']);
+    report('the packed packages as a user installs them (npm, strict tsc, publint, attw)', from, consumer.output);
+    const counts = /consumer: (\d+) passed, (\d+) failed/.exec(consumer.output);
+    if (counts) {
+      passed += Number(counts[1]);
+      failed += Number(counts[2]);
+    } else failed++;
+    return { gate: false, ok: true };
+  })(),
+]);
+// A type error or a lint finding stops the run before the tests, as before.
+if (stages.some((stage) => stage.gate && !stage.ok)) {
   failed++;
   close(1);
-}
-process.stdout.write('[test] linting (eslint: floating and misused promises, no any)\n');
-if (run('pnpm', ['exec', 'eslint', '.']) !== 0) {
-  failed++;
-  close(1);
-}
-
-process.stdout.write('[test] public API reports (API Extractor, packages/*/api)\n');
-if (run(process.execPath, ['scripts/api-report.mjs']) === 0) passed++;
-else failed++;
-
-process.stdout.write('[test] every TSDoc @example type-checks against the real entry points (scripts/check-examples.mjs)\n');
-{
-  const result = spawnSync(process.execPath, ['scripts/check-examples.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(result.stdout ?? '');
-  const counts = /examples: (\d+) passed, (\d+) failed/.exec(result.stdout ?? '');
-  if (counts && result.status === 0) passed += Number(counts[1]);
-  else failed += Math.max(1, Number(counts?.[2] ?? 1));
-}
-
-process.stdout.write('[test] the packed packages as a user installs them (npm, strict tsc, publint, attw)\n');
-{
-  const result = spawnSync(process.execPath, ['scripts/consumer-test.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(result.stdout ?? '');
-  const counts = /consumer: (\d+) passed, (\d+) failed/.exec(result.stdout ?? '');
-  if (counts) {
-    passed += Number(counts[1]);
-    failed += Number(counts[2]);
-  } else failed++;
 }
 
 /** Runs the whole Vitest suite on `node`; adds its counts. */
 function vitestOn(node, label) {
   useNativeModulesFor(node);
+  const from = performance.now();
   process.stdout.write(`[test] Vitest on ${label}\n`);
   const report = join(mkdtempSync(join(tmpdir(), 'stats-test-')), 'vitest.json');
   const vitest = join('node_modules', 'vitest', 'vitest.mjs');
@@ -77,7 +127,7 @@ function vitestOn(node, label) {
   const code = run(node, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs], env);
   try {
     const summary = JSON.parse(readFileSync(report, 'utf8'));
-    process.stdout.write(`[test] ${label}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed\n`);
+    process.stdout.write(`[test] ${label}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed (${seconds(from)})\n`);
     passed += summary.numPassedTests;
     failed += summary.numFailedTests;
     if (summary.numTotalTests === 0 || (code !== 0 && summary.numFailedTests === 0)) failed++;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -10,6 +10,7 @@ import { startMatrixStatsBot } from './bot-process.js';
 // scripts/test-setup.mjs) against the example bot as a process. Set STATUS_SCREENSHOT to a
 // path to save the page (deploy/status-page.png was made that way).
 const STATUS_TOKEN = 'status-page-token-8d1f0c2b7a';
+const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let hs: MatrixHomeserver;
@@ -36,7 +37,8 @@ beforeAll(async () => {
   // A command answered and an upstream that failed, so the page has something to show.
   await hs.waitForReply(alice.say(room, '!help'));
   await hs.waitForReply(alice.say(room, '!stats'));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "node scripts/test-setup.mjs" (or as root: apt-get install -y chromium)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }, 120_000);
 
 afterAll(async () => {

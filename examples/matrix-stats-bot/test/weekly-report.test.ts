@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  connectPostgres,
   createBotRoom,
   startMatrixHomeserver,
   startMetricsTarget,
   startPrometheus,
   startUmami,
+  TEST_DATABASE_URL as DATABASE_URL,
   waitForBotJoin,
   type MatrixHomeserver,
   type RunningBot,
@@ -25,7 +27,6 @@ import { startMatrixStatsBot } from './bot-process.js';
 // in UTC, or any other zone, would not send it. The scheduler's first check only records a
 // baseline, so the cron also names the minute before the start, and the next five.
 
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const table = `weekly_report_users_${process.pid}`;
 
 /** The calendar date (`YYYY-MM-DD`) of `ms` in `timeZone`. */
@@ -62,17 +63,15 @@ let hs: MatrixHomeserver;
 let umami: RunningUmami;
 let target: RunningServer;
 let prometheus: RunningTsdb;
-let db: pg.Client;
+let db: pg.Pool;
 let dataDir: string;
 let bot: RunningBot;
 let room: string;
 let timeZone: string;
 
 beforeAll(async () => {
-  db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect().catch((err: unknown) => {
-    throw new Error(`PostgreSQL is not reachable at ${DATABASE_URL} (${String(err)}): start it (node scripts/test-setup.mjs, or apt-get install postgresql; service postgresql start) or set TEST_DATABASE_URL`);
-  });
+  // Fails (never skips) with how to start PostgreSQL when it is not running.
+  db = await connectPostgres();
   // One sign-up a day at this time of day, today and the 11 days before: 7 in the week the report covers, 4 in the week before.
   await db.query(`CREATE TABLE ${table} (created_at timestamptz NOT NULL)`);
   await db.query(`INSERT INTO ${table} SELECT now() - (i || ' days')::interval FROM generate_series(0, 11) AS i`);

@@ -129,8 +129,13 @@ export function spawnCommand(command: string, args: readonly string[], options: 
   let stdout = '';
   let stderr = '';
   const listeners = new Set<(line: string, entry: LogEntry) => void>();
+  let startError: Error | undefined;
   const exited = new Promise<ProcessExit>((resolve) => {
-    child.once('error', () => resolve({ code: null, signal: null }));
+    child.once('error', (error) => {
+      // ENOENT and the like: say what to install rather than "exited (null)".
+      startError = error;
+      resolve({ code: null, signal: null });
+    });
     child.once('close', (code, signal) => resolve({ code, signal }));
   });
   const pid = child.pid ?? -1;
@@ -163,7 +168,8 @@ export function spawnCommand(command: string, args: readonly string[], options: 
   };
   read(child.stdout, false);
   read(child.stderr, true);
-  const tail = (): string => lines.slice(-40).join('\n');
+  const tail = (): string =>
+    startError !== undefined ? `could not start ${command} (${startError.message}): is it installed and on PATH? (node scripts/test-setup.mjs installs what the tests run)` : lines.slice(-40).join('\n');
   return {
     child,
     pid,
