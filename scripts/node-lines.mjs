@@ -134,3 +134,14 @@ export function useNativeModulesFor(node) {
   if (!loads(node, installed)) throw new Error(`better-sqlite3 for ABI ${abi} does not load (${cached}); delete it to rebuild`);
   log(`better-sqlite3 for ABI ${abi} in place`);
 }
+
+/** Installs Node `major` and builds better-sqlite3 for it ahead of time (`pnpm test` runs this while it type-checks). */
+export function prepareLine(major) {
+  const node = registryNode(major);
+  const pkg = betterSqlite3Dir();
+  if (pkg !== undefined) cachedBuildFor(node, pkg, join(pkg, 'build', 'Release', 'better_sqlite3.node'));
+  return node;
+}
+
+// `node scripts/node-lines.mjs --prepare 24`
+if (process.argv[1] === import.meta.filename && process.argv[2] === '--prepare') prepareLine(Number(process.argv[3] ?? 24));
