@@ -68,15 +68,8 @@ function buildFor(node, pkg, out) {
   rmSync(work, { recursive: true, force: true });
 }
 
-/**
- * Puts the better-sqlite3 build for `node`'s ABI in place: from the cache, else the installed
- * build when it already loads there (cached first), else built once with that Node's headers.
- * The installed file is unlinked before the copy: pnpm hardlinks it from its store.
- */
-export function useNativeModulesFor(node) {
-  const pkg = betterSqlite3Dir();
-  if (pkg === undefined) return;
-  const installed = join(pkg, 'build', 'Release', 'better_sqlite3.node');
+/** The cached better-sqlite3 build for `node`'s ABI (kept from the install, else built once). */
+function cachedBuildFor(node, pkg, installed) {
   // Keep the installed build for the line it was built for before anything replaces it.
   for (const line of new Set([process.execPath, node])) {
     const own = join(CACHE, 'native', sh(line, ['-p', 'process.versions.modules']).out.trim(), 'better_sqlite3.node');
@@ -92,6 +85,48 @@ export function useNativeModulesFor(node) {
     if (existsSync(installed) && loads(node, installed)) copyFileSync(installed, cached);
     else buildFor(node, pkg, cached);
   }
+  return cached;
+}
+
+/**
+ * Lets every Node of `nodes` load better-sqlite3 at the same time, so the lines' suites can run
+ * side by side: each line's build goes where better-sqlite3's loader (`bindings`) looks after
+ * build/Release, `compiled/<Node version>/<platform>/<arch>/`, and the one build/Release file is
+ * moved out of the way so that no line finds another line's build first.
+ * `useNativeModulesFor(node)` puts a build/Release file back.
+ */
+export function useNativeModulesForLines(nodes) {
+  const pkg = betterSqlite3Dir();
+  if (pkg === undefined) return;
+  const installed = join(pkg, 'build', 'Release', 'better_sqlite3.node');
+  const builds = nodes.map((node) => [node, cachedBuildFor(node, pkg, installed)]);
+  for (const [node, cached] of builds) {
+    const version = sh(node, ['-p', 'process.versions.node']).out.trim();
+    const dir = join(pkg, 'compiled', version, process.platform, process.arch);
+    mkdirSync(dir, { recursive: true });
+    rmSync(join(dir, 'better_sqlite3.node'), { force: true });
+    copyFileSync(cached, join(dir, 'better_sqlite3.node'));
+  }
+  rmSync(installed, { force: true });
+  for (const [node] of builds) {
+    const probe = `const D = require(${JSON.stringify(pkg)}); new D(':memory:').close()`;
+    const result = sh(node, ['-e', probe]);
+    if (!result.ok) throw new Error(`better-sqlite3 does not load on ${node} from ${pkg}/compiled: ${result.out.slice(-400)}`);
+  }
+  log(`better-sqlite3 in place for ${builds.length} Node lines side by side (${pkg}/compiled)`);
+}
+
+/**
+ * Puts the better-sqlite3 build for `node`'s ABI in place: from the cache, else the installed
+ * build when it already loads there (cached first), else built once with that Node's headers.
+ * The installed file is unlinked before the copy: pnpm hardlinks it from its store.
+ */
+export function useNativeModulesFor(node) {
+  const pkg = betterSqlite3Dir();
+  if (pkg === undefined) return;
+  const installed = join(pkg, 'build', 'Release', 'better_sqlite3.node');
+  const cached = cachedBuildFor(node, pkg, installed);
+  const abi = sh(node, ['-p', 'process.versions.modules']).out.trim();
   if (existsSync(installed) && loads(node, installed)) return;
   rmSync(installed, { force: true });
   mkdirSync(dirname(installed), { recursive: true });
@@ -99,3 +134,14 @@ export function useNativeModulesFor(node) {
   if (!loads(node, installed)) throw new Error(`better-sqlite3 for ABI ${abi} does not load (${cached}); delete it to rebuild`);
   log(`better-sqlite3 for ABI ${abi} in place`);
 }
+
+/** Installs Node `major` and builds better-sqlite3 for it ahead of time (`pnpm test` runs this while it type-checks). */
+export function prepareLine(major) {
+  const node = registryNode(major);
+  const pkg = betterSqlite3Dir();
+  if (pkg !== undefined) cachedBuildFor(node, pkg, join(pkg, 'build', 'Release', 'better_sqlite3.node'));
+  return node;
+}
+
+// `node scripts/node-lines.mjs --prepare 24`
+if (process.argv[1] === import.meta.filename && process.argv[2] === '--prepare') prepareLine(Number(process.argv[3] ?? 24));

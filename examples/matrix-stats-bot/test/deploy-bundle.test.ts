@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
-import { groupAlive, groupGoneWithin, killGroup, spawnGroup, type GroupProcess } from './process-group.js';
+import { createBotRoom, groupGoneWithin, spawnCommand, startMatrixHomeserver, untilRunning, type MatrixHomeserver, type RunningBot } from '@stats/test-utils';
 
 // What the container image runs, exercised without Docker: deploy/bundle.mjs builds the bundle
 // (tsc -b + pnpm deploy --prod), it is copied into an empty folder and started there with plain
@@ -39,7 +38,7 @@ let work: string;
 let app: string;
 let dataDir: string;
 let hs: MatrixHomeserver;
-let bot: GroupProcess | undefined;
+let bot: RunningBot | undefined;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'stats-bundle-'));
@@ -59,7 +58,7 @@ beforeAll(() => {
 }, 600_000);
 
 afterAll(async () => {
-  if (bot && groupAlive(bot.pid)) killGroup(bot.pid, 'SIGKILL');
+  await bot?.terminate('SIGKILL');
   await hs?.stop();
   rmSync(work, { recursive: true, force: true });
 });
@@ -88,11 +87,12 @@ describe('the deployed bundle (what the image runs)', { timeout: 120_000 }, () =
   it('starts with plain node as a non-root user, serves /health/ready, answers, writes only to DATA_DIR and is gone within 10 s of SIGTERM', async () => {
     hs = await startMatrixHomeserver();
     const alice = hs.human('alice', 'Alice');
-    const room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+    const room = createBotRoom(hs, { owner: alice, name: 'ops' }).roomId;
     const before = snapshot(app);
     const { uid, gid } = unprivileged();
     // The image's CMD: node as the process itself (exec), its JSON log lines moved to stdout.
-    bot = await spawnGroup('/bin/sh', ['-c', `exec ${process.execPath} dist/main.js 2>&1`], {
+    const shell = spawnCommand('/bin/sh', ['-c', `exec ${process.execPath} dist/main.js 2>&1`], {
+      detached: true,
       cwd: app,
       uid,
       gid,
@@ -108,9 +108,9 @@ describe('the deployed bundle (what the image runs)', { timeout: 120_000 }, () =
         MATRIX_HOMESERVER_URL: hs.url,
         MATRIX_ACCESS_TOKEN: hs.bot.token,
       },
-      runningMessage: 'matrix-stats-bot running',
     });
-    const url = String(bot.running['url']);
+    bot = await untilRunning(shell, { runningMessage: 'matrix-stats-bot running', timeoutMs: 90_000 });
+    const url = bot.url;
     const status = spawnSync('ps', ['-o', 'uid=', '-p', String(bot.pid)], { encoding: 'utf8' }).stdout.trim();
     expect(Number(status)).toBe(uid);
     expect(Number(status)).not.toBe(0);
@@ -131,7 +131,7 @@ describe('the deployed bundle (what the image runs)', { timeout: 120_000 }, () =
 
     // JSON logs on stdout, one object a line; the access token in none of them.
     expect(bot.lines.length).toBeGreaterThan(0);
-    expect(bot.stderr).toEqual([]);
+    expect(bot.stderrText()).toBe('');
     for (const line of bot.lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
     expect(bot.lines.join('\n')).not.toContain(hs.bot.token);
     // Nothing in the bundle changed; the state is in DATA_DIR.

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMatrixHomeserver, startPrometheus, startUmami, type MatrixHomeserver, type RunningTsdb, type RunningUmami } from '@stats/test-utils';
-import { startBotProcess, type BotProcess } from './bot-process.js';
+import { createBotRoom, startMatrixHomeserver, startPrometheus, startUmami, waitForBotJoin, type MatrixHomeserver, type RunningTsdb, type RunningUmami, type RunningBot } from '@stats/test-utils';
+import { startMatrixStatsBot } from './bot-process.js';
 
 // deploy/grafana/stats-bot.json: every panel's query, evaluated by a real Prometheus that
 // scrapes the example bot (job "stats-bot") after it has answered commands, relayed an alert,
@@ -21,7 +21,7 @@ let hs: MatrixHomeserver;
 let umami: RunningUmami;
 let prometheus: RunningTsdb;
 let dataDir: string;
-let bot: BotProcess;
+let bot: RunningBot;
 
 /** A panel query as Grafana sends it, with the dashboard's variables filled in. */
 function resolve(expr: string): string {
@@ -50,8 +50,8 @@ beforeAll(async () => {
   umami = await startUmami({ version: 'v3' });
   dataDir = mkdtempSync(join(tmpdir(), 'matrix-stats-dashboard-'));
   const alice = hs.human('alice', 'Alice');
-  const room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
-  bot = await startBotProcess({
+  const room = createBotRoom(hs, { owner: alice, name: 'ops' }).roomId;
+  bot = await startMatrixStatsBot({
     MATRIX_HOMESERVER_URL: hs.url,
     MATRIX_ACCESS_TOKEN: hs.bot.token,
     MATRIX_REPORT_ROOM_ID: room,
@@ -64,7 +64,7 @@ beforeAll(async () => {
     ALERTMANAGER_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
   });
   prometheus = await startPrometheus({ targets: [{ job: 'stats-bot', url: bot.url }] });
-  await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+  await waitForBotJoin(hs, room);
   for (const command of ['!help', '!stats', '!stats', '!system', '!nosuchcommand']) await hs.waitForReply(alice.say(room, command));
   const alert = JSON.stringify({
     version: '4',

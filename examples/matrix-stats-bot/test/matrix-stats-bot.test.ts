@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startMatrixHomeserver, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
-import { startBotProcess, type BotProcess } from './bot-process.js';
+import { createBotRoom, startMatrixHomeserver, waitForBotJoin, type MatrixHomeserver, type MatrixHuman, type RunningBot } from '@stats/test-utils';
+import { startMatrixStatsBot } from './bot-process.js';
 
 let hs: MatrixHomeserver;
 let dataDir: string;
-let bot: BotProcess | undefined;
+let bot: RunningBot | undefined;
 let alice: MatrixHuman;
 let room: string;
 
@@ -21,10 +21,7 @@ beforeEach(async () => {
   hs = await startMatrixHomeserver();
   dataDir = mkdtempSync(join(tmpdir(), 'matrix-stats-bot-'));
   alice = hs.human('alice', 'Alice');
-  room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
-  const bob = hs.human('bob', 'Bob');
-  alice.invite(room, bob.userId);
-  bob.join(room);
+  room = createBotRoom(hs, { owner: alice, name: 'ops', members: [hs.human('bob', 'Bob')] }).roomId;
 });
 
 afterEach(async () => {
@@ -36,7 +33,7 @@ afterEach(async () => {
 
 describe('examples/matrix-stats-bot', { timeout: 120_000 }, () => {
   it('answers !help, points unknown commands to help, and serves /health and /metrics', async () => {
-    bot = await startBotProcess(env());
+    bot = await startMatrixStatsBot(env());
     const help = await hs.waitForReply(alice.say(room, '!help'));
     for (const name of ['!help', '!login', '!logout', '!status', '!mystats']) expect(body(help)).toContain(name);
     const unknown = await hs.waitForReply(alice.say(room, '!stast'));
@@ -50,7 +47,7 @@ describe('examples/matrix-stats-bot', { timeout: 120_000 }, () => {
   });
 
   it('removes or warns about a !login in a group room and never logs the password', async () => {
-    bot = await startBotProcess(env());
+    bot = await startMatrixStatsBot(env());
     const secret = alice.say(room, '!login alice@example.org hunter2-secret');
     const warning = await hs.waitForReply(secret);
     expect(body(warning)).toMatch(/could not remove your message \(M_FORBIDDEN\)/);
@@ -59,7 +56,7 @@ describe('examples/matrix-stats-bot', { timeout: 120_000 }, () => {
   });
 
   it('finishes and exits within 10 s of SIGTERM, and after a restart answers what came meanwhile, once', async () => {
-    bot = await startBotProcess(env());
+    bot = await startMatrixStatsBot(env());
     const first = alice.say(room, '!help');
     await hs.waitForReply(first);
     const stopped = await bot.terminate('SIGTERM');
@@ -67,7 +64,7 @@ describe('examples/matrix-stats-bot', { timeout: 120_000 }, () => {
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(10_000);
     const whileDown = [alice.say(room, '!help'), alice.say(room, '!nosuchcommand')];
-    bot = await startBotProcess(env());
+    bot = await startMatrixStatsBot(env());
     for (const id of whileDown) await hs.waitForReply(id);
     await hs.waitForReply(alice.say(room, '!help'));
     const replies = hs.botEvents(room).filter((e) => e['type'] === 'm.room.message');
@@ -75,7 +72,7 @@ describe('examples/matrix-stats-bot', { timeout: 120_000 }, () => {
   });
 
   it('exits with a clear message when the access token is wrong', async () => {
-    const failure = await startBotProcess(env({ MATRIX_ACCESS_TOKEN: 'syt_not_valid' })).then(
+    const failure = await startMatrixStatsBot(env({ MATRIX_ACCESS_TOKEN: 'syt_not_valid' })).then(
       () => undefined,
       (err: unknown) => String(err),
     );
@@ -84,7 +81,7 @@ describe('examples/matrix-stats-bot', { timeout: 120_000 }, () => {
   });
 
   it('refuses to start without the Matrix variables and names them', async () => {
-    const failure = await startBotProcess({ DATA_DIR: dataDir, MATRIX_HOMESERVER_URL: 'not a url' }).then(
+    const failure = await startMatrixStatsBot({ DATA_DIR: dataDir, MATRIX_HOMESERVER_URL: 'not a url' }).then(
       () => undefined,
       (err: unknown) => String(err),
     );
@@ -100,13 +97,13 @@ describe('examples/matrix-stats-bot with the auth service', { timeout: 120_000 }
       auth.addUser({ email: 'alice@example.org', password: 'correct horse battery', name: 'Alice' });
       auth.setBalance('alice@example.org', { balance: 1234, freeCreditsRemaining: 5, totalEarned: 2000, totalSpent: 766 });
       const withAuth = env({ AUTH_URL: auth.url, SESSION_SECRET: 'a-test-secret-of-at-least-32-characters!' });
-      bot = await startBotProcess(withAuth);
+      bot = await startMatrixStatsBot(withAuth);
       const leaked = alice.say(room, '!login alice@example.org group-room-password');
       expect(body(await hs.waitForReply(leaked))).toMatch(/password/i);
       expect(auth.receivedPasswords).not.toContain('group-room-password');
 
-      const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
-      await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'join of the DM' });
+      const dm = createBotRoom(hs, { owner: alice, direct: true }).roomId;
+      await waitForBotJoin(hs, dm);
       const login = await hs.waitForReply(alice.say(dm, '!login alice@example.org "correct horse battery"'));
       expect(body(login)).not.toContain('correct horse battery');
       const status = await hs.waitForReply(alice.say(dm, '!status'));
@@ -114,7 +111,7 @@ describe('examples/matrix-stats-bot with the auth service', { timeout: 120_000 }
       expect(body(status)).toMatch(/1[,.]?234/);
 
       await bot.terminate('SIGTERM');
-      bot = await startBotProcess(withAuth);
+      bot = await startMatrixStatsBot(withAuth);
       const again = await hs.waitForReply(alice.say(dm, '!status'));
       expect(body(again)).toContain('alice@example.org');
       expect(JSON.stringify(bot.logs)).not.toContain('correct horse');
@@ -128,8 +125,8 @@ describe('examples/matrix-stats-bot as two replicas sharing Redis', { timeout: 1
   it('answers each command once, the other replica dropping it as claimed', async () => {
     const shared = { REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `stats-e2e-${process.pid}-${Date.now()}:` };
     const secondDir = mkdtempSync(join(tmpdir(), 'matrix-stats-bot-b-'));
-    bot = await startBotProcess(env(shared));
-    const second = await startBotProcess({ ...env(shared), DATA_DIR: secondDir }).catch((err: unknown) => {
+    bot = await startMatrixStatsBot(env(shared));
+    const second = await startMatrixStatsBot({ ...env(shared), DATA_DIR: secondDir }).catch((err: unknown) => {
       throw new Error(`${String(err)}\n(is Redis running at ${shared.REDIS_URL}? apt-get install redis-server; service redis-server start)`);
     });
     try {
@@ -163,8 +160,8 @@ describe('examples/matrix-stats-bot as two replicas sharing Redis', { timeout: 1
 describe('examples/matrix-stats-bot relaying Alertmanager', { timeout: 120_000 }, () => {
   it('posts a firing alert into the report room and edits it in place when resolved', async () => {
     const token = 'alertmanager-webhook-token-123';
-    bot = await startBotProcess(env({ MATRIX_REPORT_ROOM_ID: room, ALERTMANAGER_WEBHOOK_TOKEN: token }));
-    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    bot = await startMatrixStatsBot(env({ MATRIX_REPORT_ROOM_ID: room, ALERTMANAGER_WEBHOOK_TOKEN: token }));
+    await waitForBotJoin(hs, room);
     const payload = (status: 'firing' | 'resolved'): string =>
       JSON.stringify({
         version: '4',
@@ -206,7 +203,7 @@ describe('examples/matrix-stats-bot stopping with a reply in flight', { timeout:
     const { startUmami } = await import('@stats/test-utils');
     const umami = await startUmami({ version: 'v3' });
     try {
-      bot = await startBotProcess(env({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret' }));
+      bot = await startMatrixStatsBot(env({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret' }));
       umami.fault('websites', { delayMs: 2_000 });
       const asked = alice.say(room, '!stats');
       await hs.waitForTyping((t) => t.typing && t.roomId === room); // the command is running

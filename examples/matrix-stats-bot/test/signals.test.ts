@@ -1,19 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
-import { groupAlive, groupGoneWithin, killGroup, spawnGroup, type GroupProcess } from './process-group.js';
+import {
+  createBotRoom,
+  groupGoneWithin,
+  spawnCommand,
+  startMatrixHomeserver,
+  untilRunning,
+  waitForBotJoin,
+  type MatrixHomeserver,
+  type RunningBot,
+} from '@stats/test-utils';
 
 // Issue 13 item 15: SIGTERM to the `pnpm start:matrix` process left tsx and the bot running,
 // because pnpm only signals its shell, the shell does not pass it on, and tsx's CLI is one more
 // process in between. The script now `exec`s `node --import tsx`: pnpm → node, one hop.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 let hs: MatrixHomeserver;
 let dataDir: string;
-let started: GroupProcess | undefined;
+let started: RunningBot | undefined;
 
 beforeEach(async () => {
   hs = await startMatrixHomeserver();
@@ -21,34 +27,23 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (started && groupAlive(started.pid)) killGroup(started.pid, 'SIGKILL');
+  await started?.terminate('SIGKILL');
   started = undefined;
   await hs.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function startThroughPnpm(): Promise<GroupProcess> {
-  return spawnGroup('pnpm', ['start:matrix'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '/tmp',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      MATRIX_HOMESERVER_URL: hs.url,
-      MATRIX_ACCESS_TOKEN: hs.bot.token,
-      DATA_DIR: dataDir,
-    },
-    runningMessage: 'matrix-stats-bot running',
-  });
+/** `pnpm start:matrix` as the leader of its own process group, the way a terminal starts it. */
+function startThroughPnpm(): Promise<RunningBot> {
+  const pnpm = spawnCommand('pnpm', ['start:matrix'], { detached: true, env: { MATRIX_HOMESERVER_URL: hs.url, MATRIX_ACCESS_TOKEN: hs.bot.token, DATA_DIR: dataDir } });
+  return untilRunning(pnpm, { runningMessage: 'matrix-stats-bot running', timeoutMs: 90_000 });
 }
 
 describe('stopping `pnpm start:matrix`', { timeout: 120_000 }, () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`${signal} to the pnpm process stops the bot gracefully and the whole process group is gone within 10 s`, async () => {
       started = await startThroughPnpm();
-      const url = String(started.running['url']);
+      const url = started.url;
       expect((await fetch(`${url}/health`)).status).toBe(200);
       process.kill(started.pid, signal);
       expect(await groupGoneWithin(started.pid, 10_000)).toBe(true);
@@ -60,9 +55,9 @@ describe('stopping `pnpm start:matrix`', { timeout: 120_000 }, () => {
 
   it('SIGTERM to the pnpm process with a dozen replies waiting on 429s: the group is gone within 10 s', async () => {
     const alice = hs.human('alice', 'Alice');
-    const room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+    const room = createBotRoom(hs, { owner: alice, name: 'ops' }).roomId;
     started = await startThroughPnpm();
-    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    await waitForBotJoin(hs, room);
     // Every reply is refused with a long retry-after: they wait inside the bot when SIGTERM comes.
     hs.fail({ path: '/send/', method: 'PUT', status: 429, retryAfterMs: 30_000, times: 1_000 });
     for (let i = 0; i < 12; i++) alice.say(room, '!help');

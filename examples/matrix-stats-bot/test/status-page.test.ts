@@ -1,28 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
-import { startBotProcess, type BotProcess } from './bot-process.js';
+import { createBotRoom, startMatrixHomeserver, type MatrixHomeserver, type RunningBot } from '@stats/test-utils';
+import { startMatrixStatsBot } from './bot-process.js';
 
 // The /status page in a real headless Chromium (Debian's `chromium`, installed by
 // scripts/test-setup.mjs) against the example bot as a process. Set STATUS_SCREENSHOT to a
 // path to save the page (deploy/status-page.png was made that way).
 const STATUS_TOKEN = 'status-page-token-8d1f0c2b7a';
+const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let hs: MatrixHomeserver;
 let dataDir: string;
-let bot: BotProcess;
+let bot: RunningBot;
 let browser: Browser;
 
 beforeAll(async () => {
   hs = await startMatrixHomeserver();
   dataDir = mkdtempSync(join(tmpdir(), 'matrix-stats-status-'));
   const alice = hs.human('alice', 'Alice');
-  const room = alice.createRoom({ name: 'reports', invite: [hs.bot.userId] });
-  bot = await startBotProcess({
+  const room = createBotRoom(hs, { owner: alice, name: 'reports' }).roomId;
+  bot = await startMatrixStatsBot({
     MATRIX_HOMESERVER_URL: hs.url,
     MATRIX_ACCESS_TOKEN: hs.bot.token,
     MATRIX_REPORT_ROOM_ID: room,
@@ -36,7 +37,8 @@ beforeAll(async () => {
   // A command answered and an upstream that failed, so the page has something to show.
   await hs.waitForReply(alice.say(room, '!help'));
   await hs.waitForReply(alice.say(room, '!stats'));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "node scripts/test-setup.mjs" (or as root: apt-get install -y chromium)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }, 120_000);
 
 afterAll(async () => {

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { loadConfig } from '@stats/core/app';
 import { createLogger } from '@stats/core';
 import { createMemoryAdapter } from '@stats/core/testing';
-import { logSink, startMatrixHomeserver, startTelegramBotApi, type MatrixHomeserver, type TelegramBotApi } from '@stats/test-utils';
+import { logSink, startMatrixHomeserver, startTelegramBotApi, type MatrixHomeserver, type TelegramBotApi, type RunningBot } from '@stats/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMultiPlatformBot } from '../src/multi-platform-bot.js';
-import { startBotProcess, type BotProcess } from './bot-process.js';
+import { startMultiPlatformBot } from './bot-process.js';
 
 /** A free loopback port, so the webhook URL is known before the bot starts. */
 async function freePort(): Promise<number> {
@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 let telegram: TelegramBotApi;
 let matrix: MatrixHomeserver;
 let dataDir: string;
-let running: BotProcess | undefined;
+let running: RunningBot | undefined;
 const stops: (() => Promise<void>)[] = [];
 
 beforeEach(async () => {
@@ -107,7 +107,7 @@ describe('examples/multi-platform-bot', () => {
   });
 
   it('runs as `pnpm start:multi` does, answers on Telegram and exits 0 on SIGTERM', async () => {
-    running = await startBotProcess({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir });
+    running = await startMultiPlatformBot({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir });
     expect(running.running['platforms']).toEqual(['telegram']);
     const carol = telegram.user('Carol');
     const group = telegram.group('Ops');
@@ -119,7 +119,7 @@ describe('examples/multi-platform-bot', () => {
     expect(warning?.text).toMatch(/could not remove your message/);
     const health = await fetch(`${String(running.running['port'])}/health`);
     expect(health.status).toBe(200);
-    expect(await running.terminate('SIGTERM')).toBe(0);
+    expect((await running.terminate('SIGTERM')).code).toBe(0);
     const logs = JSON.stringify(running?.logs ?? []);
     expect(logs).not.toContain('hunter2');
     expect(logs).not.toContain(telegram.token);

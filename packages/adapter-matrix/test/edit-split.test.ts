@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { document, type Document } from '@stats/core';
-import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
+import { createBotRoom, startMatrixHomeserver, waitForBotJoin, type MatrixHomeserver } from '@stats/test-utils';
 import { bodyOf, startBot, tempDataDir, type RunningBot } from './harness.js';
 
 let hs: MatrixHomeserver;
@@ -12,7 +12,7 @@ beforeEach(async () => {
   hs = await startMatrixHomeserver();
   data = tempDataDir();
   const alice = hs.human('alice', 'Alice');
-  room = alice.createRoom({ name: 'alerts', invite: [hs.bot.userId] });
+  room = createBotRoom(hs, { owner: alice, name: 'alerts' }).roomId;
 });
 
 afterEach(async () => {
@@ -41,7 +41,7 @@ function currentText(ids: readonly string[]): string[] {
 
 async function started(): Promise<RunningBot> {
   running = await startBot(hs, data.dir);
-  await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+  await waitForBotJoin(hs, room);
   return running;
 }
 

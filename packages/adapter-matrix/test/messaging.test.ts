@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand, document } from '@stats/core';
-import { startMatrixHomeserver, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
+import { createBotRoom, startMatrixHomeserver, waitForBotJoin, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
 import { ENCRYPTED_ROOM_NOTICE } from '../src/index.js';
 import { bodyOf, repliesTo, startBot, tempDataDir, type RunningBot } from './harness.js';
 
@@ -14,10 +14,7 @@ beforeEach(async () => {
   hs = await startMatrixHomeserver();
   data = tempDataDir();
   alice = hs.human('alice', 'Alice');
-  room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
-  const bob = hs.human('bob', 'Bob');
-  alice.invite(room, bob.userId);
-  bob.join(room);
+  room = createBotRoom(hs, { owner: alice, name: 'ops', members: [hs.human('bob', 'Bob')] }).roomId;
 });
 
 afterEach(async () => {
@@ -35,7 +32,7 @@ async function start(...args: Parameters<typeof startBot> extends [unknown, unkn
 describe('Matrix adapter: answering', () => {
   it('joins on invite and answers a command with an m.notice reply that mentions the sender', async () => {
     await start();
-    await hs.waitFor((e) => e['type'] === 'm.room.member' && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    await waitForBotJoin(hs, room);
     const asked = alice.say(room, '!ping');
     const reply = await hs.waitForReply(asked);
     expect(reply['content']).toMatchObject({
@@ -117,7 +114,7 @@ describe('Matrix adapter: answering', () => {
     await hs.stop();
     hs = await startMatrixHomeserver({ maxEventBytes: 12_000 });
     alice = hs.human('alice', 'Alice');
-    room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+    room = createBotRoom(hs, { owner: alice, name: 'ops' }).roomId;
     const long = defineCommand({
       name: 'long',
       summary: 'A long list',
@@ -169,7 +166,7 @@ describe('Matrix adapter: answering', () => {
 describe('Matrix adapter: sending without a command', () => {
   it('sends a document into a room and edits it in place (m.replace)', async () => {
     const { adapter } = await start();
-    await hs.waitFor((e) => e['room_id'] === room && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: 'bot join' });
+    await waitForBotJoin(hs, room);
     const [sent] = await adapter.send({ platform: 'matrix', id: room }, document().heading('Alert').text('FIRING'));
     expect(sent).toBeDefined();
     if (!sent) return;
@@ -186,12 +183,12 @@ describe('Matrix adapter: sending without a command', () => {
 describe('Matrix adapter: rooms', () => {
   it('treats an is_direct invite as direct, an unmarked two-member room and a group room as shared', async () => {
     await start();
-    const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
-    const pair = alice.createRoom({ invite: [hs.bot.userId] });
+    const dm = createBotRoom(hs, { owner: alice, direct: true }).roomId;
+    const pair = createBotRoom(hs, { owner: alice }).roomId;
     const inDm = alice.say(room, '!where');
     expect(bodyOf(await hs.waitForReply(inDm))).toContain('shared');
-    await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
-    await hs.waitFor((e) => e['room_id'] === pair && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
+    await waitForBotJoin(hs, dm);
+    await waitForBotJoin(hs, pair);
     expect(bodyOf(await hs.waitForReply(alice.say(dm, '!where')))).toContain('direct');
     expect(bodyOf(await hs.waitForReply(alice.say(pair, '!where')))).toContain('shared');
   });
@@ -199,8 +196,8 @@ describe('Matrix adapter: rooms', () => {
   it('treats a two-member room listed in the bot’s m.direct account data as direct, until a third member joins', async () => {
     await start();
     const carol = hs.human('carol');
-    const listed = alice.createRoom({ invite: [hs.bot.userId] });
-    await hs.waitFor((e) => e['room_id'] === listed && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
+    const listed = createBotRoom(hs, { owner: alice }).roomId;
+    await waitForBotJoin(hs, listed);
     expect(bodyOf(await hs.waitForReply(alice.say(listed, '!where')))).toContain('shared');
     hs.state.setAccountData(hs.bot.userId, 'm.direct', { [alice.userId]: [listed] });
     await hs.waitForRequest((r) => r.method === 'GET' && r.path.endsWith('/account_data/m.direct') && r.status === 200);
@@ -231,8 +228,8 @@ describe('Matrix adapter: rooms', () => {
 
   it('tells an encrypted room once that it cannot read it (encryption off)', async () => {
     await start(undefined, { encryption: false });
-    const secure = alice.createRoom({ invite: [hs.bot.userId], encrypted: true });
-    await hs.waitFor((e) => e['room_id'] === secure && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
+    const secure = createBotRoom(hs, { owner: alice, encrypted: true }).roomId;
+    await waitForBotJoin(hs, secure);
     alice.say(secure, '!ping');
     alice.say(secure, '!stats');
     await hs.waitFor((e) => e['room_id'] === secure && e['sender'] === hs.bot.userId && bodyOf(e) === ENCRYPTED_ROOM_NOTICE, { what: 'encryption notice' });
@@ -246,10 +243,10 @@ describe('Matrix adapter: rooms', () => {
   it('joins invites from allowed inviters only', async () => {
     await start(undefined, { allowedInviters: ['stats.test'] });
     const eve = hs.human('eve', 'Eve', 'evil.example');
-    const fromFriend = alice.createRoom({ invite: [hs.bot.userId] });
-    const fromStranger = eve.createRoom({ invite: [hs.bot.userId] });
-    await hs.waitFor((e) => e['room_id'] === fromFriend && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
-    await hs.waitFor((e) => e['room_id'] === fromStranger && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'leave', { what: 'declined invite' });
+    const fromFriend = createBotRoom(hs, { owner: alice }).roomId;
+    const fromStranger = createBotRoom(hs, { owner: eve }).roomId;
+    await waitForBotJoin(hs, fromFriend);
+    await waitForBotJoin(hs, fromStranger, { membership: 'leave' });
     expect(hs.state.membership(fromStranger, hs.bot.userId)).toBe('leave');
   });
 });

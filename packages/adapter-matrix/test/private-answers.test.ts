@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand, document } from '@stats/core';
-import { startMatrixHomeserver, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
+import { createBotRoom, startMatrixHomeserver, waitForBotJoin, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
 import { PRIVATE_ANSWER_POINTER, PRIVATE_ANSWER_REFUSED } from '../src/index.js';
 import { bodyOf, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
 
@@ -24,12 +24,8 @@ beforeEach(async () => {
   hs = await startMatrixHomeserver();
   data = tempDataDir();
   alice = hs.human('alice', 'Alice');
-  shared = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
-  const bob = hs.human('bob', 'Bob');
-  alice.invite(shared, bob.userId);
-  bob.join(shared);
-  // Plain humans read the answers here; the encrypted direct room is tested in e2ee.test.ts.
-  running = await startBot(hs, data.dir, [ping, login, where, status], { encryption: false });
+  shared = createBotRoom(hs, { owner: alice, name: 'ops', members: [hs.human('bob', 'Bob')] }).roomId;
+  running = await startBot(hs, data.dir, [ping, login, where, status]);
 });
 
 afterEach(async () => {
@@ -38,10 +34,6 @@ afterEach(async () => {
   await hs.stop();
   data.remove();
 });
-
-function botJoined(roomId: string): Promise<unknown> {
-  return hs.waitFor((e) => e['room_id'] === roomId && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join', { what: `bot join of ${roomId}` });
-}
 
 async function ask(roomId: string, text: string): Promise<string> {
   return bodyOf(await hs.waitForReply(alice.say(roomId, text)));
@@ -52,8 +44,8 @@ const contentOf = (roomId: string, eventId: string): Record<string, unknown> | u
 
 describe('Matrix direct rooms: joined plus invited members', () => {
   it('stops treating a direct room as direct once a third person is invited, and refuses and redacts a login there', async () => {
-    const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
-    await botJoined(dm);
+    const dm = createBotRoom(hs, { owner: alice, direct: true }).roomId;
+    await waitForBotJoin(hs, dm);
     expect(await ask(dm, '!where')).toContain('direct');
     alice.invite(dm, hs.human('carol').userId);
     expect(await ask(dm, '!where')).toContain('shared');
@@ -65,16 +57,16 @@ describe('Matrix direct rooms: joined plus invited members', () => {
   });
 
   it('treats a room of two joined members that nobody marked as direct as shared', async () => {
-    const pair = alice.createRoom({ invite: [hs.bot.userId] });
-    await botJoined(pair);
+    const pair = createBotRoom(hs, { owner: alice }).roomId;
+    await waitForBotJoin(hs, pair);
     expect(await ask(pair, '!where')).toContain('shared');
   });
 });
 
 describe('Matrix direct rooms: the password message', () => {
   it('redacts a login in a direct room where the bot has the power to, and says so', async () => {
-    const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
-    await botJoined(dm);
+    const dm = createBotRoom(hs, { owner: alice, direct: true }).roomId;
+    await waitForBotJoin(hs, dm);
     const secret = alice.say(dm, `!login ${EMAIL} hunter2`);
     const reply = bodyOf(await hs.waitForReply(secret));
     expect(reply).toContain('logged in');
@@ -84,8 +76,8 @@ describe('Matrix direct rooms: the password message', () => {
   });
 
   it('asks the user to delete it where the homeserver refuses the redaction (M_FORBIDDEN)', async () => {
-    const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true, preset: 'private_chat' });
-    await botJoined(dm);
+    const dm = createBotRoom(hs, { owner: alice, direct: true, preset: 'private_chat' }).roomId;
+    await waitForBotJoin(hs, dm);
     const secret = alice.say(dm, `!login ${EMAIL} hunter2`);
     const reply = bodyOf(await hs.waitForReply(secret));
     expect(reply).toContain('logged in');
@@ -117,11 +109,11 @@ describe('Matrix answers for one user', () => {
   });
 
   it('answers in an existing direct room and skips an m.direct room that others can read', async () => {
-    const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
-    await botJoined(dm);
+    const dm = createBotRoom(hs, { owner: alice, direct: true }).roomId;
+    await waitForBotJoin(hs, dm);
     await hs.waitForRequest((r) => r.method === 'PUT' && r.path.endsWith('/account_data/m.direct'));
-    const crowded = alice.createRoom({ invite: [hs.bot.userId], direct: true });
-    await botJoined(crowded);
+    const crowded = createBotRoom(hs, { owner: alice, direct: true }).roomId;
+    await waitForBotJoin(hs, crowded);
     alice.invite(crowded, hs.human('dave').userId);
     // The newest m.direct entry comes first; it has a third reader and must be skipped.
     hs.state.setAccountData(hs.bot.userId, 'm.direct', { [alice.userId]: [crowded, dm] });
@@ -151,8 +143,8 @@ describe('Matrix answers for one user', () => {
   });
 
   it('answers a private command in a direct room right there', async () => {
-    const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
-    await botJoined(dm);
+    const dm = createBotRoom(hs, { owner: alice, direct: true }).roomId;
+    await waitForBotJoin(hs, dm);
     expect(await ask(dm, '!status')).toContain(EMAIL);
   });
 });

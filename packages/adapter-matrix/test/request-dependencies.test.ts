@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
+import { createBotRoom, startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
 // Through the adapter's loader, as the adapter itself loads the SDK (no native crypto binary here).
 import { MatrixClient } from '../src/matrix-sdk.js';
 
@@ -49,7 +49,7 @@ describe('matrix-bot-sdk with the overridden request dependencies', () => {
     const client = new MatrixClient(hs.url, hs.bot.token);
     expect(await client.getUserId()).toBe(hs.bot.userId);
     const alice = hs.human('alice', 'Alice');
-    const room = alice.createRoom({ name: 'deps', invite: [hs.bot.userId] });
+    const room = createBotRoom(hs, { owner: alice, name: 'deps' }).roomId;
     await client.joinRoom(room);
     const eventId = await client.sendNotice(room, 'hello through request');
     expect(hs.botEvents(room).some((e) => e['event_id'] === eventId)).toBe(true);

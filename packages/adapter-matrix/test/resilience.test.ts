@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, defineCommand, document, isStatsError, type StatsError } from '@stats/core';
-import { startMatrixHomeserver, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
+import { createBotRoom, startMatrixHomeserver, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
 import { createMatrixAdapter } from '../src/index.js';
 import { bodyOf, ping, repliesTo, startBot, tempDataDir, type RunningBot } from './harness.js';
 
@@ -14,10 +14,7 @@ beforeEach(async () => {
   hs = await startMatrixHomeserver();
   data = tempDataDir();
   alice = hs.human('alice', 'Alice');
-  room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
-  const bob = hs.human('bob', 'Bob');
-  alice.invite(room, bob.userId);
-  bob.join(room);
+  room = createBotRoom(hs, { owner: alice, name: 'ops', members: [hs.human('bob', 'Bob')] }).roomId;
 });
 
 afterEach(async () => {
@@ -109,7 +106,7 @@ describe('Matrix adapter: rate limits and faults', () => {
     await hs.stop();
     hs = await startMatrixHomeserver({ rateLimit: { burst: 3, perSecond: 40 } });
     alice = hs.human('alice', 'Alice');
-    room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+    room = createBotRoom(hs, { owner: alice, name: 'ops' }).roomId;
     running = await startBot(hs, data.dir);
     const asked = Array.from({ length: 20 }, () => alice.say(room, '!ping'));
     for (const id of asked) await hs.waitForReply(id);

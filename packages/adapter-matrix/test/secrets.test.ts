@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBot, createLogger, defineCommand, document, type Bot } from '@stats/core';
-import { logSink, startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
+import { createBotRoom, logSink, startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
 // Through the adapter's loader, as the adapter itself loads the SDK (no native crypto binary here).
 import { LogService, MatrixClient } from '../src/matrix-sdk.js';
 import { bridgeSdkLogging, createMatrixAdapter } from '../src/index.js';
@@ -30,7 +30,7 @@ afterEach(async () => {
 describe('Matrix adapter: no access token in the log', () => {
   it('logs a proxy’s 502 HTML page on send and typing with its status, never the Authorization header', async () => {
     const alice = hs.human('alice', 'Alice');
-    const room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+    const room = createBotRoom(hs, { owner: alice, name: 'ops' }).roomId;
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { createBot, createLogger, type Bot } from '@stats/core';
-import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
+import { createBotRoom, startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
 import { createMatrixAdapter } from '../src/index.js';
 import { ping, tempDataDir } from './harness.js';
 
@@ -36,7 +36,7 @@ it('gives up replies waiting on a long 429 at once when stopping: counted, logge
     retry: { baseDelayMs: 20, maxDelayMs: 600_000 },
   });
   const alice = hs.human('alice', 'Alice');
-  const room = alice.createRoom({ name: 'ops', invite: [hs.bot.userId] });
+  const room = createBotRoom(hs, { owner: alice, name: 'ops' }).roomId;
   bot = createBot({ adapters: [adapter], commands: [ping], http: false, rateLimit: false, logger });
   await bot.start();
   await hs.waitForReply(alice.say(room, '!ping'));

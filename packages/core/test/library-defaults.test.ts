@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createBot, createConsoleAdapter } from '../src/index.js';
 import { createMemoryAdapter } from '../src/testing/index.js';
-import { runTs } from './run-process.js';
+import { spawnBot } from '@stats/test-utils';
 
 // The library's defaults as issue 14 asks: no port unless asked, a console that ends with its
 // input, clear errors for a taken port and a missing driver, and no "Unknown command" for a
@@ -44,10 +44,10 @@ describe('createBot defaults', () => {
   });
 
   it('ends a console bot when its input ends, without an onEnd of its own', async () => {
-    const bot = runTs('packages/core/test/fixtures/plain-console-bot.ts');
+    const bot = spawnBot('packages/core/test/fixtures/plain-console-bot.ts', { baseEnv: 'inherit', env: { LOG_LEVEL: 'warn' } });
     bot.child.stdin.end('!help\n');
-    expect(await bot.exited()).toBe(0);
-    expect(bot.stdout()).toContain('Lists the commands, or explains one');
+    expect((await bot.exited).code).toBe(0);
+    expect(bot.stdoutText()).toContain('Lists the commands, or explains one');
   });
 });
 

@@ -1,15 +1,15 @@
 import { expect, it } from 'vitest';
-import { runTs } from './run-process.js';
+import { spawnBot } from '@stats/test-utils';
 
 it('finishes the command in flight on SIGTERM, answers nothing new, and exits 0', async () => {
-  const bot = runTs('packages/core/test/fixtures/slow-bot.ts');
-  await bot.waitFor(/ready/);
+  const bot = spawnBot('packages/core/test/fixtures/slow-bot.ts', { baseEnv: 'inherit', env: { LOG_LEVEL: 'warn' } });
+  await bot.waitForLog(/ready/);
   bot.child.stdin.write('!slow\n');
-  await bot.waitFor(/slow started/);
+  await bot.waitForLog(/slow started/);
   bot.child.kill('SIGTERM');
-  await bot.waitFor(/"msg":"stopping"/);
+  await bot.waitForLog('stopping');
   bot.child.stdin.write('!help\n');
-  expect(await bot.exited()).toBe(0);
-  expect(bot.stdout()).toContain('slow done');
-  expect(bot.stdout()).not.toContain('Commands');
+  expect((await bot.exited).code).toBe(0);
+  expect(bot.stdoutText()).toContain('slow done');
+  expect(bot.stdoutText()).not.toContain('Commands');
 });

@@ -8,6 +8,7 @@ export * from './alertmanager/index.js';
 export * from './prometheus/index.js';
 export * from './services/index.js';
 export * from './redis-proxy.js';
+export * from './process/index.js';
 export {
   registerSecret,
   registeredSecrets,

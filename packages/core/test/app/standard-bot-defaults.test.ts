@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStandardBot, loadConfig } from '../../src/app/index.js';
 import { createMemoryAdapter } from '../../src/testing/index.js';
-import { runTs } from '../run-process.js';
+import { spawnBot } from '@stats/test-utils';
 
 // The application's side of issue 14's defaults: no "Unknown command" for a command the README
 // lists, and a missing driver named with the npm install line at configuration time.
@@ -39,10 +39,10 @@ describe('the stats application', () => {
     const project = mkdtempSync(join(tmpdir(), 'stats-no-drivers-'));
     writeFileSync(join(project, 'package.json'), '{"name":"empty","private":true}');
     const check = async (env: Record<string, string>): Promise<string> => {
-      const run = runTs('packages/core/test/app/fixtures/check-drivers.ts', { NODE_PATH: '', DATA_DIR: dataDir, ...env });
+      const run = spawnBot('packages/core/test/app/fixtures/check-drivers.ts', { baseEnv: 'inherit', env: { LOG_LEVEL: 'warn', NODE_PATH: '', DATA_DIR: dataDir, ...env } });
       run.child.stdin.end();
-      expect(await run.exited()).toBe(0);
-      return run.stdout().trim();
+      expect((await run.exited).code).toBe(0);
+      return run.stdoutText().trim();
     };
     try {
       const env = { AUTH_URL: 'http://127.0.0.1:9', DATABASE_URL: 'postgres://127.0.0.1/x' };

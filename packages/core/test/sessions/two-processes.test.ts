@@ -1,19 +1,13 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { startAuthServer, type RunningAuthServer } from '@stats/test-utils';
+import { spawnBot, startAuthServer, type RunningAuthServer } from '@stats/test-utils';
 import { createAuthServiceClient, createSessionCipher, createSessionManager, keyFromSecret, type SessionStore, type UserRef } from '../../src/index.js';
 import { createPostgresSessionStore } from '../../src/stores/postgres/index.js';
 import { createRedisSessionStore } from '../../src/stores/redis/index.js';
 import { connectPostgres, connectRedis, uniqueName } from '@stats/test-utils';
 
 const SECRET = 'two-processes-share-this-session-secret';
-const TSX = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
-const WORKER = fileURLToPath(new URL('./refresh-worker.ts', import.meta.url));
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -33,20 +27,20 @@ afterAll(async () => {
 
 /** Starts the worker process and resolves once it has opened the store. */
 async function startWorker(env: Record<string, string>): Promise<{ go: () => Promise<string[]> }> {
-  const child = spawn(TSX, ['--conditions=@stats/source', WORKER], {
-    env: { ...process.env, ...env, AUTH_URL: auth.url, SESSION_SECRET: SECRET, USES: '500' },
-    stdio: ['pipe', 'pipe', 'inherit'],
+  const worker = spawnBot('packages/core/test/sessions/refresh-worker.ts', {
+    baseEnv: 'inherit',
+    env: { ...env, AUTH_URL: auth.url, SESSION_SECRET: SECRET, USES: '500' },
+    // Its stdout hands the access tokens it got back to this test: a protocol, not a log.
+    logScan: false,
   });
-  const lines = createInterface({ input: child.stdout });
-  const iterator = lines[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.value !== 'ready') throw new Error(`worker did not start: ${String(first.value)}`);
+  await worker.waitForLog((_entry, line) => line === 'ready');
   return {
     go: async () => {
-      child.stdin.write('go\n');
-      const answer = await iterator.next();
-      await once(child, 'exit');
-      return JSON.parse(String(answer.value)) as string[];
+      const from = worker.lines.length;
+      worker.child.stdin.write('go\n');
+      const answer = await worker.waitForLog((_entry, line) => line.startsWith('['), { from });
+      await worker.exited;
+      return JSON.parse(String(answer['line'])) as string[];
     },
   };
 }

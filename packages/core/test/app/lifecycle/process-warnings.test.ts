@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
-import { runTs } from '../../run-process.js';
+import { spawnBot } from '@stats/test-utils';
 
 it('writes process warnings as JSON log lines, so stdout and stderr stay JSON', async () => {
-  const child = runTs('packages/core/test/app/fixtures/warning-bot.ts', { NODE_NO_WARNINGS: '' });
-  expect(await child.exited()).toBe(0);
-  const lines = `${child.stdout()}${child.stderr()}`.split('\n').filter((line) => line.trim() !== '');
+  const child = spawnBot('packages/core/test/app/fixtures/warning-bot.ts', { baseEnv: 'inherit', env: { LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '' } });
+  expect((await child.exited).code).toBe(0);
+  const lines = child.lines.filter((line) => line.trim() !== '');
   const parsed = lines.map((line) => {
     try {
       return JSON.parse(line) as Record<string, unknown>;

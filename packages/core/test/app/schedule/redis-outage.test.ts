@@ -150,7 +150,8 @@ describe('two replicas while Redis is down for 30 s', () => {
     // The schedule survived and delivers again.
     const ticks = (): number => replicas.flatMap((r) => r.adapter.sent).filter((m) => m.room.id === 'reports' && m.plain.includes('tick')).length;
     const ticksNow = ticks();
-    await vi.waitFor(() => expect(ticks()).toBeGreaterThan(ticksNow), { timeout: 20_000, interval: 250 });
+    // A guard, not a timing assertion: with other test files on the cores a tick can take a while.
+    await vi.waitFor(() => expect(ticks()).toBeGreaterThan(ticksNow), { timeout: 45_000, interval: 250 });
     expect(consoleErrors.filter((line) => line.includes('Unhandled error event'))).toEqual([]);
   }, 120_000);
 });

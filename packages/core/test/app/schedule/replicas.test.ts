@@ -1,20 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectRedis, dropPrefix, TEST_REDIS_URL as REDIS_URL, testPrefix } from '@stats/test-utils';
+import { connectRedis, dropPrefix, spawnBot, TEST_REDIS_URL as REDIS_URL, testPrefix, type BotProcess } from '@stats/test-utils';
 import { startSink, type Sink } from './sink.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/replica.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ROOMS = 24;
 const PLATFORMS = ['matrix', 'telegram', 'discord'];
 
 interface Replica {
   readonly name: string;
-  readonly child: ChildProcess;
+  readonly process: BotProcess;
   readonly leads: string[];
-  readonly exited: Promise<void>;
   /** Resolves when the bot has started (rejects when the process died first). */
   readonly ready: Promise<void>;
 }
@@ -28,8 +23,7 @@ beforeAll(async () => {
   redis = await connectRedis();
 });
 afterEach(async () => {
-  for (const r of running) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM');
-  await Promise.all(running.map((r) => r.exited));
+  await Promise.all(running.map((r) => r.process.terminate('SIGTERM')));
   running = [];
   await sink?.stop();
 });
@@ -42,33 +36,15 @@ afterAll(async () => {
 });
 
 function spawnReplica(name: string, env: Record<string, string>, booted: () => void): Replica {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@stats/source', FIXTURE], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, REPLICA: name },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const replica = spawnBot('packages/core/test/schedule/fixtures/replica.ts', { baseEnv: 'inherit', env: { ...env, REPLICA: name } });
   const leads: string[] = [];
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr = (stderr + c.toString()).slice(-3000);
+  replica.onLine((line) => {
+    if (line === 'booted') booted();
+    if (line.startsWith('lead ')) leads.push(line.slice(5));
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = new Promise<void>((resolve, reject) => {
-    let buffer = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      buffer += c.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === 'booted') booted();
-        if (line === 'ready') resolve();
-        if (line.startsWith('lead ')) leads.push(line.slice(5));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`replica ${name} exited (${code}) before it was ready: ${stderr}`)));
-  });
+  const ready = replica.waitForLog((_entry, line) => line === 'ready', { timeoutMs: 60_000 }).then(() => undefined);
   ready.catch(() => undefined);
-  return { name, child, leads, exited, ready };
+  return { name, process: replica, leads, ready };
 }
 
 async function startReplicas(count: number, extraEnv: Record<string, string> = {}): Promise<{ prefix: string; baseline: number }> {
@@ -128,8 +104,7 @@ describe('replicas sharing Redis (real processes)', () => {
     await sink.until(() => sink.shown.length >= total / 4);
     const leader = running.find((r) => r.leads.length > 0);
     if (!leader) throw new Error('no replica announced that it runs the report');
-    leader.child.kill('SIGKILL');
-    await leader.exited;
+    await leader.process.terminate('SIGKILL');
     const shownAtKill = sink.shown.length;
     expect(shownAtKill).toBeLessThan(total);
     // the same commands still get exactly one answer from the survivors

@@ -16,7 +16,7 @@ afterEach(async () => {
 async function stub(answer: (path: string, params: URLSearchParams, n: number) => StubAnswer): Promise<{ server: RunningPrometheusStub; prom: PrometheusSource }> {
   const server = await startPrometheusStub(answer);
   stubs.push(server);
-  const prom = createSources(loadConfig({ PROMETHEUS_URL: server.url }), { retryBaseMs: 1, timeoutMs: 300, prometheusCacheTtlMs: 0 }).prometheus;
+  const prom = createSources(loadConfig({ PROMETHEUS_URL: server.url }), { retryBaseMs: 1, timeoutMs: 1_000, prometheusCacheTtlMs: 0 }).prometheus;
   return { server, prom };
 }
 
