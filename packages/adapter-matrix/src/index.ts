@@ -16,3 +16,4 @@ export { CRYPTO_STORE_FILE, UNDECRYPTABLE_NOTICE } from './crypto/index.js';
 export { mentionsBot, stripReplyFallback, type BotIdentity } from './incoming.js';
 export { bridgeSdkLogging } from './log-bridge.js';
 export type { SenderRetry } from './sender.js';
+export { fromEnv, MATRIX_ENV_VARIABLES, type MatrixEnvOptions } from './from-env.js';

@@ -10,11 +10,9 @@ import type { ReportTarget } from './types.js';
  *
  * @throws ConfigError naming `REPORT_TARGETS` when an entry has no platform or room.
  */
-export function targetsFromConfig(config: Pick<StatsConfig, 'matrix' | 'telegram' | 'discord' | 'schedule'>): ReportTarget[] {
+export function targetsFromConfig(config: Pick<StatsConfig, 'schedule'>): ReportTarget[] {
   const targets: ReportTarget[] = [];
-  if (config.matrix?.reportRoomId) targets.push({ platform: 'matrix', roomId: config.matrix.reportRoomId });
-  if (config.telegram?.reportChatId) targets.push({ platform: 'telegram', roomId: config.telegram.reportChatId });
-  if (config.discord?.reportChannelId) targets.push({ platform: 'discord', roomId: config.discord.reportChannelId });
+  for (const [platform, roomId] of Object.entries(config.schedule.reportRooms)) if (roomId) targets.push({ platform, roomId });
   for (const entry of (config.schedule.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const colon = entry.indexOf(':');
     const platform = entry.slice(0, colon);
