@@ -21,6 +21,7 @@ describe('fromEnv (Matrix)', () => {
     const error = (() => {
       try {
         fromEnv({ MATRIX_HOMESERVER_URL: 'not a url', MATRIX_ALLOWED_INVITERS: 'x' });
+        return undefined;
       } catch (caught) {
         return caught;
       }
