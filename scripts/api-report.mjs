@@ -18,6 +18,7 @@ const ENTRY_POINTS = [
   ['core', 'adapter', 'adapter/index.d.ts'],
   ['core', 'testing', 'testing/index.d.ts'],
   ['core', 'charts', 'charts/index.d.ts'],
+  ['core', 'env', 'env/index.d.ts'],
   ['core', 'queue', 'queue/index.d.ts'],
   ['core', 'stores/redis', 'stores/redis/index.d.ts'],
   ['core', 'stores/sqlite', 'stores/sqlite/index.d.ts'],

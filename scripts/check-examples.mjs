@@ -47,6 +47,7 @@ const ENTRIES = [
   ['@stats/core/stores/postgres', 'packages/core/src/stores/postgres/index.ts'],
   ['@stats/core/queue', 'packages/core/src/queue/index.ts'],
   ['@stats/core/charts', 'packages/core/src/charts/index.ts'],
+  ['@stats/core/env', 'packages/core/src/env/index.ts'],
 ];
 const prelude = readFileSync(join(ROOT, 'scripts/examples/prelude.ts'), 'utf8');
 const placeholders = new Set([...prelude.matchAll(/export declare (?:const|function) ([\w$]+)/g)].map((m) => m[1]));

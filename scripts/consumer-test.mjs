@@ -115,9 +115,9 @@ writeFileSync(
   join(app, 'bot.ts'),
   `import { arg, createBot, createConsoleAdapter, defineCommand, document, type Command } from '@stats/core';
 import { createTestBot } from '@stats/core/testing';
-import { createMatrixAdapter } from '@stats/adapter-matrix';
-import { createTelegramAdapter } from '@stats/adapter-telegram';
-import { createDiscordAdapter } from '@stats/adapter-discord';
+import { createMatrixAdapter, fromEnv as matrixFromEnv } from '@stats/adapter-matrix';
+import { createTelegramAdapter, fromEnv as telegramFromEnv } from '@stats/adapter-telegram';
+import { createDiscordAdapter, fromEnv as discordFromEnv } from '@stats/adapter-discord';
 
 const dice: Command = defineCommand({
   name: 'dice',
@@ -132,10 +132,16 @@ await test.stop();
 if (!reply.plain.includes('rolled 3 dice')) throw new Error(\`unexpected answer: \${reply.plain}\`);
 console.log('answered:', reply.plain);
 
+// Each adapter from its own slice of the environment (fromEnv), as a deployment's main does.
+const env = { MATRIX_HOMESERVER_URL: 'http://127.0.0.1:1', MATRIX_ACCESS_TOKEN: 'token', TELEGRAM_BOT_TOKEN: '123:abc', DISCORD_TOKEN: 'token', DISCORD_APPLICATION_ID: '1' };
+const matrixEnv = matrixFromEnv(env);
+const telegramEnv = telegramFromEnv(env);
+const discordEnv = discordFromEnv(env);
+if (matrixEnv === undefined || telegramEnv === undefined || discordEnv === undefined) throw new Error('a fromEnv slice read nothing');
 const adapters = [
-  createMatrixAdapter({ homeserverUrl: 'http://127.0.0.1:1', accessToken: 'token', dataDir: 'data/matrix' }),
-  createTelegramAdapter({ token: '123:abc', dataDir: 'data/telegram' }),
-  createDiscordAdapter({ token: 'token', applicationId: '1' }),
+  createMatrixAdapter({ ...matrixEnv, dataDir: 'data/matrix' }),
+  createTelegramAdapter({ ...telegramEnv, dataDir: 'data/telegram' }),
+  createDiscordAdapter(discordEnv),
   createConsoleAdapter(),
 ];
 const bot = createBot({ adapters, commands: [dice], http: false });

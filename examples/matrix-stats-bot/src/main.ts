@@ -4,22 +4,20 @@
  * `/health/ready` and `/metrics` on PORT. Configuration comes from the environment only (see
  * `.env.example`); `pnpm start:matrix` from the repository root runs it.
  */
-import { createMatrixAdapter } from '@stats/adapter-matrix';
+import { createMatrixAdapter, fromEnv } from '@stats/adapter-matrix';
 import { createLogger } from '@stats/core';
 import { buildOrExit, createStandardBot, exitOnSignals, exitWith, loadConfigOrExit, startOrExit } from '@stats/core/app';
 
 const config = loadConfigOrExit('matrix-stats-bot');
-const matrixConfig = config.matrix ?? exitWith('matrix-stats-bot', 'set MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (see examples/matrix-stats-bot/.env.example)', 2);
+const matrixEnv = (await buildOrExit('matrix-stats-bot', async () => fromEnv())) ?? exitWith('matrix-stats-bot', 'set MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (see examples/matrix-stats-bot/.env.example)', 2);
 const logger = await createLogger({ level: config.logLevel, base: { bot: 'matrix-stats-bot' } });
 
 const matrix = createMatrixAdapter({
-  homeserverUrl: matrixConfig.homeserverUrl,
-  accessToken: matrixConfig.accessToken,
+  ...matrixEnv,
   dataDir: config.dataDir,
   // End-to-end encryption: the store in DATA_DIR is encrypted with a key from SESSION_SECRET (else DATA_DIR/session.key).
   ...(config.sessions.secret !== undefined ? { storeSecret: config.sessions.secret } : {}),
   catchUpWindowMs: config.catchUpWindowMs,
-  ...(matrixConfig.allowedInviters ? { allowedInviters: matrixConfig.allowedInviters } : {}),
   // Charts (!week, !system, reports) as PNG images; ECharts and resvg load on the first chart.
   renderChart: async (chart) => (await import('@stats/core/charts')).renderChartPng(chart),
   onFatal: () => void shutdown(1, 'the homeserver rejected MATRIX_ACCESS_TOKEN'),

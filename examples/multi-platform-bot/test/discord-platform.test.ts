@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe('examples/multi-platform-bot on Discord', () => {
   it('serves Discord from the DISCORD_* variables, with DISCORD_API_URL as the REST base', async () => {
-    const config = loadConfig({
+    const env = {
       DISCORD_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_GUILD_ID: discord.guildId,
@@ -28,8 +28,9 @@ describe('examples/multi-platform-bot on Discord', () => {
       DISCORD_API_URL: discord.url,
       DISCORD_MESSAGE_CONTENT: 'true',
       DATA_DIR: dataDir,
-    });
-    const { bot, platforms } = await createMultiPlatformBot(config, { logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
+    };
+    const config = loadConfig(env);
+    const { bot, platforms } = await createMultiPlatformBot(config, { env, logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
     expect(platforms).toEqual(['discord']);
     await bot.start();
     try {

@@ -43,14 +43,15 @@ const body = (event: Record<string, unknown>): string => String((event['content'
 
 describe('examples/multi-platform-bot', () => {
   it('serves Telegram and Matrix with one command set', async () => {
-    const config = loadConfig({
+    const env = {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.url,
       MATRIX_HOMESERVER_URL: matrix.url,
       MATRIX_ACCESS_TOKEN: matrix.bot.token,
       DATA_DIR: dataDir,
-    });
-    const { bot, platforms } = await createMultiPlatformBot(config, { logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
+    };
+    const config = loadConfig(env);
+    const { bot, platforms } = await createMultiPlatformBot(config, { env, logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
     stops.push(() => bot.stop());
     expect([...platforms].sort()).toEqual(['matrix', 'telegram']);
     await bot.start();
@@ -75,14 +76,15 @@ describe('examples/multi-platform-bot', () => {
 
   it('serves Telegram by webhook on its own HTTP server when TELEGRAM_WEBHOOK_URL is set', async () => {
     const port = await freePort();
-    const config = loadConfig({
+    const env = {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: `${telegram.url}/`,
       TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
       TELEGRAM_WEBHOOK_SECRET: 'multi_secret',
       DATA_DIR: dataDir,
-    });
-    const { bot } = await createMultiPlatformBot(config, { logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: { port, host: '127.0.0.1' } });
+    };
+    const config = loadConfig(env);
+    const { bot } = await createMultiPlatformBot(config, { env, logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: { port, host: '127.0.0.1' } });
     stops.push(() => bot.stop());
     await bot.start();
     expect(telegram.webhook()).toEqual({ url: `http://127.0.0.1:${port}/telegram`, secret: 'multi_secret' });
@@ -96,6 +98,7 @@ describe('examples/multi-platform-bot', () => {
 
   it('falls back to the console when no platform is configured', async () => {
     const { bot, platforms } = await createMultiPlatformBot(loadConfig({ DATA_DIR: dataDir }), {
+      env: { DATA_DIR: dataDir },
       logger: await createLogger({ level: 'debug', destination: logSink() }),
       onFatal: () => undefined,
       http: false,
@@ -128,13 +131,14 @@ describe('examples/multi-platform-bot', () => {
 
   it('schedules the daily and weekly reports into TELEGRAM_REPORT_CHAT_ID', async () => {
     const group = telegram.group('Reports', { supergroup: true });
-    const config = loadConfig({
+    const env = {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.url,
       TELEGRAM_REPORT_CHAT_ID: String(group.chat.id),
       DATA_DIR: dataDir,
-    });
-    const { bot } = await createMultiPlatformBot(config, { logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
+    };
+    const config = loadConfig(env);
+    const { bot } = await createMultiPlatformBot(config, { env, logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
     stops.push(() => bot.stop());
     await bot.start();
     const alice = telegram.user('Alice');

@@ -92,8 +92,10 @@ const NOT_ALLOWED = new Set([50001, 50003, 50013]);
  * @throws ConfigError from `start()` when Discord refuses the token (`DISCORD_TOKEN`) or the
  *   MessageContent intent is not enabled for the app (`DISCORD_MESSAGE_CONTENT`).
  * @example
- * const { token, applicationId } = config.discord!;
- * const discord = createDiscordAdapter({ token, applicationId });
+ * import { createDiscordAdapter, fromEnv } from '@stats/adapter-discord';
+ * // DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID, …: see {@link fromEnv}.
+ * const discordEnv = fromEnv() ?? { token: '…', applicationId: '123456789012345678' };
+ * const discord = createDiscordAdapter(discordEnv);
  * const bot = createBot({ adapters: [discord], commands });
  * await bot.start();
  */

@@ -8,3 +8,4 @@ export { createDiscordAdapter, type DiscordAdapterOptions } from './discord-adap
 export { toSlashCommands, sameCommands, optionName, SLASH_LIMITS, type SlashCommand } from './slash-commands.js';
 export { registerCommands, type RegistrationResult } from './register-commands.js';
 export type { ChartRenderer } from './outgoing.js';
+export { fromEnv, DISCORD_ENV_VARIABLES, type DiscordEnvOptions } from './from-env.js';

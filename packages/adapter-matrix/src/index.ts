@@ -17,3 +17,4 @@ export { mentionsBot, stripReplyFallback, type BotIdentity } from './incoming.js
 export { bridgeSdkLogging } from './log-bridge.js';
 export type { SenderRetry } from './sender.js';
 export { MATRIX_SEND_LIMITS } from './send-limits.js';
+export { fromEnv, MATRIX_ENV_VARIABLES, type MatrixEnvOptions } from './from-env.js';

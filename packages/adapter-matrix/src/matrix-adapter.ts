@@ -121,10 +121,11 @@ function unknownTokenError(cause: unknown): StatsError {
  * out 429s and retries 5xx with the same transaction ids.
  *
  * @example
- * const config = loadConfig(process.env);
- * const { homeserverUrl, accessToken } = config.matrix!;
- * const matrix = createMatrixAdapter({ homeserverUrl, accessToken, dataDir: config.dataDir });
- * await createBot({ adapters: [matrix], config, commands }).start();
+ * import { createMatrixAdapter, fromEnv } from '@stats/adapter-matrix';
+ * // MATRIX_HOMESERVER_URL, MATRIX_ACCESS_TOKEN, MATRIX_ALLOWED_INVITERS: see {@link fromEnv}.
+ * const matrixEnv = fromEnv() ?? { homeserverUrl: 'https://matrix.example.org', accessToken: 'syt_…' };
+ * const matrix = createMatrixAdapter({ ...matrixEnv, dataDir: './data' });
+ * await createBot({ adapters: [matrix], commands }).start();
  */
 export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapter {
   const now = options.now ?? Date.now;

@@ -10,3 +10,4 @@ export { commandMenu } from './command-menu.js';
 export { telegramAllows, type TelegramAllowList } from './allow-list.js';
 export { telegramCommandName, toIncomingMessage, type IncomingContext } from './incoming.js';
 export { secretMatches, SECRET_HEADER } from './webhook-route.js';
+export { fromEnv, TELEGRAM_ENV_VARIABLES, type TelegramEnvOptions } from './from-env.js';

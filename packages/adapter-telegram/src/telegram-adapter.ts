@@ -123,7 +123,10 @@ function refusedToken(error: unknown): never {
  * once across restarts (confirmed to Telegram only once handled).
  *
  * @example
- * const telegram = createTelegramAdapter({ token: config.telegram!.token, dataDir: config.dataDir });
+ * import { createTelegramAdapter, fromEnv } from '@stats/adapter-telegram';
+ * // TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_*, TELEGRAM_ALLOWED_*: see {@link fromEnv}.
+ * const telegramEnv = fromEnv() ?? { token: '123456:ABC…' };
+ * const telegram = createTelegramAdapter({ ...telegramEnv, dataDir: './data' });
  * const bot = createBot({ adapters: [telegram], commands });
  * await bot.start();
  */

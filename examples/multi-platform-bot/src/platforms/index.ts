@@ -1,6 +1,6 @@
 /**
  * Every platform the multi-platform bot knows, one line each. A new platform is one file in
- * this folder exporting `fromConfig` (see `platform.ts`) and one line here.
+ * this folder exporting `fromEnv` (see `platform.ts`) and one line here.
  */
 export * as matrix from './matrix.js';
 export * as telegram from './telegram.js';

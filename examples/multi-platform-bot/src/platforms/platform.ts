@@ -1,7 +1,8 @@
 import type { ChartSpec, ChatAdapter, ImageAttachment, Logger } from '@stats/core';
 import type { StatsConfig } from '@stats/core/app';
+import type { EnvVariables } from '@stats/core/env';
 
-/** What every platform module gets besides the configuration. */
+/** What every platform module gets besides the environment and the shared configuration. */
 export interface PlatformDeps {
   readonly logger: Logger;
   /** Renders a chart block to PNG (ECharts + resvg, loaded on the first chart). */
@@ -11,9 +12,12 @@ export interface PlatformDeps {
 }
 
 /**
- * A platform the bot can serve: `fromConfig` returns its adapter when the platform's variables
- * are set, `undefined` when they are not.
+ * A platform the bot can serve: `fromEnv` reads the platform's variables through its adapter's
+ * own `fromEnv` slice and returns the adapter when they are set, `undefined` when they are not;
+ * `config` holds the shared settings (`DATA_DIR`, `CATCH_UP_WINDOW`, …).
+ *
+ * @throws ConfigError naming each bad platform variable.
  */
 export interface PlatformModule {
-  fromConfig(config: StatsConfig, deps: PlatformDeps): ChatAdapter | undefined;
+  fromEnv(env: EnvVariables, config: StatsConfig, deps: PlatformDeps): ChatAdapter | undefined;
 }

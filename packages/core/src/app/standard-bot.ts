@@ -101,9 +101,7 @@ function openClaims(config: StatsConfig, services: BotService[], logger: Logger)
  */
 export async function createStandardBot(config: StatsConfig, options: StandardBotOptions): Promise<Bot> {
   const wantsSchedules =
-    config.matrix?.reportRoomId !== undefined ||
-    config.telegram?.reportChatId !== undefined ||
-    config.discord?.reportChannelId !== undefined ||
+    options.adapters.some((adapter) => Object.hasOwn(config.schedule.reportRooms, adapter.platform)) ||
     config.schedule.targets !== undefined ||
     (options.schedules?.length ?? 0) > 0 ||
     config.alertmanager !== undefined;

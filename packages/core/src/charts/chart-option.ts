@@ -12,10 +12,20 @@ function categories(spec: ChartSpec): string[] {
   return [...seen];
 }
 
+/** The y axis labels in the spec's locale: `1.234,5` in German, `1,234.5` in English; percentages as `50 %` / `50%`. */
+function axisNumber(spec: ChartSpec): (value: number) => string {
+  const locale = spec.locale ?? 'en';
+  const format =
+    spec.unit === '%'
+      ? new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 })
+      : new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  return spec.unit === '%' ? (value) => format.format(value / 100) : (value) => format.format(value);
+}
+
 /**
  * Turns a {@link ChartSpec} into an ECharts option: no animation (server side), one font,
- * a category x axis, a value y axis labelled with the unit, a legend when there are several
- * series. Labels stay data: ECharts writes them as SVG text, escaped.
+ * a category x axis, a value y axis labelled with the unit and numbered in the spec's locale, a
+ * legend when there are several series. Labels stay data: ECharts writes them as SVG text, escaped.
  */
 export function chartOption(spec: ChartSpec): Record<string, unknown> {
   const xs = categories(spec);
@@ -36,7 +46,7 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
       ...(percent ? { max: 100 } : {}),
       // A long unit goes above the axis, not into every label (it would be cut off).
       ...(spec.unit !== undefined && !percent ? { name: spec.unit, nameGap: 14, nameTextStyle: { fontFamily: CHART_FONT_FAMILY, color: '#6b7280', align: 'left' } } : {}),
-      axisLabel: { fontFamily: CHART_FONT_FAMILY, color: '#374151', formatter: percent ? '{value}%' : '{value}' },
+      axisLabel: { fontFamily: CHART_FONT_FAMILY, color: '#374151', formatter: axisNumber(spec) },
       splitLine: { lineStyle: { color: '#e5e7eb' } },
     },
     series: spec.series.map((s) => {

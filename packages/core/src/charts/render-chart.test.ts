@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChartSpec } from '../document/index.js';
-import { renderChartPng, renderChartSvg } from './index.js';
+import { chartOption, renderChartPng, renderChartSvg } from './index.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -40,6 +40,21 @@ describe('charts', () => {
     expect(svg).toContain('DejaVu Sans');
     const image = await renderChartPng(cpuMemory, { width: 640, height: 320 });
     expect(new DataView(image.png.buffer, image.png.byteOffset).getUint32(16)).toBe(640);
+  });
+
+  it('numbers the y axis in the locale of the chart', async () => {
+    const big: ChartSpec = { kind: 'bar', title: 'Requests', unit: 'requests', series: [{ name: 'Requests', points: [{ x: 'a', y: 1234.5 }, { x: 'b', y: 5000 }] }] };
+    const de = await renderChartSvg({ ...big, locale: 'de' });
+    const en = await renderChartSvg(big);
+    const labels = (svg: string): string[] => [...svg.matchAll(/>([\d.,]+)</g)].map((m) => m[1] ?? '');
+    expect(labels(de)).toContain('5.000');
+    expect(labels(de)).not.toContain('5,000');
+    expect(labels(en)).toContain('5,000');
+    const yLabel = (spec: ChartSpec): ((value: number) => string) => (chartOption(spec)['yAxis'] as { axisLabel: { formatter: (value: number) => string } }).axisLabel.formatter;
+    expect(yLabel({ ...big, locale: 'de' })(1234.5)).toBe('1.234,5');
+    expect(yLabel(big)(1234.5)).toBe('1,234.5');
+    expect(yLabel({ ...cpuMemory, locale: 'de' })(12.5)).toBe('12,5\u00a0%');
+    expect(yLabel(cpuMemory)(12.5)).toBe('12.5%');
   });
 
   it('keeps markup in labels as text', async () => {

@@ -40,6 +40,8 @@ export interface ChartSpec {
   readonly series: readonly ChartSeries[];
   /** The unit of the y axis, e.g. `%` or `visitors`. */
   readonly unit?: string;
+  /** The locale of the axis numbers, a BCP 47 tag such as `de` (`1.234,5`); default `en` (`1,234.5`). */
+  readonly locale?: string;
 }
 
 /** A block of a document. */

@@ -30,7 +30,7 @@ export function growthReport(data: GrowthData, fmt: Formatter, now: number): Doc
   const last14 = Array.from({ length: 14 }, (_, i) => key(i - 13)).map((day) => ({ x: day.slice(5), y: byDay.get(day) ?? 0 }));
   if (data.total > 0) {
     doc.chart(
-      { kind: 'bar', title: fmt.t('Sign-ups per day'), unit: fmt.t('users'), series: [{ name: fmt.t('Sign-ups'), points: last14 }] },
+      { kind: 'bar', title: fmt.t('Sign-ups per day'), unit: fmt.t('users'), locale: fmt.locale, series: [{ name: fmt.t('Sign-ups'), points: last14 }] },
       `${fmt.t('Sign-ups per day')}: ${sparkline(last14.map((p) => p.y))} ${fmt.t('(14 days)')}`,
     );
   } else {

@@ -11,6 +11,7 @@ export function cpuMemoryChart(history: readonly TimeSeries[], fmt: Formatter): 
     kind: 'line',
     title: fmt.t('CPU and memory'),
     unit: '%',
+    locale: fmt.locale,
     series: history.map((s) => ({ name: s.name, points: s.points.map((p) => ({ x: fmt.time(p.t), y: p.v })) })),
   };
   const fallback = history.map((s) => `${s.name} ${sparkline(s.points.map((p) => p.v))}`).join('\n');

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { plainRenderer } from '../document/index.js';
 import type { SystemSnapshot } from '../sources/index.js';
 import { createFormatter } from './format.js';
-import { servicesReport, systemReport, trafficReport } from './infrastructure-reports.js';
+import { cpuMemoryChart, servicesReport, systemReport, trafficReport } from './infrastructure-reports.js';
 import { periodReport } from './period-report.js';
-import { realtimeReport, statsReport } from './website-reports.js';
+import { realtimeReport, statsReport, visitorsChart } from './website-reports.js';
 
 const fmt = createFormatter('en', 'Europe/Berlin');
 const plain = (doc: Parameters<typeof plainRenderer.render>[0]): string => plainRenderer.render(doc).join('\n');
@@ -75,5 +75,12 @@ describe('report builders', () => {
     expect(text).toMatch(/New users:?\s+4 \(\+100%\)/);
     expect(doc.tone).toBe('warning');
     expect(plain(periodReport({ period: 'weekly', range }, fmt))).toContain('Nothing to report');
+  });
+
+  it('gives their charts the locale of the formatter, for the axis numbers', () => {
+    const de = createFormatter('de', 'Europe/Berlin');
+    expect(visitorsChart([{ day: '2026-02-01', visitors: 1200 }, { day: '2026-02-02', visitors: 1300 }], de).spec.locale).toBe('de');
+    expect(cpuMemoryChart([{ name: 'CPU', points: [{ t: 0, v: 1 }, { t: 60_000, v: 2 }] }], de).spec.locale).toBe('de');
+    expect(visitorsChart([{ day: '2026-02-01', visitors: 1 }], fmt).spec.locale).toBe('en');
   });
 });

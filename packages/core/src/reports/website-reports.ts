@@ -83,7 +83,7 @@ function dayLabel(day: string, fmt: Formatter): string {
 
 /** The chart of visitors per day plus its sparkline fallback. */
 export function visitorsChart(daily: readonly { readonly day: string; readonly visitors: number }[], fmt: Formatter, title = fmt.t('Visitors per day')): { spec: ChartSpec; fallback: string } {
-  const spec: ChartSpec = { kind: 'bar', title, unit: fmt.t('visitors'), series: [{ name: fmt.t('Visitors'), points: daily.map((d) => ({ x: dayLabel(d.day, fmt), y: d.visitors })) }] };
+  const spec: ChartSpec = { kind: 'bar', title, unit: fmt.t('visitors'), locale: fmt.locale, series: [{ name: fmt.t('Visitors'), points: daily.map((d) => ({ x: dayLabel(d.day, fmt), y: d.visitors })) }] };
   const values = daily.map((d) => d.visitors);
   const fallback = `${title}: ${sparkline(values)} (${fmt.number(Math.min(...values))}–${fmt.number(Math.max(...values))})`;
   return { spec, fallback };

@@ -6,10 +6,6 @@ const text = z.string().trim().min(1, 'must not be empty');
 const port = z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535);
 const positiveInt = z.coerce.number({ error: 'must be a whole number' }).int().positive();
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
-/** A comma-separated list of numeric ids (Telegram chat ids may be negative). */
-const idList = (message: string, signed = false): z.ZodType<string[], string> =>
-  list.refine((ids) => ids.every((id) => (signed ? /^-?\d+$/ : /^\d+$/).test(id)), message);
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -35,8 +31,9 @@ const cron = z.string().refine((v) => {
 }, 'must be a cron expression with 5 or 6 fields, e.g. "0 9 * * 1"');
 
 /**
- * Every environment variable stats reads, with its rules. Names follow the seed deployment
- * (matrix-stats-bot); unset optional variables stay `undefined`.
+ * Every shared environment variable stats reads, with its rules. Names follow the seed deployment
+ * (matrix-stats-bot); unset optional variables stay `undefined`. A platform's own variables
+ * (`MATRIX_*`, `TELEGRAM_*`, `DISCORD_*` but the report rooms) are read by its adapter's `fromEnv`.
  */
 export const envSchema = z.object({
   // general
@@ -51,28 +48,6 @@ export const envSchema = z.object({
   COMMAND_TIMEOUT: duration.default(15_000),
   CATCH_UP_WINDOW: duration.default(300_000),
   SHUTDOWN_TIMEOUT: duration.default(10_000),
-  // matrix
-  MATRIX_HOMESERVER_URL: url.optional(),
-  MATRIX_ACCESS_TOKEN: text.optional(),
-  MATRIX_REPORT_ROOM_ID: z.string().regex(/^!.+:.+$/, 'must be a room id such as !abc:example.org').optional(),
-  MATRIX_ALLOWED_INVITERS: list.optional(),
-  // telegram
-  TELEGRAM_BOT_TOKEN: text.optional(),
-  TELEGRAM_API_ROOT: url.optional(),
-  TELEGRAM_WEBHOOK_URL: url.optional(),
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters A-Z a-z 0-9 _ -').optional(),
-  TELEGRAM_REPORT_CHAT_ID: z.string().regex(/^-?\d+$|^@\w+$/, 'must be a chat id or @channelname').optional(),
-  TELEGRAM_ALLOWED_USERS: idList('must be numeric Telegram user ids, comma-separated').optional(),
-  TELEGRAM_ALLOWED_CHATS: idList('must be numeric Telegram chat ids (groups are negative), comma-separated', true).optional(),
-  // discord
-  DISCORD_TOKEN: text.optional(),
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
-  DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
-  DISCORD_REPORT_CHANNEL_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
-  DISCORD_API_URL: url.optional(),
-  DISCORD_MESSAGE_CONTENT: bool.optional(),
-  DISCORD_ALLOWED_GUILDS: idList('must be numeric Discord guild ids, comma-separated').optional(),
-  DISCORD_ALLOWED_ROLES: idList('must be numeric Discord role ids, comma-separated').optional(),
   // umami
   UMAMI_API_URL: url.optional(),
   UMAMI_USERNAME: text.optional(),
@@ -119,6 +94,10 @@ export const envSchema = z.object({
   WEEKLY_REPORT_CRON: cron.default('0 9 * * 1'),
   SCHEDULE_GRACE: duration.default(7_200_000),
   REPORT_TARGETS: text.optional(),
+  // report rooms per platform (each adapter's own variables are read by its `fromEnv`)
+  MATRIX_REPORT_ROOM_ID: z.string().regex(/^!.+:.+$/, 'must be a room id such as !abc:example.org').optional(),
+  TELEGRAM_REPORT_CHAT_ID: z.string().regex(/^-?\d+$|^@\w+$/, 'must be a chat id or @channelname').optional(),
+  DISCORD_REPORT_CHANNEL_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
   // alertmanager
   ALERTMANAGER_URL: url.optional(),
   ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -133,10 +112,6 @@ export type Env = z.infer<typeof envSchema>;
 
 /** Variables whose values are secrets: never echoed in an error or a log. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
-  'MATRIX_ACCESS_TOKEN',
-  'TELEGRAM_BOT_TOKEN',
-  'TELEGRAM_WEBHOOK_SECRET',
-  'DISCORD_TOKEN',
   'UMAMI_PASSWORD',
   'UMAMI_API_KEY',
   'AUTH_SERVICE_KEY',
@@ -150,9 +125,5 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
 
 /** Pairs that only make sense together: when the first is set, each of the others is required. */
 export const REQUIRED_TOGETHER: readonly (readonly [string, readonly string[]])[] = [
-  ['MATRIX_HOMESERVER_URL', ['MATRIX_ACCESS_TOKEN']],
-  ['MATRIX_ACCESS_TOKEN', ['MATRIX_HOMESERVER_URL']],
-  ['DISCORD_TOKEN', ['DISCORD_APPLICATION_ID']],
-  ['TELEGRAM_WEBHOOK_URL', ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']],
   ['OIDC_ISSUER', ['OIDC_CLIENT_ID']],
 ];

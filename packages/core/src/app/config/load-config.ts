@@ -1,7 +1,10 @@
 import { ConfigError } from '../../errors/index.js';
 import { envSchema, REQUIRED_TOGETHER, type Env } from './env-schema.js';
 
-/** The validated configuration of a bot, grouped by concern. Absent sections are not configured. */
+/**
+ * The validated shared configuration of a bot, grouped by concern. Absent sections are not
+ * configured. Each platform's own settings come from its adapter's `fromEnv`.
+ */
 export interface StatsConfig {
   /** Every parsed variable, for settings not grouped below. */
   readonly env: Env;
@@ -15,35 +18,6 @@ export interface StatsConfig {
   readonly commandTimeoutMs: number;
   readonly catchUpWindowMs: number;
   readonly shutdownTimeoutMs: number;
-  readonly matrix?: {
-    readonly homeserverUrl: string;
-    readonly accessToken: string;
-    readonly reportRoomId?: string;
-    readonly allowedInviters?: readonly string[];
-  };
-  readonly telegram?: {
-    readonly token: string;
-    readonly apiRoot?: string;
-    readonly webhookUrl?: string;
-    readonly webhookSecret?: string;
-    readonly reportChatId?: string;
-    /** `TELEGRAM_ALLOWED_USERS`: user ids who may use the bot anywhere (unset: anyone). */
-    readonly allowedUsers?: readonly string[];
-    /** `TELEGRAM_ALLOWED_CHATS`: chats where everyone may use the bot (unset: anyone). */
-    readonly allowedChats?: readonly string[];
-  };
-  readonly discord?: {
-    readonly token: string;
-    readonly applicationId: string;
-    readonly guildId?: string;
-    readonly reportChannelId?: string;
-    readonly apiUrl?: string;
-    readonly messageContent: boolean;
-    /** `DISCORD_ALLOWED_GUILDS`: guilds the bot answers in (unset: any). */
-    readonly allowedGuilds?: readonly string[];
-    /** `DISCORD_ALLOWED_ROLES`: roles whose members may use the bot (unset: anyone). */
-    readonly allowedRoles?: readonly string[];
-  };
   readonly umami?: { readonly url: string; readonly username?: string; readonly password?: string; readonly apiKey?: string };
   readonly prometheus?: { readonly url: string; readonly statusLabel: string; readonly queries?: Readonly<Record<string, string>> };
   readonly database?: { readonly url: string; readonly growthQuery?: string };
@@ -57,7 +31,14 @@ export interface StatsConfig {
   readonly redis?: { readonly url: string; readonly keyPrefix: string };
   /** The brute-force and device-login limits (`LOGIN_ATTEMPTS_*`, `DEVICE_LOGIN_MAX_FLOWS`). */
   readonly login: { readonly perUser: number; readonly perEmail: number; readonly windowMs: number; readonly maxDeviceFlows: number };
-  readonly schedule: { readonly dailyCron: string; readonly weeklyCron: string; readonly graceMs: number; readonly targets?: string };
+  readonly schedule: {
+    readonly dailyCron: string;
+    readonly weeklyCron: string;
+    readonly graceMs: number;
+    readonly targets?: string;
+    /** `MATRIX_REPORT_ROOM_ID`, `TELEGRAM_REPORT_CHAT_ID`, `DISCORD_REPORT_CHANNEL_ID`: the report room per platform. */
+    readonly reportRooms: { readonly matrix?: string; readonly telegram?: string; readonly discord?: string };
+  };
   readonly alertmanager?: {
     readonly url?: string;
     readonly webhookToken?: string;
@@ -143,43 +124,6 @@ export function loadConfig(raw: Raw): StatsConfig {
     commandTimeoutMs: e.COMMAND_TIMEOUT,
     catchUpWindowMs: e.CATCH_UP_WINDOW,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
-    ...(e.MATRIX_HOMESERVER_URL && e.MATRIX_ACCESS_TOKEN
-      ? {
-          matrix: defined({
-            homeserverUrl: e.MATRIX_HOMESERVER_URL,
-            accessToken: e.MATRIX_ACCESS_TOKEN,
-            reportRoomId: e.MATRIX_REPORT_ROOM_ID,
-            allowedInviters: e.MATRIX_ALLOWED_INVITERS,
-          }),
-        }
-      : {}),
-    ...(e.TELEGRAM_BOT_TOKEN
-      ? {
-          telegram: defined({
-            token: e.TELEGRAM_BOT_TOKEN,
-            apiRoot: e.TELEGRAM_API_ROOT,
-            webhookUrl: e.TELEGRAM_WEBHOOK_URL,
-            webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-            reportChatId: e.TELEGRAM_REPORT_CHAT_ID,
-            allowedUsers: e.TELEGRAM_ALLOWED_USERS,
-            allowedChats: e.TELEGRAM_ALLOWED_CHATS,
-          }),
-        }
-      : {}),
-    ...(e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-      ? {
-          discord: defined({
-            token: e.DISCORD_TOKEN,
-            applicationId: e.DISCORD_APPLICATION_ID,
-            guildId: e.DISCORD_GUILD_ID,
-            reportChannelId: e.DISCORD_REPORT_CHANNEL_ID,
-            apiUrl: e.DISCORD_API_URL,
-            messageContent: e.DISCORD_MESSAGE_CONTENT ?? false,
-            allowedGuilds: e.DISCORD_ALLOWED_GUILDS,
-            allowedRoles: e.DISCORD_ALLOWED_ROLES,
-          }),
-        }
-      : {}),
     ...(e.UMAMI_API_URL
       ? { umami: defined({ url: e.UMAMI_API_URL, username: e.UMAMI_USERNAME, password: e.UMAMI_PASSWORD, apiKey: e.UMAMI_API_KEY }) }
       : {}),
@@ -196,7 +140,10 @@ export function loadConfig(raw: Raw): StatsConfig {
     }),
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
     login: { perUser: e.LOGIN_ATTEMPTS_PER_USER, perEmail: e.LOGIN_ATTEMPTS_PER_EMAIL, windowMs: e.LOGIN_ATTEMPTS_WINDOW, maxDeviceFlows: e.DEVICE_LOGIN_MAX_FLOWS },
-    schedule: defined({ dailyCron: e.DAILY_REPORT_CRON, weeklyCron: e.WEEKLY_REPORT_CRON, graceMs: e.SCHEDULE_GRACE, targets: e.REPORT_TARGETS }),
+    schedule: {
+      ...defined({ dailyCron: e.DAILY_REPORT_CRON, weeklyCron: e.WEEKLY_REPORT_CRON, graceMs: e.SCHEDULE_GRACE, targets: e.REPORT_TARGETS }),
+      reportRooms: defined({ matrix: e.MATRIX_REPORT_ROOM_ID, telegram: e.TELEGRAM_REPORT_CHAT_ID, discord: e.DISCORD_REPORT_CHANNEL_ID }),
+    },
     ...(e.ALERTMANAGER_URL || e.ALERTMANAGER_WEBHOOK_TOKEN
       ? {
           alertmanager: defined({

@@ -72,7 +72,7 @@ export interface Schedules {
  * await schedules.start();
  */
 export function createSchedulesFromConfig(config: StatsConfig, options: SchedulesFromConfigOptions): Schedules {
-  const targets = targetsFromConfig(config);
+  const targets = targetsFromConfig(config, new Set(options.adapters.map((adapter) => adapter.platform)));
   const jobs: ScheduledJob[] = [];
   if (options.buildDaily) jobs.push({ id: 'daily', cron: config.schedule.dailyCron, description: 'Daily report', targets, build: options.buildDaily });
   if (options.buildWeekly) jobs.push({ id: 'weekly', cron: config.schedule.weeklyCron, description: 'Weekly report', targets, build: options.buildWeekly });

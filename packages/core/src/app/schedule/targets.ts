@@ -4,17 +4,18 @@ import type { ReportTarget } from '../../schedule/types.js';
 
 /**
  * Reads report targets: `MATRIX_REPORT_ROOM_ID`, `TELEGRAM_REPORT_CHAT_ID`,
- * `DISCORD_REPORT_CHANNEL_ID`, and `REPORT_TARGETS`, a comma-separated list of
+ * `DISCORD_REPORT_CHANNEL_ID` (only for the platforms in `served`, when given: a report room of
+ * a platform the bot does not serve is ignored), and `REPORT_TARGETS`, a comma-separated list of
  * `platform:roomId`, each optionally followed by `#TimeZone` (the room's zone for `!schedule`),
  * e.g. `matrix:!ops:example.org,telegram:-1001234#America/New_York,discord:123456`.
  *
  * @throws ConfigError naming `REPORT_TARGETS` when an entry has no platform or room.
  */
-export function targetsFromConfig(config: Pick<StatsConfig, 'matrix' | 'telegram' | 'discord' | 'schedule'>): ReportTarget[] {
+export function targetsFromConfig(config: Pick<StatsConfig, 'schedule'>, served?: ReadonlySet<string>): ReportTarget[] {
   const targets: ReportTarget[] = [];
-  if (config.matrix?.reportRoomId) targets.push({ platform: 'matrix', roomId: config.matrix.reportRoomId });
-  if (config.telegram?.reportChatId) targets.push({ platform: 'telegram', roomId: config.telegram.reportChatId });
-  if (config.discord?.reportChannelId) targets.push({ platform: 'discord', roomId: config.discord.reportChannelId });
+  for (const [platform, roomId] of Object.entries(config.schedule.reportRooms)) {
+    if (roomId && (served === undefined || served.has(platform))) targets.push({ platform, roomId });
+  }
   for (const entry of (config.schedule.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const colon = entry.indexOf(':');
     const platform = entry.slice(0, colon);
