@@ -184,7 +184,7 @@ describe('Matrix adapter: end-to-end encryption', () => {
     });
     const slow = defineCommand({ name: 'work', summary: 'Slow work', run: async () => { await gate; return document().text('worked'); } });
     const fast = defineCommand({ name: 'work', summary: 'Fast work', run: () => document().text('worked') });
-    const first = await startBot(hs, data.dir, [slow], { typingDelayMs: 50, logger: await captureLogger() });
+    const first = await startBot(hs, data.dir, [slow], { logger: await captureLogger() });
     const alice = await human('alice');
     const dm = await encryptedDm(alice);
     const asked = await alice.say(dm, '!work');

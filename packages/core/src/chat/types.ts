@@ -206,7 +206,8 @@ export interface ChatAdapter {
   readonly capabilities: AdapterCapabilities;
   /**
    * How long the platform shows one typing notice, ms (Matrix 30,000, Telegram 5,000, Discord
-   * 10,000); the core renews typing before it lapses while a command runs.
+   * 10,000); the core renews typing before it lapses while a command runs; without it, typing is
+   * started once.
    */
   readonly typingTimeoutMs?: number;
   /** The platform's published send limits; the notifier keeps every fan-out within them. */
@@ -235,12 +236,6 @@ export interface ChatAdapter {
   sendImage?(room: RoomRef, image: ImageAttachment): Promise<SentMessage>;
   /** Shows (or stops showing) that the bot is typing. */
   typing?(room: RoomRef, on: boolean): Promise<void>;
-  /**
-   * How long the platform shows typing after one `typing(room, true)`, ms (Matrix 30 000,
-   * Telegram 5 000, Discord 10 000). Core renews typing before it lapses while a command runs;
-   * without it, typing is started once.
-   */
-  readonly typingTimeoutMs?: number;
   /** The names the bot answers to when mentioned at the start of a message (e.g. `@stats:hs`). */
   mentionNames?(): readonly string[];
 }
