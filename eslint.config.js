@@ -30,7 +30,20 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['./app', './app/*', '../app', '../app/*', '../../app', '../../app/*', '../../../app', '../../../app/*', '@stats/core/app'], message: 'The library must not import the application (src/app).' },
+            {
+              group: [
+                './app',
+                './app/*',
+                '../app',
+                '../app/*',
+                '../../app',
+                '../../app/*',
+                '../../../app',
+                '../../../app/*',
+                '@stats/core/app',
+              ],
+              message: 'The library must not import the application (src/app).',
+            },
           ],
         },
       ],

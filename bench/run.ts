@@ -25,26 +25,46 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The areas issue 10 asks for, and the words that mark a case as covering one. */
 const AREAS: readonly { readonly area: string; readonly words: readonly string[] }[] = [
   { area: 'dispatch (in-memory, vs Hubot and the Chat SDK)', words: ['dispatch'] },
-  { area: 'end-to-end over real sockets (Matrix, Telegram, Discord stand-ins: message → reply p50/p99)', words: ['e2e', 'end-to-end', 'socket'] },
-  { area: 'fan-out (one report to 1,000 rooms under rate limits, ratio to the theoretical minimum)', words: ['fanout', 'fan-out'] },
-  { area: 'upstream economy (Umami calls per 100 concurrent !stats; refresh calls per 1,000 session uses at expiry)', words: ['upstream', 'economy'] },
+  {
+    area: 'end-to-end over real sockets (Matrix, Telegram, Discord stand-ins: message → reply p50/p99)',
+    words: ['e2e', 'end-to-end', 'socket'],
+  },
+  {
+    area: 'fan-out (one report to 1,000 rooms under rate limits, ratio to the theoretical minimum)',
+    words: ['fanout', 'fan-out'],
+  },
+  {
+    area: 'upstream economy (Umami calls per 100 concurrent !stats; refresh calls per 1,000 session uses at expiry)',
+    words: ['upstream', 'economy'],
+  },
   { area: 'footprint (cold start and RSS after GC, vs Hubot and the Chat SDK)', words: ['footprint'] },
   { area: 'renderers (daily report on four renderers, chart PNG)', words: ['render'] },
 ];
 
 function isBenchCase(value: unknown): value is BenchCase {
-  return typeof value === 'object' && value !== null && typeof (value as BenchCase).name === 'string' && typeof (value as BenchCase).run === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as BenchCase).name === 'string' &&
+    typeof (value as BenchCase).run === 'function'
+  );
 }
 
 /** Loads every case file; a file that fails to load or exports no case is reported, not skipped. */
 async function discover(dir: string): Promise<{ file: string; cases: BenchCase[]; error?: string }[]> {
-  const files = (await readdir(dir)).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !/\.(test|d)\.[mc]?[tj]s$/.test(f)).sort();
+  const files = (await readdir(dir))
+    .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !/\.(test|d)\.[mc]?[tj]s$/.test(f))
+    .sort();
   const found: { file: string; cases: BenchCase[]; error?: string }[] = [];
   for (const file of files) {
     try {
       const module = (await import(pathToFileURL(path.join(dir, file)).href)) as Record<string, unknown>;
       const cases = Object.values(module).filter(isBenchCase);
-      found.push(cases.length > 0 ? { file, cases } : { file, cases, error: 'exports no BenchCase (an object with `name` and `run`)' });
+      found.push(
+        cases.length > 0
+          ? { file, cases }
+          : { file, cases, error: 'exports no BenchCase (an object with `name` and `run`)' },
+      );
     } catch (error) {
       found.push({ file, cases: [], error: `did not load: ${(error as Error).message.split('\n')[0] ?? ''}` });
     }
@@ -106,7 +126,14 @@ async function main(): Promise<number> {
   for (const entry of discovered) {
     if (entry.error !== undefined) {
       console.log(`${stamp()} ${entry.file}: ${entry.error}`);
-      reports.push({ name: entry.file, file: entry.file, description: undefined, seconds: 0, rows: [], error: entry.error });
+      reports.push({
+        name: entry.file,
+        file: entry.file,
+        description: undefined,
+        seconds: 0,
+        rows: [],
+        error: entry.error,
+      });
       continue;
     }
     for (const benchCase of entry.cases) {
@@ -119,7 +146,13 @@ async function main(): Promise<number> {
       let error: string | undefined;
       try {
         const progress = (line: string): void => console.log(`${stamp()} ${benchCase.name}: ${line}`);
-        ({ rows, cpuSeconds } = await runInChild(path.join(here, 'cases', entry.file), benchCase.name, quick, progress, (text) => notes.push(text)));
+        ({ rows, cpuSeconds } = await runInChild(
+          path.join(here, 'cases', entry.file),
+          benchCase.name,
+          quick,
+          progress,
+          (text) => notes.push(text),
+        ));
       } catch (caught) {
         error = (caught as Error).message.split('\n').slice(0, 3).join(' ');
         console.error(`${stamp()} ${benchCase.name}: FAILED: ${error}`);
@@ -134,15 +167,22 @@ async function main(): Promise<number> {
         rows,
         ...(error !== undefined ? { error } : {}),
       });
-      console.log(`${stamp()} ${benchCase.name}: done in ${seconds.toFixed(1)} s (${cpuSeconds?.toFixed(1) ?? '?'} s CPU), ${rows.length} rows`);
+      console.log(
+        `${stamp()} ${benchCase.name}: done in ${seconds.toFixed(1)} s (${cpuSeconds?.toFixed(1) ?? '?'} s CPU), ${rows.length} rows`,
+      );
     }
   }
   if (filter !== undefined && reports.length === 0) {
-    console.error(`no case matches --filter ${filter}; cases: ${discovered.flatMap((d) => d.cases.map((c) => c.name)).join(', ')}`);
+    console.error(
+      `no case matches --filter ${filter}; cases: ${discovered.flatMap((d) => d.cases.map((c) => c.name)).join(', ')}`,
+    );
     return 1;
   }
 
-  const names = discovered.flatMap((d) => [d.file, ...d.cases.map((c) => c.name)]).join(' ').toLowerCase();
+  const names = discovered
+    .flatMap((d) => [d.file, ...d.cases.map((c) => c.name)])
+    .join(' ')
+    .toLowerCase();
   const missingAreas = AREAS.filter((a) => !a.words.some((w) => names.includes(w))).map((a) => a.area);
   const report: BenchReport = {
     date: new Date().toISOString(),

@@ -48,5 +48,6 @@ copyFileSync(join(ROOT, 'deploy', 'healthcheck.mjs'), join(out, 'healthcheck.mjs
 // The published packages ship their TypeScript sources for the declaration maps; nothing at run
 // time reads them, so the image leaves them out.
 const ours = join(out, 'node_modules', '@stats');
-if (existsSync(ours)) for (const pkg of readdirSync(ours)) rmSync(join(ours, pkg, 'src'), { recursive: true, force: true });
+if (existsSync(ours))
+  for (const pkg of readdirSync(ours)) rmSync(join(ours, pkg, 'src'), { recursive: true, force: true });
 process.stdout.write(`[bundle] ${example} → ${out}: start with \`node dist/main.js\`\n`);

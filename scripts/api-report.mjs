@@ -46,16 +46,32 @@ for (const [pkg, subpath, dts] of ENTRY_POINTS) {
       mainEntryPointFilePath: join(projectFolder, 'dist', dts),
       compiler: {
         overrideTsconfig: {
-          compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: ['node'], skipLibCheck: true },
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            types: ['node'],
+            skipLibCheck: true,
+          },
         },
       },
-      apiReport: { enabled: true, reportFolder: join(projectFolder, 'api'), reportFileName: `${name}.api.md`, reportTempFolder: tempFolder },
+      apiReport: {
+        enabled: true,
+        reportFolder: join(projectFolder, 'api'),
+        reportFileName: `${name}.api.md`,
+        reportTempFolder: tempFolder,
+      },
       docModel: { enabled: false },
       dtsRollup: { enabled: false },
       tsdocMetadata: { enabled: false },
       messages: {
         compilerMessageReporting: { default: { logLevel: 'warning' } },
-        extractorMessageReporting: { default: quiet, 'ae-undocumented': { logLevel: 'none', addToApiReportFile: false }, 'ae-missing-release-tag': { logLevel: 'none', addToApiReportFile: false } },
+        extractorMessageReporting: {
+          default: quiet,
+          'ae-undocumented': { logLevel: 'none', addToApiReportFile: false },
+          'ae-missing-release-tag': { logLevel: 'none', addToApiReportFile: false },
+        },
         tsdocMessageReporting: { default: quiet },
       },
     },
@@ -69,7 +85,8 @@ for (const [pkg, subpath, dts] of ENTRY_POINTS) {
     localBuild: update,
     compilerState: compilers[pkg],
     messageCallback: (message) => {
-      if (message.messageId === 'console-compiler-version-notice' || message.logLevel === 'none') message.handled = true;
+      if (message.messageId === 'console-compiler-version-notice' || message.logLevel === 'none')
+        message.handled = true;
     },
   });
   if (result.apiReportChanged) changed++;

@@ -12,7 +12,11 @@ try {
   useNativeModulesFor(node);
   const tsx = join('node_modules', 'tsx', 'dist', 'cli.mjs');
   const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
-  status = spawnSync(node, [tsx, '--conditions=@stats/source', 'bench/run.ts', ...process.argv.slice(2)], { stdio: 'inherit', env }).status ?? 1;
+  status =
+    spawnSync(node, [tsx, '--conditions=@stats/source', 'bench/run.ts', ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env,
+    }).status ?? 1;
 } finally {
   useNativeModulesFor(process.execPath);
 }

@@ -22,7 +22,12 @@ function exportedNames(file, seen = new Set()) {
   const names = new Set();
   for (const [, list] of text.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const part of list.split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()?.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name) names.add(name);
     }
   }
@@ -30,7 +35,10 @@ function exportedNames(file, seen = new Set()) {
     const target = join(file, '..', spec.replace(/\.js$/, '.ts'));
     for (const n of exportedNames(target, seen)) names.add(n);
   }
-  for (const [, name] of text.matchAll(/export\s+(?:declare\s+)?(?:async\s+)?(?:function|const|class|interface|type|let)\s+([A-Za-z_$][\w$]*)/g)) names.add(name);
+  for (const [, name] of text.matchAll(
+    /export\s+(?:declare\s+)?(?:async\s+)?(?:function|const|class|interface|type|let)\s+([A-Za-z_$][\w$]*)/g,
+  ))
+    names.add(name);
   return names;
 }
 
@@ -75,25 +83,65 @@ for (const pkg of readdirSync(join(ROOT, 'packages'))) {
   for (const file of sources(join(ROOT, 'packages', pkg, 'src'))) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/^[ \t]*\* @example[^\n]*\n((?:[ \t]*\*(?!\/)(?! @)[^\n]*\n)+)/gm)) {
-      const code = match[1].split('\n').map((line) => line.replace(/^[ \t]*\* ?/, '')).join('\n');
+      const code = match[1]
+        .split('\n')
+        .map((line) => line.replace(/^[ \t]*\* ?/, ''))
+        .join('\n');
       const line = text.slice(0, match.index).split('\n').length;
       const own = code.match(/^import[^\n]*$/gm) ?? [];
       const ownNames = new Set(own.flatMap((l) => (l.match(/\{([^}]*)\}/)?.[1] ?? '').split(',').map((n) => n.trim())));
       // Like a doc test inside its crate: the file's own exports are in scope, internal ones too.
       const local = [...exportedNames(file)].filter((n) => !taken.has(n) && !ownNames.has(n));
-      const localImport = local.length === 0 ? '' : `import { ${local.join(', ')} } from '${relative(OUT, file).replace(/\.ts$/, '.js')}';`;
-      const scoped = imports.map((line) => line.replace(/\{ ([^}]*) \}/, (_, names) => `{ ${names.split(', ').filter((n) => !ownNames.has(n)).join(', ')} }`)).filter((line) => !line.startsWith('import {  }'));
+      const localImport =
+        local.length === 0
+          ? ''
+          : `import { ${local.join(', ')} } from '${relative(OUT, file).replace(/\.ts$/, '.js')}';`;
+      const scoped = imports
+        .map((line) =>
+          line.replace(
+            /\{ ([^}]*) \}/,
+            (_, names) =>
+              `{ ${names
+                .split(', ')
+                .filter((n) => !ownNames.has(n))
+                .join(', ')} }`,
+          ),
+        )
+        .filter((line) => !line.startsWith('import {  }'));
       const body = code.replace(/^import[^\n]*$/gm, '').replace(/^export\s+/gm, '');
       const name = `${relative(ROOT, file).replace(/[/.]/g, '_')}_${line}.ts`;
       const head = `// ${relative(ROOT, file)}:${line}\n${scoped.join('\n')}\n${localImport}\nimport { ${[...placeholders].join(', ')} } from '../../../scripts/examples/prelude.js';\n${own.join('\n')}\n`;
-      writeFileSync(join(OUT, name), `${head}export async function example(): Promise<unknown> {\n${body}\nreturn undefined;\n}\n`);
+      writeFileSync(
+        join(OUT, name),
+        `${head}export async function example(): Promise<unknown> {\n${body}\nreturn undefined;\n}\n`,
+      );
       files.push(name);
     }
   }
 }
 writeFileSync(
   join(OUT, 'tsconfig.json'),
-  JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { paths: Object.fromEntries(ENTRIES.map(([spec, file]) => [spec, [`../../../${file}`]])), noEmit: true, verbatimModuleSyntax: false, isolatedModules: false, composite: false, declaration: false, declarationMap: false, noUnusedLocals: false, noUnusedParameters: false, allowUnreachableCode: true, types: ['node'] }, include: ['*.ts', '../../../scripts/examples/prelude.ts'] }, null, 2),
+  JSON.stringify(
+    {
+      extends: '../../../tsconfig.base.json',
+      compilerOptions: {
+        paths: Object.fromEntries(ENTRIES.map(([spec, file]) => [spec, [`../../../${file}`]])),
+        noEmit: true,
+        verbatimModuleSyntax: false,
+        isolatedModules: false,
+        composite: false,
+        declaration: false,
+        declarationMap: false,
+        noUnusedLocals: false,
+        noUnusedParameters: false,
+        allowUnreachableCode: true,
+        types: ['node'],
+      },
+      include: ['*.ts', '../../../scripts/examples/prelude.ts'],
+    },
+    null,
+    2,
+  ),
 );
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', join(OUT, 'tsconfig.json')], { encoding: 'utf8', cwd: ROOT });
@@ -102,7 +150,9 @@ const failing = new Map();
 for (const error of errors) {
   const path = error.split('(')[0] ?? '';
   const file = path.split('/').pop() ?? '';
-  const origin = path.includes('.tsdoc-examples/') ? (readFileSync(join(OUT, file), 'utf8').split('\n')[0]?.replace('// ', '') ?? file) : path;
+  const origin = path.includes('.tsdoc-examples/')
+    ? (readFileSync(join(OUT, file), 'utf8').split('\n')[0]?.replace('// ', '') ?? file)
+    : path;
   failing.set(origin, [...(failing.get(origin) ?? []), error.replace(/^[^:]*: /, '')]);
 }
 for (const [origin, list] of failing) process.stdout.write(`✗ ${origin}\n${list.map((l) => `    ${l}`).join('\n')}\n`);

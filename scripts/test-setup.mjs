@@ -24,9 +24,15 @@ function log(line) {
 function portOpen(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -38,7 +44,9 @@ async function waitForPort(port, seconds) {
   return false;
 }
 
-const missing = Object.entries(DEBIAN_PACKAGES).filter(([, file]) => !existsSync(file)).map(([name]) => name);
+const missing = Object.entries(DEBIAN_PACKAGES)
+  .filter(([, file]) => !existsSync(file))
+  .map(([name]) => name);
 if (missing.length > 0) {
   const root = process.getuid?.() === 0;
   const sudo = root ? '' : 'sudo ';
@@ -67,17 +75,29 @@ if (!(await portOpen(5432))) {
   }
 }
 try {
-  execSync(`psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='test'" | grep -q 1 || psql -h 127.0.0.1 -U postgres -d postgres -c 'CREATE DATABASE test'`, { stdio: 'ignore', shell: '/bin/bash' });
+  execSync(
+    `psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='test'" | grep -q 1 || psql -h 127.0.0.1 -U postgres -d postgres -c 'CREATE DATABASE test'`,
+    { stdio: 'ignore', shell: '/bin/bash' },
+  );
 } catch {
   log('could not check or create the PostgreSQL database "test" (user postgres, trust auth on 127.0.0.1)');
 }
 
 if (!(await portOpen(6379))) {
   log('starting Redis on 127.0.0.1:6379');
-  spawnSync('bash', ['-c', 'mkdir -p /var/lib/redis /var/log/redis && redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log'], { stdio: 'inherit' });
+  spawnSync(
+    'bash',
+    [
+      '-c',
+      'mkdir -p /var/lib/redis /var/log/redis && redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
+    ],
+    { stdio: 'inherit' },
+  );
   if (!(await waitForPort(6379, 15))) {
     log('Redis did not come up on 127.0.0.1:6379 (apt-get install redis-server)');
     process.exit(1);
   }
 }
-log('ready: PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379, Prometheus/node-exporter/VictoriaMetrics/Alertmanager binaries present');
+log(
+  'ready: PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379, Prometheus/node-exporter/VictoriaMetrics/Alertmanager binaries present',
+);

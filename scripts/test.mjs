@@ -78,7 +78,9 @@ process.stdout.write('[test] building the packages (tsc -b)\n');
 // the same time (tsc and eslint are single-threaded; the consumer test waits on npm much of the
 // time). Only the API report and the consumer test share dist: the consumer test's prepack
 // rebuilds it from scratch, so it runs after the API report has read it.
-process.stdout.write('[test] type-checking the tests, linting, API reports, TSDoc examples and the consumer test, side by side\n');
+process.stdout.write(
+  '[test] type-checking the tests, linting, API reports, TSDoc examples and the consumer test, side by side\n',
+);
 const stages = await Promise.all([
   (async () => {
     const from = performance.now();
@@ -88,14 +90,24 @@ const stages = await Promise.all([
   })(),
   (async () => {
     const from = performance.now();
-    const result = await collect('pnpm', ['exec', 'eslint', '.']);
-    report('linting (eslint: floating and misused promises, no any)', from, result.output);
+    const lint = await collect('pnpm', ['exec', 'eslint', '.']);
+    const format = await collect('pnpm', ['exec', 'prettier', '--check', '.']);
+    const result = { status: lint.status || format.status, output: lint.output + format.output };
+    report(
+      'linting and formatting (eslint: floating and misused promises, no any; prettier --check)',
+      from,
+      result.output,
+    );
     return { gate: true, ok: result.status === 0 };
   })(),
   (async () => {
     const from = performance.now();
     const result = await collect(process.execPath, ['scripts/check-examples.mjs']);
-    report('every TSDoc @example type-checks against the real entry points (scripts/check-examples.mjs)', from, result.output);
+    report(
+      'every TSDoc @example type-checks against the real entry points (scripts/check-examples.mjs)',
+      from,
+      result.output,
+    );
     const counts = /examples: (\d+) passed, (\d+) failed/.exec(result.output);
     if (counts && result.status === 0) passed += Number(counts[1]);
     else failed += Math.max(1, Number(counts?.[2] ?? 1));
@@ -104,7 +116,11 @@ const stages = await Promise.all([
   (async () => {
     const from = performance.now();
     const result = await collect(process.execPath, ['scripts/library-alone.mjs']);
-    report('the library alone: packages/core without src/app and test/app type-checks and passes its tests (scripts/library-alone.mjs)', from, result.output);
+    report(
+      'the library alone: packages/core without src/app and test/app type-checks and passes its tests (scripts/library-alone.mjs)',
+      from,
+      result.output,
+    );
     const counts = /library alone: (\d+) passed, (\d+) failed/.exec(result.output);
     if (counts) {
       passed += Number(counts[1]);
@@ -147,7 +163,11 @@ async function vitestOn(node, label, { quiet = false, workers } = {}) {
   const report = join(mkdtempSync(join(tmpdir(), 'stats-test-')), 'vitest.json');
   const vitest = join('node_modules', 'vitest', 'vitest.mjs');
   // Child processes the tests spawn (`node …`) run on the same line.
-  const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}`, ...(workers ? { VITEST_MAX_WORKERS: String(workers) } : {}) };
+  const env = {
+    ...process.env,
+    PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
+    ...(workers ? { VITEST_MAX_WORKERS: String(workers) } : {}),
+  };
   const args = [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs];
   const code = await new Promise((resolve) => {
     const child = spawn(node, args, { stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'], env });
@@ -162,7 +182,9 @@ async function vitestOn(node, label, { quiet = false, workers } = {}) {
   });
   try {
     const summary = JSON.parse(readFileSync(report, 'utf8'));
-    process.stdout.write(`[test] ${label}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed (${seconds(from)})\n`);
+    process.stdout.write(
+      `[test] ${label}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed (${seconds(from)})\n`,
+    );
     passed += summary.numPassedTests;
     failed += summary.numFailedTests;
     if (summary.numTotalTests === 0 || (code !== 0 && summary.numFailedTests === 0)) failed++;

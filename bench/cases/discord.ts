@@ -7,7 +7,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createDiscordAdapter } from '@stats/adapter-discord';
 import { createBot, defineCommand, document } from '@stats/core';
-import { startDiscordStandIn, startMatrixHomeserver, startTelegramBotApi, type DiscordStandIn } from '@stats/test-utils';
+import {
+  startDiscordStandIn,
+  startMatrixHomeserver,
+  startTelegramBotApi,
+  type DiscordStandIn,
+} from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
 
@@ -39,7 +44,12 @@ async function messages(discord: DiscordStandIn, n: number, offset: number): Pro
 async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
   const n = context?.quick === true ? 100 : 1_000;
   const discord = await startDiscordStandIn();
-  const adapter = createDiscordAdapter({ token: discord.token, applicationId: discord.applicationId, apiUrl: discord.url, messageContent: true });
+  const adapter = createDiscordAdapter({
+    token: discord.token,
+    applicationId: discord.applicationId,
+    apiUrl: discord.url,
+    messageContent: true,
+  });
   const bot = createBot({ adapters: [adapter], commands: [ping], http: false, rateLimit: false });
   await bot.start();
   try {
@@ -49,14 +59,45 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
     await messages(discord, Math.min(50, n), 1_000_000);
     const prefix = summarize(await messages(discord, n, 0));
     context?.progress(`${n} prefix messages: p50 ${prefix.median.toFixed(2)} ms, p99 ${prefix.p99.toFixed(2)} ms`);
-    const common = 'stand-in and bot share one Node process on loopback; discord.js 14 (REST through global fetch, JSON gateway frames, no zlib-sync)';
+    const common =
+      'stand-in and bot share one Node process on loopback; discord.js 14 (REST through global fetch, JSON gateway frames, no zlib-sync)';
     const howSlash = `${n} \`/ping\` interactions one after another, each from a new user in a guild channel; from INTERACTION_CREATE sent on the gateway stand-in to the interaction callback (type 4) stored by the REST stand-in: discord.js parsing, adapter, routing, discordRenderer, callback POST; ${common}`;
     const howPrefix = `${n} \`!ping\` messages one after another in a guild channel; from MESSAGE_CREATE on the gateway to the reply POST /channels/…/messages stored; ${common}`;
     return [
-      { case: 'e2e discord: interaction → reply', metric: 'p50 ms', stats: slash.median, better: 'lower', how: howSlash, digits: 2 },
-      { case: 'e2e discord: interaction → reply', metric: 'p99 ms', stats: slash.p99, better: 'lower', goal: '≤ 50 ms', how: howSlash, digits: 2 },
-      { case: 'e2e discord: prefix message → reply', metric: 'p50 ms', stats: prefix.median, better: 'lower', how: howPrefix, digits: 2 },
-      { case: 'e2e discord: prefix message → reply', metric: 'p99 ms', stats: prefix.p99, better: 'lower', goal: '≤ 50 ms', how: howPrefix, digits: 2 },
+      {
+        case: 'e2e discord: interaction → reply',
+        metric: 'p50 ms',
+        stats: slash.median,
+        better: 'lower',
+        how: howSlash,
+        digits: 2,
+      },
+      {
+        case: 'e2e discord: interaction → reply',
+        metric: 'p99 ms',
+        stats: slash.p99,
+        better: 'lower',
+        goal: '≤ 50 ms',
+        how: howSlash,
+        digits: 2,
+      },
+      {
+        case: 'e2e discord: prefix message → reply',
+        metric: 'p50 ms',
+        stats: prefix.median,
+        better: 'lower',
+        how: howPrefix,
+        digits: 2,
+      },
+      {
+        case: 'e2e discord: prefix message → reply',
+        metric: 'p99 ms',
+        stats: prefix.p99,
+        better: 'lower',
+        goal: '≤ 50 ms',
+        how: howPrefix,
+        digits: 2,
+      },
     ];
   } finally {
     await bot.stop();
@@ -73,24 +114,28 @@ async function multiPlatformRss(context: BenchContext | undefined): Promise<Benc
   const telegram = await startTelegramBotApi({ maxPollSeconds: 2 });
   const matrix = await startMatrixHomeserver();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-multi-rss-'));
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', multiMain], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      MATRIX_HOMESERVER_URL: matrix.url,
-      MATRIX_ACCESS_TOKEN: matrix.bot.token,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.url,
-      DISCORD_TOKEN: discordApi.token,
-      DISCORD_APPLICATION_ID: discordApi.applicationId,
-      DISCORD_API_URL: discordApi.url,
-      DISCORD_MESSAGE_CONTENT: 'true',
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', multiMain],
+    {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        MATRIX_HOMESERVER_URL: matrix.url,
+        MATRIX_ACCESS_TOKEN: matrix.bot.token,
+        TELEGRAM_BOT_TOKEN: telegram.token,
+        TELEGRAM_API_ROOT: telegram.url,
+        DISCORD_TOKEN: discordApi.token,
+        DISCORD_APPLICATION_ID: discordApi.applicationId,
+        DISCORD_API_URL: discordApi.url,
+        DISCORD_MESSAGE_CONTENT: 'true',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the multi-platform bot did not start within 60 s')), 60_000);
@@ -105,7 +150,13 @@ async function multiPlatformRss(context: BenchContext | undefined): Promise<Benc
     const alice = telegram.user('Alice', 'alice');
     const bob = matrix.human('bob', 'Bob');
     const room = bob.createRoom({ name: 'bench', invite: [matrix.bot.userId] });
-    await matrix.waitFor((event) => event['type'] === 'm.room.member' && event['state_key'] === matrix.bot.userId && (event['content'] as { membership?: string }).membership === 'join', { what: 'the bot to join' });
+    await matrix.waitFor(
+      (event) =>
+        event['type'] === 'm.room.member' &&
+        event['state_key'] === matrix.bot.userId &&
+        (event['content'] as { membership?: string }).membership === 'join',
+      { what: 'the bot to join' },
+    );
     for (let i = 0; i < 20; i += 1) {
       await discordApi.slash('help', {}, { user: `rss${i}` }).response();
       telegram.privateChat(alice).say(alice, '/help');

@@ -22,7 +22,15 @@ interface Workload {
 
 const { count, sides, label } = ROLL_ARGS;
 const WORKLOADS: readonly Workload[] = [
-  { name: '!ping → pong', expected: 'pong', stats: '!ping', hubotHear: '!ping', hubotCommand: 'Hubot ping', chatMessage: '!ping', chatSlash: ['/ping', ''] },
+  {
+    name: '!ping → pong',
+    expected: 'pong',
+    stats: '!ping',
+    hubotHear: '!ping',
+    hubotCommand: 'Hubot ping',
+    chatMessage: '!ping',
+    chatSlash: ['/ping', ''],
+  },
   {
     name: '!roll with 3 typed args',
     expected: ROLL_EXPECTED,
@@ -41,14 +49,15 @@ const WORKLOADS: readonly Workload[] = [
 export const dispatch: BenchCase = {
   name: 'dispatch',
   description:
-    'A trivial command (`!ping` → `pong`) and one with three typed arguments, delivered one after another through each library\'s in-memory path and timed message by message from delivery to the reply reaching the adapter: stats through `createTestBot` (`@stats/core/testing`), Hubot 14.1 through `robot.receive(new TextMessage(…))` on a minimal adapter (both `robot.hear` and `robot.commands`), the Chat SDK 4.41 through `chat.processMessage` (`onNewMessage`, memory state: dedup and thread lock) and `chat.processSlashCommand` (`onSlashCommand`). Subjects are interleaved round by round; every reply is checked.',
+    "A trivial command (`!ping` → `pong`) and one with three typed arguments, delivered one after another through each library's in-memory path and timed message by message from delivery to the reply reaching the adapter: stats through `createTestBot` (`@stats/core/testing`), Hubot 14.1 through `robot.receive(new TextMessage(…))` on a minimal adapter (both `robot.hear` and `robot.commands`), the Chat SDK 4.41 through `chat.processMessage` (`onNewMessage`, memory state: dedup and thread lock) and `chat.processSlashCommand` (`onSlashCommand`). Subjects are interleaved round by round; every reply is checked.",
   async run(context?: BenchContext): Promise<BenchRow[]> {
     const quick = context?.quick ?? false;
     const options = {
       messages: quick ? 5_000 : 100_000,
       rounds: quick ? 2 : 5,
       warmup: quick ? 2_000 : 30_000,
-      onRound: (subject: string, round: number, median: number) => context?.progress(`${subject}: round ${round + 1} median ${median.toFixed(2)} µs`),
+      onRound: (subject: string, round: number, median: number) =>
+        context?.progress(`${subject}: round ${round + 1} median ${median.toFixed(2)} µs`),
     };
     const stats = await startStats();
     const hubot = await startHubot();
@@ -57,7 +66,9 @@ export const dispatch: BenchCase = {
     const measured: { results: readonly SequentialResult[]; allocated: ReadonlyMap<string, number> }[] = [];
     try {
       for (const workload of WORKLOADS) {
-        context?.progress(`${workload.name}: ${options.rounds} rounds × ${options.messages} messages (+ ${options.warmup} warm-up) per subject`);
+        context?.progress(
+          `${workload.name}: ${options.rounds} rounds × ${options.messages} messages (+ ${options.warmup} warm-up) per subject`,
+        );
         const subjects: Subject[] = [
           emptySubject(workload.expected),
           stats.subject('stats', workload.stats),
@@ -70,7 +81,9 @@ export const dispatch: BenchCase = {
         rows.push(...toRows(workload, results, options.messages, options.rounds));
         const allocated = new Map<string, number>();
         for (const subject of subjects) allocated.set(subject.label, await bytesPerMessage(subject));
-        context?.progress(`${workload.name}: heap bytes per message: ${[...allocated].map(([l, b]) => `${l} ${b.toFixed(0)}`).join(', ')}`);
+        context?.progress(
+          `${workload.name}: heap bytes per message: ${[...allocated].map(([l, b]) => `${l} ${b.toFixed(0)}`).join(', ')}`,
+        );
         rows.push(...allocationRows(workload, allocated));
         measured.push({ results, allocated });
       }
@@ -91,7 +104,9 @@ export const dispatch: BenchCase = {
 /** `1.9–7.2×` as much as stats: the range of the peers' allocation per message over stats'. */
 function peerAllocation(allocated: ReadonlyMap<string, number>): string {
   const stats = allocated.get('stats') ?? Number.NaN;
-  const ratios = [...allocated].filter(([label]) => label !== 'stats' && label !== 'empty loop').map(([, bytes]) => bytes / stats);
+  const ratios = [...allocated]
+    .filter(([label]) => label !== 'stats' && label !== 'empty loop')
+    .map(([, bytes]) => bytes / stats);
   return `${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}× as much`;
 }
 
@@ -121,7 +136,8 @@ function explain(
 
 function allocationRows(workload: Workload, allocated: ReadonlyMap<string, number>): BenchRow[] {
   const stats = allocated.get('stats') ?? Number.NaN;
-  const how = 'heap growth over batches of 500 messages, each right after a scavenge (median of 15 batches): the garbage the collector gets per message';
+  const how =
+    'heap growth over batches of 500 messages, each right after a scavenge (median of 15 batches): the garbage the collector gets per message';
   const row = (path: string, hubot: string, chat: string): BenchRow => ({
     case: `dispatch: ${workload.name} (${path})`,
     metric: 'heap bytes allocated/message',
@@ -132,10 +148,18 @@ function allocationRows(workload: Workload, allocated: ReadonlyMap<string, numbe
     how: `${how}; the empty loop allocates ${allocated.get('empty loop')?.toFixed(0) ?? '?'} B of it`,
     digits: 0,
   });
-  return [row('commands', 'hubot: robot.commands', 'chat sdk: processSlashCommand'), row('listeners', 'hubot: robot.hear', 'chat sdk: processMessage')];
+  return [
+    row('commands', 'hubot: robot.commands', 'chat sdk: processSlashCommand'),
+    row('listeners', 'hubot: robot.hear', 'chat sdk: processMessage'),
+  ];
 }
 
-function toRows(workload: Workload, results: readonly SequentialResult[], messages: number, rounds: number): BenchRow[] {
+function toRows(
+  workload: Workload,
+  results: readonly SequentialResult[],
+  messages: number,
+  rounds: number,
+): BenchRow[] {
   const by = (label: string): SequentialResult | undefined => results.find((r) => r.label === label);
   const empty = by('empty loop');
   const stats = by('stats');
@@ -144,8 +168,18 @@ function toRows(workload: Workload, results: readonly SequentialResult[], messag
   const chatSlash = by('chat sdk: processSlashCommand');
   const chatMessage = by('chat sdk: processMessage');
   const volume = `${rounds} rounds × ${messages.toLocaleString('en')} messages, sequential, after warm-up`;
-  const metricName = { median: 'median µs/message', p99: 'p99 µs/message', gcPerMessage: 'scavenge µs/message (mean)' } as const;
-  const row = (path: string, metric: 'median' | 'p99' | 'gcPerMessage', hubot: SequentialResult | undefined, chat: SequentialResult | undefined, how: string): BenchRow => ({
+  const metricName = {
+    median: 'median µs/message',
+    p99: 'p99 µs/message',
+    gcPerMessage: 'scavenge µs/message (mean)',
+  } as const;
+  const row = (
+    path: string,
+    metric: 'median' | 'p99' | 'gcPerMessage',
+    hubot: SequentialResult | undefined,
+    chat: SequentialResult | undefined,
+    how: string,
+  ): BenchRow => ({
     case: `dispatch: ${workload.name} (${path})`,
     metric: metricName[metric],
     stats: stats?.[metric] ?? Number.NaN,
@@ -155,14 +189,26 @@ function toRows(workload: Workload, results: readonly SequentialResult[], messag
     ...(metric === 'median' ? { goal: GOAL } : {}),
     how:
       metric === 'gcPerMessage'
-        ? 'the durations of the minor `gc` performance entries (scavenges, which the subject\'s own allocations trigger) that started during its timed rounds, divided by its messages; full GCs are left out, as they fall on whoever runs when the old generation fills'
+        ? "the durations of the minor `gc` performance entries (scavenges, which the subject's own allocations trigger) that started during its timed rounds, divided by its messages; full GCs are left out, as they fall on whoever runs when the old generation fills"
         : `${how}; ${volume}; includes the loop's own ${empty?.median.toFixed(2) ?? '?'} µs`,
     digits: 2,
   });
   return [
-    row('commands', 'median', hubotCommand, chatSlash, 'stats `createTestBot` → `adapter.deliver` (in-memory adapter, plain-text rendering); Hubot `robot.commands` (`Hubot …`); Chat SDK `processSlashCommand`'),
+    row(
+      'commands',
+      'median',
+      hubotCommand,
+      chatSlash,
+      'stats `createTestBot` → `adapter.deliver` (in-memory adapter, plain-text rendering); Hubot `robot.commands` (`Hubot …`); Chat SDK `processSlashCommand`',
+    ),
     row('commands', 'p99', hubotCommand, chatSlash, 'as above'),
-    row('listeners', 'median', hubotHear, chatMessage, 'stats `createTestBot` → `adapter.deliver` (in-memory adapter, plain-text rendering); Hubot `robot.hear` regex; Chat SDK `processMessage` + `onNewMessage` regex'),
+    row(
+      'listeners',
+      'median',
+      hubotHear,
+      chatMessage,
+      'stats `createTestBot` → `adapter.deliver` (in-memory adapter, plain-text rendering); Hubot `robot.hear` regex; Chat SDK `processMessage` + `onNewMessage` regex',
+    ),
     row('listeners', 'p99', hubotHear, chatMessage, 'as above'),
     row('commands', 'gcPerMessage', hubotCommand, chatSlash, ''),
     row('listeners', 'gcPerMessage', hubotHear, chatMessage, ''),

@@ -27,7 +27,10 @@ const PLATFORMS = ['matrix', 'telegram', 'discord'] as const;
 class ServerBucket {
   private tokens: number;
   private at = performance.now();
-  constructor(private readonly capacity: number, private readonly perSecond: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+  ) {
     this.tokens = capacity;
   }
   /** 0 when a token is there, else ms until one is. */
@@ -57,7 +60,14 @@ interface Platforms {
 async function startPlatforms(): Promise<Platforms> {
   const globals = new Map<string, ServerBucket>();
   const rooms = new Map<string, ServerBucket[]>();
-  const state: Platforms = { url: '', accepted: new Map(), rejected: 0, lastAt: 0, firstAt: 0, stop: async () => undefined };
+  const state: Platforms = {
+    url: '',
+    accepted: new Map(),
+    rejected: 0,
+    lastAt: 0,
+    firstAt: 0,
+    stop: async () => undefined,
+  };
   const server: Server = createServer((req, res) => {
     const [, , platform = '', room = ''] = (req.url ?? '').split('/').map(decodeURIComponent);
     const key = String(req.headers['idempotency-key'] ?? '');
@@ -69,9 +79,11 @@ async function startPlatforms(): Promise<Platforms> {
         return;
       }
       let g = globals.get(platform);
-      if (!g && limits.global) globals.set(platform, (g = new ServerBucket(limits.global.capacity, limits.global.perSecond)));
+      if (!g && limits.global)
+        globals.set(platform, (g = new ServerBucket(limits.global.capacity, limits.global.perSecond)));
       let r = rooms.get(`${platform}/${room}`);
-      if (!r) rooms.set(`${platform}/${room}`, (r = limits.room(room).map((b) => new ServerBucket(b.capacity, b.perSecond))));
+      if (!r)
+        rooms.set(`${platform}/${room}`, (r = limits.room(room).map((b) => new ServerBucket(b.capacity, b.perSecond))));
       const buckets = g ? [g, ...r] : r;
       const wait = Math.max(0, ...buckets.map((b) => b.wait()));
       if (wait > 0) {
@@ -98,14 +110,24 @@ async function startPlatforms(): Promise<Platforms> {
 }
 
 /** POSTs with keep-alive (the way an SDK's HTTP client talks to its platform). */
-function post(agent: Agent, url: URL, path: string, key: string): Promise<{ status: number; retryAfterMs: number; body: string }> {
+function post(
+  agent: Agent,
+  url: URL,
+  path: string,
+  key: string,
+): Promise<{ status: number; retryAfterMs: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'idempotency-key': key } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfterMs: Number(res.headers['retry-after-ms'] ?? '1000'), body }));
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'idempotency-key': key } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, retryAfterMs: Number(res.headers['retry-after-ms'] ?? '1000'), body }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end('{}');
   });
@@ -116,14 +138,31 @@ function httpAdapter(platform: string, base: string, agent: Agent): ChatAdapter 
   const url = new URL(base);
   return {
     platform,
-    capabilities: { maxMessageLength: 4000, html: false, images: false, redact: false, ephemeral: false, directRooms: true, edit: false },
+    capabilities: {
+      maxMessageLength: 4000,
+      html: false,
+      images: false,
+      redact: false,
+      ephemeral: false,
+      directRooms: true,
+      edit: false,
+    },
     start: async () => undefined,
     stop: async () => undefined,
     isReady: () => true,
     async send(room: RoomRef, _doc: Document, options?: SendOptions): Promise<SentMessage[]> {
-      const res = await post(agent, url, `/send/${encodeURIComponent(platform)}/${encodeURIComponent(room.id)}`, options?.idempotencyKey ?? '');
-      if (res.status === 429) throw new UpstreamError(platform, 429, `${platform} 429`, 'rate limited', true, { retryAfterMs: res.retryAfterMs });
-      if (res.status >= 400) throw new UpstreamError(platform, res.status, `${platform} ${res.status}`, 'failed', res.status >= 500);
+      const res = await post(
+        agent,
+        url,
+        `/send/${encodeURIComponent(platform)}/${encodeURIComponent(room.id)}`,
+        options?.idempotencyKey ?? '',
+      );
+      if (res.status === 429)
+        throw new UpstreamError(platform, 429, `${platform} 429`, 'rate limited', true, {
+          retryAfterMs: res.retryAfterMs,
+        });
+      if (res.status >= 400)
+        throw new UpstreamError(platform, res.status, `${platform} ${res.status}`, 'failed', res.status >= 500);
       return [{ platform, room, id: (JSON.parse(res.body) as { id: string }).id }];
     },
     reply: async () => [],
@@ -143,12 +182,20 @@ function minimumMs(targets: readonly ReportTarget[]): number {
   return Math.max(
     ...PLATFORMS.map((p) => {
       const limits = PUBLISHED_LIMITS[p];
-      return limits ? minimumFanOutMs(limits, targets.filter((t) => t.platform === p).map((t) => t.roomId)) : 0;
+      return limits
+        ? minimumFanOutMs(
+            limits,
+            targets.filter((t) => t.platform === p).map((t) => t.roomId),
+          )
+        : 0;
     }),
   );
 }
 
-export async function fanOut(replicas: number, targets: readonly ReportTarget[]): Promise<{ ms: number; lost: number; duplicates: number; rejected: number; firstMs: number }> {
+export async function fanOut(
+  replicas: number,
+  targets: readonly ReportTarget[],
+): Promise<{ ms: number; lost: number; duplicates: number; rejected: number; firstMs: number }> {
   const platforms = await startPlatforms();
   const report = { id: 'bench', period: `p-${Date.now()}`, document: textDocument('Daily report'), targets };
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -156,12 +203,17 @@ export async function fanOut(replicas: number, targets: readonly ReportTarget[])
   try {
     let leader: Notifier;
     if (replicas === 1) {
-      leader = createNotifier({ adapters: PLATFORMS.map((p) => httpAdapter(p, platforms.url, agent)), deliveries: createMemoryDeliveryLog() });
+      leader = createNotifier({
+        adapters: PLATFORMS.map((p) => httpAdapter(p, platforms.url, agent)),
+        deliveries: createMemoryDeliveryLog(),
+      });
     } else {
       const prefix = `stats-bench-${Date.now()}`;
       const notifiers: QueueNotifier[] = [];
       for (let i = 0; i < replicas; i++) {
-        const connection = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+        const connection = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
+          maxRetriesPerRequest: null,
+        });
         connection.on('error', (error: Error) => console.warn(`bench: Redis error: ${error.message}`));
         const n = await createQueueNotifier({
           connection,
@@ -186,7 +238,8 @@ export async function fanOut(replicas: number, targets: readonly ReportTarget[])
     const outcomes = await leader.deliver(report);
     const ms = performance.now() - started;
     const lost = targets.length - platforms.accepted.size;
-    if (outcomes.some((o) => o.outcome !== 'sent')) throw new Error(`fan-out: ${outcomes.filter((o) => o.outcome !== 'sent').length} targets not sent`);
+    if (outcomes.some((o) => o.outcome !== 'sent'))
+      throw new Error(`fan-out: ${outcomes.filter((o) => o.outcome !== 'sent').length} targets not sent`);
     const duplicates = [...platforms.accepted.values()].reduce((sum, n) => sum + (n - 1), 0);
     return { ms, lost, duplicates, rejected: platforms.rejected, firstMs: platforms.firstAt - started };
   } finally {
@@ -209,12 +262,36 @@ export const fanout: BenchCase = {
       const r = await fanOut(replicas, targets);
       const label = `fan-out: ${count} rooms, ${replicas} replica${replicas > 1 ? 's' : ''}`;
       rows.push(
-        { case: label, metric: 'time / token-bucket minimum', stats: r.ms / min, better: 'lower', goal: '≤ 1.1', digits: 3, how: `wall time of deliver() (${(r.ms / 1000).toFixed(2)} s) over the minimum the published limits allow (${(min / 1000).toFixed(2)} s); ${r.rejected} sends answered 429, the first send ${Math.round(r.firstMs)} ms after deliver()` },
-        { case: label, metric: 'lost deliveries', stats: r.lost, better: 'lower', goal: '0', how: 'targets the platforms never accepted a send for' },
-        { case: label, metric: 'duplicate deliveries', stats: r.duplicates, better: 'lower', goal: '0', how: 'sends accepted more than once for one (report, period, target) key' },
+        {
+          case: label,
+          metric: 'time / token-bucket minimum',
+          stats: r.ms / min,
+          better: 'lower',
+          goal: '≤ 1.1',
+          digits: 3,
+          how: `wall time of deliver() (${(r.ms / 1000).toFixed(2)} s) over the minimum the published limits allow (${(min / 1000).toFixed(2)} s); ${r.rejected} sends answered 429, the first send ${Math.round(r.firstMs)} ms after deliver()`,
+        },
+        {
+          case: label,
+          metric: 'lost deliveries',
+          stats: r.lost,
+          better: 'lower',
+          goal: '0',
+          how: 'targets the platforms never accepted a send for',
+        },
+        {
+          case: label,
+          metric: 'duplicate deliveries',
+          stats: r.duplicates,
+          better: 'lower',
+          goal: '0',
+          how: 'sends accepted more than once for one (report, period, target) key',
+        },
       );
     }
-    context?.note('Fan-out: Telegram (30/s per bot) decides the minimum; Matrix rooms take a burst of 10 each, Discord 50/s. The 3-replica run has three BullMQ workers per platform with their own Redis connections in one process; BullMQ\'s queue limiter (fixed one-second windows) enforces the per-bot limit across them.');
+    context?.note(
+      "Fan-out: Telegram (30/s per bot) decides the minimum; Matrix rooms take a burst of 10 each, Discord 50/s. The 3-replica run has three BullMQ workers per platform with their own Redis connections in one process; BullMQ's queue limiter (fixed one-second windows) enforces the per-bot limit across them.",
+    );
     return rows;
   },
 };

@@ -33,7 +33,7 @@ function newestMtime(dir: string, match: RegExp): number {
 export const footprint: BenchCase = {
   name: 'footprint',
   description:
-    'Each bot (15 commands, no HTTP server) is started in a fresh `node --expose-gc` process; the time from `spawn` to the bot being ready (its own clock at ready, so Node\'s boot and every import count, the GC does not) and the RSS after a forced `gc()`. Median of 5 starts per bot, interleaved, after one unmeasured start each. stats is the console bot (`createBot` + `createConsoleAdapter`), Hubot uses its Shell adapter, the Chat SDK its memory state and a minimal in-memory adapter (it has no console adapter).',
+    "Each bot (15 commands, no HTTP server) is started in a fresh `node --expose-gc` process; the time from `spawn` to the bot being ready (its own clock at ready, so Node's boot and every import count, the GC does not) and the RSS after a forced `gc()`. Median of 5 starts per bot, interleaved, after one unmeasured start each. stats is the console bot (`createBot` + `createConsoleAdapter`), Hubot uses its Shell adapter, the Chat SDK its memory state and a minimal in-memory adapter (it has no console adapter).",
   async run(context?: BenchContext): Promise<BenchRow[]> {
     const starts = context?.quick === true ? 2 : 5;
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-footprint-')); // Hubot's Shell writes .hubot_history here
@@ -41,15 +41,30 @@ export const footprint: BenchCase = {
     const fixture = (name: string): string => path.join(fixtures, name);
     const launches: Launch[] = [
       { label: 'node', args: ['--expose-gc', fixture('node-alone.mjs')], cwd },
-      { label: 'stats (tsx, sources)', args: ['--expose-gc', '--import', tsx, '--conditions=@stats/source', fixture('stats-console.mjs')], cwd },
+      {
+        label: 'stats (tsx, sources)',
+        args: ['--expose-gc', '--import', tsx, '--conditions=@stats/source', fixture('stats-console.mjs')],
+        cwd,
+      },
       { label: 'hubot', args: ['--expose-gc', fixture('hubot-shell.mjs')], cwd },
       { label: 'chat sdk', args: ['--expose-gc', fixture('chat-sdk.mjs')], cwd },
     ];
-    const distFresh = existsSync(coreDist) && newestMtime(path.dirname(coreDist), /\.js$/) >= newestMtime(coreSrc, /^(?!.*\.test\.ts$).*\.ts$/) - 1;
-    if (existsSync(coreDist)) launches.push({ label: 'stats (dist)', args: ['--expose-gc', fixture('stats-console.mjs')], cwd });
-    else context?.note('footprint: no `pnpm build` output (packages/core/dist), so the stats console bot was measured from sources through tsx only; run `pnpm build` first to measure it as users run it.');
-    if (existsSync(coreDist) && !distFresh) context?.note('footprint: packages/core/dist is older than packages/core/src: the dist figures are of an older build.');
-    context?.note('footprint: this case measures the console bot; the idle RSS of the Matrix example (`e2e matrix`) and of the multi-platform bot with all three adapters connected (`e2e discord`, goal ≤ 80 MiB) are rows of the end-to-end cases.');
+    const distFresh =
+      existsSync(coreDist) &&
+      newestMtime(path.dirname(coreDist), /\.js$/) >= newestMtime(coreSrc, /^(?!.*\.test\.ts$).*\.ts$/) - 1;
+    if (existsSync(coreDist))
+      launches.push({ label: 'stats (dist)', args: ['--expose-gc', fixture('stats-console.mjs')], cwd });
+    else
+      context?.note(
+        'footprint: no `pnpm build` output (packages/core/dist), so the stats console bot was measured from sources through tsx only; run `pnpm build` first to measure it as users run it.',
+      );
+    if (existsSync(coreDist) && !distFresh)
+      context?.note(
+        'footprint: packages/core/dist is older than packages/core/src: the dist figures are of an older build.',
+      );
+    context?.note(
+      'footprint: this case measures the console bot; the idle RSS of the Matrix example (`e2e matrix`) and of the multi-platform bot with all three adapters connected (`e2e discord`, goal ≤ 80 MiB) are rows of the end-to-end cases.',
+    );
 
     const samples = new Map<string, ColdStart[]>(launches.map((l) => [l.label, []]));
     try {
@@ -58,7 +73,9 @@ export const footprint: BenchCase = {
         for (const launch of launches) {
           const result = await coldStart(launch);
           samples.get(launch.label)?.push(result);
-          context?.progress(`${launch.label}: start ${i + 1}/${starts}: ${result.readyMs.toFixed(0)} ms, ${(result.rss / MiB).toFixed(1)} MiB`);
+          context?.progress(
+            `${launch.label}: start ${i + 1}/${starts}: ${result.readyMs.toFixed(0)} ms, ${(result.rss / MiB).toFixed(1)} MiB`,
+          );
         }
       }
     } finally {
@@ -108,18 +125,34 @@ export const footprint: BenchCase = {
     if (bot !== undefined) {
       const botRss = median(bot, (s) => s.rss) ?? Number.NaN;
       const botMs = median(bot, (s) => s.readyMs) ?? Number.NaN;
-      const heaviest = [...dependencies].sort((a, b) => b.stats - a.stats).map((d) => `${d.dependency} +${d.stats.toFixed(1)} MiB / +${(d.readyMs - nodeMs).toFixed(0)} ms`);
+      const heaviest = [...dependencies]
+        .sort((a, b) => b.stats - a.stats)
+        .map((d) => `${d.dependency} +${d.stats.toFixed(1)} MiB / +${(d.readyMs - nodeMs).toFixed(0)} ms`);
       const verdict = botRss / MiB <= 50 && botMs <= 110 ? 'meets' : 'misses';
       context?.note(
         `footprint: the console bot ${verdict} its goal (≤ 110 ms, ≤ 50 MiB) measured ${bot.replace('stats ', '')}: ${botMs.toFixed(0)} ms and ${(botRss / MiB).toFixed(1)} MiB, ` +
-          `i.e. ${((botMs - nodeMs)).toFixed(0)} ms and ${((botRss - nodeRss) / MiB).toFixed(1)} MiB above Node alone, while the goal leaves ${(50 - nodeRss / MiB).toFixed(1)} MiB above Node for everything. ` +
+          `i.e. ${(botMs - nodeMs).toFixed(0)} ms and ${((botRss - nodeRss) / MiB).toFixed(1)} MiB above Node alone, while the goal leaves ${(50 - nodeRss / MiB).toFixed(1)} MiB above Node for everything. ` +
           `Importing \`@stats/core\` loads all its runtime dependencies at once (list them with \`npx tsx bench/tools/eager-imports.ts packages/core/src/index.ts\`); alone, each costs: ${heaviest.join(', ')}. ` +
           'A console bot uses none of undici (sources), jose (sessions) or node-cron (schedules), and prom-client only behind /metrics: loading those on first use is what would bring it toward Hubot.',
       );
     }
     const floor = 'an empty script in the same harness: the floor every bot above stands on';
-    rows.push({ case: 'footprint: Node alone', metric: 'cold start to ready, ms (median of 5)', stats: median('node', (s) => s.readyMs) ?? Number.NaN, better: 'lower', how: floor, digits: 0 });
-    rows.push({ case: 'footprint: Node alone', metric: 'RSS after forced GC, MiB (median of 5)', stats: (median('node', (s) => s.rss) ?? Number.NaN) / MiB, better: 'lower', how: floor, digits: 1 });
+    rows.push({
+      case: 'footprint: Node alone',
+      metric: 'cold start to ready, ms (median of 5)',
+      stats: median('node', (s) => s.readyMs) ?? Number.NaN,
+      better: 'lower',
+      how: floor,
+      digits: 0,
+    });
+    rows.push({
+      case: 'footprint: Node alone',
+      metric: 'RSS after forced GC, MiB (median of 5)',
+      stats: (median('node', (s) => s.rss) ?? Number.NaN) / MiB,
+      better: 'lower',
+      how: floor,
+      digits: 1,
+    });
     return rows;
   },
 };
@@ -140,12 +173,18 @@ async function dependencyRows(
   const rows: (BenchRow & { readonly dependency: string; readonly readyMs: number })[] = [];
   for (const dependency of Object.keys(manifest.dependencies ?? {}).sort()) {
     if (dependency.startsWith('@stats/')) continue;
-    const launch: Launch = { label: dependency, args: ['--expose-gc', path.join(fixtures, 'import-one.mjs'), corePackage, dependency], cwd };
+    const launch: Launch = {
+      label: dependency,
+      args: ['--expose-gc', path.join(fixtures, 'import-one.mjs'), corePackage, dependency],
+      cwd,
+    };
     const results: ColdStart[] = [];
     for (let i = 0; i < Math.min(3, starts); i += 1) results.push(await coldStart(launch));
     const rss = summarize(results.map((r) => r.rss)).median;
     const ms = summarize(results.map((r) => r.readyMs)).median;
-    context?.progress(`import ${dependency} alone: ${ms.toFixed(0)} ms, +${((rss - nodeRss) / MiB).toFixed(1)} MiB over Node alone`);
+    context?.progress(
+      `import ${dependency} alone: ${ms.toFixed(0)} ms, +${((rss - nodeRss) / MiB).toFixed(1)} MiB over Node alone`,
+    );
     rows.push({
       dependency,
       readyMs: ms,

@@ -44,7 +44,9 @@ interface AttackResult {
 
 function runAttacker(port: number, n: number, size: number, giveUpMs: number): Promise<AttackResult[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', ATTACKER, String(port), String(n), String(size), String(giveUpMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', ATTACKER, String(port), String(n), String(size), String(giveUpMs)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
@@ -75,16 +77,27 @@ export const httpFlood: BenchCase = {
     const gc = collector();
     const adapter = createMemoryAdapter({ platform: 'matrix', record: false });
     const metrics = createMetrics({ processMetrics: false });
-    const bot = createBot({ adapters: [adapter], metrics, logger: silentLogger(), http: { port: 0, host: '127.0.0.1' } });
+    const bot = createBot({
+      adapters: [adapter],
+      metrics,
+      logger: silentLogger(),
+      http: { port: 0, host: '127.0.0.1' },
+    });
     await bot.start();
     const http = bot.http;
     if (http === undefined) throw new Error('no HTTP server');
-    createAlertRelay({ adapters: [adapter], notifier: createNotifier({ adapters: [adapter] }), token: 'bench-token-not-sent-by-the-attacker', defaultTargets: [{ platform: 'matrix', roomId: '!ops:bench' }], metrics }).register(http);
+    createAlertRelay({
+      adapters: [adapter],
+      notifier: createNotifier({ adapters: [adapter] }),
+      token: 'bench-token-not-sent-by-the-attacker',
+      defaultTargets: [{ platform: 'matrix', roomId: '!ops:bench' }],
+      metrics,
+    }).register(http);
     try {
       // Control: the same polling for 3 s without a flood, to tell the machine's own jitter
       // (other processes share it) from the flood's effect.
       const quiet: number[] = [];
-      for (const end = performance.now() + 3_000; performance.now() < end; ) {
+      for (const end = performance.now() + 3_000; performance.now() < end;) {
         const t = performance.now();
         await (await fetch(`${http.url}/health`)).text();
         quiet.push(performance.now() - t);
@@ -121,20 +134,76 @@ export const httpFlood: BenchCase = {
       const answered401 = results.filter((r) => r.status.startsWith('HTTP/1.1 401')).length;
       const closeTimes = summarize(results.map((r) => r.closedMs ?? Number.POSITIVE_INFINITY));
       const health = summarize(latencies);
-      context?.progress(`at the peak: heap used ${mib(peakUsage.heapUsed)} MiB, array buffers ${mib(peakUsage.arrayBuffers)} MiB`);
+      context?.progress(
+        `at the peak: heap used ${mib(peakUsage.heapUsed)} MiB, array buffers ${mib(peakUsage.arrayBuffers)} MiB`,
+      );
       gc();
       const after = process.memoryUsage().rss;
-      context?.progress(`RSS ${mib(baseline)} → peak ${mib(peak)} → after gc ${mib(after)} MiB; ${closed}/${n} closed within ${requestTimeoutMs / 1000} s (${answered401} answered 401); /health p99 ${health.p99.toFixed(1)} ms over ${health.n} polls (without a flood: ${summarize(quiet).p99.toFixed(1)} ms)`);
+      context?.progress(
+        `RSS ${mib(baseline)} → peak ${mib(peak)} → after gc ${mib(after)} MiB; ${closed}/${n} closed within ${requestTimeoutMs / 1000} s (${answered401} answered 401); /health p99 ${health.p99.toFixed(1)} ms over ${health.n} polls (without a flood: ${summarize(quiet).p99.toFixed(1)} ms)`,
+      );
       const how = `${n} connections from a separate process, no token, Content-Length 960 KiB + 1, 960 KiB sent, the last byte never; default limits (request timeout 10 s)`;
       return [
-        { case: 'http flood', metric: 'RSS growth MiB (peak − before)', stats: mib(peak - baseline), better: 'lower', goal: '< 10 MiB', how: `${how}; process.memoryUsage().rss every 20 ms, after one unmeasured flood and gc()` },
-        { case: 'http flood', metric: `connections closed within ${requestTimeoutMs / 1000} s (of ${n})`, stats: closed, better: 'higher', goal: `${n}`, how },
-        { case: 'http flood', metric: 'answered 401 before the body (of n)', stats: answered401, better: 'higher', how: `${how}; a connection reset while still sending counts as not answered` },
-        { case: 'http flood', metric: 'median ms to close', stats: Math.round(closeTimes.median * 10) / 10, better: 'lower', how },
-        { case: 'http flood', metric: '/health p99 ms', stats: Math.round(health.p99 * 10) / 10, better: 'lower', goal: '< 50 ms', how: `${how}; GET /health every 20 ms during the attack` },
-        { case: 'no flood (control)', metric: '/health p99 ms', stats: Math.round(summarize(quiet).p99 * 10) / 10, better: 'lower', how: 'GET /health every 20 ms for 3 s before any flood: the machine\'s own jitter' },
-        { case: 'http flood', metric: '/health median ms', stats: Math.round(health.median * 10) / 10, better: 'lower', how },
-        { case: 'http flood', metric: '/health max ms', stats: Math.round(Math.max(...latencies) * 10) / 10, better: 'lower', goal: '< 50 ms', how },
+        {
+          case: 'http flood',
+          metric: 'RSS growth MiB (peak − before)',
+          stats: mib(peak - baseline),
+          better: 'lower',
+          goal: '< 10 MiB',
+          how: `${how}; process.memoryUsage().rss every 20 ms, after one unmeasured flood and gc()`,
+        },
+        {
+          case: 'http flood',
+          metric: `connections closed within ${requestTimeoutMs / 1000} s (of ${n})`,
+          stats: closed,
+          better: 'higher',
+          goal: `${n}`,
+          how,
+        },
+        {
+          case: 'http flood',
+          metric: 'answered 401 before the body (of n)',
+          stats: answered401,
+          better: 'higher',
+          how: `${how}; a connection reset while still sending counts as not answered`,
+        },
+        {
+          case: 'http flood',
+          metric: 'median ms to close',
+          stats: Math.round(closeTimes.median * 10) / 10,
+          better: 'lower',
+          how,
+        },
+        {
+          case: 'http flood',
+          metric: '/health p99 ms',
+          stats: Math.round(health.p99 * 10) / 10,
+          better: 'lower',
+          goal: '< 50 ms',
+          how: `${how}; GET /health every 20 ms during the attack`,
+        },
+        {
+          case: 'no flood (control)',
+          metric: '/health p99 ms',
+          stats: Math.round(summarize(quiet).p99 * 10) / 10,
+          better: 'lower',
+          how: "GET /health every 20 ms for 3 s before any flood: the machine's own jitter",
+        },
+        {
+          case: 'http flood',
+          metric: '/health median ms',
+          stats: Math.round(health.median * 10) / 10,
+          better: 'lower',
+          how,
+        },
+        {
+          case: 'http flood',
+          metric: '/health max ms',
+          stats: Math.round(Math.max(...latencies) * 10) / 10,
+          better: 'lower',
+          goal: '< 50 ms',
+          how,
+        },
       ];
     } finally {
       await bot.stop();

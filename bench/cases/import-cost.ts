@@ -21,7 +21,9 @@ export const importCost: BenchCase = {
     "What `import('@stats/core')` costs a user before any bot exists: a fresh `node --expose-gc` process imports packages/core/dist/index.js and reports; time from `spawn` to imported (Node's boot included) and RSS after a forced `gc()`. Beside it, Node alone and Hubot's Shell bot (15 commands) in the same run. Median of 5, interleaved, after one unmeasured start each.",
   async run(context?: BenchContext): Promise<BenchRow[]> {
     if (!existsSync(coreDist)) {
-      context?.note('import cost: no packages/core/dist; run `pnpm build` first (the case measures the build users install).');
+      context?.note(
+        'import cost: no packages/core/dist; run `pnpm build` first (the case measures the build users install).',
+      );
       return [];
     }
     const starts = context?.quick === true ? 2 : 5;
@@ -38,17 +40,21 @@ export const importCost: BenchCase = {
         for (const launch of launches) {
           const result = await coldStart(launch);
           samples.get(launch.label)?.push(result);
-          context?.progress(`${launch.label}: ${i + 1}/${starts}: ${result.readyMs.toFixed(0)} ms, ${(result.rss / MiB).toFixed(1)} MiB`);
+          context?.progress(
+            `${launch.label}: ${i + 1}/${starts}: ${result.readyMs.toFixed(0)} ms, ${(result.rss / MiB).toFixed(1)} MiB`,
+          );
         }
       }
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
-    const median = (label: string, pick: (s: ColdStart) => number): number => summarize((samples.get(label) ?? []).map(pick)).median;
-    const how = "fresh `node --expose-gc` process per start, `import('@stats/core')` of packages/core/dist; Hubot: its Shell bot with 15 commands";
+    const median = (label: string, pick: (s: ColdStart) => number): number =>
+      summarize((samples.get(label) ?? []).map(pick)).median;
+    const how =
+      "fresh `node --expose-gc` process per start, `import('@stats/core')` of packages/core/dist; Hubot: its Shell bot with 15 commands";
     context?.note(
       `import cost: Node alone ${median('node', (s) => s.readyMs).toFixed(0)} ms / ${(median('node', (s) => s.rss) / MiB).toFixed(1)} MiB in the same run. ` +
-        "Of its dependencies the root import loads only zod (argument specs, the environment schema, auth answers) and jose (token expiry); prom-client and pino load with the first bot or logger.",
+        'Of its dependencies the root import loads only zod (argument specs, the environment schema, auth answers) and jose (token expiry); prom-client and pino load with the first bot or logger.',
     );
     return [
       {

@@ -51,13 +51,28 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
     await bot.start();
     const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
     const plain = alice.createRoom({ invite: [hs.bot.userId], encrypted: false });
-    await hs.waitFor((e) => e['room_id'] === plain && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
-    await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
+    await hs.waitFor(
+      (e) =>
+        e['room_id'] === plain &&
+        e['state_key'] === hs.bot.userId &&
+        (e['content'] as { membership?: string }).membership === 'join',
+    );
+    await hs.waitFor(
+      (e) =>
+        e['room_id'] === dm &&
+        e['state_key'] === hs.bot.userId &&
+        (e['content'] as { membership?: string }).membership === 'join',
+    );
     const round = async (room: string, encrypted: boolean): Promise<number> => {
       const askedAt = storedAt(hs, (e) => e.room_id === room && e.sender === alice.userId);
-      const repliedAt = storedAt(hs, (e) => e.room_id === room && e.sender === hs.bot.userId && e.type !== 'm.room.member');
+      const repliedAt = storedAt(
+        hs,
+        (e) => e.room_id === room && e.sender === hs.bot.userId && e.type !== 'm.room.member',
+      );
       // The plain command is stored as MatrixHuman.say stores it; the encrypted one goes over HTTP after encryption.
-      const asked = encrypted ? await alice.say(room, '!ping') : hs.state.append(room, alice.userId, 'm.room.message', { msgtype: 'm.text', body: '!ping' }).event_id;
+      const asked = encrypted
+        ? await alice.say(room, '!ping')
+        : hs.state.append(room, alice.userId, 'm.room.message', { msgtype: 'm.text', body: '!ping' }).event_id;
       const took = (await repliedAt) - (await askedAt);
       if (encrypted) await alice.waitForReply(asked, { timeoutMs: 10_000 });
       return took;
@@ -69,15 +84,43 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
       return samples;
     };
     const plainStats = summarize(await measure(plain, false));
-    context?.progress(`plain room, ${n} commands: p50 ${plainStats.median.toFixed(2)} ms, p99 ${plainStats.p99.toFixed(2)} ms`);
+    context?.progress(
+      `plain room, ${n} commands: p50 ${plainStats.median.toFixed(2)} ms, p99 ${plainStats.p99.toFixed(2)} ms`,
+    );
     const e2eeStats = summarize(await measure(dm, true));
-    context?.progress(`encrypted DM, ${n} commands: p50 ${e2eeStats.median.toFixed(2)} ms, p99 ${e2eeStats.p99.toFixed(2)} ms`);
+    context?.progress(
+      `encrypted DM, ${n} commands: p50 ${e2eeStats.median.toFixed(2)} ms, p99 ${e2eeStats.p99.toFixed(2)} ms`,
+    );
     const how = `${n} \`!ping\` commands one after another (after 50 unmeasured) in an encrypted DM (Megolm, the human a second OlmMachine) and, in the same run, in a plain room; from the command event stored in the stand-in to the bot's reply stored, both taken in the stand-in's append listener (sync wake-up, to-device/key handling, decryption, routing, encryption, PUT); every encrypted reply was decrypted by the human; stand-in, human and bot in one Node process on loopback`;
-    context?.note(`e2ee matrix: encrypted p99 is ${(e2eeStats.p99 / plainStats.p99).toFixed(2)}× the plain room's p99 in the same run (goal ≤ 2×).`);
+    context?.note(
+      `e2ee matrix: encrypted p99 is ${(e2eeStats.p99 / plainStats.p99).toFixed(2)}× the plain room's p99 in the same run (goal ≤ 2×).`,
+    );
     return [
-      { case: 'e2ee matrix: plain room message → reply', metric: 'p99 ms', stats: plainStats.p99, better: 'lower', how, digits: 2 },
-      { case: 'e2ee matrix: encrypted DM message → reply', metric: 'p50 ms', stats: e2eeStats.median, better: 'lower', how, digits: 2 },
-      { case: 'e2ee matrix: encrypted DM message → reply', metric: 'p99 ms', stats: e2eeStats.p99, better: 'lower', goal: '≤ 50 ms and ≤ 2× plain', how, digits: 2 },
+      {
+        case: 'e2ee matrix: plain room message → reply',
+        metric: 'p99 ms',
+        stats: plainStats.p99,
+        better: 'lower',
+        how,
+        digits: 2,
+      },
+      {
+        case: 'e2ee matrix: encrypted DM message → reply',
+        metric: 'p50 ms',
+        stats: e2eeStats.median,
+        better: 'lower',
+        how,
+        digits: 2,
+      },
+      {
+        case: 'e2ee matrix: encrypted DM message → reply',
+        metric: 'p99 ms',
+        stats: e2eeStats.p99,
+        better: 'lower',
+        goal: '≤ 50 ms and ≤ 2× plain',
+        how,
+        digits: 2,
+      },
     ];
   } finally {
     await bot.stop();
@@ -92,10 +135,22 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
   const hs = await startMatrixHomeserver();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-e2ee-rss-'));
   const alice = await startEncryptedHuman(hs, 'alice');
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', exampleMain], {
-    env: { PATH: process.env['PATH'] ?? '', MATRIX_HOMESERVER_URL: hs.url, MATRIX_ACCESS_TOKEN: hs.bot.token, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', exampleMain],
+    {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        MATRIX_HOMESERVER_URL: hs.url,
+        MATRIX_ACCESS_TOKEN: hs.bot.token,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   try {
     let crypto = false;
     const url = await new Promise<string>((resolve, reject) => {
@@ -111,7 +166,12 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
     });
     if (!crypto) throw new Error('the example bot started without end-to-end encryption');
     const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
-    await hs.waitFor((e) => e['room_id'] === dm && e['state_key'] === hs.bot.userId && (e['content'] as { membership?: string }).membership === 'join');
+    await hs.waitFor(
+      (e) =>
+        e['room_id'] === dm &&
+        e['state_key'] === hs.bot.userId &&
+        (e['content'] as { membership?: string }).membership === 'join',
+    );
     for (let i = 0; i < 20; i += 1) await alice.waitForReply(await alice.say(dm, '!help'), { timeoutMs: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, context?.quick === true ? 1_000 : 5_000)); // idle
     const metrics = await (await fetch(`${url}/metrics`)).text();

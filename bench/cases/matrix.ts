@@ -46,7 +46,15 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
     const how = `${n} \`!ping\` commands one after another from a human in a group room; from the event stored in the homeserver stand-in to the bot's reply stored (long-poll /sync wake-up, matrix-bot-sdk processing, routing, m.notice PUT); stand-in and bot share one Node process on loopback`;
     return [
       { case: 'e2e matrix: message → reply', metric: 'p50 ms', stats: s.median, better: 'lower', how, digits: 2 },
-      { case: 'e2e matrix: message → reply', metric: 'p99 ms', stats: s.p99, better: 'lower', goal: '≤ 50 ms', how, digits: 2 },
+      {
+        case: 'e2e matrix: message → reply',
+        metric: 'p99 ms',
+        stats: s.p99,
+        better: 'lower',
+        goal: '≤ 50 ms',
+        how,
+        digits: 2,
+      },
     ];
   } finally {
     await bot.stop();
@@ -61,10 +69,22 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-matrix-rss-'));
   const alice = hs.human('alice', 'Alice');
   const room = alice.createRoom({ name: 'bench', invite: [hs.bot.userId] });
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', exampleMain], {
-    env: { PATH: process.env['PATH'] ?? '', MATRIX_HOMESERVER_URL: hs.url, MATRIX_ACCESS_TOKEN: hs.bot.token, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', exampleMain],
+    {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        MATRIX_HOMESERVER_URL: hs.url,
+        MATRIX_ACCESS_TOKEN: hs.bot.token,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the example bot did not start within 60 s')), 60_000);

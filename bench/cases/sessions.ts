@@ -21,7 +21,10 @@ import { summarize, type BenchCase, type BenchContext, type BenchRow } from '../
 
 const USERS = 100;
 const DAY = 86_400_000;
-const users: UserRef[] = Array.from({ length: USERS }, (_, i) => ({ platform: 'matrix', id: `@bench${i}:example.org` }));
+const users: UserRef[] = Array.from({ length: USERS }, (_, i) => ({
+  platform: 'matrix',
+  id: `@bench${i}:example.org`,
+}));
 const session = (user: UserRef): Session => ({
   user,
   account: { id: `acc-${user.id}`, email: `${user.id.slice(1, 8)}@example.org` },
@@ -38,7 +41,10 @@ interface StoreUnderTest {
 }
 
 /** Sequential ops/s over `n` operations and per-operation latency samples (ms). */
-async function measure(n: number, op: (i: number) => Promise<unknown>): Promise<{ opsPerSecond: number; p99: number; median: number }> {
+async function measure(
+  n: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<{ opsPerSecond: number; p99: number; median: number }> {
   // Warm-up: JIT, statement caches, the decrypted-session cache.
   for (let i = 0; i < Math.ceil(n / 5); i++) await op(i);
   const started = performance.now();
@@ -65,7 +71,11 @@ async function stores(context: BenchContext | undefined): Promise<StoreUnderTest
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     },
   ];
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis('redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined); // connect() rejects with the error; no "Unhandled error event"
   try {
     await redis.connect();
@@ -81,10 +91,17 @@ async function stores(context: BenchContext | undefined): Promise<StoreUnderTest
     });
   } catch {
     redis.disconnect();
-    context?.note('sessions: Redis at 127.0.0.1:6379 was not reachable; its rows are missing (start it with `redis-server --daemonize yes`).');
+    context?.note(
+      'sessions: Redis at 127.0.0.1:6379 was not reachable; its rows are missing (start it with `redis-server --daemonize yes`).',
+    );
   }
   // One table reused by every run (rows are deleted afterwards), so the bench needs no pg import.
-  const postgres = createPostgresSessionStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', table: 'bench_sessions', cipher, purgeEveryMs: 0 });
+  const postgres = createPostgresSessionStore({
+    connectionString: 'postgres://postgres@127.0.0.1:5432/test',
+    table: 'bench_sessions',
+    cipher,
+    purgeEveryMs: 0,
+  });
   try {
     await postgres.ready();
     list.push({ name: 'postgres', store: postgres, cleanup: async () => undefined });
@@ -125,7 +142,18 @@ export const sessions: BenchCase = {
     const rows: BenchRow[] = [];
     for (const s of await stores(context)) {
       try {
-        const n = s.name === 'postgres' ? (quick ? 1_000 : 10_000) : s.name === 'redis' ? (quick ? 2_000 : 20_000) : quick ? 20_000 : 200_000;
+        const n =
+          s.name === 'postgres'
+            ? quick
+              ? 1_000
+              : 10_000
+            : s.name === 'redis'
+              ? quick
+                ? 2_000
+                : 20_000
+              : quick
+                ? 20_000
+                : 200_000;
         for (const user of users) await s.store.set(user, session(user), DAY);
         context?.progress(`${s.name}: ${n} gets, ${Math.ceil(n / 4)} sets`);
         const get = await measure(n, (i) => s.store.get(users[i % USERS] as UserRef));
@@ -135,9 +163,30 @@ export const sessions: BenchCase = {
         });
         const how = `sequential awaits on one ${s.name} handle after a warm-up of n/5, 100 users round-robin`;
         rows.push(
-          { case: `sessions: ${s.name} get`, metric: 'ops/s', stats: Math.round(get.opsPerSecond), better: 'higher', ...(s.name === 'sqlite' ? { goal: '≥ 100000 gets/s' } : {}), how },
-          { case: `sessions: ${s.name} get`, metric: 'p99 ms', stats: get.p99, better: 'lower', digits: 3, ...(s.name === 'redis' ? { goal: '< 1 ms' } : {}), how },
-          { case: `sessions: ${s.name} set`, metric: 'ops/s', stats: Math.round(set.opsPerSecond), better: 'higher', how },
+          {
+            case: `sessions: ${s.name} get`,
+            metric: 'ops/s',
+            stats: Math.round(get.opsPerSecond),
+            better: 'higher',
+            ...(s.name === 'sqlite' ? { goal: '≥ 100000 gets/s' } : {}),
+            how,
+          },
+          {
+            case: `sessions: ${s.name} get`,
+            metric: 'p99 ms',
+            stats: get.p99,
+            better: 'lower',
+            digits: 3,
+            ...(s.name === 'redis' ? { goal: '< 1 ms' } : {}),
+            how,
+          },
+          {
+            case: `sessions: ${s.name} set`,
+            metric: 'ops/s',
+            stats: Math.round(set.opsPerSecond),
+            better: 'higher',
+            how,
+          },
           { case: `sessions: ${s.name} set`, metric: 'p99 ms', stats: set.p99, better: 'lower', digits: 3, how },
         );
       } finally {
@@ -149,8 +198,22 @@ export const sessions: BenchCase = {
     context?.progress('1,000 concurrent uses at expiry');
     const refresh = await concurrentRefresh(1000);
     rows.push(
-      { case: 'sessions: 1,000 concurrent uses at expiry', metric: 'refresh calls', stats: refresh.calls, better: 'lower', goal: '= 1', how: 'Promise.all of 1,000 manager.current() on one user over real HTTP to the test auth service' },
-      { case: 'sessions: 1,000 concurrent uses at expiry', metric: 'ms until all answered', stats: refresh.ms, better: 'lower', digits: 1, how: 'wall time of the same Promise.all, including the one refresh round trip' },
+      {
+        case: 'sessions: 1,000 concurrent uses at expiry',
+        metric: 'refresh calls',
+        stats: refresh.calls,
+        better: 'lower',
+        goal: '= 1',
+        how: 'Promise.all of 1,000 manager.current() on one user over real HTTP to the test auth service',
+      },
+      {
+        case: 'sessions: 1,000 concurrent uses at expiry',
+        metric: 'ms until all answered',
+        stats: refresh.ms,
+        better: 'lower',
+        digits: 1,
+        how: 'wall time of the same Promise.all, including the one refresh round trip',
+      },
     );
     return rows;
   },

@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createTelegramAdapter } from '@stats/adapter-telegram';
-import { createBot, defineCommand, document, minimumFanOutMs, PUBLISHED_LIMITS, type Bot, type ChatAdapter } from '@stats/core';
+import {
+  createBot,
+  defineCommand,
+  document,
+  minimumFanOutMs,
+  PUBLISHED_LIMITS,
+  type Bot,
+  type ChatAdapter,
+} from '@stats/core';
 import { startTelegramBotApi, type TelegramBotApi } from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
@@ -19,7 +27,12 @@ interface Running {
 
 async function startBot(api: TelegramBotApi, throttle: boolean): Promise<Running> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-telegram-'));
-  const adapter = createTelegramAdapter({ token: api.token, apiRoot: api.url, dataDir, ...(throttle ? {} : { throttle: false as const }) });
+  const adapter = createTelegramAdapter({
+    token: api.token,
+    apiRoot: api.url,
+    dataDir,
+    ...(throttle ? {} : { throttle: false as const }),
+  });
   const bot = createBot({ adapters: [adapter], commands: [ping], http: false, rateLimit: false });
   await bot.start();
   return {
@@ -58,7 +71,15 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
     const how = `${n} \`/ping\` commands one after another, each from a new private chat; from the update queued in the Bot API stand-in (waking grammY's long poll) to the bot's sendMessage stored: getUpdates, grammY middleware, routing, rendering, sendMessage with auto-retry; throttler off (its 1 s per-chat spacing is not latency); stand-in and bot share one Node process on loopback`;
     return [
       { case: 'e2e telegram: message → reply', metric: 'p50 ms', stats: s.median, better: 'lower', how, digits: 2 },
-      { case: 'e2e telegram: message → reply', metric: 'p99 ms', stats: s.p99, better: 'lower', goal: '≤ 50 ms', how, digits: 2 },
+      {
+        case: 'e2e telegram: message → reply',
+        metric: 'p99 ms',
+        stats: s.p99,
+        better: 'lower',
+        goal: '≤ 50 ms',
+        how,
+        digits: 2,
+      },
     ];
   } finally {
     await running.stop();
@@ -76,9 +97,17 @@ async function fanOut(context: BenchContext | undefined): Promise<BenchRow[]> {
       api.privateChat(user);
       return String(user.id);
     });
-    const report = document().heading('Daily report').fields([{ label: 'Visitors', value: '1,204' }, { label: 'Page views', value: '3,981' }]).footer('Umami');
+    const report = document()
+      .heading('Daily report')
+      .fields([
+        { label: 'Visitors', value: '1,204' },
+        { label: 'Page views', value: '3,981' },
+      ])
+      .footer('Umami');
     const started = performance.now();
-    const results = await Promise.allSettled(ids.map((id) => running.adapter.send({ platform: 'telegram', id }, report)));
+    const results = await Promise.allSettled(
+      ids.map((id) => running.adapter.send({ platform: 'telegram', id }, report)),
+    );
     const elapsed = performance.now() - started;
     const delivered = new Set(api.sent.map((m) => m.chatId)).size;
     const failed = results.filter((r) => r.status === 'rejected').length;
@@ -86,14 +115,32 @@ async function fanOut(context: BenchContext | undefined): Promise<BenchRow[]> {
     const limits = PUBLISHED_LIMITS['telegram'];
     if (limits === undefined) throw new Error('the core publishes no Telegram limits');
     const minimum = minimumFanOutMs(limits, ids);
-    context?.progress(`${n} chats in ${(elapsed / 1000).toFixed(1)} s (minimum ${(minimum / 1000).toFixed(1)} s), ${delivered} delivered, ${failed} failed, ${refused} 429s`);
+    context?.progress(
+      `${n} chats in ${(elapsed / 1000).toFixed(1)} s (minimum ${(minimum / 1000).toFixed(1)} s), ${delivered} delivered, ${failed} failed, ${refused} 429s`,
+    );
     context?.note(
       `Telegram fan-out: ${delivered}/${n} chats got the report, ${failed} sends failed, the stand-in answered ${refused} times 429 (flood control at 30 msg/s with a burst of 30); grammY's throttler refills its reservoir once a second, auto-retry resends what the server refused.`,
     );
     const how = `one report sent with adapter.send to ${n} private chats at once through grammY (transformer-throttler at its 30 msg/s default, auto-retry), against a stand-in that enforces 30 msg/s (burst 30) with 429 + retry_after; ratio of the elapsed time to the limit's minimum (${(minimum / 1000).toFixed(1)} s)`;
     return [
-      { case: `fan-out telegram: 1 report → ${n} chats`, metric: 'elapsed ÷ minimum', stats: elapsed / minimum, better: 'lower', goal: '≤ 1.2', how, digits: 2 },
-      { case: `fan-out telegram: 1 report → ${n} chats`, metric: 'chats reached', stats: delivered, better: 'higher', goal: `${n}`, how, digits: 0 },
+      {
+        case: `fan-out telegram: 1 report → ${n} chats`,
+        metric: 'elapsed ÷ minimum',
+        stats: elapsed / minimum,
+        better: 'lower',
+        goal: '≤ 1.2',
+        how,
+        digits: 2,
+      },
+      {
+        case: `fan-out telegram: 1 report → ${n} chats`,
+        metric: 'chats reached',
+        stats: delivered,
+        better: 'higher',
+        goal: `${n}`,
+        how,
+        digits: 0,
+      },
     ];
   } finally {
     await running.stop();

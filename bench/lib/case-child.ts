@@ -27,9 +27,12 @@ function send(message: ChildMessage): Promise<void> {
 async function main(): Promise<void> {
   const [file, name] = process.argv.slice(2);
   const quick = process.argv.includes('--quick');
-  if (file === undefined || name === undefined) throw new Error('usage: case-child.ts <case file> <case name> [--quick]');
+  if (file === undefined || name === undefined)
+    throw new Error('usage: case-child.ts <case file> <case name> [--quick]');
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const benchCase = Object.values(module).find((v): v is BenchCase => typeof v === 'object' && v !== null && (v as BenchCase).name === name);
+  const benchCase = Object.values(module).find(
+    (v): v is BenchCase => typeof v === 'object' && v !== null && (v as BenchCase).name === name,
+  );
   if (benchCase === undefined) throw new Error(`${file} exports no case named ${name}`);
   const pending: Promise<void>[] = [];
   const context: BenchContext = {

@@ -27,11 +27,18 @@ const MARKER = 'BENCH_READY ';
 export function coldStart(launch: Launch, timeoutMs = 30_000): Promise<ColdStart> {
   return new Promise((resolve, reject) => {
     const spawnedAt = performance.timeOrigin + performance.now();
-    const child = spawn(process.execPath, launch.args, { cwd: launch.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const child = spawn(process.execPath, launch.args, {
+      cwd: launch.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     let out = '';
     let err = '';
     let settled = false;
-    const timer = setTimeout(() => finish(new Error(`${launch.label} was not ready within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${launch.label} was not ready within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const finish = (error: Error | undefined, result?: ColdStart): void => {
       if (settled) return;
       settled = true;
@@ -52,6 +59,12 @@ export function coldStart(launch: Launch, timeoutMs = 30_000): Promise<ColdStart
       err += chunk;
     });
     child.on('error', (error) => finish(error));
-    child.on('close', (code) => finish(new Error(`${launch.label} exited (${code ?? 'signal'}) before it was ready: ${err.trim().split('\n').slice(-3).join(' ')}`)));
+    child.on('close', (code) =>
+      finish(
+        new Error(
+          `${launch.label} exited (${code ?? 'signal'}) before it was ready: ${err.trim().split('\n').slice(-3).join(' ')}`,
+        ),
+      ),
+    );
   });
 }

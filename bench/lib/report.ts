@@ -39,7 +39,8 @@ export function formatFigure(value: number | undefined, digits?: number): string
 
 /** How many times better stats is than a peer: peer/stats for latency, stats/peer for throughput. */
 export function ratio(row: BenchRow, peer: number | undefined): number | undefined {
-  if (peer === undefined || !Number.isFinite(peer) || !Number.isFinite(row.stats) || row.stats === 0 || peer === 0) return undefined;
+  if (peer === undefined || !Number.isFinite(peer) || !Number.isFinite(row.stats) || row.stats === 0 || peer === 0)
+    return undefined;
   return row.better === 'lower' ? peer / row.stats : row.stats / peer;
 }
 
@@ -92,7 +93,9 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('', '## Cases', '');
   for (const c of report.cases) {
     const cpu = c.cpuSeconds === undefined ? '' : `, ${Math.round(c.cpuSeconds)} s CPU`;
-    lines.push(`- **${c.name}** (\`bench/cases/${c.file}\`, ${Math.round(c.seconds)} s wall${cpu}): ${c.description ?? 'no description given by the case file.'}`);
+    lines.push(
+      `- **${c.name}** (\`bench/cases/${c.file}\`, ${Math.round(c.seconds)} s wall${cpu}): ${c.description ?? 'no description given by the case file.'}`,
+    );
   }
   lines.push('', '## Areas without a case yet', '');
   if (report.missingAreas.length === 0) lines.push('None: every area of issue 10 has a case file.');

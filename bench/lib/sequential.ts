@@ -79,7 +79,11 @@ export async function timeSequential(
     const stats = summarize(Array.from(all));
     const own = windows.get(subject.label) ?? [];
     const gcMs = pauses
-      .filter((p) => ((p as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1) === constants.NODE_PERFORMANCE_GC_MINOR)
+      .filter(
+        (p) =>
+          ((p as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1) ===
+          constants.NODE_PERFORMANCE_GC_MINOR,
+      )
       .filter((p) => own.some(([from, to]) => p.startTime >= from && p.startTime < to))
       .reduce((sum, p) => sum + p.duration, 0);
     return {
@@ -104,7 +108,9 @@ async function drive(subject: Subject, expected: string, count: number, into: Fl
     if (reply !== expected) wrong = reply;
   }
   if (wrong !== undefined) {
-    throw new Error(`${subject.label} answered ${JSON.stringify(wrong.slice(0, 200))}, expected ${JSON.stringify(expected)}`);
+    throw new Error(
+      `${subject.label} answered ${JSON.stringify(wrong.slice(0, 200))}, expected ${JSON.stringify(expected)}`,
+    );
   }
 }
 

@@ -1,4 +1,13 @@
-import { Chat, Message, parseMarkdown, type Adapter, type AdapterPostableMessage, type Author, type ChatInstance, type StateAdapter } from 'chat';
+import {
+  Chat,
+  Message,
+  parseMarkdown,
+  type Adapter,
+  type AdapterPostableMessage,
+  type Author,
+  type ChatInstance,
+  type StateAdapter,
+} from 'chat';
 import { createMemoryState } from '@chat-adapter/state-memory';
 import type { Subject } from '../lib/sequential.js';
 import { rollReply } from './workload.js';
@@ -43,12 +52,18 @@ class BenchAdapter implements Adapter<string, unknown> {
   renderFormatted(): string {
     return '';
   }
-  async postMessage(threadId: string, message: AdapterPostableMessage): Promise<{ id: string; threadId: string; raw: unknown }> {
+  async postMessage(
+    threadId: string,
+    message: AdapterPostableMessage,
+  ): Promise<{ id: string; threadId: string; raw: unknown }> {
     this.lastPost = textOf(message);
     this.posted += 1;
     return { id: `out-${this.posted}`, threadId, raw: {} };
   }
-  async postChannelMessage(channelId: string, message: AdapterPostableMessage): Promise<{ id: string; threadId: string; raw: unknown }> {
+  async postChannelMessage(
+    channelId: string,
+    message: AdapterPostableMessage,
+  ): Promise<{ id: string; threadId: string; raw: unknown }> {
     return this.postMessage(channelId, message);
   }
   async editMessage(threadId: string, messageId: string): Promise<{ id: string; threadId: string; raw: unknown }> {

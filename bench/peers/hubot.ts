@@ -81,13 +81,22 @@ export function registerHubotCommands(robot: Robot, extra = 0): void {
       id: 'roll',
       description: 'Rolls dice',
       confirm: 'never',
-      args: { count: { type: 'number', required: true }, sides: { type: 'number', required: true }, label: { type: 'string', required: true } },
+      args: {
+        count: { type: 'number', required: true },
+        sides: { type: 'number', required: true },
+        label: { type: 'string', required: true },
+      },
       handler: ({ args }) => rollReply(args['count'] as number, args['sides'] as number, args['label'] as string),
     },
   ];
   for (let i = 0; i < extra; i += 1) {
     robot.hear(new RegExp(`^!filler${i}$`), (res: Response) => res.reply(`filler ${i}`));
-    commands.push({ id: `filler${i}`, description: `Filler command ${i}`, confirm: 'never', handler: () => `filler ${i}` });
+    commands.push({
+      id: `filler${i}`,
+      description: `Filler command ${i}`,
+      confirm: 'never',
+      handler: () => `filler ${i}`,
+    });
   }
   for (const command of commands) robot.commands.register(command);
 }

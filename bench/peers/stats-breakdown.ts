@@ -29,10 +29,25 @@ export function measureStatsBreakdown(quick: boolean): StatsBreakdown {
 
 /** Rows for RESULTS.md. */
 export function breakdownRows(b: StatsBreakdown): BenchRow[] {
-  const row = (name: string, value: number, how: string): BenchRow => ({ case: `dispatch: stats part: ${name}`, metric: 'µs/call (median of 5 rounds)', stats: value, better: 'lower', how, digits: 2 });
+  const row = (name: string, value: number, how: string): BenchRow => ({
+    case: `dispatch: stats part: ${name}`,
+    metric: 'µs/call (median of 5 rounds)',
+    stats: value,
+    better: 'lower',
+    how,
+    digits: 2,
+  });
   return [
-    row('plain-text rendering of `pong`', b.renderPing, '`plainRenderer.render(textDocument(\'pong\'))` alone, as the in-memory adapter renders every answer'),
+    row(
+      'plain-text rendering of `pong`',
+      b.renderPing,
+      "`plainRenderer.render(textDocument('pong'))` alone, as the in-memory adapter renders every answer",
+    ),
     row('plain-text rendering of the roll reply', b.renderRoll, 'the same for `rolled 3d6 for dice`'),
-    row('validation of roll\'s 3 arguments', b.validateRoll, '`spec.parse` of `3`, `6`, `dice` with the specs `arg.integer`/`arg.string` build (what the compiled validator runs per typed argument)'),
+    row(
+      "validation of roll's 3 arguments",
+      b.validateRoll,
+      '`spec.parse` of `3`, `6`, `dice` with the specs `arg.integer`/`arg.string` build (what the compiled validator runs per typed argument)',
+    ),
   ];
 }

@@ -21,7 +21,8 @@ export function statsCommands(extra = 0): Command[] {
       run: ({ args }) => rollReply(args.count, args.sides, args.label),
     }),
   ];
-  for (let i = 0; i < extra; i += 1) commands.push(defineCommand({ name: `filler${i}`, summary: `Filler command ${i}`, run: () => `filler ${i}` }));
+  for (let i = 0; i < extra; i += 1)
+    commands.push(defineCommand({ name: `filler${i}`, summary: `Filler command ${i}`, run: () => `filler ${i}` }));
   return commands;
 }
 
@@ -32,7 +33,10 @@ export function statsCommands(extra = 0): Command[] {
  */
 export async function startStats(extra = 0): Promise<StatsBench> {
   let last = '';
-  const bot = await createTestBot({ commands: statsCommands(extra), adapter: { record: false, onSend: (record) => (last = record.plain) } });
+  const bot = await createTestBot({
+    commands: statsCommands(extra),
+    adapter: { record: false, onSend: (record) => (last = record.plain) },
+  });
   // A shared room, as for the peers (Hubot's room, the Chat SDK's channel thread).
   const inRoom = { direct: false } as const;
   return {

@@ -18,7 +18,10 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' }, match: { type: 'string' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { top: { type: 'string', default: '25' }, match: { type: 'string' } },
+  allowPositionals: true,
+});
 const file = positionals[0];
 if (file === undefined) throw new Error('usage: cpu-profile-top.ts <file.cpuprofile> [--top N] [--match text]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -31,7 +34,10 @@ profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.t
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 const key = (n: ProfileNode): string => {
-  const url = n.callFrame.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/.*\/work\/main\//, '');
+  const url = n.callFrame.url
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
+    .replace(/.*\/work\/main\//, '');
   return `${n.callFrame.functionName || '(anonymous)'} ${url}:${n.callFrame.lineNumber + 1}`;
 };
 const selfByKey = new Map<string, number>();

@@ -47,14 +47,20 @@ const urls = [];
 const done = new Promise((resolve) => {
   port1.on('message', (url) => (url === null ? resolve() : urls.push(url)));
 });
-register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, import.meta.url, { data: { port: port2 }, transferList: [port2] });
+register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, import.meta.url, {
+  data: { port: port2 },
+  transferList: [port2],
+});
 
 await import(pathToFileURL(path.resolve(entry)).href);
 await import(DONE);
 await done;
 port1.close();
 
-const files = [...urls.filter((u) => u.startsWith('file:')), ...Object.keys(createRequire(import.meta.url).cache).map((f) => pathToFileURL(f).href)];
+const files = [
+  ...urls.filter((u) => u.startsWith('file:')),
+  ...Object.keys(createRequire(import.meta.url).cache).map((f) => pathToFileURL(f).href),
+];
 const packages = [...new Set(files.map(packageOf).filter((p) => p !== undefined))].sort();
 if (json) process.stdout.write(`${JSON.stringify({ entry, packages, modules: new Set(files).size })}\n`);
 else {

@@ -67,7 +67,12 @@ declare module 'hubot' {
 
   /** The robot: listeners, middleware and the adapter. */
   export class Robot {
-    constructor(adapter: string | { use(robot: Robot): Promise<Adapter> | Adapter }, httpd?: boolean, name?: string, alias?: string | false);
+    constructor(
+      adapter: string | { use(robot: Robot): Promise<Adapter> | Adapter },
+      httpd?: boolean,
+      name?: string,
+      alias?: string | false,
+    );
     readonly name: string;
     readonly commands: CommandBus;
     adapter: Adapter | null;

@@ -6,10 +6,23 @@
  */
 import { createMatrixAdapter, fromEnv } from '@stats/adapter-matrix';
 import { createLogger } from '@stats/core';
-import { buildOrExit, createStandardBot, exitOnSignals, exitWith, loadConfigOrExit, startOrExit } from '@stats/core/app';
+import {
+  buildOrExit,
+  createStandardBot,
+  exitOnSignals,
+  exitWith,
+  loadConfigOrExit,
+  startOrExit,
+} from '@stats/core/app';
 
 const config = loadConfigOrExit('matrix-stats-bot');
-const matrixEnv = (await buildOrExit('matrix-stats-bot', async () => fromEnv())) ?? exitWith('matrix-stats-bot', 'set MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (see examples/matrix-stats-bot/.env.example)', 2);
+const matrixEnv =
+  (await buildOrExit('matrix-stats-bot', async () => fromEnv())) ??
+  exitWith(
+    'matrix-stats-bot',
+    'set MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (see examples/matrix-stats-bot/.env.example)',
+    2,
+  );
 const logger = await createLogger({ level: config.logLevel, base: { bot: 'matrix-stats-bot' } });
 
 const matrix = createMatrixAdapter({
@@ -26,7 +39,13 @@ const matrix = createMatrixAdapter({
 const bot = await buildOrExit('matrix-stats-bot', () =>
   createStandardBot(
     { ...config, shutdownTimeoutMs: Math.min(config.shutdownTimeoutMs, 8_000) },
-    { adapters: [matrix], logger, name: 'matrix-stats-bot', handleSignals: false, http: { port: config.port, host: config.host } },
+    {
+      adapters: [matrix],
+      logger,
+      name: 'matrix-stats-bot',
+      handleSignals: false,
+      http: { port: config.port, host: config.host },
+    },
   ),
 );
 

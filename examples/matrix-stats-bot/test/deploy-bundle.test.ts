@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotRoom, groupGoneWithin, spawnCommand, startMatrixHomeserver, untilRunning, type MatrixHomeserver, type RunningBot } from '@stats/test-utils';
+import {
+  createBotRoom,
+  groupGoneWithin,
+  spawnCommand,
+  startMatrixHomeserver,
+  untilRunning,
+  type MatrixHomeserver,
+  type RunningBot,
+} from '@stats/test-utils';
 
 // What the container image runs, exercised without Docker: deploy/bundle.mjs builds the bundle
 // (tsc -b + pnpm deploy --prod), it is copied into an empty folder and started there with plain
@@ -43,7 +51,10 @@ let bot: RunningBot | undefined;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'stats-bundle-'));
   const built = join(work, 'built');
-  const result = spawnSync(process.execPath, ['deploy/bundle.mjs', 'matrix-stats-bot', built], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['deploy/bundle.mjs', 'matrix-stats-bot', built], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`deploy/bundle.mjs failed:\n${result.stdout}\n${result.stderr}`);
   // Copied as the image's COPY --from=build would: nothing may point back into the repository.
   app = join(work, 'app');
@@ -76,7 +87,14 @@ describe('the deployed bundle (what the image runs)', { timeout: 120_000 }, () =
   });
 
   it('holds built JavaScript and production dependencies only', () => {
-    expect(readdirSync(app).sort()).toEqual(['.env.example', 'README.md', 'dist', 'healthcheck.mjs', 'node_modules', 'package.json']);
+    expect(readdirSync(app).sort()).toEqual([
+      '.env.example',
+      'README.md',
+      'dist',
+      'healthcheck.mjs',
+      'node_modules',
+      'package.json',
+    ]);
     const modules = readdirSync(join(app, 'node_modules'));
     expect(modules).not.toContain('tsx');
     expect(modules).not.toContain('vitest');
@@ -121,12 +139,18 @@ describe('the deployed bundle (what the image runs)', { timeout: 120_000 }, () =
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(200);
     // The image's HEALTHCHECK, run the way Docker runs it.
-    const health = spawnSync(process.execPath, [join(app, 'healthcheck.mjs')], { env: { PORT: new URL(url).port }, encoding: 'utf8' });
+    const health = spawnSync(process.execPath, [join(app, 'healthcheck.mjs')], {
+      env: { PORT: new URL(url).port },
+      encoding: 'utf8',
+    });
     expect(health.status).toBe(0);
 
     process.kill(bot.pid, 'SIGTERM');
     expect(await groupGoneWithin(bot.pid, 10_000)).toBe(true);
-    const unhealthy = spawnSync(process.execPath, [join(app, 'healthcheck.mjs')], { env: { PORT: new URL(url).port }, encoding: 'utf8' });
+    const unhealthy = spawnSync(process.execPath, [join(app, 'healthcheck.mjs')], {
+      env: { PORT: new URL(url).port },
+      encoding: 'utf8',
+    });
     expect(unhealthy.status).toBe(1);
 
     // JSON logs on stdout, one object a line; the access token in none of them.

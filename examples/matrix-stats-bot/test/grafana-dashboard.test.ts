@@ -2,7 +2,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotRoom, startMatrixHomeserver, startPrometheus, startUmami, waitForBotJoin, type MatrixHomeserver, type RunningTsdb, type RunningUmami, type RunningBot } from '@stats/test-utils';
+import {
+  createBotRoom,
+  startMatrixHomeserver,
+  startPrometheus,
+  startUmami,
+  waitForBotJoin,
+  type MatrixHomeserver,
+  type RunningTsdb,
+  type RunningUmami,
+  type RunningBot,
+} from '@stats/test-utils';
 import { startMatrixStatsBot } from './bot-process.js';
 
 // deploy/grafana/stats-bot.json: every panel's query, evaluated by a real Prometheus that
@@ -14,7 +24,9 @@ interface Panel {
   readonly title: string;
   readonly targets?: readonly { readonly expr: string }[];
 }
-const dashboard = JSON.parse(readFileSync(new URL('../../../deploy/grafana/stats-bot.json', import.meta.url), 'utf8')) as { panels: Panel[] };
+const dashboard = JSON.parse(
+  readFileSync(new URL('../../../deploy/grafana/stats-bot.json', import.meta.url), 'utf8'),
+) as { panels: Panel[] };
 const WEBHOOK_TOKEN = 'alertmanager-webhook-token-dashboard';
 
 let hs: MatrixHomeserver;
@@ -65,7 +77,8 @@ beforeAll(async () => {
   });
   prometheus = await startPrometheus({ targets: [{ job: 'stats-bot', url: bot.url }] });
   await waitForBotJoin(hs, room);
-  for (const command of ['!help', '!stats', '!stats', '!system', '!nosuchcommand']) await hs.waitForReply(alice.say(room, command));
+  for (const command of ['!help', '!stats', '!stats', '!system', '!nosuchcommand'])
+    await hs.waitForReply(alice.say(room, command));
   const alert = JSON.stringify({
     version: '4',
     groupKey: '{}:{alertname="DashboardTest"}',
@@ -74,11 +87,26 @@ beforeAll(async () => {
     groupLabels: { alertname: 'DashboardTest' },
     commonLabels: { alertname: 'DashboardTest', severity: 'info' },
     commonAnnotations: { summary: 'a test alert' },
-    alerts: [{ status: 'firing', labels: { alertname: 'DashboardTest' }, annotations: { summary: 'a test alert' }, startsAt: '2026-11-26T08:00:00Z', fingerprint: 'd1' }],
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'DashboardTest' },
+        annotations: { summary: 'a test alert' },
+        startsAt: '2026-11-26T08:00:00Z',
+        fingerprint: 'd1',
+      },
+    ],
   });
-  const posted = await fetch(`${bot.url}/webhooks/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'content-type': 'application/json' }, body: alert });
+  const posted = await fetch(`${bot.url}/webhooks/alertmanager`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'content-type': 'application/json' },
+    body: alert,
+  });
   expect(posted.status).toBeLessThan(300);
-  await hs.waitFor((e) => e['room_id'] === room && String((e['content'] as { body?: unknown }).body).includes('DashboardTest'), { what: 'relayed alert' });
+  await hs.waitFor(
+    (e) => e['room_id'] === room && String((e['content'] as { body?: unknown }).body).includes('DashboardTest'),
+    { what: 'relayed alert' },
+  );
   await prometheus.waitFor('stats_deliveries_total{job="stats-bot"}', 30_000);
 }, 180_000);
 
@@ -95,7 +123,16 @@ describe('deploy/grafana/stats-bot.json', { timeout: 120_000 }, () => {
 
   it('has the panels an operator expects', () => {
     const titles = panels.map((p) => p.title).join('\n');
-    for (const topic of [/Commands by outcome/, /Commands by platform/, /latency percentiles/, /Upstream calls/, /cache hit/, /Deliveries/, /Logged-in users/, /Process memory/]) {
+    for (const topic of [
+      /Commands by outcome/,
+      /Commands by platform/,
+      /latency percentiles/,
+      /Upstream calls/,
+      /cache hit/,
+      /Deliveries/,
+      /Logged-in users/,
+      /Process memory/,
+    ]) {
       expect(titles).toMatch(topic);
     }
   });
@@ -103,11 +140,18 @@ describe('deploy/grafana/stats-bot.json', { timeout: 120_000 }, () => {
   for (const panel of panels) {
     it(`"${panel.title}" returns at least one series from the real Prometheus`, async () => {
       expect(panel.targets?.length).toBeGreaterThan(0);
-      for (const target of panel.targets ?? []) expect(await seriesOf(resolve(target.expr)), target.expr).toBeGreaterThan(0);
+      for (const target of panel.targets ?? [])
+        expect(await seriesOf(resolve(target.expr)), target.expr).toBeGreaterThan(0);
     });
   }
 
   it('would show nothing for a misspelt metric (the check can fail)', async () => {
-    expect(await query(resolve('sum by (outcome) (rate(stats_command_total{job="stats-bot", instance=~"$instance"}[$__rate_interval]))'))).toBe(0);
+    expect(
+      await query(
+        resolve(
+          'sum by (outcome) (rate(stats_command_total{job="stats-bot", instance=~"$instance"}[$__rate_interval]))',
+        ),
+      ),
+    ).toBe(0);
   });
 });

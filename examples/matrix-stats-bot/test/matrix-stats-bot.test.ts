@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBotRoom, startMatrixHomeserver, waitForBotJoin, type MatrixHomeserver, type MatrixHuman, type RunningBot } from '@stats/test-utils';
+import {
+  createBotRoom,
+  startMatrixHomeserver,
+  waitForBotJoin,
+  type MatrixHomeserver,
+  type MatrixHuman,
+  type RunningBot,
+} from '@stats/test-utils';
 import { startMatrixStatsBot } from './bot-process.js';
 
 let hs: MatrixHomeserver;
@@ -95,7 +102,12 @@ describe('examples/matrix-stats-bot with the auth service', { timeout: 120_000 }
     const auth = await startAuthServer();
     try {
       auth.addUser({ email: 'alice@example.org', password: 'correct horse battery', name: 'Alice' });
-      auth.setBalance('alice@example.org', { balance: 1234, freeCreditsRemaining: 5, totalEarned: 2000, totalSpent: 766 });
+      auth.setBalance('alice@example.org', {
+        balance: 1234,
+        freeCreditsRemaining: 5,
+        totalEarned: 2000,
+        totalSpent: 766,
+      });
       const withAuth = env({ AUTH_URL: auth.url, SESSION_SECRET: 'a-test-secret-of-at-least-32-characters!' });
       bot = await startMatrixStatsBot(withAuth);
       const leaked = alice.say(room, '!login alice@example.org group-room-password');
@@ -123,11 +135,16 @@ describe('examples/matrix-stats-bot with the auth service', { timeout: 120_000 }
 
 describe('examples/matrix-stats-bot as two replicas sharing Redis', { timeout: 120_000 }, () => {
   it('answers each command once, the other replica dropping it as claimed', async () => {
-    const shared = { REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `stats-e2e-${process.pid}-${Date.now()}:` };
+    const shared = {
+      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `stats-e2e-${process.pid}-${Date.now()}:`,
+    };
     const secondDir = mkdtempSync(join(tmpdir(), 'matrix-stats-bot-b-'));
     bot = await startMatrixStatsBot(env(shared));
     const second = await startMatrixStatsBot({ ...env(shared), DATA_DIR: secondDir }).catch((err: unknown) => {
-      throw new Error(`${String(err)}\n(is Redis running at ${shared.REDIS_URL}? apt-get install redis-server; service redis-server start)`);
+      throw new Error(
+        `${String(err)}\n(is Redis running at ${shared.REDIS_URL}? apt-get install redis-server; service redis-server start)`,
+      );
     });
     try {
       const people = Array.from({ length: 5 }, (_, i) => {
@@ -140,7 +157,9 @@ describe('examples/matrix-stats-bot as two replicas sharing Redis', { timeout: 1
       for (const id of asked) await hs.waitForReply(id);
       const dropped = async (url: string): Promise<number> => {
         const text = await (await fetch(`${url}/metrics`)).text();
-        return Number(/stats_messages_dropped_total\{platform="matrix",reason="claimed_elsewhere"\} (\d+)/.exec(text)?.[1] ?? 0);
+        return Number(
+          /stats_messages_dropped_total\{platform="matrix",reason="claimed_elsewhere"\} (\d+)/.exec(text)?.[1] ?? 0,
+        );
       };
       // The replica that lost a claim has no event to await: read its counter until it has seen all.
       let claimedElsewhere = 0;
@@ -183,14 +202,22 @@ describe('examples/matrix-stats-bot relaying Alertmanager', { timeout: 120_000 }
         ],
       });
     const post = (body: string, bearer = token): Promise<Response> =>
-      fetch(`${bot?.url ?? ''}/webhooks/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body });
+      fetch(`${bot?.url ?? ''}/webhooks/alertmanager`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body,
+      });
     expect((await post(payload('firing'), 'wrong-token-wrong-token')).status).toBe(401);
     expect((await post(payload('firing'))).status).toBeLessThan(300);
-    const firing = await hs.waitFor((e) => e['room_id'] === room && body(e).includes('DiskFull'), { what: 'firing alert' });
+    const firing = await hs.waitFor((e) => e['room_id'] === room && body(e).includes('DiskFull'), {
+      what: 'firing alert',
+    });
     expect(String((firing['content'] as { formatted_body?: string }).formatted_body)).not.toContain('<b>/</b>');
     expect((await post(payload('resolved'))).status).toBeLessThan(300);
     const edit = await hs.waitFor(
-      (e) => (e['content'] as { 'm.relates_to'?: { rel_type?: string; event_id?: string } })['m.relates_to']?.event_id === firing['event_id'],
+      (e) =>
+        (e['content'] as { 'm.relates_to'?: { rel_type?: string; event_id?: string } })['m.relates_to']?.event_id ===
+        firing['event_id'],
       { what: 'edit of the alert' },
     );
     expect((edit['content'] as { 'm.relates_to': { rel_type: string } })['m.relates_to'].rel_type).toBe('m.replace');
@@ -203,7 +230,9 @@ describe('examples/matrix-stats-bot stopping with a reply in flight', { timeout:
     const { startUmami } = await import('@stats/test-utils');
     const umami = await startUmami({ version: 'v3' });
     try {
-      bot = await startMatrixStatsBot(env({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret' }));
+      bot = await startMatrixStatsBot(
+        env({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret' }),
+      );
       umami.fault('websites', { delayMs: 2_000 });
       const asked = alice.say(room, '!stats');
       await hs.waitForTyping((t) => t.typing && t.roomId === room); // the command is running

@@ -11,7 +11,10 @@ const DIR = fileURLToPath(new URL('../../../deploy/prometheus/', import.meta.url
 
 function promtool(...args: string[]): { status: number | null; output: string } {
   const result = spawnSync('promtool', args, { cwd: DIR, encoding: 'utf8' });
-  if (result.error) throw new Error(`promtool is missing (${result.error.message}): apt-get install prometheus, or run node scripts/test-setup.mjs`);
+  if (result.error)
+    throw new Error(
+      `promtool is missing (${result.error.message}): apt-get install prometheus, or run node scripts/test-setup.mjs`,
+    );
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -32,12 +35,24 @@ describe('deploy/prometheus/stats-bot.rules.yml', () => {
     const rules = readFileSync(`${DIR}stats-bot.rules.yml`, 'utf8');
     const tests = readFileSync(`${DIR}stats-bot.rules.test.yml`, 'utf8');
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]!);
-    expect(alerts).toEqual(expect.arrayContaining([
-      'StatsBotDown', 'StatsBotNotReady', 'StatsBotCommandErrors', 'StatsBotUpstreamFailing', 'StatsBotDeliveriesFailing',
-      'StatsBotDeliveriesRetrying', 'StatsBotMatrixSyncStalled', 'StatsBotTelegramDisconnected', 'StatsBotDiscordDisconnected',
-      'StatsBotReplicasWithoutLeader',
-    ]));
-    for (const alert of alerts) expect(tests, `no promtool test for ${alert}`).toContain(`alertname: ${alert}\n        exp_alerts:\n          - exp_labels`);
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        'StatsBotDown',
+        'StatsBotNotReady',
+        'StatsBotCommandErrors',
+        'StatsBotUpstreamFailing',
+        'StatsBotDeliveriesFailing',
+        'StatsBotDeliveriesRetrying',
+        'StatsBotMatrixSyncStalled',
+        'StatsBotTelegramDisconnected',
+        'StatsBotDiscordDisconnected',
+        'StatsBotReplicasWithoutLeader',
+      ]),
+    );
+    for (const alert of alerts)
+      expect(tests, `no promtool test for ${alert}`).toContain(
+        `alertname: ${alert}\n        exp_alerts:\n          - exp_labels`,
+      );
   });
 
   it('uses only metrics the bot exports', async () => {

@@ -33,7 +33,8 @@ let bot: RunningBot;
 let alice: MatrixHuman;
 let room: string;
 
-const content = (e: Record<string, unknown>): { body: string; formatted_body?: string; msgtype?: string } => e['content'] as { body: string; formatted_body?: string };
+const content = (e: Record<string, unknown>): { body: string; formatted_body?: string; msgtype?: string } =>
+  e['content'] as { body: string; formatted_body?: string };
 
 let people = 0;
 
@@ -76,7 +77,9 @@ function exposition(scrape: number): string {
 beforeAll(async () => {
   db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect().catch((err: unknown) => {
-    throw new Error(`PostgreSQL is not reachable at ${DATABASE_URL} (${String(err)}): start it (apt-get install postgresql; service postgresql start) or set TEST_DATABASE_URL`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${DATABASE_URL} (${String(err)}): start it (apt-get install postgresql; service postgresql start) or set TEST_DATABASE_URL`,
+    );
   });
   await db.query(`CREATE TABLE ${table} (created_at timestamptz NOT NULL)`);
   await db.query(`INSERT INTO ${table} SELECT now() - (i || ' days')::interval FROM generate_series(0, 11) AS i`);
@@ -98,7 +101,10 @@ beforeAll(async () => {
     ],
   });
   target = await startMetricsTarget(exposition);
-  prometheus = await startPrometheus({ nodeExporter: true, targets: [{ job: 'app', url: target.url, honorLabels: true }] });
+  prometheus = await startPrometheus({
+    nodeExporter: true,
+    targets: [{ job: 'app', url: target.url, honorLabels: true }],
+  });
   await prometheus.waitFor('rate(node_cpu_seconds_total{mode="idle"}[1m])');
   await prometheus.waitFor('rate(http_requests_total[1m])');
   hs = await startMatrixHomeserver();
@@ -137,7 +143,21 @@ afterAll(async () => {
 describe('examples/matrix-stats-bot: every seed command end to end', { timeout: 60_000 }, () => {
   it('!help lists every seed command', async () => {
     const { body } = await ask('!help');
-    for (const name of ['stats', 'today', 'week', 'realtime', 'system', 'services', 'traffic', 'db', 'growth', 'login', 'logout', 'status', 'mystats']) {
+    for (const name of [
+      'stats',
+      'today',
+      'week',
+      'realtime',
+      'system',
+      'services',
+      'traffic',
+      'db',
+      'growth',
+      'login',
+      'logout',
+      'status',
+      'mystats',
+    ]) {
       expect(body).toContain(`!${name}`);
     }
   });
@@ -172,20 +192,32 @@ describe('examples/matrix-stats-bot: every seed command end to end', { timeout: 
   });
 
   it('!status, !mystats and !logout say how to log in when nobody is logged in', async () => {
-    for (const command of ['!status', '!mystats', '!logout']) expect((await ask(command)).body.length).toBeGreaterThan(0);
+    for (const command of ['!status', '!mystats', '!logout'])
+      expect((await ask(command)).body.length).toBeGreaterThan(0);
   });
 
   it('sends a chart as an m.image', { timeout: 40_000 }, async () => {
     await ask('!week');
-    const image = await hs.waitFor((e) => e['room_id'] === room && content(e).msgtype === 'm.image', { timeoutMs: 30_000, what: 'chart image' });
+    const image = await hs.waitFor((e) => e['room_id'] === room && content(e).msgtype === 'm.image', {
+      timeoutMs: 30_000,
+      what: 'chart image',
+    });
     expect(content(image).body.length).toBeGreaterThan(0);
-    const stored = hs.state.media.get(String((image['content'] as { url?: string }).url).split('/').at(-1) ?? '');
+    const stored = hs.state.media.get(
+      String((image['content'] as { url?: string }).url)
+        .split('/')
+        .at(-1) ?? '',
+    );
     expect(stored?.bytes.subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('delivers the scheduled daily report into MATRIX_REPORT_ROOM_ID', { timeout: 80_000 }, async () => {
     const report = await hs.waitFor(
-      (e) => e['room_id'] === room && e['sender'] === hs.bot.userId && (content(e).body ?? '').includes('Analytics') && !(e['content'] as Record<string, unknown>)['m.relates_to'],
+      (e) =>
+        e['room_id'] === room &&
+        e['sender'] === hs.bot.userId &&
+        (content(e).body ?? '').includes('Analytics') &&
+        !(e['content'] as Record<string, unknown>)['m.relates_to'],
       { timeoutMs: 70_000, what: 'daily report' },
     );
     expect(content(report).body).toMatch(/chat\.mana\.how/);

@@ -35,7 +35,10 @@ afterEach(async () => {
 
 /** `pnpm start:matrix` as the leader of its own process group, the way a terminal starts it. */
 function startThroughPnpm(): Promise<RunningBot> {
-  const pnpm = spawnCommand('pnpm', ['start:matrix'], { detached: true, env: { MATRIX_HOMESERVER_URL: hs.url, MATRIX_ACCESS_TOKEN: hs.bot.token, DATA_DIR: dataDir } });
+  const pnpm = spawnCommand('pnpm', ['start:matrix'], {
+    detached: true,
+    env: { MATRIX_HOMESERVER_URL: hs.url, MATRIX_ACCESS_TOKEN: hs.bot.token, DATA_DIR: dataDir },
+  });
   return untilRunning(pnpm, { runningMessage: 'matrix-stats-bot running', timeoutMs: 90_000 });
 }
 

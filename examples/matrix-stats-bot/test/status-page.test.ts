@@ -11,7 +11,16 @@ import { startMatrixStatsBot } from './bot-process.js';
 // path to save the page (deploy/status-page.png was made that way).
 const STATUS_TOKEN = 'status-page-token-8d1f0c2b7a';
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let hs: MatrixHomeserver;
 let dataDir: string;
@@ -37,7 +46,10 @@ beforeAll(async () => {
   // A command answered and an upstream that failed, so the page has something to show.
   await hs.waitForReply(alice.say(room, '!help'));
   await hs.waitForReply(alice.say(room, '!stats'));
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "node scripts/test-setup.mjs" (or as root: apt-get install -y chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: run "node scripts/test-setup.mjs" (or as root: apt-get install -y chromium)`,
+    );
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }, 120_000);
 
@@ -80,8 +92,10 @@ describe('/status in headless Chromium', { timeout: 60_000 }, () => {
     const cookies = await context.cookies();
     expect(cookies).toEqual([expect.objectContaining({ name: 'stats_status', httpOnly: true, sameSite: 'Strict' })]);
     const html = await page.content();
-    for (const secret of [STATUS_TOKEN, hs.bot.token, 'umami-password-secret', 'alice@example.org', '@alice:']) expect(html).not.toContain(secret);
-    if (process.env['STATUS_SCREENSHOT']) await page.screenshot({ path: process.env['STATUS_SCREENSHOT'], fullPage: true });
+    for (const secret of [STATUS_TOKEN, hs.bot.token, 'umami-password-secret', 'alice@example.org', '@alice:'])
+      expect(html).not.toContain(secret);
+    if (process.env['STATUS_SCREENSHOT'])
+      await page.screenshot({ path: process.env['STATUS_SCREENSHOT'], fullPage: true });
     await context.close();
   });
 

@@ -56,7 +56,9 @@ function cronAroundNow(now: number, timeZone: string): string {
 /** "Sat, 28 Nov": how the report names a day (`fmt.day`, locale en), for calendar date `ymd` shifted by `days`. */
 function dayLabel(ymd: string, days: number): string {
   const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat('en', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(Date.UTC(y, m - 1, d + days, 12));
+  return new Intl.DateTimeFormat('en', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(
+    Date.UTC(y, m - 1, d + days, 12),
+  );
 }
 
 let hs: MatrixHomeserver;
@@ -78,7 +80,13 @@ beforeAll(async () => {
   umami = await startUmami({ version: 'v3', password: 'umami-weekly-secret' });
   target = await startMetricsTarget(() => 'app_up 1\n');
   // "billing" points at a port where nothing listens: a service that is down.
-  prometheus = await startPrometheus({ nodeExporter: true, targets: [{ job: 'api', url: target.url }, { job: 'billing', url: 'http://127.0.0.1:9' }] });
+  prometheus = await startPrometheus({
+    nodeExporter: true,
+    targets: [
+      { job: 'api', url: target.url },
+      { job: 'billing', url: 'http://127.0.0.1:9' },
+    ],
+  });
   await prometheus.waitFor('up{job="billing"} == 0');
   await prometheus.waitFor('up{job="api"} == 1');
   hs = await startMatrixHomeserver();
@@ -117,33 +125,43 @@ afterAll(async () => {
 });
 
 describe('examples/matrix-stats-bot: the weekly report', () => {
-  it('arrives in the report room at the cron time of TZ, covering the 7 days before in that zone, with every source', { timeout: 150_000 }, async () => {
-    const report = await hs.waitFor((e) => e['room_id'] === room && e['sender'] === hs.bot.userId && String((e['content'] as { body?: unknown }).body).includes('Weekly report'), {
-      timeoutMs: 140_000,
-      what: 'the weekly report',
-    });
-    const content = report['content'] as { body: string; formatted_body?: string; msgtype?: string };
-    // The zone's today at the run (the report is sent seconds after its cron time).
-    const today = dateIn(Number(report['origin_server_ts']), timeZone);
-    expect(today).not.toBe(dateIn(Number(report['origin_server_ts']), 'UTC'));
-    expect(content.body).toContain(`Weekly report: ${dayLabel(today, -7)} – ${dayLabel(today, -1)}`);
-    // Umami: both sites, their top pages and referrers.
-    expect(content.body).toContain('Analytics');
-    expect(content.body).toMatch(/chat\.mana\.how/);
-    expect(content.body).toMatch(/todo\.mana\.how/);
-    expect(content.body).toContain('/login');
-    expect(content.body).toContain('google.com');
-    // Prometheus: the down target named.
-    expect(content.body).toContain('Infrastructure');
-    expect(content.body).toMatch(/1 of \d+ services are DOWN/);
-    expect(content.body).toContain('billing');
-    // PostgreSQL: the 7 sign-ups of the week against 4 the week before.
-    expect(content.body).toMatch(/New users this week\W+7 \(\+75(\.0)?\s?%\)/);
-    // Rendered for Matrix: HTML with the title as a heading, escaped.
-    expect(content.formatted_body).toMatch(/<h1>Weekly report: /);
-    // Sent as a report, not as a reply to anyone.
-    expect((report['content'] as Record<string, unknown>)['m.relates_to']).toBeUndefined();
-    // Logged as a scheduled run, and no secret in the log.
-    expect(JSON.stringify(bot.logs)).not.toContain('umami-weekly-secret');
-  });
+  it(
+    'arrives in the report room at the cron time of TZ, covering the 7 days before in that zone, with every source',
+    { timeout: 150_000 },
+    async () => {
+      const report = await hs.waitFor(
+        (e) =>
+          e['room_id'] === room &&
+          e['sender'] === hs.bot.userId &&
+          String((e['content'] as { body?: unknown }).body).includes('Weekly report'),
+        {
+          timeoutMs: 140_000,
+          what: 'the weekly report',
+        },
+      );
+      const content = report['content'] as { body: string; formatted_body?: string; msgtype?: string };
+      // The zone's today at the run (the report is sent seconds after its cron time).
+      const today = dateIn(Number(report['origin_server_ts']), timeZone);
+      expect(today).not.toBe(dateIn(Number(report['origin_server_ts']), 'UTC'));
+      expect(content.body).toContain(`Weekly report: ${dayLabel(today, -7)} – ${dayLabel(today, -1)}`);
+      // Umami: both sites, their top pages and referrers.
+      expect(content.body).toContain('Analytics');
+      expect(content.body).toMatch(/chat\.mana\.how/);
+      expect(content.body).toMatch(/todo\.mana\.how/);
+      expect(content.body).toContain('/login');
+      expect(content.body).toContain('google.com');
+      // Prometheus: the down target named.
+      expect(content.body).toContain('Infrastructure');
+      expect(content.body).toMatch(/1 of \d+ services are DOWN/);
+      expect(content.body).toContain('billing');
+      // PostgreSQL: the 7 sign-ups of the week against 4 the week before.
+      expect(content.body).toMatch(/New users this week\W+7 \(\+75(\.0)?\s?%\)/);
+      // Rendered for Matrix: HTML with the title as a heading, escaped.
+      expect(content.formatted_body).toMatch(/<h1>Weekly report: /);
+      // Sent as a report, not as a reply to anyone.
+      expect((report['content'] as Record<string, unknown>)['m.relates_to']).toBeUndefined();
+      // Logged as a scheduled run, and no secret in the log.
+      expect(JSON.stringify(bot.logs)).not.toContain('umami-weekly-secret');
+    },
+  );
 });

@@ -31,7 +31,8 @@ export interface MultiPlatformBot {
   readonly platforms: readonly string[];
 }
 
-const renderChart = async (chart: ChartSpec): Promise<ImageAttachment> => (await import('@stats/core/charts')).renderChartPng(chart);
+const renderChart = async (chart: ChartSpec): Promise<ImageAttachment> =>
+  (await import('@stats/core/charts')).renderChartPng(chart);
 
 /**
  * One command set and one session store serving every platform whose variables are set (each
@@ -42,10 +43,15 @@ const renderChart = async (chart: ChartSpec): Promise<ImageAttachment> => (await
  * const { bot } = await createMultiPlatformBot(loadConfig(process.env), { logger, onFatal, env: process.env });
  * await bot.start();
  */
-export async function createMultiPlatformBot(config: StatsConfig, options: MultiPlatformBotOptions): Promise<MultiPlatformBot> {
+export async function createMultiPlatformBot(
+  config: StatsConfig,
+  options: MultiPlatformBotOptions,
+): Promise<MultiPlatformBot> {
   const deps = { logger: options.logger, renderChart, onFatal: options.onFatal };
   const modules: PlatformModule[] = Object.values(platforms);
-  const adapters = modules.map((module) => module.fromEnv(options.env ?? process.env, config, deps)).filter((adapter): adapter is ChatAdapter => adapter !== undefined);
+  const adapters = modules
+    .map((module) => module.fromEnv(options.env ?? process.env, config, deps))
+    .filter((adapter): adapter is ChatAdapter => adapter !== undefined);
   if (adapters.length === 0) adapters.push(options.fallback?.() ?? createConsoleAdapter());
   const bot = await createStandardBot(config, {
     adapters,

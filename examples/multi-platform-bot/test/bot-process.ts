@@ -5,5 +5,9 @@ import { startBot, type RunningBot } from '@stats/test-utils';
  * {@link startBot} with this example's entry point and running line.
  */
 export function startMultiPlatformBot(env: Record<string, string>): Promise<RunningBot> {
-  return startBot('examples/multi-platform-bot/src/main.ts', { runningMessage: 'multi-platform-bot running', env, timeoutMs: 30_000 });
+  return startBot('examples/multi-platform-bot/src/main.ts', {
+    runningMessage: 'multi-platform-bot running',
+    env,
+    timeoutMs: 30_000,
+  });
 }

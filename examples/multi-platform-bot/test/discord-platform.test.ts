@@ -30,7 +30,12 @@ describe('examples/multi-platform-bot on Discord', () => {
       DATA_DIR: dataDir,
     };
     const config = loadConfig(env);
-    const { bot, platforms } = await createMultiPlatformBot(config, { env, logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
+    const { bot, platforms } = await createMultiPlatformBot(config, {
+      env,
+      logger: await createLogger({ level: 'debug', destination: logSink() }),
+      onFatal: () => undefined,
+      http: false,
+    });
     expect(platforms).toEqual(['discord']);
     await bot.start();
     try {

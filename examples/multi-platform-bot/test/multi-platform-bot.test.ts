@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { loadConfig } from '@stats/core/app';
 import { createLogger } from '@stats/core';
 import { createMemoryAdapter } from '@stats/core/testing';
-import { logSink, startMatrixHomeserver, startTelegramBotApi, type MatrixHomeserver, type TelegramBotApi, type RunningBot } from '@stats/test-utils';
+import {
+  logSink,
+  startMatrixHomeserver,
+  startTelegramBotApi,
+  type MatrixHomeserver,
+  type TelegramBotApi,
+  type RunningBot,
+} from '@stats/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMultiPlatformBot } from '../src/multi-platform-bot.js';
 import { startMultiPlatformBot } from './bot-process.js';
@@ -51,7 +58,12 @@ describe('examples/multi-platform-bot', () => {
       DATA_DIR: dataDir,
     };
     const config = loadConfig(env);
-    const { bot, platforms } = await createMultiPlatformBot(config, { env, logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
+    const { bot, platforms } = await createMultiPlatformBot(config, {
+      env,
+      logger: await createLogger({ level: 'debug', destination: logSink() }),
+      onFatal: () => undefined,
+      http: false,
+    });
     stops.push(() => bot.stop());
     expect([...platforms].sort()).toEqual(['matrix', 'telegram']);
     await bot.start();
@@ -62,7 +74,13 @@ describe('examples/multi-platform-bot', () => {
 
     const bob = matrix.human('bob', 'Bob');
     const room = bob.createRoom({ name: 'ops', invite: [matrix.bot.userId] });
-    await matrix.waitFor((event) => event['type'] === 'm.room.member' && event['state_key'] === matrix.bot.userId && (event['content'] as { membership?: string }).membership === 'join', { what: 'the bot to join' });
+    await matrix.waitFor(
+      (event) =>
+        event['type'] === 'm.room.member' &&
+        event['state_key'] === matrix.bot.userId &&
+        (event['content'] as { membership?: string }).membership === 'join',
+      { what: 'the bot to join' },
+    );
     const onMatrix = await matrix.waitForReply(bob.say(room, '!help'));
 
     const names = bot.commands.filter((c) => c.name !== 'help').map((c) => c.name);
@@ -84,7 +102,12 @@ describe('examples/multi-platform-bot', () => {
       DATA_DIR: dataDir,
     };
     const config = loadConfig(env);
-    const { bot } = await createMultiPlatformBot(config, { env, logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: { port, host: '127.0.0.1' } });
+    const { bot } = await createMultiPlatformBot(config, {
+      env,
+      logger: await createLogger({ level: 'debug', destination: logSink() }),
+      onFatal: () => undefined,
+      http: { port, host: '127.0.0.1' },
+    });
     stops.push(() => bot.stop());
     await bot.start();
     expect(telegram.webhook()).toEqual({ url: `http://127.0.0.1:${port}/telegram`, secret: 'multi_secret' });
@@ -110,7 +133,11 @@ describe('examples/multi-platform-bot', () => {
   });
 
   it('runs as `pnpm start:multi` does, answers on Telegram and exits 0 on SIGTERM', async () => {
-    running = await startMultiPlatformBot({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir });
+    running = await startMultiPlatformBot({
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
+      DATA_DIR: dataDir,
+    });
     expect(running.running['platforms']).toEqual(['telegram']);
     const carol = telegram.user('Carol');
     const group = telegram.group('Ops');
@@ -138,7 +165,12 @@ describe('examples/multi-platform-bot', () => {
       DATA_DIR: dataDir,
     };
     const config = loadConfig(env);
-    const { bot } = await createMultiPlatformBot(config, { env, logger: await createLogger({ level: 'debug', destination: logSink() }), onFatal: () => undefined, http: false });
+    const { bot } = await createMultiPlatformBot(config, {
+      env,
+      logger: await createLogger({ level: 'debug', destination: logSink() }),
+      onFatal: () => undefined,
+      http: false,
+    });
     stops.push(() => bot.stop());
     await bot.start();
     const alice = telegram.user('Alice');

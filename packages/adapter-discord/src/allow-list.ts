@@ -65,7 +65,8 @@ export function discordAllowList(list: DiscordAllowList | undefined, now: () => 
   const directAllowed = (client: Client, userId: string): Promise<boolean> => {
     const known = direct.get(userId);
     if (known !== undefined && known.until > now()) return known.ok;
-    const ok = list === undefined ? Promise.resolve(false) : memberOfAllowedGuild(list, client, userId).catch(() => false);
+    const ok =
+      list === undefined ? Promise.resolve(false) : memberOfAllowedGuild(list, client, userId).catch(() => false);
     if (direct.size >= DIRECT_MAX) direct.clear();
     direct.set(userId, { ok, until: now() + DIRECT_TTL_MS });
     return ok;
@@ -78,11 +79,16 @@ export function discordAllowList(list: DiscordAllowList | undefined, now: () => 
       else {
         const guildOk = !some(list.guilds) || list.guilds.includes(origin.guildId);
         const member = origin.member;
-        ok = guildOk && (!some(list.roles) || (member !== null && roleIds(member).some((role) => list.roles?.includes(role))));
+        ok =
+          guildOk &&
+          (!some(list.roles) || (member !== null && roleIds(member).some((role) => list.roles?.includes(role))));
       }
       if (!ok) {
         context.metrics.messagesDropped.inc({ platform: 'discord', reason: 'not_allowed' });
-        context.logger.debug({ guild: origin.guildId, user: origin.user.id }, 'discord: ignoring a message from outside DISCORD_ALLOWED_GUILDS/ROLES');
+        context.logger.debug(
+          { guild: origin.guildId, user: origin.user.id },
+          'discord: ignoring a message from outside DISCORD_ALLOWED_GUILDS/ROLES',
+        );
       }
       return ok;
     },

@@ -122,7 +122,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
   const sendable = async (roomId: string): Promise<SendableChannels> => {
     const channel = await live().channels.fetch(roomId);
-    if (channel === null || !channel.isSendable()) throw new Error(`Discord channel ${roomId} is not a channel the bot can send to`);
+    if (channel === null || !channel.isSendable())
+      throw new Error(`Discord channel ${roomId} is not a channel the bot can send to`);
     return channel;
   };
 
@@ -151,7 +152,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         return;
       }
       const message = fromSlashCommand(interaction, command, ctx.prefix);
-      const reply = new InteractionReply(interaction, command?.private === true, deferAfterMs, (error, what) => logger?.warn({ err: describe(error) }, what));
+      const reply = new InteractionReply(interaction, command?.private === true, deferAfterMs, (error, what) =>
+        logger?.warn({ err: describe(error) }, what),
+      );
       replies.set(message, reply);
       await deliver(message, () => ctx.onMessage(message));
       await reply.finish();
@@ -162,7 +165,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       const command = name === undefined ? undefined : commandsByName.get(name);
       if (command === undefined) return;
       const message = fromModalSubmit(interaction, command.name, modalArgs(command, interaction), ctx.prefix);
-      const reply = new InteractionReply(interaction, true, deferAfterMs, (error, what) => logger?.warn({ err: describe(error) }, what));
+      const reply = new InteractionReply(interaction, true, deferAfterMs, (error, what) =>
+        logger?.warn({ err: describe(error) }, what),
+      );
       replies.set(message, reply);
       await deliver(message, () => ctx.onMessage(message));
       await reply.finish();
@@ -172,7 +177,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   const onMessage = async (raw: Message, ctx: AdapterContext): Promise<void> => {
     const self = raw.client.user.id;
     if (raw.author.id === self || raw.author.bot || raw.webhookId !== null) {
-      ctx.metrics.messagesDropped.inc({ platform: PLATFORM, reason: raw.author.id === self ? 'own_message' : 'bot_author' });
+      ctx.metrics.messagesDropped.inc({
+        platform: PLATFORM,
+        reason: raw.author.id === self ? 'own_message' : 'bot_author',
+      });
       return;
     }
     if (raw.content === '') return;
@@ -180,11 +188,17 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     await ctx.onMessage(fromMessage(raw, self));
   };
 
-  const sendPayloads = async (room: RoomRef, payloads: readonly OutgoingPayload[], replyTo: string | undefined, idempotencyKey?: string): Promise<SentMessage[]> => {
+  const sendPayloads = async (
+    room: RoomRef,
+    payloads: readonly OutgoingPayload[],
+    replyTo: string | undefined,
+    idempotencyKey?: string,
+  ): Promise<SentMessage[]> => {
     const channel = await sendable(room.id);
     const out: SentMessage[] = [];
     for (const [i, payload] of payloads.entries()) {
-      const reference = i === 0 && replyTo !== undefined ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {};
+      const reference =
+        i === 0 && replyTo !== undefined ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {};
       const dedup = idempotencyKey === undefined ? {} : { nonce: nonceOf(idempotencyKey, i), enforceNonce: true };
       out.push(sent(room, await channel.send({ ...payload, ...reference, ...dedup })));
     }
@@ -198,17 +212,23 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     async start(ctx) {
       context = ctx;
       // An adapter-level logger from the bot author gets the core's error serializer too.
-      logger = (options.logger === undefined ? ctx.logger : withErrorSerializers(options.logger)).child({ component: 'discord' });
+      logger = (options.logger === undefined ? ctx.logger : withErrorSerializers(options.logger)).child({
+        component: 'discord',
+      });
       commandsByName = new Map(ctx.commands.map((c) => [c.name, c]));
       const created = createDiscordClient(options);
       client = created;
       const log = logger;
       watchClient(created, log, setConnected);
       created.on(Events.InteractionCreate, (interaction) => {
-        onInteraction(interaction, ctx).catch((error: unknown) => log.error({ err: describe(error) }, 'answering an interaction failed'));
+        onInteraction(interaction, ctx).catch((error: unknown) =>
+          log.error({ err: describe(error) }, 'answering an interaction failed'),
+        );
       });
       created.on(Events.MessageCreate, (message) => {
-        onMessage(message, ctx).catch((error: unknown) => log.error({ err: describe(error) }, 'handling a message failed'));
+        onMessage(message, ctx).catch((error: unknown) =>
+          log.error({ err: describe(error) }, 'handling a message failed'),
+        );
       });
       try {
         await loginAndWait(created, options.token);
@@ -219,7 +239,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       setConnected(true);
       const readyApplication = created.application?.id;
       if (readyApplication !== undefined && readyApplication !== options.applicationId) {
-        log.warn({ configured: options.applicationId, fromGateway: readyApplication }, 'DISCORD_APPLICATION_ID differs from the application of the token');
+        log.warn(
+          { configured: options.applicationId, fromGateway: readyApplication },
+          'DISCORD_APPLICATION_ID differs from the application of the token',
+        );
       }
       if (options.registerCommands !== false) {
         try {
@@ -253,7 +276,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       if (interaction !== undefined) {
         const out: SentMessage[] = [];
         try {
-          for (const payload of payloads) out.push(sent(message.room, await interaction.send(payload, replyOptions?.ephemeral === true)));
+          for (const payload of payloads)
+            out.push(sent(message.room, await interaction.send(payload, replyOptions?.ephemeral === true)));
         } catch (error) {
           // A DiscordAPIError carries the interaction token in its URL: the caller gets only status and code.
           throw discordFailure(error, 'interaction reply');
@@ -283,7 +307,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       const [first] = await toPayloads(doc, renderer, undefined);
       if (first === undefined) return;
       const channel = await sendable(target.room.id);
-      await channel.messages.edit(target.id, { content: first.content ?? '', embeds: first.embeds ?? [], allowedMentions: NO_MENTIONS });
+      await channel.messages.edit(target.id, {
+        content: first.content ?? '',
+        embeds: first.embeds ?? [],
+        allowedMentions: NO_MENTIONS,
+      });
     },
 
     async sendImage(room, image: ImageAttachment) {

@@ -26,7 +26,10 @@ export function describeError(error: unknown): string {
  * A discord.js client for the adapter: Guilds, GuildMessages and DirectMessages intents (plus
  * MessageContent when asked), DM channels as partials, no mention parsing, REST at `apiUrl`.
  */
-export function createDiscordClient(options: { readonly apiUrl?: string | undefined; readonly messageContent?: boolean | undefined }): Client {
+export function createDiscordClient(options: {
+  readonly apiUrl?: string | undefined;
+  readonly messageContent?: boolean | undefined;
+}): Client {
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
   if (options.messageContent === true) intents.push(GatewayIntentBits.MessageContent);
   return new Client({
@@ -54,7 +57,12 @@ export function watchClient(client: Client, log: Logger, setConnected: (connecte
     log.info({ replayed }, 'gateway resumed');
   });
   client.on(Events.ShardReady, () => setConnected(true));
-  client.rest.on('rateLimited', (info) => log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'Discord rate limit: waiting'));
+  client.rest.on('rateLimited', (info) =>
+    log.info(
+      { route: info.route, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope },
+      'Discord rate limit: waiting',
+    ),
+  );
 }
 
 const codeOf = (error: unknown): unknown => (error instanceof Error && 'code' in error ? error.code : undefined);
@@ -77,7 +85,10 @@ export async function loginAndWait(client: Client, token: string): Promise<void>
       throw new ConfigError(['DISCORD_TOKEN'], 'Discord refused the bot token (DISCORD_TOKEN)');
     }
     if (codeOf(error) === 'DisallowedIntents' || /disallowed intent/i.test(text)) {
-      throw new ConfigError(['DISCORD_MESSAGE_CONTENT'], 'Discord refused the MessageContent intent: enable it for the app in the developer portal, or unset DISCORD_MESSAGE_CONTENT');
+      throw new ConfigError(
+        ['DISCORD_MESSAGE_CONTENT'],
+        'Discord refused the MessageContent intent: enable it for the app in the developer portal, or unset DISCORD_MESSAGE_CONTENT',
+      );
     }
     throw error;
   }

@@ -9,7 +9,11 @@ describe('fromEnv (Discord)', () => {
   });
 
   it('reads the token, application, guild, REST base, intent and allow-lists', () => {
-    expect(fromEnv({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '1' })).toEqual({ token: 't', applicationId: '1', messageContent: false });
+    expect(fromEnv({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '1' })).toEqual({
+      token: 't',
+      applicationId: '1',
+      messageContent: false,
+    });
     expect(
       fromEnv({
         DISCORD_TOKEN: 't',
@@ -32,7 +36,11 @@ describe('fromEnv (Discord)', () => {
 
   it('names each bad or missing variable, never a value', () => {
     const bad = { DISCORD_TOKEN: 'secret-token', DISCORD_MESSAGE_CONTENT: 'sometimes', DISCORD_ALLOWED_ROLES: 'ops' };
-    expect(() => fromEnv(bad)).toThrow(expect.objectContaining({ variables: ['DISCORD_MESSAGE_CONTENT', 'DISCORD_ALLOWED_ROLES', 'DISCORD_APPLICATION_ID'] }));
+    expect(() => fromEnv(bad)).toThrow(
+      expect.objectContaining({
+        variables: ['DISCORD_MESSAGE_CONTENT', 'DISCORD_ALLOWED_ROLES', 'DISCORD_APPLICATION_ID'],
+      }),
+    );
     expect(() => fromEnv(bad)).toThrow(ConfigError);
     expect(() => fromEnv(bad)).toThrow('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
     expect(() => fromEnv(bad)).not.toThrow(/secret-token|sometimes|ops\b/);

@@ -2,7 +2,10 @@ import { envReader, type EnvVariables } from '@stats/core/env';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
 
 /** The Discord settings that come from the environment: spread them into {@link createDiscordAdapter}'s options. */
-export type DiscordEnvOptions = Pick<DiscordAdapterOptions, 'token' | 'applicationId' | 'guildId' | 'apiUrl' | 'messageContent' | 'allow'>;
+export type DiscordEnvOptions = Pick<
+  DiscordAdapterOptions,
+  'token' | 'applicationId' | 'guildId' | 'apiUrl' | 'messageContent' | 'allow'
+>;
 
 /** The variables {@link fromEnv} reads (`DISCORD_TOKEN` is a secret). */
 export const DISCORD_ENV_VARIABLES: readonly string[] = [

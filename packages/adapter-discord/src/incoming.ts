@@ -27,7 +27,11 @@ export function fromMessage(message: Message, botId: string): IncomingMessage {
  * A slash command: arguments mapped back from option names to the command's argument names.
  * `text` is the equivalent prefix line, for commands that read it.
  */
-export function fromSlashCommand(interaction: ChatInputCommandInteraction, command: CommandDescriptor | undefined, prefix: string): IncomingMessage {
+export function fromSlashCommand(
+  interaction: ChatInputCommandInteraction,
+  command: CommandDescriptor | undefined,
+  prefix: string,
+): IncomingMessage {
   const byOption = new Map((command?.args ?? []).map((arg) => [optionName(arg.name), arg.name]));
   const args: Record<string, string | number | boolean> = {};
   for (const option of interaction.options.data) {
@@ -52,7 +56,12 @@ export function fromSlashCommand(interaction: ChatInputCommandInteraction, comma
  * A submitted modal of a sensitive command (`login`): a direct message, since only the user saw
  * the dialog. `text` carries the command name only, never the submitted secret.
  */
-export function fromModalSubmit(interaction: ModalSubmitInteraction, commandName: string, args: Record<string, string>, prefix: string): IncomingMessage {
+export function fromModalSubmit(
+  interaction: ModalSubmitInteraction,
+  commandName: string,
+  args: Record<string, string>,
+  prefix: string,
+): IncomingMessage {
   return {
     platform: PLATFORM,
     id: interaction.id,

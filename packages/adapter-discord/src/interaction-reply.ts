@@ -75,9 +75,14 @@ export class InteractionReply {
     if (!this.#acknowledged) {
       this.#acknowledged = true;
       this.#originalSet = true;
-      const response = await this.interaction.reply({ ...payload, ...(flags === undefined ? {} : { flags }), withResponse: true });
+      const response = await this.interaction.reply({
+        ...payload,
+        ...(flags === undefined ? {} : { flags }),
+        withResponse: true,
+      });
       const message = response.resource?.message;
-      if (message === null || message === undefined) throw new Error('Discord returned no message for the interaction reply');
+      if (message === null || message === undefined)
+        throw new Error('Discord returned no message for the interaction reply');
       return message;
     }
     if (this.#deferred && !this.#originalSet) {

@@ -6,7 +6,10 @@ import type { APIEmbed, AttachmentPayload, MessageMentionOptions } from 'discord
 export type ChartRenderer = (chart: ChartSpec) => Promise<ImageAttachment> | ImageAttachment;
 
 /** No mention of any kind is parsed from what the bot sends: data can never ping anyone. */
-export const NO_MENTIONS: MessageMentionOptions = Object.freeze({ parse: [], repliedUser: false }) as MessageMentionOptions;
+export const NO_MENTIONS: MessageMentionOptions = Object.freeze({
+  parse: [],
+  repliedUser: false,
+}) as MessageMentionOptions;
 
 /** One message to send: markdown content, embeds and files (charts). */
 export interface OutgoingPayload {
@@ -31,7 +34,12 @@ function toPayload(message: DiscordMessage): OutgoingPayload {
       if (embed.title !== undefined) out.title = embed.title;
       if (embed.description !== undefined) out.description = embed.description;
       if (embed.color !== undefined) out.color = embed.color;
-      if (embed.fields !== undefined) out.fields = embed.fields.map((f) => ({ name: f.name, value: f.value, ...(f.inline === undefined ? {} : { inline: f.inline }) }));
+      if (embed.fields !== undefined)
+        out.fields = embed.fields.map((f) => ({
+          name: f.name,
+          value: f.value,
+          ...(f.inline === undefined ? {} : { inline: f.inline }),
+        }));
       if (embed.footer !== undefined) out.footer = { text: embed.footer.text };
       return out;
     });
@@ -44,8 +52,13 @@ function toPayload(message: DiscordMessage): OutgoingPayload {
  * Discord's limits), then, when a chart renderer is set, one message with every chart as a PNG
  * attachment (the chart's text fallback is then left out of the text).
  */
-export async function toPayloads(doc: Document, renderer: Renderer<DiscordMessage>, renderChart: ChartRenderer | undefined): Promise<OutgoingPayload[]> {
-  const charts = renderChart === undefined ? [] : doc.blocks.flatMap((block) => (block.type === 'chart' ? [block.chart] : []));
+export async function toPayloads(
+  doc: Document,
+  renderer: Renderer<DiscordMessage>,
+  renderChart: ChartRenderer | undefined,
+): Promise<OutgoingPayload[]> {
+  const charts =
+    renderChart === undefined ? [] : doc.blocks.flatMap((block) => (block.type === 'chart' ? [block.chart] : []));
   const textDoc = charts.length === 0 ? doc : { ...doc, blocks: doc.blocks.filter((block) => block.type !== 'chart') };
   const payloads = textDoc.blocks.length === 0 && charts.length > 0 ? [] : renderer.render(textDoc).map(toPayload);
   if (charts.length > 0 && renderChart !== undefined) {

@@ -15,8 +15,16 @@ export interface RegistrationResult {
  * sends one bulk overwrite (`PUT`) only when they differ. Per guild (instant) when `guildId`
  * is set, else global.
  */
-export async function registerCommands(rest: REST, applicationId: string, guildId: string | undefined, commands: readonly CommandDescriptor[]): Promise<RegistrationResult> {
-  const route = guildId === undefined ? Routes.applicationCommands(applicationId) : Routes.applicationGuildCommands(applicationId, guildId);
+export async function registerCommands(
+  rest: REST,
+  applicationId: string,
+  guildId: string | undefined,
+  commands: readonly CommandDescriptor[],
+): Promise<RegistrationResult> {
+  const route =
+    guildId === undefined
+      ? Routes.applicationCommands(applicationId)
+      : Routes.applicationGuildCommands(applicationId, guildId);
   const scope = guildId === undefined ? 'global' : 'guild';
   const wanted = toSlashCommands(commands);
   const registered = (await rest.get(route)) as Record<string, unknown>[];

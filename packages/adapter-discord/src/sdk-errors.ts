@@ -41,16 +41,34 @@ export function fromDiscordError(error: unknown, what: string): unknown {
   }
   if (error instanceof HTTPError) {
     const status = error.status;
-    return new UpstreamError('discord', status, `discord ${what}: ${error.method.toUpperCase()} ${status} ${scrubSecrets(error.message)}`, userMessage(status), status === 429 || status >= 500);
+    return new UpstreamError(
+      'discord',
+      status,
+      `discord ${what}: ${error.method.toUpperCase()} ${status} ${scrubSecrets(error.message)}`,
+      userMessage(status),
+      status === 429 || status >= 500,
+    );
   }
   if (error instanceof RateLimitError) {
-    return new UpstreamError('discord', 429, `discord ${what}: rate limited on ${error.method.toUpperCase()} ${scrubSecrets(error.route)}`, userMessage(429), true, {
-      retryAfterMs: error.retryAfter,
-    });
+    return new UpstreamError(
+      'discord',
+      429,
+      `discord ${what}: rate limited on ${error.method.toUpperCase()} ${scrubSecrets(error.route)}`,
+      userMessage(429),
+      true,
+      {
+        retryAfterMs: error.retryAfter,
+      },
+    );
   }
   if (error instanceof Error) {
     const code = networkCode(error);
-    if (code !== undefined) return new UnreachableError('discord', `discord ${what}: ${code}`, 'Discord is unreachable right now. Please try again later.');
+    if (code !== undefined)
+      return new UnreachableError(
+        'discord',
+        `discord ${what}: ${code}`,
+        'Discord is unreachable right now. Please try again later.',
+      );
   }
   return error;
 }
@@ -58,5 +76,7 @@ export function fromDiscordError(error: unknown, what: string): unknown {
 /** {@link fromDiscordError} as an `Error` to throw (non-errors are wrapped). */
 export function discordFailure(error: unknown, what: string): Error {
   const converted = fromDiscordError(error, what);
-  return converted instanceof Error ? converted : new Error(scrubSecrets(`discord ${what} failed: ${String(converted)}`));
+  return converted instanceof Error
+    ? converted
+    : new Error(scrubSecrets(`discord ${what} failed: ${String(converted)}`));
 }

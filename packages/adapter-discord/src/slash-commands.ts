@@ -82,7 +82,9 @@ function comparable(command: Record<string, unknown>): Comparable {
       description: String(o['description'] ?? ''),
       type: Number(o['type']),
       required: o['required'] === true,
-      choices: JSON.stringify(((o['choices'] ?? []) as { name: unknown; value: unknown }[]).map((c) => [c.name, c.value])),
+      choices: JSON.stringify(
+        ((o['choices'] ?? []) as { name: unknown; value: unknown }[]).map((c) => [c.name, c.value]),
+      ),
     })),
   };
 }

@@ -13,7 +13,8 @@ async function notAllowed(bot: Bot): Promise<number> {
 /** Waits until `n` more messages were refused, then proves none of them got an answer. */
 async function expectIgnored(h: Harness, before: number, n: number, messageIds: readonly string[]): Promise<void> {
   await vi.waitFor(async () => expect(await notAllowed(h.bot)).toBe(before + n), { timeout: 10_000, interval: 20 });
-  for (const id of messageIds) expect(h.discord.state.botMessages.some((r) => r.message.message_reference?.message_id === id)).toBe(false);
+  for (const id of messageIds)
+    expect(h.discord.state.botMessages.some((r) => r.message.message_reference?.message_id === id)).toBe(false);
 }
 
 describe('Discord allow-list by role (DISCORD_ALLOWED_ROLES)', () => {
@@ -23,7 +24,11 @@ describe('Discord allow-list by role (DISCORD_ALLOWED_ROLES)', () => {
     discord = await startDiscordStandIn({ roles: ['ops', 'guest'] });
     discord.grantRoles('alice', ['ops']);
     discord.grantRoles('mallory', ['guest']);
-    h = await startHarness({ discord, adapter: { allow: { roles: [discord.role('ops')] } }, bot: { commands: [ping] } });
+    h = await startHarness({
+      discord,
+      adapter: { allow: { roles: [discord.role('ops')] } },
+      bot: { commands: [ping] },
+    });
   });
   afterAll(async () => {
     await h.stop();
@@ -52,7 +57,9 @@ describe('Discord allow-list by role (DISCORD_ALLOWED_ROLES)', () => {
   });
 
   it('looks a DM sender up once, however many DMs they send', async () => {
-    const lookups = (): number => discord.state.requests.filter((r) => r.method === 'GET' && r.path.includes(`/members/${discord.user('eve').id}`)).length;
+    const lookups = (): number =>
+      discord.state.requests.filter((r) => r.method === 'GET' && r.path.includes(`/members/${discord.user('eve').id}`))
+        .length;
     const before = await notAllowed(h.bot);
     const ids = Array.from({ length: 5 }, () => discord.say('!ping', { user: 'eve', direct: true }).id);
     await expectIgnored(h, before, 5, ids);
@@ -77,7 +84,7 @@ describe('Discord allow-list by guild (DISCORD_ALLOWED_GUILDS)', () => {
   });
 });
 
-describe('Discord allow-list naming the stand-in\'s guild', () => {
+describe("Discord allow-list naming the stand-in's guild", () => {
   let discord: DiscordStandIn;
   let h: Harness;
   beforeAll(async () => {

@@ -22,7 +22,13 @@ let h: Harness;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'stats-discord-'));
   h = await startHarness({
-    createBot: (adapter, logger) => createStandardBot(loadConfig({ DATA_DIR: dataDir }), { adapters: [adapter], logger, http: false, handleSignals: false }),
+    createBot: (adapter, logger) =>
+      createStandardBot(loadConfig({ DATA_DIR: dataDir }), {
+        adapters: [adapter],
+        logger,
+        http: false,
+        handleSignals: false,
+      }),
   });
 });
 afterAll(async () => {
@@ -32,7 +38,9 @@ afterAll(async () => {
 
 describe('every built-in command of the standard bot', () => {
   it('is registered as a slash command', () => {
-    expect(h.discord.state.globalCommands.map((c) => c['name']).sort()).toEqual(h.bot.commands.map((c) => c.name).sort());
+    expect(h.discord.state.globalCommands.map((c) => c['name']).sort()).toEqual(
+      h.bot.commands.map((c) => c.name).sort(),
+    );
     expect(h.bot.commands.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -57,7 +65,11 @@ describe('every built-in command of the standard bot', () => {
       const message = h.discord.say(line, { user: `prefix-${command.name}` });
       const reply = await h.discord.replyTo(message.id);
       expect(reply.message.content.length + reply.message.embeds.length, command.name).toBeGreaterThan(0);
-      if (command.sensitive) expect(h.discord.state.deleted.map((d) => d.messageId), command.name).toContain(message.id);
+      if (command.sensitive)
+        expect(
+          h.discord.state.deleted.map((d) => d.messageId),
+          command.name,
+        ).toContain(message.id);
     }
   });
 });

@@ -6,8 +6,15 @@ import { startHarness, type Harness } from './harness.js';
 const visitors = defineCommand({
   name: 'visitors',
   summary: 'Visitors of a site',
-  args: { site: arg.string('the site domain'), days: arg.integer('how many days', { min: 1, max: 90 }).default(7), unique: arg.boolean('unique only').optional() },
-  run: ({ args }) => document().heading('Visitors').text(`${args.site}: ${args.days} days, unique ${String(args.unique ?? false)}`),
+  args: {
+    site: arg.string('the site domain'),
+    days: arg.integer('how many days', { min: 1, max: 90 }).default(7),
+    unique: arg.boolean('unique only').optional(),
+  },
+  run: ({ args }) =>
+    document()
+      .heading('Visitors')
+      .text(`${args.site}: ${args.days} days, unique ${String(args.unique ?? false)}`),
 });
 
 const period = defineCommand({
@@ -35,12 +42,19 @@ describe('slash commands from the registry', () => {
       { name: 'unique', description: 'unique only', required: false, type: 5 },
     ]);
     expect(byName.get('period')?.['options']).toEqual([
-      { name: 'range', description: 'which range', required: true, type: 3, choices: ['day', 'week', 'month'].map((c) => ({ name: c, value: c })) },
+      {
+        name: 'range',
+        description: 'which range',
+        required: true,
+        type: 3,
+        choices: ['day', 'week', 'month'].map((c) => ({ name: c, value: c })),
+      },
       { name: 'ratio', description: 'a ratio', required: false, type: 10 },
     ]);
     for (const command of registered) {
       expect(String(command['description']).length).toBeLessThanOrEqual(100);
-      for (const option of (command['options'] ?? []) as { description: string }[]) expect(option.description.length).toBeLessThanOrEqual(100);
+      for (const option of (command['options'] ?? []) as { description: string }[])
+        expect(option.description.length).toBeLessThanOrEqual(100);
     }
   });
 

@@ -11,7 +11,11 @@ function startSlowUpstream(delayMs: number): Promise<{ url: string; server: Serv
   const server = createServer((_request, response) => {
     setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"visitors":42}'), delayMs);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }),
+    ),
+  );
 }
 
 const longReport = (): Document => ({
@@ -19,7 +23,14 @@ const longReport = (): Document => ({
   blocks: [
     { type: 'heading', text: `Weekly report ${'x'.repeat(400)}`, level: 1 },
     { type: 'text', content: bigString(12_000) },
-    { type: 'fields', fields: Array.from({ length: 60 }, (_, i) => ({ label: `metric ${i} ${'n'.repeat(300)}`, value: `${i} ${'v'.repeat(1500)}`, inline: i % 2 === 0 })) },
+    {
+      type: 'fields',
+      fields: Array.from({ length: 60 }, (_, i) => ({
+        label: `metric ${i} ${'n'.repeat(300)}`,
+        value: `${i} ${'v'.repeat(1500)}`,
+        inline: i % 2 === 0,
+      })),
+    },
     bigTable(300),
     { type: 'list', items: Array.from({ length: 200 }, (_, i) => `item ${i} @everyone`), ordered: true },
     { type: 'footer', text: `footer ${'f'.repeat(3000)}` },
@@ -51,16 +62,45 @@ beforeAll(async () => {
     args: { index: arg.integer('which one', { min: 0, max: HOSTILE.length - 1 }) },
     run: ({ args }) => HOSTILE[args.index]?.doc,
   });
-  const echo = defineCommand({ name: 'echo', summary: 'Says it back', args: { text: arg.rest('what to say') }, run: ({ args }) => args.text });
+  const echo = defineCommand({
+    name: 'echo',
+    summary: 'Says it back',
+    args: { text: arg.rest('what to say') },
+    run: ({ args }) => args.text,
+  });
   const chart = defineCommand({
     name: 'chart',
     summary: 'A chart',
-    run: () => document().heading('Visitors').chart({ kind: 'line', title: 'Visitors', series: [{ name: 'site', points: [{ x: 'mon', y: 1 }, { x: 'tue', y: 3 }] }] }, 'site ▁█'),
+    run: () =>
+      document()
+        .heading('Visitors')
+        .chart(
+          {
+            kind: 'line',
+            title: 'Visitors',
+            series: [
+              {
+                name: 'site',
+                points: [
+                  { x: 'mon', y: 1 },
+                  { x: 'tue', y: 3 },
+                ],
+              },
+            ],
+          },
+          'site ▁█',
+        ),
   });
   h = await startHarness({
     adapter: {
       deferAfterMs: 150,
-      renderChart: (spec) => ({ png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), width: 10, height: 10, alt: spec.title, filename: 'visitors.png' }),
+      renderChart: (spec) => ({
+        png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]),
+        width: 10,
+        height: 10,
+        alt: spec.title,
+        filename: 'visitors.png',
+      }),
     },
     bot: { commands: [slow, report, hostile, echo, chart], timeoutMs: 10_000 },
   });
@@ -75,7 +115,12 @@ const checkLimits = (record: BotMessageRecord): void => {
   expect([...content].length).toBeLessThanOrEqual(2000);
   expect(embeds.length).toBeLessThanOrEqual(10);
   let total = 0;
-  for (const embed of embeds as { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } }[]) {
+  for (const embed of embeds as {
+    title?: string;
+    description?: string;
+    fields?: { name: string; value: string }[];
+    footer?: { text: string };
+  }[]) {
     expect(embed.title?.length ?? 0).toBeLessThanOrEqual(256);
     expect(embed.description?.length ?? 0).toBeLessThanOrEqual(4096);
     expect(embed.fields?.length ?? 0).toBeLessThanOrEqual(25);
@@ -84,7 +129,11 @@ const checkLimits = (record: BotMessageRecord): void => {
       expect(field.value.length).toBeLessThanOrEqual(1024);
     }
     expect(embed.footer?.text.length ?? 0).toBeLessThanOrEqual(2048);
-    total += (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+    total +=
+      (embed.title?.length ?? 0) +
+      (embed.description?.length ?? 0) +
+      (embed.footer?.text.length ?? 0) +
+      (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
   }
   expect(total).toBeLessThanOrEqual(6000);
 };
@@ -116,7 +165,10 @@ describe('rendering', () => {
     await interaction.response();
     const message = h.discord.say('!report');
     await h.discord.replyTo(message.id);
-    await h.discord.state.until(() => (interaction.record.followUps.length > 0 ? true : undefined), 'follow-ups of the long report');
+    await h.discord.state.until(
+      () => (interaction.record.followUps.length > 0 ? true : undefined),
+      'follow-ups of the long report',
+    );
     const sent = h.discord.state.botMessages.slice(before);
     expect(sent.length).toBeGreaterThan(2);
     for (const record of sent) checkLimits(record);
@@ -143,13 +195,19 @@ describe('rendering', () => {
 
   it('sends charts as PNG attachments', async () => {
     const message = h.discord.say('!chart');
-    await h.discord.state.until(() => h.discord.state.botMessages.find((m) => m.files.length > 0 && m.message.channel_id === message.channel_id), 'the chart attachment');
+    await h.discord.state.until(
+      () => h.discord.state.botMessages.find((m) => m.files.length > 0 && m.message.channel_id === message.channel_id),
+      'the chart attachment',
+    );
     const withFile = h.discord.state.botMessages.filter((m) => m.files.length > 0).at(-1);
     expect(withFile?.files[0]?.name).toBe('visitors.png');
     expect(withFile?.files[0]?.data.slice(0, 4)).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
     const interaction = h.discord.slash('chart');
     expect((await interaction.response()).message).toBeDefined();
-    const followUp = await h.discord.state.until(() => interaction.record.followUps.find((f) => f.files.length > 0), 'the chart follow-up');
+    const followUp = await h.discord.state.until(
+      () => interaction.record.followUps.find((f) => f.files.length > 0),
+      'the chart follow-up',
+    );
     expect(followUp.files[0]?.name).toBe('visitors.png');
   });
 
@@ -159,7 +217,9 @@ describe('rendering', () => {
     const first = await h.adapter.send(room, doc, { idempotencyKey: 'weekly:2026-W48:discord' });
     const again = await h.adapter.send(room, doc, { idempotencyKey: 'weekly:2026-W48:discord' });
     expect(again.map((m) => m.id)).toEqual(first.map((m) => m.id));
-    expect(h.discord.state.botMessages.filter((m) => JSON.stringify(m.message.embeds).includes('once only'))).toHaveLength(1);
+    expect(
+      h.discord.state.botMessages.filter((m) => JSON.stringify(m.message.embeds).includes('once only')),
+    ).toHaveLength(1);
     const body = h.discord.state.botMessages.find((m) => m.message.id === first[0]?.id)?.body;
     expect(body).toMatchObject({ enforce_nonce: true });
     expect(String(body?.['nonce']).length).toBeLessThanOrEqual(25);

@@ -15,7 +15,14 @@ beforeAll(async () => {
     createBot: async (adapter, logger) => {
       const provider = createDeviceFlowClient({ issuer: oidc.url, clientId: oidc.clientId, secondMs: SECOND_MS });
       const manager = createSessionManager({ store, providers: [provider], logger });
-      return createBot({ adapters: [adapter], commands: createAccountCommands({ manager }), sessions: manager, logger, http: false, rateLimit: false });
+      return createBot({
+        adapters: [adapter],
+        commands: createAccountCommands({ manager }),
+        sessions: manager,
+        logger,
+        http: false,
+        rateLimit: false,
+      });
     },
   });
 });

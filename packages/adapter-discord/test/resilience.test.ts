@@ -3,24 +3,40 @@ import { startDiscordStandIn, type DiscordStandIn } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
 
-const echo = defineCommand({ name: 'ping', summary: 'Answers pong', run: ({ message }) => `pong ${message.sender.displayName ?? ''}` });
+const echo = defineCommand({
+  name: 'ping',
+  summary: 'Answers pong',
+  run: ({ message }) => `pong ${message.sender.displayName ?? ''}`,
+});
 
 describe('rate limits and server errors', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ standIn: { behaviour: { bucket: { limit: 3, windowMs: 200 } } }, bot: { commands: [echo] } });
+    h = await startHarness({
+      standIn: { behaviour: { bucket: { limit: 3, windowMs: 200 } } },
+      bot: { commands: [echo] },
+    });
   });
   afterAll(() => h.stop());
 
   it('loses no reply in a burst answered with 429s (route and global), honouring Retry-After', async () => {
     h.discord.fault({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 429, retryAfter: 0.1, times: 3 });
-    h.discord.fault({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 429, retryAfter: 0.05, global: true });
+    h.discord.fault({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 429,
+      retryAfter: 0.05,
+      global: true,
+    });
     const rateLimitedBefore = h.discord.state.rateLimited.length;
     const asked = Array.from({ length: 15 }, (_, i) => h.discord.say('!ping', { user: `burst${i}` }));
     const replies = await Promise.all(asked.map((m) => h.discord.replyTo(m.id)));
     expect(replies.map((r) => r.message.content)).toEqual(asked.map((_, i) => `pong burst${i}`));
     expect(h.discord.state.rateLimited.length - rateLimitedBefore).toBeGreaterThanOrEqual(4);
-    for (const m of asked) expect(h.discord.state.botMessages.filter((r) => r.message.message_reference?.message_id === m.id)).toHaveLength(1);
+    for (const m of asked)
+      expect(h.discord.state.botMessages.filter((r) => r.message.message_reference?.message_id === m.id)).toHaveLength(
+        1,
+      );
   });
 
   it('retries a rate-limited interaction callback and answers once', async () => {
@@ -29,7 +45,10 @@ describe('rate limits and server errors', () => {
     const response = await interaction.response();
     expect(response.message?.message.content).toMatch(/^pong/);
     expect(interaction.record.callbacks).toHaveLength(1);
-    const statuses = (): number[] => h.discord.state.requests.filter((r) => r.path.startsWith(`/interactions/${interaction.id}/`)).map((r) => r.status);
+    const statuses = (): number[] =>
+      h.discord.state.requests
+        .filter((r) => r.path.startsWith(`/interactions/${interaction.id}/`))
+        .map((r) => r.status);
     await h.discord.state.until(() => (statuses().includes(200) ? true : undefined), 'the recorded callback');
     expect(statuses()).toEqual([429, 429, 200]);
   });
@@ -65,7 +84,10 @@ describe('gateway connection', () => {
   it('identifies afresh when the session cannot be resumed (op 9) and keeps answering', async () => {
     const old = h.discord.state.session;
     h.discord.dropConnection({ invalidateSession: true });
-    await h.discord.state.until(() => (h.discord.state.session !== old && h.discord.state.session?.send !== undefined ? true : undefined), 'a new session after op 9');
+    await h.discord.state.until(
+      () => (h.discord.state.session !== old && h.discord.state.session?.send !== undefined ? true : undefined),
+      'a new session after op 9',
+    );
     expect(h.discord.state.session?.identifies).toBe((old?.identifies ?? 0) + 1);
     const message = h.discord.say('!ping', { user: 'afterop9' });
     expect((await h.discord.replyTo(message.id)).message.content).toBe('pong afterop9');
@@ -75,7 +97,10 @@ describe('gateway connection', () => {
   it('reconnects when Discord asks (op 7) and keeps answering', async () => {
     const resumes = h.discord.state.session?.resumes ?? 0;
     h.discord.requestReconnect();
-    await h.discord.state.until(() => ((h.discord.state.session?.resumes ?? 0) > resumes ? true : undefined), 'a resume after op 7');
+    await h.discord.state.until(
+      () => ((h.discord.state.session?.resumes ?? 0) > resumes ? true : undefined),
+      'a resume after op 7',
+    );
     const message = h.discord.say('!ping', { user: 'afterop7' });
     expect((await h.discord.replyTo(message.id)).message.content).toBe('pong afterop7');
   });
@@ -96,7 +121,9 @@ describe('start', () => {
   it('fails with a config error naming DISCORD_MESSAGE_CONTENT when the intent is not enabled', async () => {
     discord.state.behaviour.messageContentAllowed = false;
     try {
-      await expect(startHarness({ discord, adapter: { messageContent: true } })).rejects.toThrow(/DISCORD_MESSAGE_CONTENT/);
+      await expect(startHarness({ discord, adapter: { messageContent: true } })).rejects.toThrow(
+        /DISCORD_MESSAGE_CONTENT/,
+      );
     } finally {
       discord.state.behaviour.messageContentAllowed = true;
     }
@@ -105,7 +132,12 @@ describe('start', () => {
   it('registers per guild when a guild id is set, leaving the global commands alone', async () => {
     const h = await startHarness({ discord, adapter: { guildId: discord.guildId }, bot: { commands: [echo] } });
     await h.stop();
-    expect(discord.state.guildCommands.get(discord.guildId)?.map((c) => c['name']).sort()).toEqual(['help', 'ping']);
+    expect(
+      discord.state.guildCommands
+        .get(discord.guildId)
+        ?.map((c) => c['name'])
+        .sort(),
+    ).toEqual(['help', 'ping']);
     expect(discord.state.commandOverwrites.every((o) => o.guildId === discord.guildId)).toBe(true);
   });
 

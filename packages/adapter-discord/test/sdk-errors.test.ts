@@ -10,11 +10,17 @@ describe('fromDiscordError', () => {
     try {
       const interactionToken = 'itoken-expired-0123456789abcdef';
       registerSecret(interactionToken, 'Discord interaction token');
-      const rest = new REST({ api: discord.url, version: '10', makeRequest: (url, init) => fetch(url, init as unknown as RequestInit) as never }).setToken(discord.token);
-      const raw = await rest.post(Routes.webhook(discord.applicationId, interactionToken), { body: { content: 'a private answer' } }).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+      const rest = new REST({
+        api: discord.url,
+        version: '10',
+        makeRequest: (url, init) => fetch(url, init as unknown as RequestInit) as never,
+      }).setToken(discord.token);
+      const raw = await rest
+        .post(Routes.webhook(discord.applicationId, interactionToken), { body: { content: 'a private answer' } })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       expect(JSON.stringify({ url: (raw as { url?: unknown }).url })).toContain(interactionToken);
       const converted = fromDiscordError(raw, 'interaction reply');
       expect(converted).toBeInstanceOf(UpstreamError);

@@ -60,7 +60,11 @@ export class DirectChats {
       const map = (await this.o.client.getAccountData('m.direct')) as unknown;
       return typeof map === 'object' && map !== null ? (map as DirectMap) : {};
     } catch (err) {
-      if ((err as { errcode?: unknown }).errcode === 'M_NOT_FOUND' || (err as { statusCode?: unknown }).statusCode === 404) return {};
+      if (
+        (err as { errcode?: unknown }).errcode === 'M_NOT_FOUND' ||
+        (err as { statusCode?: unknown }).statusCode === 404
+      )
+        return {};
       throw err;
     }
   }
@@ -73,12 +77,21 @@ export class DirectChats {
     }
     const encryption = this.encryption;
     const roomId = await withRetry(
-      () => client.createRoom({ invite: [userId], is_direct: true, preset: 'trusted_private_chat', ...(encryption ? { initial_state: [ENCRYPTION_STATE] } : {}) }),
+      () =>
+        client.createRoom({
+          invite: [userId],
+          is_direct: true,
+          preset: 'trusted_private_chat',
+          ...(encryption ? { initial_state: [ENCRYPTION_STATE] } : {}),
+        }),
       { ...this.o.retry, what: 'createRoom' },
     );
     encryption?.noteEncryptedRoom(roomId);
     direct.noteInvite(roomId, true);
-    this.o.logger.info({ roomId, encrypted: encryption !== undefined }, 'opened a direct room for an answer meant for one user');
+    this.o.logger.info(
+      { roomId, encrypted: encryption !== undefined },
+      'opened a direct room for an answer meant for one user',
+    );
     const record = this.recording.then(async () => {
       // Read again just before writing: the SDK may have recorded an invite meanwhile.
       const map = await withRetry(() => this.directMap(), { ...this.o.retry, what: 'm.direct' });

@@ -42,7 +42,10 @@ export class DirectRooms {
     let pending = this.members.get(roomId);
     if (!pending) {
       pending = this.client.getAllRoomMembers(roomId).then(
-        (events) => events.filter((e) => e.effectiveMembership === 'join' || e.effectiveMembership === 'invite').map((e) => e.membershipFor),
+        (events) =>
+          events
+            .filter((e) => e.effectiveMembership === 'join' || e.effectiveMembership === 'invite')
+            .map((e) => e.membershipFor),
         () => {
           this.members.delete(roomId);
           return undefined;

@@ -62,7 +62,13 @@ export class EventIntake {
 
   constructor(private readonly o: IntakeOptions) {
     this.syncRequestedAt = o.startedAt;
-    this.gate = createIntakeGate({ platform: 'matrix', log: o.store, catchUpWindowMs: o.catchUpWindowMs, now: o.now, metrics: o.metrics });
+    this.gate = createIntakeGate({
+      platform: 'matrix',
+      log: o.store,
+      catchUpWindowMs: o.catchUpWindowMs,
+      now: o.now,
+      metrics: o.metrics,
+    });
   }
 
   /** Notes when a `/sync` was requested: an invite it brings arrived after that. */
@@ -90,9 +96,11 @@ export class EventIntake {
     const event = (payload[1] ?? {}) as Record<string, unknown>;
     try {
       if (type === 'room.invite') await this.onInvite(roomId, event);
-      else if (type === 'room.join' && !this.joinedAt.has(roomId)) this.joinedAt.set(roomId, sentAt(event, this.o.now()));
+      else if (type === 'room.join' && !this.joinedAt.has(roomId))
+        this.joinedAt.set(roomId, sentAt(event, this.o.now()));
       else if (type === 'room.event') await this.onRoomEvent(roomId, event);
-      else if (type === 'account_data' && (payload[0] as { type?: unknown } | undefined)?.type === 'm.direct') this.o.direct.accountDataChanged();
+      else if (type === 'account_data' && (payload[0] as { type?: unknown } | undefined)?.type === 'm.direct')
+        this.o.direct.accountDataChanged();
     } catch (err) {
       this.o.logger.error({ err: matrixSdkError(err, type), roomId, type }, 'could not handle a Matrix event');
     }
@@ -103,7 +111,11 @@ export class EventIntake {
     this.o.direct.noteInvite(roomId, contentOf(event)['is_direct'] === true);
     if (!inviterAllowed(inviter, this.o.allowedInviters)) {
       this.o.logger.info({ roomId, inviter }, 'declining an invite from an inviter not in MATRIX_ALLOWED_INVITERS');
-      await this.o.client.leaveRoom(roomId).catch((err: unknown) => this.o.logger.warn({ err: matrixSdkError(err, 'leave'), roomId }, 'could not decline an invite'));
+      await this.o.client
+        .leaveRoom(roomId)
+        .catch((err: unknown) =>
+          this.o.logger.warn({ err: matrixSdkError(err, 'leave'), roomId }, 'could not decline an invite'),
+        );
       return;
     }
     // The invite arrived while this sync was pending; messages from before it are not answered.
@@ -135,7 +147,12 @@ export class EventIntake {
     if (this.o.now() - last < ENCRYPTED_NOTICE_EVERY_MS) return this.drop('encrypted');
     this.o.store.storeValue(key, String(this.o.now()));
     this.drop('encrypted');
-    await this.o.sender.sendEvent(roomId, 'm.room.message', { msgtype: 'm.notice', body: this.o.encryptedNotice ?? ENCRYPTED_ROOM_NOTICE, 'm.mentions': {} }, stableTxnId(`encrypted ${eventId}`, 0));
+    await this.o.sender.sendEvent(
+      roomId,
+      'm.room.message',
+      { msgtype: 'm.notice', body: this.o.encryptedNotice ?? ENCRYPTED_ROOM_NOTICE, 'm.mentions': {} },
+      stableTxnId(`encrypted ${eventId}`, 0),
+    );
   }
 
   private dispatch(roomId: string, event: Record<string, unknown>, text: string, at: number): void {
@@ -164,21 +181,28 @@ export class EventIntake {
       };
       await this.o.deliver(message);
     } catch (err) {
-      logger.error({ err: matrixSdkError(err, 'message'), roomId, eventId: event['event_id'] }, 'the bot failed on a Matrix message');
+      logger.error(
+        { err: matrixSdkError(err, 'message'), roomId, eventId: event['event_id'] },
+        'the bot failed on a Matrix message',
+      );
     }
   }
 
   /** Answers events that were being answered when the process stopped (fetched again by id). */
   async replayPending(): Promise<void> {
     for (const pending of this.o.store.pending()) {
-      if ((await this.gate.admit(pending.eventId, pending.sentAt, this.notBefore(pending.roomId))) !== 'handle') continue;
+      if ((await this.gate.admit(pending.eventId, pending.sentAt, this.notBefore(pending.roomId))) !== 'handle')
+        continue;
       try {
         const event = (await this.o.client.getEvent(pending.roomId, pending.eventId)) as Record<string, unknown>;
         const text = commandText(event);
         if (text === undefined) await this.gate.finish(pending.eventId, pending.sentAt);
         else this.dispatch(pending.roomId, event, text, pending.sentAt);
       } catch (err) {
-        this.o.logger.warn({ err: matrixSdkError(err, 'getEvent'), roomId: pending.roomId }, 'could not fetch an unanswered event again');
+        this.o.logger.warn(
+          { err: matrixSdkError(err, 'getEvent'), roomId: pending.roomId },
+          'could not fetch an unanswered event again',
+        );
         await this.gate.finish(pending.eventId, pending.sentAt);
       }
     }
@@ -201,7 +225,10 @@ export class EventIntake {
       const cutoff = this.cutoff(roomId);
       for (let page = 0; page < BACKFILL_PAGES && from !== undefined; page += 1) {
         const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages`;
-        const answer = (await withRetry(() => this.o.client.doRequest('GET', path, { from, dir: 'b', limit: BACKFILL_PAGE_SIZE }), { what: 'backfill' })) as {
+        const answer = (await withRetry(
+          () => this.o.client.doRequest('GET', path, { from, dir: 'b', limit: BACKFILL_PAGE_SIZE }),
+          { what: 'backfill' },
+        )) as {
           chunk?: Record<string, unknown>[];
           end?: string;
         };

@@ -5,7 +5,11 @@ import type { MatrixAdapterOptions } from './matrix-adapter.js';
 export type MatrixEnvOptions = Pick<MatrixAdapterOptions, 'homeserverUrl' | 'accessToken' | 'allowedInviters'>;
 
 /** The variables {@link fromEnv} reads (`MATRIX_ACCESS_TOKEN` is a secret). */
-export const MATRIX_ENV_VARIABLES: readonly string[] = ['MATRIX_HOMESERVER_URL', 'MATRIX_ACCESS_TOKEN', 'MATRIX_ALLOWED_INVITERS'];
+export const MATRIX_ENV_VARIABLES: readonly string[] = [
+  'MATRIX_HOMESERVER_URL',
+  'MATRIX_ACCESS_TOKEN',
+  'MATRIX_ALLOWED_INVITERS',
+];
 
 /**
  * The Matrix slice of the configuration: `MATRIX_HOMESERVER_URL` (an http(s) URL),
@@ -29,5 +33,7 @@ export function fromEnv(env: EnvVariables = process.env): MatrixEnvOptions | und
   read.requireWith('MATRIX_ACCESS_TOKEN', ['MATRIX_HOMESERVER_URL']);
   read.check();
   if (homeserverUrl === undefined || accessToken === undefined) return undefined;
-  return allowedInviters === undefined ? { homeserverUrl, accessToken } : { homeserverUrl, accessToken, allowedInviters };
+  return allowedInviters === undefined
+    ? { homeserverUrl, accessToken }
+    : { homeserverUrl, accessToken, allowedInviters };
 }

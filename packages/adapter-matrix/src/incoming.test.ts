@@ -10,7 +10,14 @@ describe('incoming Matrix messages', () => {
   });
 
   it('reads commands from m.text replies without the quoted command', () => {
-    const event = { type: 'm.room.message', content: { msgtype: 'm.text', body: '> <@a:hs> !ping\n\n!today', 'm.relates_to': { 'm.in_reply_to': { event_id: '$x' } } } };
+    const event = {
+      type: 'm.room.message',
+      content: {
+        msgtype: 'm.text',
+        body: '> <@a:hs> !ping\n\n!today',
+        'm.relates_to': { 'm.in_reply_to': { event_id: '$x' } },
+      },
+    };
     expect(commandText(event)).toBe('!today');
   });
 
@@ -22,7 +29,13 @@ describe('incoming Matrix messages', () => {
 
   it('sees the bot mentioned by m.mentions, a matrix.to pill, its id or a leading display name', () => {
     expect(mentionsBot({ 'm.mentions': { user_ids: ['@stats:example.org'] } }, 'hey', bot)).toBe(true);
-    expect(mentionsBot({ formatted_body: '<a href="https://matrix.to/#/%40stats%3Aexample.org">Stats</a> today' }, 'Stats today', bot)).toBe(true);
+    expect(
+      mentionsBot(
+        { formatted_body: '<a href="https://matrix.to/#/%40stats%3Aexample.org">Stats</a> today' },
+        'Stats today',
+        bot,
+      ),
+    ).toBe(true);
     expect(mentionsBot({}, 'ask @stats:example.org', bot)).toBe(true);
     expect(mentionsBot({}, 'stats: today', bot)).toBe(true);
     expect(mentionsBot({}, 'show me the statistics', bot)).toBe(false);

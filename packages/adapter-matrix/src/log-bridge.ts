@@ -24,13 +24,17 @@ function write(logger: Logger, level: Level, module: string, parts: unknown[]): 
       .map(describe)
       .join(' '),
   );
-  const bindings = failure === undefined ? { module } : { module, err: serializeError(matrixSdkError(failure, module)) };
+  const bindings =
+    failure === undefined ? { module } : { module, err: serializeError(matrixSdkError(failure, module)) };
   logger[effective](bindings, text.length > 500 ? `${text.slice(0, 500)}…` : text);
 }
 
 /** An error, or a raw HTTP response thrown as one. */
 function isFailure(part: unknown): boolean {
-  return part instanceof Error || (typeof part === 'object' && part !== null && typeof (part as { statusCode?: unknown }).statusCode === 'number');
+  return (
+    part instanceof Error ||
+    (typeof part === 'object' && part !== null && typeof (part as { statusCode?: unknown }).statusCode === 'number')
+  );
 }
 
 function describe(part: unknown): string {

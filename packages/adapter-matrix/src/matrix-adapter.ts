@@ -28,7 +28,18 @@ import { bridgeSdkLogging } from './log-bridge.js';
 import { toStatsError, withRetry } from './retry.js';
 import { SplitParts } from './split-parts.js';
 import { safeMatrixCause } from './sdk-errors.js';
-import { editContent, editContents, freshTxnId, MAX_CONTENT_BYTES, MatrixSender, noticeContents, splitPlain, stableTxnId, type ReplyTarget, type SenderRetry } from './sender.js';
+import {
+  editContent,
+  editContents,
+  freshTxnId,
+  MAX_CONTENT_BYTES,
+  MatrixSender,
+  noticeContents,
+  splitPlain,
+  stableTxnId,
+  type ReplyTarget,
+  type SenderRetry,
+} from './sender.js';
 import { SyncingClient } from './sync-client.js';
 import { SyncStateStore } from './sync-state-store.js';
 import { MATRIX_SEND_LIMITS } from './send-limits.js';
@@ -167,16 +178,29 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
    * limit counts the whole signed event, and some servers set a lower one), sends the plain
    * text again in pieces a quarter of the size, the first keeping the reply relation.
    */
-  async function sendFitting(out: MatrixSender, roomId: string, content: Record<string, unknown>, txn: () => string, limit = MAX_CONTENT_BYTES / 4): Promise<string[]> {
+  async function sendFitting(
+    out: MatrixSender,
+    roomId: string,
+    content: Record<string, unknown>,
+    txn: () => string,
+    limit = MAX_CONTENT_BYTES / 4,
+  ): Promise<string[]> {
     try {
       return [await out.sendEvent(roomId, 'm.room.message', content, txn())];
     } catch (err) {
       const tooLarge = err instanceof Error && err.cause instanceof MatrixError && err.cause.errcode === 'M_TOO_LARGE';
       if (!tooLarge || limit < 1_000) throw err;
-      logger?.warn({ roomId, limit }, 'the homeserver refused a message as too large; sending it as smaller plain pieces');
+      logger?.warn(
+        { roomId, limit },
+        'the homeserver refused a message as too large; sending it as smaller plain pieces',
+      );
       const ids: string[] = [];
       for (const [index, piece] of splitPlain(String(content['body']), limit).entries()) {
-        const part: Record<string, unknown> = { msgtype: 'm.notice', body: piece, 'm.mentions': index === 0 ? (content['m.mentions'] ?? {}) : {} };
+        const part: Record<string, unknown> = {
+          msgtype: 'm.notice',
+          body: piece,
+          'm.mentions': index === 0 ? (content['m.mentions'] ?? {}) : {},
+        };
         if (index === 0 && content['m.relates_to'] !== undefined) part['m.relates_to'] = content['m.relates_to'];
         ids.push(...(await sendFitting(out, roomId, part, txn, limit / 4)));
       }
@@ -184,13 +208,22 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
     }
   }
 
-  async function sendDocument(roomId: string, doc: Document, replyTo: ReplyTarget | undefined, txn: () => string): Promise<SentMessage[]> {
+  async function sendDocument(
+    roomId: string,
+    doc: Document,
+    replyTo: ReplyTarget | undefined,
+    txn: () => string,
+  ): Promise<SentMessage[]> {
     const out = need(sender);
     const sent: SentMessage[] = [];
     for (const content of noticeContents(renderer.render(doc), replyTo)) {
-      for (const id of await sendFitting(out, roomId, content, txn)) sent.push({ platform: 'matrix', room: { platform: 'matrix', id: roomId }, id });
+      for (const id of await sendFitting(out, roomId, content, txn))
+        sent.push({ platform: 'matrix', room: { platform: 'matrix', id: roomId }, id });
     }
-    splitParts?.remember(roomId, sent.map((s) => s.id));
+    splitParts?.remember(
+      roomId,
+      sent.map((s) => s.id),
+    );
     if (options.renderChart) {
       for (const block of doc.blocks) {
         if (block.type !== 'chart') continue;
@@ -199,7 +232,12 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           logger?.warn({ err, chart: block.chart.title }, 'could not draw a chart; sent its text fallback only');
           return undefined;
         });
-        if (image) sent.push({ platform: 'matrix', room: { platform: 'matrix', id: roomId }, id: await out.sendImage(roomId, image, txn()) });
+        if (image)
+          sent.push({
+            platform: 'matrix',
+            room: { platform: 'matrix', id: roomId },
+            id: await out.sendImage(roomId, image, txn()),
+          });
       }
     }
     return sent;
@@ -223,7 +261,9 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       bridgeSdkLogging(log);
       aborter = new AbortController();
       const startedAt = now();
-      const state = new SyncStateStore(options.dataDir, (err) => log.error({ err }, 'could not write the Matrix sync state in DATA_DIR'));
+      const state = new SyncStateStore(options.dataDir, (err) =>
+        log.error({ err }, 'could not write the Matrix sync state in DATA_DIR'),
+      );
       store = state;
       splitParts = new SplitParts(state);
       const backoff = { baseDelayMs: retry.baseDelayMs ?? 500, maxDelayMs: retry.maxDelayMs ?? 30_000 };
@@ -236,16 +276,25 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         const profile = (await c.getUserProfile(userId).catch(() => ({}))) as { displayname?: unknown };
         identity = { userId, displayName: typeof profile.displayname === 'string' ? profile.displayname : undefined };
         const direct = new DirectRooms(c);
-        directChats = new DirectChats({ client: c, direct, botId: userId, logger: log, retry: { ...retry, signal: aborter.signal } });
-        crypto = options.encryption === false ? undefined : await startRoomCrypto({
+        directChats = new DirectChats({
           client: c,
-          userId,
-          dataDir: options.dataDir,
-          secret: options.storeSecret,
+          direct,
+          botId: userId,
           logger: log,
-          ...(options.roomKeyWaitMs === undefined ? {} : { roomKeyWaitMs: options.roomKeyWaitMs }),
-          ...(options.catchUpWindowMs === undefined ? {} : { catchUpWindowMs: options.catchUpWindowMs }),
+          retry: { ...retry, signal: aborter.signal },
         });
+        crypto =
+          options.encryption === false
+            ? undefined
+            : await startRoomCrypto({
+                client: c,
+                userId,
+                dataDir: options.dataDir,
+                secret: options.storeSecret,
+                logger: log,
+                ...(options.roomKeyWaitMs === undefined ? {} : { roomKeyWaitMs: options.roomKeyWaitMs }),
+                ...(options.catchUpWindowMs === undefined ? {} : { catchUpWindowMs: options.catchUpWindowMs }),
+              });
         const e2ee = crypto;
         sender.encryption = e2ee;
         directChats.encryption = e2ee;
@@ -291,7 +340,10 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           },
           onUnknownToken: fatal,
         });
-        await withRetry(() => c.start({ room: { timeline: { limit: options.timelineLimit ?? 100 } } }), { ...retry, what: 'start' });
+        await withRetry(() => c.start({ room: { timeline: { limit: options.timelineLimit ?? 100 } } }), {
+          ...retry,
+          what: 'start',
+        });
         await i.replayPending();
       } catch (err) {
         const error = err instanceof StatsError ? err : toStatsError(err, 'start');
@@ -310,7 +362,10 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       const abandoned = sender?.abandoned ?? 0;
       if (abandoned > 0) {
         context?.metrics.messagesDropped.inc({ platform: 'matrix', reason: 'reply_given_up_at_stop' }, abandoned);
-        logger?.warn({ abandoned }, 'stopped while the homeserver rate-limited the bot: gave up the sends that were waiting');
+        logger?.warn(
+          { abandoned },
+          'stopped while the homeserver rate-limited the bot: gave up the sends that were waiting',
+        );
       }
       await store?.flush();
       await crypto?.close();
@@ -345,7 +400,10 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       try {
         dm = await need(directChats).roomFor(message.sender.id);
       } catch (err) {
-        logger?.warn({ err: toStatsError(err, 'createRoom'), roomId: message.room.id }, 'could not open a direct room for a private answer');
+        logger?.warn(
+          { err: toStatsError(err, 'createRoom'), roomId: message.room.id },
+          'could not open a direct room for a private answer',
+        );
         return sendDocument(message.room.id, textDocument(PRIVATE_ANSWER_REFUSED, 'warning'), target, txn);
       }
       const sent = await sendDocument(dm, doc, undefined, txn);
@@ -353,7 +411,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       return sent;
     },
 
-    redact: (message: IncomingMessage, reason: string): Promise<RedactResult> => need(sender).redact(message.room.id, message.id, reason),
+    redact: (message: IncomingMessage, reason: string): Promise<RedactResult> =>
+      need(sender).redact(message.room.id, message.id, reason),
 
     async edit(sent: SentMessage, doc: Document): Promise<void> {
       const out = need(sender);
@@ -373,7 +432,8 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
         await out.sendEvent(roomId, 'm.room.message', editContent(id, content), freshTxnId());
         ids.push(id);
       }
-      for (const content of contents.slice(parts.length)) ids.push(await out.sendEvent(roomId, 'm.room.message', content, freshTxnId()));
+      for (const content of contents.slice(parts.length))
+        ids.push(await out.sendEvent(roomId, 'm.room.message', content, freshTxnId()));
       need(splitParts).remember(roomId, ids);
     },
 

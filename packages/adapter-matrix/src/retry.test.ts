@@ -8,27 +8,41 @@ import { splitPlain } from './sender.js';
 
 describe('Matrix failures', () => {
   it('reads retry_after_ms from a 429 and sorts 401, 5xx, 403 and network errors', () => {
-    expect(classify(new MatrixError({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: 4793 }, 429))).toEqual({ kind: 'rate_limited', retryAfterMs: 4793, status: 429 });
+    expect(
+      classify(new MatrixError({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: 4793 }, 429)),
+    ).toEqual({ kind: 'rate_limited', retryAfterMs: 4793, status: 429 });
     expect(classify(new MatrixError({ errcode: 'M_UNKNOWN_TOKEN', error: 'x' }, 401)).kind).toBe('unknown_token');
     expect(classify(new MatrixError({ errcode: 'M_UNKNOWN', error: 'x' }, 502)).kind).toBe('transient');
-    expect(classify(new MatrixError({ errcode: 'M_FORBIDDEN', error: 'x' }, 403))).toEqual({ kind: 'permanent', status: 403, errcode: 'M_FORBIDDEN' });
+    expect(classify(new MatrixError({ errcode: 'M_FORBIDDEN', error: 'x' }, 403))).toEqual({
+      kind: 'permanent',
+      status: 403,
+      errcode: 'M_FORBIDDEN',
+    });
     expect(classify(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).kind).toBe('transient');
     expect(classify({ statusCode: 502, body: '<html>' }).kind).toBe('transient');
   });
 
   it('retries transient failures and gives up on permanent ones', async () => {
     let calls = 0;
-    const value = await withRetry(async () => {
-      calls += 1;
-      if (calls < 3) throw new MatrixError({ errcode: 'M_UNKNOWN', error: 'x' }, 500);
-      return 'ok';
-    }, { what: 'test', baseDelayMs: 1 });
+    const value = await withRetry(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new MatrixError({ errcode: 'M_UNKNOWN', error: 'x' }, 500);
+        return 'ok';
+      },
+      { what: 'test', baseDelayMs: 1 },
+    );
     expect([value, calls]).toEqual(['ok', 3]);
     let forbidden = 0;
-    await expect(withRetry(async () => {
-      forbidden += 1;
-      throw new MatrixError({ errcode: 'M_FORBIDDEN', error: 'x' }, 403);
-    }, { what: 'test', baseDelayMs: 1 })).rejects.toBeInstanceOf(MatrixError);
+    await expect(
+      withRetry(
+        async () => {
+          forbidden += 1;
+          throw new MatrixError({ errcode: 'M_FORBIDDEN', error: 'x' }, 403);
+        },
+        { what: 'test', baseDelayMs: 1 },
+      ),
+    ).rejects.toBeInstanceOf(MatrixError);
     expect(forbidden).toBe(1);
   });
 });
@@ -42,7 +56,9 @@ describe('shared retry waits', () => {
       calls += 1;
       throw new MatrixError({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: 600_000 }, 429);
     };
-    const results = Array.from({ length: 20 }, () => withRetry(limited, { what: 'send', maxDelayMs: 600_000, waits }).catch((e: unknown) => e));
+    const results = Array.from({ length: 20 }, () =>
+      withRetry(limited, { what: 'send', maxDelayMs: 600_000, waits }).catch((e: unknown) => e),
+    );
     while (calls < 20 || waits.waiting < 20) await new Promise((r) => setImmediate(r));
     expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
     stop.abort();

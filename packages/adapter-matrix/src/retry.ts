@@ -9,7 +9,18 @@ export type Failure =
   | { readonly kind: 'unknown_token'; readonly errcode: string }
   | { readonly kind: 'permanent'; readonly status: number; readonly errcode: string | undefined };
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EADDRNOTAVAIL']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EADDRNOTAVAIL',
+]);
 
 function header(value: unknown, name: string): string | undefined {
   const headers = (value as { headers?: Record<string, unknown> } | undefined)?.headers;
@@ -28,7 +39,8 @@ export function classify(err: unknown): Failure {
       // The SDK keeps only the body: `retry_after_ms` is all we get (Synapse sends no header).
       return { kind: 'rate_limited', retryAfterMs: err.retryAfterMs ?? 1000, status: err.statusCode };
     }
-    if (err.errcode === 'M_UNKNOWN_TOKEN' || err.errcode === 'M_MISSING_TOKEN') return { kind: 'unknown_token', errcode: err.errcode };
+    if (err.errcode === 'M_UNKNOWN_TOKEN' || err.errcode === 'M_MISSING_TOKEN')
+      return { kind: 'unknown_token', errcode: err.errcode };
     if (err.statusCode >= 500) return { kind: 'transient', status: err.statusCode };
     return { kind: 'permanent', status: err.statusCode, errcode: err.errcode };
   }
@@ -44,7 +56,8 @@ export function classify(err: unknown): Failure {
   }
   const code = (err as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return { kind: 'transient', status: 0 };
-  if (err instanceof Error && /socket hang up|network|timed? ?out/i.test(err.message)) return { kind: 'transient', status: 0 };
+  if (err instanceof Error && /socket hang up|network|timed? ?out/i.test(err.message))
+    return { kind: 'transient', status: 0 };
   return { kind: 'permanent', status: 0, errcode: undefined };
 }
 
@@ -118,9 +131,13 @@ export interface RetryWaits {
 export function createRetryWaits(signal: AbortSignal): RetryWaits {
   const sleepers = new Set<() => void>();
   let abandoned = 0;
-  signal.addEventListener('abort', () => {
-    for (const wake of [...sleepers]) wake();
-  }, { once: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const wake of [...sleepers]) wake();
+    },
+    { once: true },
+  );
   return {
     pause(ms) {
       return new Promise((resolve) => {
@@ -151,7 +168,12 @@ export function createRetryWaits(signal: AbortSignal): RetryWaits {
 
 /** The error of a call given up because the adapter stops while the homeserver asks it to wait. */
 function givenUp(err: unknown, what: string): StatsError {
-  return new StatsError('rate_limited', `matrix ${what}: given up while stopping (the homeserver asked to wait)`, 'Matrix is rate-limiting the bot and it is restarting. Please try again in a minute.', { cause: err });
+  return new StatsError(
+    'rate_limited',
+    `matrix ${what}: given up while stopping (the homeserver asked to wait)`,
+    'Matrix is rate-limiting the bot and it is restarting. Please try again in a minute.',
+    { cause: err },
+  );
 }
 
 /** Turns a failure the adapter gave up on into the core's error of the right kind. */
@@ -160,21 +182,55 @@ export function toStatsError(err: unknown, what: string): StatsError {
   const failure = classify(err);
   // Never the raw response as the cause: it carries the request's Authorization header.
   const cause = safeMatrixCause(err);
-  const detail = cause instanceof Error ? cause.message : `status ${String((err as { statusCode?: unknown } | undefined)?.statusCode ?? 'unknown')}`;
+  const detail =
+    cause instanceof Error
+      ? cause.message
+      : `status ${String((err as { statusCode?: unknown } | undefined)?.statusCode ?? 'unknown')}`;
   switch (failure.kind) {
     case 'unknown_token':
-      return new StatsError('auth', `matrix ${what}: the homeserver rejected the access token (${failure.errcode})`, 'The bot cannot reach Matrix right now.', { cause });
+      return new StatsError(
+        'auth',
+        `matrix ${what}: the homeserver rejected the access token (${failure.errcode})`,
+        'The bot cannot reach Matrix right now.',
+        { cause },
+      );
     case 'transient':
       return failure.status === 0
-        ? new UnreachableError('matrix', `matrix ${what}: ${detail}`, 'Matrix is unreachable right now. Please try again later.', { cause })
-        : new UpstreamError('matrix', failure.status, `matrix ${what}: ${detail}`, 'Matrix is having trouble right now. Please try again later.', true, { cause });
+        ? new UnreachableError(
+            'matrix',
+            `matrix ${what}: ${detail}`,
+            'Matrix is unreachable right now. Please try again later.',
+            { cause },
+          )
+        : new UpstreamError(
+            'matrix',
+            failure.status,
+            `matrix ${what}: ${detail}`,
+            'Matrix is having trouble right now. Please try again later.',
+            true,
+            { cause },
+          );
     case 'rate_limited':
-      return new UpstreamError('matrix', failure.status, `matrix ${what}: still rate-limited`, 'Matrix is rate-limiting the bot. Please try again in a minute.', true, {
-        cause,
-        retryAfterMs: failure.retryAfterMs,
-      });
+      return new UpstreamError(
+        'matrix',
+        failure.status,
+        `matrix ${what}: still rate-limited`,
+        'Matrix is rate-limiting the bot. Please try again in a minute.',
+        true,
+        {
+          cause,
+          retryAfterMs: failure.retryAfterMs,
+        },
+      );
     case 'permanent':
-      return new UpstreamError('matrix', failure.status, `matrix ${what}: ${detail}`, 'Matrix refused the message.', false, { cause });
+      return new UpstreamError(
+        'matrix',
+        failure.status,
+        `matrix ${what}: ${detail}`,
+        'Matrix refused the message.',
+        false,
+        { cause },
+      );
   }
 }
 

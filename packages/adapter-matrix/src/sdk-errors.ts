@@ -10,7 +10,9 @@ const NETWORK = /^E[A-Z]+$/;
  * proxy's 502 page). It carries `request.headers.Authorization: Bearer <token>`.
  */
 function isRawResponse(err: unknown): err is Bag & { statusCode: number } {
-  return typeof err === 'object' && err !== null && !(err instanceof Error) && typeof (err as Bag)['statusCode'] === 'number';
+  return (
+    typeof err === 'object' && err !== null && !(err instanceof Error) && typeof (err as Bag)['statusCode'] === 'number'
+  );
 }
 
 /** What is left of a raw response: its status and `Retry-After`, nothing else. */
@@ -18,7 +20,11 @@ export class MatrixHttpError extends Error {
   override readonly name = 'MatrixHttpError';
   /** Only `retry-after`, so the retry logic reads the same header it read on the raw response. */
   readonly headers: Readonly<Record<string, string>>;
-  constructor(readonly statusCode: number, statusMessage: string | undefined, retryAfter: string | undefined) {
+  constructor(
+    readonly statusCode: number,
+    statusMessage: string | undefined,
+    retryAfter: string | undefined,
+  ) {
     super(`HTTP ${statusCode}${statusMessage === undefined ? '' : ` ${statusMessage}`}`);
     this.headers = retryAfter === undefined ? {} : { 'retry-after': retryAfter };
   }
@@ -27,7 +33,10 @@ export class MatrixHttpError extends Error {
 /** A network error of the HTTP client, reduced to its code and scrubbed message. */
 export class MatrixNetworkError extends Error {
   override readonly name = 'MatrixNetworkError';
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(scrubSecrets(message));
   }
 }
@@ -40,12 +49,22 @@ export class MatrixNetworkError extends Error {
  * errors; the retry logic classifies the result exactly as the original.
  */
 export function safeMatrixCause(err: unknown): unknown {
-  if (err instanceof MatrixError || err instanceof StatsError || err instanceof MatrixHttpError || err instanceof MatrixNetworkError) return err;
+  if (
+    err instanceof MatrixError ||
+    err instanceof StatsError ||
+    err instanceof MatrixHttpError ||
+    err instanceof MatrixNetworkError
+  )
+    return err;
   if (isRawResponse(err)) {
     const headers = (err['headers'] ?? {}) as Bag;
     const retryAfter = headers['retry-after'];
     const statusMessage = err['statusMessage'];
-    return new MatrixHttpError(err.statusCode, typeof statusMessage === 'string' ? statusMessage : undefined, typeof retryAfter === 'string' ? retryAfter : undefined);
+    return new MatrixHttpError(
+      err.statusCode,
+      typeof statusMessage === 'string' ? statusMessage : undefined,
+      typeof retryAfter === 'string' ? retryAfter : undefined,
+    );
   }
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
@@ -65,17 +84,36 @@ export function matrixSdkError(err: unknown, what: string): unknown {
   const safe = safeMatrixCause(err);
   if (safe instanceof MatrixError) {
     const status = safe.statusCode;
-    return new UpstreamError('matrix', status, `matrix ${what}: ${safe.errcode} (${status})`, 'Matrix refused the request.', status === 429 || status >= 500, {
-      cause: safe,
-      ...(safe.retryAfterMs === undefined ? {} : { retryAfterMs: safe.retryAfterMs }),
-    });
+    return new UpstreamError(
+      'matrix',
+      status,
+      `matrix ${what}: ${safe.errcode} (${status})`,
+      'Matrix refused the request.',
+      status === 429 || status >= 500,
+      {
+        cause: safe,
+        ...(safe.retryAfterMs === undefined ? {} : { retryAfterMs: safe.retryAfterMs }),
+      },
+    );
   }
   if (safe instanceof MatrixHttpError) {
     const status = safe.statusCode;
-    return new UpstreamError('matrix', status, `matrix ${what}: ${safe.message}`, 'Matrix is having trouble right now. Please try again later.', status === 429 || status >= 500, { cause: safe });
+    return new UpstreamError(
+      'matrix',
+      status,
+      `matrix ${what}: ${safe.message}`,
+      'Matrix is having trouble right now. Please try again later.',
+      status === 429 || status >= 500,
+      { cause: safe },
+    );
   }
   if (safe instanceof MatrixNetworkError) {
-    return new UnreachableError('matrix', `matrix ${what}: ${safe.code ?? 'network error'}`, 'Matrix is unreachable right now. Please try again later.', { cause: safe });
+    return new UnreachableError(
+      'matrix',
+      `matrix ${what}: ${safe.code ?? 'network error'}`,
+      'Matrix is unreachable right now. Please try again later.',
+      { cause: safe },
+    );
   }
   return safe;
 }

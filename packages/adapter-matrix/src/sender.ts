@@ -63,14 +63,24 @@ export function splitPlain(text: string, maxBytes: number): string[] {
  * back to pinging names found in its body. A message still over the event limit is sent as
  * plain pieces.
  */
-export function noticeContents(messages: readonly MatrixMessage[], replyTo: ReplyTarget | undefined): Record<string, unknown>[] {
+export function noticeContents(
+  messages: readonly MatrixMessage[],
+  replyTo: ReplyTarget | undefined,
+): Record<string, unknown>[] {
   const contents: Record<string, unknown>[] = [];
   for (const message of messages) {
-    const size = Buffer.byteLength(JSON.stringify(message.body)) + Buffer.byteLength(JSON.stringify(message.formatted_body));
+    const size =
+      Buffer.byteLength(JSON.stringify(message.body)) + Buffer.byteLength(JSON.stringify(message.formatted_body));
     if (size <= MAX_CONTENT_BYTES) {
-      contents.push({ msgtype: 'm.notice', body: message.body, format: 'org.matrix.custom.html', formatted_body: message.formatted_body });
+      contents.push({
+        msgtype: 'm.notice',
+        body: message.body,
+        format: 'org.matrix.custom.html',
+        formatted_body: message.formatted_body,
+      });
     } else {
-      for (const piece of splitPlain(message.body, MAX_CONTENT_BYTES / 2)) contents.push({ msgtype: 'm.notice', body: piece });
+      for (const piece of splitPlain(message.body, MAX_CONTENT_BYTES / 2))
+        contents.push({ msgtype: 'm.notice', body: piece });
     }
   }
   // Every part carries `m.mentions`: a part without it falls back to the legacy rules (a name in the body pings).
@@ -91,11 +101,19 @@ export function noticeContents(messages: readonly MatrixMessage[], replyTo: Repl
 export function editContents(messages: readonly MatrixMessage[]): Record<string, unknown>[] {
   const contents: Record<string, unknown>[] = [];
   for (const message of messages) {
-    const size = Buffer.byteLength(JSON.stringify(message.body)) + Buffer.byteLength(JSON.stringify(message.formatted_body));
+    const size =
+      Buffer.byteLength(JSON.stringify(message.body)) + Buffer.byteLength(JSON.stringify(message.formatted_body));
     if (size <= MAX_CONTENT_BYTES / 2) {
-      contents.push({ msgtype: 'm.notice', body: message.body, format: 'org.matrix.custom.html', formatted_body: message.formatted_body, 'm.mentions': {} });
+      contents.push({
+        msgtype: 'm.notice',
+        body: message.body,
+        format: 'org.matrix.custom.html',
+        formatted_body: message.formatted_body,
+        'm.mentions': {},
+      });
     } else {
-      for (const piece of splitPlain(message.body, MAX_CONTENT_BYTES / 4)) contents.push({ msgtype: 'm.notice', body: piece, 'm.mentions': {} });
+      for (const piece of splitPlain(message.body, MAX_CONTENT_BYTES / 4))
+        contents.push({ msgtype: 'm.notice', body: piece, 'm.mentions': {} });
     }
   }
   return contents;
@@ -154,7 +172,10 @@ export class MatrixSender {
       waits: this.waits,
       onUnknownToken: this.onUnknownToken,
       onRetry: (failure, delayMs, attempt) =>
-        this.logger.warn({ what, kind: failure.kind, status: 'status' in failure ? failure.status : undefined, delayMs, attempt }, `matrix ${what} failed; retrying`),
+        this.logger.warn(
+          { what, kind: failure.kind, status: 'status' in failure ? failure.status : undefined, delayMs, attempt },
+          `matrix ${what} failed; retrying`,
+        ),
     };
   }
 
@@ -164,7 +185,10 @@ export class MatrixSender {
       // Encrypted once, before the retries: a retried PUT carries the same ciphertext.
       const sealed = await this.encryption?.encryptEvent(roomId, type, content);
       const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(sealed?.type ?? type)}/${encodeURIComponent(txnId)}`;
-      const answer = (await withRetry(() => this.client.doRequest('PUT', path, null, sealed?.content ?? content), this.options('send'))) as { event_id?: unknown };
+      const answer = (await withRetry(
+        () => this.client.doRequest('PUT', path, null, sealed?.content ?? content),
+        this.options('send'),
+      )) as { event_id?: unknown };
       return String(answer.event_id);
     } catch (err) {
       throw toStatsError(err, 'send');
@@ -179,7 +203,10 @@ export class MatrixSender {
       // An encrypted room gets the encrypted bytes and `file` (key, iv, hashes) instead of `url`.
       sealed = await this.encryption?.encryptAttachment(roomId, image.png);
       const bytes = sealed ? Buffer.from(sealed.data) : Buffer.from(image.png);
-      url = await withRetry(() => this.client.uploadContent(bytes, sealed ? 'application/octet-stream' : 'image/png', image.filename), this.options('upload'));
+      url = await withRetry(
+        () => this.client.uploadContent(bytes, sealed ? 'application/octet-stream' : 'image/png', image.filename),
+        this.options('upload'),
+      );
     } catch (err) {
       throw toStatsError(err, 'upload');
     }

@@ -6,7 +6,10 @@ import type { SyncStateStore } from './sync-state-store.js';
 export interface SyncResponse {
   next_batch: string;
   rooms?: {
-    join?: Record<string, { timeline?: { events?: Record<string, unknown>[]; limited?: boolean; prev_batch?: string } }>;
+    join?: Record<
+      string,
+      { timeline?: { events?: Record<string, unknown>[]; limited?: boolean; prev_batch?: string } }
+    >;
   };
 }
 
@@ -117,7 +120,10 @@ export class SyncingClient extends MatrixClient {
         }
         failures += 1;
         const failure = classify(err);
-        const delay = failure.kind === 'rate_limited' ? failure.retryAfterMs : backoffDelay(failures, this.backoff.baseDelayMs, this.backoff.maxDelayMs);
+        const delay =
+          failure.kind === 'rate_limited'
+            ? failure.retryAfterMs
+            : backoffDelay(failures, this.backoff.baseDelayMs, this.backoff.maxDelayMs);
         hooks.onSyncError(err, delay);
         await pause(delay, signal);
       }

@@ -46,13 +46,22 @@ export class SyncStateStore implements IStorageProvider, HandledLog {
   /** True when no state file existed: the very first start. */
   readonly firstStart: boolean;
 
-  constructor(dataDir: string, private readonly onWriteError: (err: unknown) => void = () => {}) {
+  constructor(
+    dataDir: string,
+    private readonly onWriteError: (err: unknown) => void = () => {},
+  ) {
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, 'matrix-sync.json');
     let loaded: SyncStateFile | undefined;
     try {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<SyncStateFile>;
-      loaded = { ...EMPTY, ...parsed, handled: parsed.handled ?? {}, pending: parsed.pending ?? {}, values: parsed.values ?? {} };
+      loaded = {
+        ...EMPTY,
+        ...parsed,
+        handled: parsed.handled ?? {},
+        pending: parsed.pending ?? {},
+        values: parsed.values ?? {},
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onWriteError(err);
     }

@@ -4,8 +4,20 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger, defineCommand, document, type Logger } from '@stats/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBotRoom, startEncryptedHuman, startMatrixHomeserver, waitForBotJoin, type EncryptedHuman, type MatrixHomeserver } from '@stats/test-utils';
-import { CRYPTO_STORE_FILE, ENCRYPTED_ROOM_NOTICE, UNDECRYPTABLE_NOTICE, type MatrixAdapterOptions } from '../src/index.js';
+import {
+  createBotRoom,
+  startEncryptedHuman,
+  startMatrixHomeserver,
+  waitForBotJoin,
+  type EncryptedHuman,
+  type MatrixHomeserver,
+} from '@stats/test-utils';
+import {
+  CRYPTO_STORE_FILE,
+  ENCRYPTED_ROOM_NOTICE,
+  UNDECRYPTABLE_NOTICE,
+  type MatrixAdapterOptions,
+} from '../src/index.js';
 import { bodyOf, echo, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
 
 let hs: MatrixHomeserver;
@@ -26,7 +38,10 @@ afterEach(async () => {
   data.remove();
 });
 
-async function human(localpart: string, options: { deviceId?: string; sameUserAs?: string } = {}): Promise<EncryptedHuman> {
+async function human(
+  localpart: string,
+  options: { deviceId?: string; sameUserAs?: string } = {},
+): Promise<EncryptedHuman> {
   const h = await startEncryptedHuman(hs, localpart, options);
   humans.push(h);
   return h;
@@ -45,7 +60,10 @@ async function captureLogger(): Promise<Logger> {
   return createLogger({ level: 'info', destination });
 }
 
-async function start(options: Partial<MatrixAdapterOptions> = {}, commands = [ping, echo, login, where]): Promise<RunningBot> {
+async function start(
+  options: Partial<MatrixAdapterOptions> = {},
+  commands = [ping, echo, login, where],
+): Promise<RunningBot> {
   running = await startBot(hs, data.dir, commands, { logger: await captureLogger(), ...options });
   // The device keys are uploaded during start().
   expect(hs.state.e2ee.devicesOf(hs.bot.userId).map((d) => d.deviceId)).toContain('STATSBOT');
@@ -100,7 +118,10 @@ describe('Matrix adapter: end-to-end encryption', () => {
     const leaked = await alice.say(group, '!login alice@example.org group-room-password');
     const refusal = await alice.waitForReply(leaked);
     expect(body(refusal.content)).toMatch(/removed your message/);
-    const redaction = await hs.waitFor((e) => e['type'] === 'm.room.redaction' && (e['content'] as { redacts?: string }).redacts === leaked, { what: 'redaction' });
+    const redaction = await hs.waitFor(
+      (e) => e['type'] === 'm.room.redaction' && (e['content'] as { redacts?: string }).redacts === leaked,
+      { what: 'redaction' },
+    );
     expect(redaction['sender']).toBe(hs.bot.userId);
     expect(hs.events(group).find((e) => e['event_id'] === leaked)?.['content']).toEqual({});
     // The crypto store on disk is encrypted and names only its owner.
@@ -121,7 +142,9 @@ describe('Matrix adapter: end-to-end encryption', () => {
     running = undefined;
     const whileDown = await alice.say(dm, '!echo while-down');
     await start();
-    expect(logLines.some((line) => line.includes('end-to-end encryption running') && line.includes('"restored":true'))).toBe(true);
+    expect(
+      logLines.some((line) => line.includes('end-to-end encryption running') && line.includes('"restored":true')),
+    ).toBe(true);
     const reply = await alice.waitForReply(whileDown);
     expect(body(reply.content)).toContain('while-down');
     const after = await alice.say(dm, '!echo after-restart');
@@ -158,20 +181,37 @@ describe('Matrix adapter: end-to-end encryption', () => {
     await hs.waitForRequest((r) => r.path.includes('/sync') && hs.requests.indexOf(r) > synced + 1);
     hs.state.e2ee.releaseToDevice(hs.bot.userId, 'STATSBOT');
     expect(body((await alice.waitForReply(asked)).content)).toContain('late-key');
-    expect(alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE)).toHaveLength(0);
+    expect(
+      alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE),
+    ).toHaveLength(0);
   });
 
   it('logs a message it cannot decrypt, answers it once with a notice and keeps syncing', async () => {
     await start({ roomKeyWaitMs: 300 });
     const alice = await human('alice');
     const dm = await encryptedDm(alice);
-    const lost = await alice.sendEncrypted(dm, 'm.room.message', { msgtype: 'm.text', body: '!ping' }, { withholdKey: true });
-    const notice = await alice.waitFor((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE, { what: 'undecryptable notice' });
+    const lost = await alice.sendEncrypted(
+      dm,
+      'm.room.message',
+      { msgtype: 'm.text', body: '!ping' },
+      { withholdKey: true },
+    );
+    const notice = await alice.waitFor((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE, {
+      what: 'undecryptable notice',
+    });
     expect(notice.encrypted).toBe(true);
     const next = await alice.say(dm, '!echo still-syncing');
     expect(body((await alice.waitForReply(next)).content)).toContain('still-syncing');
-    expect(alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE)).toHaveLength(1);
-    expect(alice.received.some((e) => (e.content['m.relates_to'] as { 'm.in_reply_to'?: { event_id?: string } } | undefined)?.['m.in_reply_to']?.event_id === lost)).toBe(false);
+    expect(
+      alice.received.filter((e) => e.sender === hs.bot.userId && body(e.content) === UNDECRYPTABLE_NOTICE),
+    ).toHaveLength(1);
+    expect(
+      alice.received.some(
+        (e) =>
+          (e.content['m.relates_to'] as { 'm.in_reply_to'?: { event_id?: string } } | undefined)?.['m.in_reply_to']
+            ?.event_id === lost,
+      ),
+    ).toBe(false);
     const logged = logLines.filter((line) => line.includes('could not decrypt a Matrix event'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain(lost);
@@ -182,7 +222,14 @@ describe('Matrix adapter: end-to-end encryption', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const slow = defineCommand({ name: 'work', summary: 'Slow work', run: async () => { await gate; return document().text('worked'); } });
+    const slow = defineCommand({
+      name: 'work',
+      summary: 'Slow work',
+      run: async () => {
+        await gate;
+        return document().text('worked');
+      },
+    });
     const fast = defineCommand({ name: 'work', summary: 'Fast work', run: () => document().text('worked') });
     const first = await startBot(hs, data.dir, [slow], { logger: await captureLogger() });
     const alice = await human('alice');
@@ -201,9 +248,16 @@ describe('Matrix adapter: end-to-end encryption', () => {
     const chart = defineCommand({
       name: 'chart',
       summary: 'A chart',
-      run: () => document().chart({ kind: 'line', title: 'Visitors', series: [{ name: 'a', points: [{ x: 'mon', y: 1 }] }] }, 'a ▁'),
+      run: () =>
+        document().chart(
+          { kind: 'line', title: 'Visitors', series: [{ name: 'a', points: [{ x: 'mon', y: 1 }] }] },
+          'a ▁',
+        ),
     });
-    await start({ renderChart: async () => ({ png, width: 640, height: 320, alt: 'Visitors', filename: 'visitors.png' }) }, [chart]);
+    await start(
+      { renderChart: async () => ({ png, width: 640, height: 320, alt: 'Visitors', filename: 'visitors.png' }) },
+      [chart],
+    );
     const alice = await human('alice');
     const dm = await encryptedDm(alice);
     await alice.say(dm, '!chart');
@@ -227,12 +281,19 @@ describe('Matrix adapter: when encryption cannot start', () => {
     // The operator switched to a token of another device but kept DATA_DIR.
     hs.state.e2ee.bindToken(hs.bot.token, 'OTHERDEV');
     running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
-    expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('belongs to device STATSBOT'))).toBe(true);
+    expect(
+      logLines.some(
+        (line) => line.includes('end-to-end encryption is off') && line.includes('belongs to device STATSBOT'),
+      ),
+    ).toBe(true);
     expect(hs.state.e2ee.devicesOf(hs.bot.userId).map((d) => d.deviceId)).toEqual(['STATSBOT']);
     const alice = await human('alice');
     const dm = await encryptedDm(alice);
     await alice.say(dm, '!ping');
-    const notice = await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message', { what: 'plain notice' });
+    const notice = await hs.waitFor(
+      (e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message',
+      { what: 'plain notice' },
+    );
     expect(bodyOf(notice)).toBe(ENCRYPTED_ROOM_NOTICE);
     expect(running.adapter.isReady()).toBe(true);
   });
@@ -242,12 +303,17 @@ describe('Matrix adapter: when encryption cannot start', () => {
     execFileSync('chattr', ['+i', data.dir]);
     try {
       running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
-      expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('is not writable'))).toBe(true);
+      expect(
+        logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('is not writable')),
+      ).toBe(true);
       expect(hs.state.e2ee.devicesOf(hs.bot.userId)).toEqual([]);
       const alice = await human('alice');
       const dm = await encryptedDm(alice);
       await alice.say(dm, '!ping');
-      const notice = await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message', { what: 'plain notice' });
+      const notice = await hs.waitFor(
+        (e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.message',
+        { what: 'plain notice' },
+      );
       expect(bodyOf(notice)).toBe(ENCRYPTED_ROOM_NOTICE);
     } finally {
       execFileSync('chattr', ['-i', data.dir]);
@@ -261,7 +327,9 @@ describe('Matrix adapter: when encryption cannot start', () => {
     const published = JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys);
     rmSync(join(data.dir, CRYPTO_STORE_FILE));
     running = await startBot(hs, data.dir, [ping], { logger: await captureLogger() });
-    expect(logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('the store was lost'))).toBe(true);
+    expect(
+      logLines.some((line) => line.includes('end-to-end encryption is off') && line.includes('the store was lost')),
+    ).toBe(true);
     // No second identity was uploaded over the lost one.
     expect(JSON.stringify(hs.state.e2ee.devicesOf(hs.bot.userId)[0]?.keys)).toBe(published);
     const plain = hs.human('bob');

@@ -22,9 +22,15 @@ afterEach(async () => {
   data.remove();
 });
 
-const long = (word: string): Document => document().list(Array.from({ length: 2500 }, (_, i) => `${word} item ${i} with some padding to make it long`));
+const long = (word: string): Document =>
+  document().list(Array.from({ length: 2500 }, (_, i) => `${word} item ${i} with some padding to make it long`));
 
-type Content = { body?: string; 'm.relates_to'?: { rel_type?: string; event_id?: string }; 'm.new_content'?: { body?: string }; 'm.mentions'?: unknown };
+type Content = {
+  body?: string;
+  'm.relates_to'?: { rel_type?: string; event_id?: string };
+  'm.new_content'?: { body?: string };
+  'm.mentions'?: unknown;
+};
 const contentOf = (e: Record<string, unknown>): Content => e['content'] as Content;
 
 /** The latest text of each event id: its last edit's new content, or its own body; '' when redacted. */
@@ -33,7 +39,9 @@ function currentText(ids: readonly string[]): string[] {
   return ids.map((id) => {
     const own = events.find((e) => e['event_id'] === id);
     if (!own || Object.keys(contentOf(own)).length === 0) return '';
-    const edits = events.filter((e) => contentOf(e)['m.relates_to']?.rel_type === 'm.replace' && contentOf(e)['m.relates_to']?.event_id === id);
+    const edits = events.filter(
+      (e) => contentOf(e)['m.relates_to']?.rel_type === 'm.replace' && contentOf(e)['m.relates_to']?.event_id === id,
+    );
     const last = edits.at(-1);
     return last ? String(contentOf(last)['m.new_content']?.body) : bodyOf(own);
   });
@@ -56,12 +64,20 @@ describe('Matrix adapter: editing a message sent in parts', () => {
     await adapter.edit?.(first, long('new'));
     const afterEdit = currentText(sent.map((s) => s.id));
     for (const text of afterEdit) expect(text).not.toContain('old item');
-    const extra = hs.botEvents(room).filter((e) => e['type'] === 'm.room.message' && contentOf(e)['m.relates_to'] === undefined && !sent.some((s) => s.id === e['event_id']));
+    const extra = hs
+      .botEvents(room)
+      .filter(
+        (e) =>
+          e['type'] === 'm.room.message' &&
+          contentOf(e)['m.relates_to'] === undefined &&
+          !sent.some((s) => s.id === e['event_id']),
+      );
     expect(extra.length).toBeGreaterThan(0);
     const all = [...afterEdit, ...extra.map(bodyOf)].join('\n');
     expect(all).toContain('new item 0 ');
     expect(all).toContain('new item 2499 ');
-    for (const e of hs.botEvents(room).filter((m) => m['type'] === 'm.room.message')) expect(contentOf(e)['m.mentions']).toEqual({});
+    for (const e of hs.botEvents(room).filter((m) => m['type'] === 'm.room.message'))
+      expect(contentOf(e)['m.mentions']).toEqual({});
 
     await running?.stop();
     running = undefined;

@@ -26,7 +26,10 @@ export const echo = defineCommand({
   name: 'echo',
   summary: 'Repeats the text',
   args: { text: arg.rest('what to repeat') },
-  run: (ctx) => document().heading(ctx.args.text).table(['label'], [[ctx.args.text]]),
+  run: (ctx) =>
+    document()
+      .heading(ctx.args.text)
+      .table(['label'], [[ctx.args.text]]),
 });
 
 /** `!login <email> <password>`: a sensitive command (the router redacts it in shared rooms). */
@@ -40,7 +43,11 @@ export const login = defineCommand({
 });
 
 /** `!where` → `direct` or `shared`. */
-export const where = defineCommand({ name: 'where', summary: 'Direct or shared', run: (ctx) => document().text(ctx.message.isDirect ? 'direct' : 'shared') });
+export const where = defineCommand({
+  name: 'where',
+  summary: 'Direct or shared',
+  run: (ctx) => document().text(ctx.message.isDirect ? 'direct' : 'shared'),
+});
 
 /** Starts a bot with the given commands on the Matrix adapter against the stand-in. */
 export async function startBot(
@@ -73,5 +80,10 @@ export function bodyOf(event: Record<string, unknown>): string {
 export function repliesTo(hs: MatrixHomeserver, eventId: string): Record<string, unknown>[] {
   return hs
     .botEvents()
-    .filter((e) => (e['content'] as { 'm.relates_to'?: { 'm.in_reply_to'?: { event_id?: string } } })['m.relates_to']?.['m.in_reply_to']?.event_id === eventId);
+    .filter(
+      (e) =>
+        (e['content'] as { 'm.relates_to'?: { 'm.in_reply_to'?: { event_id?: string } } })['m.relates_to']?.[
+          'm.in_reply_to'
+        ]?.event_id === eventId,
+    );
 }

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand, document } from '@stats/core';
-import { createBotRoom, startMatrixHomeserver, waitForBotJoin, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
+import {
+  createBotRoom,
+  startMatrixHomeserver,
+  waitForBotJoin,
+  type MatrixHomeserver,
+  type MatrixHuman,
+} from '@stats/test-utils';
 import { ENCRYPTED_ROOM_NOTICE } from '../src/index.js';
 import { bodyOf, repliesTo, startBot, tempDataDir, type RunningBot } from './harness.js';
 
@@ -24,7 +30,9 @@ afterEach(async () => {
   data.remove();
 });
 
-async function start(...args: Parameters<typeof startBot> extends [unknown, unknown, ...infer R] ? R : never): Promise<RunningBot> {
+async function start(
+  ...args: Parameters<typeof startBot> extends [unknown, unknown, ...infer R] ? R : never
+): Promise<RunningBot> {
   running = await startBot(hs, data.dir, ...args);
   return running;
 }
@@ -64,7 +72,10 @@ describe('Matrix adapter: answering', () => {
     await start();
     const byName = alice.say(room, 'Stats: ping');
     expect(bodyOf(await hs.waitForReply(byName))).toContain('pong');
-    const byPill = alice.say(room, 'Stats ping', { mentions: [hs.bot.userId], formattedBody: `<a href="https://matrix.to/#/${hs.bot.userId}">Stats</a> ping` });
+    const byPill = alice.say(room, 'Stats ping', {
+      mentions: [hs.bot.userId],
+      formattedBody: `<a href="https://matrix.to/#/${hs.bot.userId}">Stats</a> ping`,
+    });
     expect(bodyOf(await hs.waitForReply(byPill))).toContain('pong');
     const chatter = alice.say(room, 'stats are up again, nice');
     await hs.waitForReply(alice.say(room, '!ping'));
@@ -96,7 +107,11 @@ describe('Matrix adapter: answering', () => {
     const big = defineCommand({
       name: 'big',
       summary: 'A long table',
-      run: () => document().table(['row', 'value'], Array.from({ length: 3000 }, (_, i) => [String(i), `value number ${i} with some padding`])),
+      run: () =>
+        document().table(
+          ['row', 'value'],
+          Array.from({ length: 3000 }, (_, i) => [String(i), `value number ${i} with some padding`]),
+        ),
     });
     await start([big]);
     const asked = alice.say(room, '!big');
@@ -107,7 +122,10 @@ describe('Matrix adapter: answering', () => {
     for (const part of parts) expect(Buffer.byteLength(JSON.stringify(part['content']))).toBeLessThan(65_536);
     expect(parts[0]?.['event_id']).toBe(first['event_id']);
     // Every part says whom it mentions; a part without m.mentions would fall back to legacy pings.
-    expect(parts.map((p) => (p['content'] as { 'm.mentions'?: unknown })['m.mentions'])).toEqual([{ user_ids: [alice.userId] }, ...parts.slice(1).map(() => ({}))]);
+    expect(parts.map((p) => (p['content'] as { 'm.mentions'?: unknown })['m.mentions'])).toEqual([
+      { user_ids: [alice.userId] },
+      ...parts.slice(1).map(() => ({})),
+    ]);
   });
 
   it('resends as smaller plain pieces when the homeserver answers 413 M_TOO_LARGE', async () => {
@@ -123,7 +141,9 @@ describe('Matrix adapter: answering', () => {
     await start([long]);
     const asked = alice.say(room, '!long');
     const first = await hs.waitForReply(asked);
-    await hs.waitFor((e) => e['sender'] === hs.bot.userId && bodyOf(e).includes('item 599'), { what: 'the last piece' });
+    await hs.waitFor((e) => e['sender'] === hs.bot.userId && bodyOf(e).includes('item 599'), {
+      what: 'the last piece',
+    });
     expect(hs.requests.some((r) => r.status === 413)).toBe(true);
     expect((first['content'] as { 'm.mentions'?: unknown })['m.mentions']).toEqual({ user_ids: [alice.userId] });
     const pieces = hs.botEvents(room).filter((e) => e['type'] === 'm.room.message');
@@ -135,7 +155,14 @@ describe('Matrix adapter: answering', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const slow = defineCommand({ name: 'slow', summary: 'Waits', run: async () => { await gate; return document().text('done'); } });
+    const slow = defineCommand({
+      name: 'slow',
+      summary: 'Waits',
+      run: async () => {
+        await gate;
+        return document().text('done');
+      },
+    });
     await start([slow], {});
     const asked = alice.say(room, '!slow');
     await hs.waitForTyping((t) => t.typing && t.roomId === room);
@@ -150,11 +177,19 @@ describe('Matrix adapter: answering', () => {
     const chart = defineCommand({
       name: 'chart',
       summary: 'A chart',
-      run: () => document().chart({ kind: 'line', title: 'Visitors', series: [{ name: 'a', points: [{ x: 'mon', y: 1 }] }] }, 'a ▁'),
+      run: () =>
+        document().chart(
+          { kind: 'line', title: 'Visitors', series: [{ name: 'a', points: [{ x: 'mon', y: 1 }] }] },
+          'a ▁',
+        ),
     });
-    await start([chart], { renderChart: async () => ({ png, width: 640, height: 320, alt: 'Visitors', filename: 'visitors.png' }) });
+    await start([chart], {
+      renderChart: async () => ({ png, width: 640, height: 320, alt: 'Visitors', filename: 'visitors.png' }),
+    });
     alice.say(room, '!chart');
-    const image = await hs.waitFor((e) => (e['content'] as { msgtype?: string }).msgtype === 'm.image', { what: 'm.image' });
+    const image = await hs.waitFor((e) => (e['content'] as { msgtype?: string }).msgtype === 'm.image', {
+      what: 'm.image',
+    });
     const content = image['content'] as { url: string; info: Record<string, unknown> };
     expect(content.info).toEqual({ mimetype: 'image/png', size: png.byteLength, w: 640, h: 320 });
     const stored = hs.state.media.get(content.url.split('/').at(-1) ?? '');
@@ -171,8 +206,15 @@ describe('Matrix adapter: sending without a command', () => {
     expect(sent).toBeDefined();
     if (!sent) return;
     await adapter.edit?.(sent, document().heading('Alert').text('RESOLVED <b>ok</b>'));
-    const edit = await hs.waitFor((e) => (e['content'] as { 'm.relates_to'?: { rel_type?: string } })['m.relates_to']?.rel_type === 'm.replace', { what: 'edit' });
-    const content = edit['content'] as { 'm.relates_to': { event_id: string }; 'm.new_content': { body: string; formatted_body: string }; body: string };
+    const edit = await hs.waitFor(
+      (e) => (e['content'] as { 'm.relates_to'?: { rel_type?: string } })['m.relates_to']?.rel_type === 'm.replace',
+      { what: 'edit' },
+    );
+    const content = edit['content'] as {
+      'm.relates_to': { event_id: string };
+      'm.new_content': { body: string; formatted_body: string };
+      body: string;
+    };
     expect(content['m.relates_to'].event_id).toBe(sent.id);
     expect(content['m.new_content'].body).toContain('RESOLVED');
     expect(content['m.new_content'].formatted_body).toContain('&lt;b&gt;ok&lt;/b&gt;');
@@ -232,7 +274,10 @@ describe('Matrix adapter: rooms', () => {
     await waitForBotJoin(hs, secure);
     alice.say(secure, '!ping');
     alice.say(secure, '!stats');
-    await hs.waitFor((e) => e['room_id'] === secure && e['sender'] === hs.bot.userId && bodyOf(e) === ENCRYPTED_ROOM_NOTICE, { what: 'encryption notice' });
+    await hs.waitFor(
+      (e) => e['room_id'] === secure && e['sender'] === hs.bot.userId && bodyOf(e) === ENCRYPTED_ROOM_NOTICE,
+      { what: 'encryption notice' },
+    );
     const barrier = alice.say(room, '!ping');
     await hs.waitForReply(barrier);
     alice.say(secure, '!today');
@@ -250,4 +295,3 @@ describe('Matrix adapter: rooms', () => {
     expect(hs.state.membership(fromStranger, hs.bot.userId)).toBe('leave');
   });
 });
-

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand, document } from '@stats/core';
-import { createBotRoom, startMatrixHomeserver, waitForBotJoin, type MatrixHomeserver, type MatrixHuman } from '@stats/test-utils';
+import {
+  createBotRoom,
+  startMatrixHomeserver,
+  waitForBotJoin,
+  type MatrixHomeserver,
+  type MatrixHuman,
+} from '@stats/test-utils';
 import { PRIVATE_ANSWER_POINTER, PRIVATE_ANSWER_REFUSED } from '../src/index.js';
 import { bodyOf, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
 
@@ -11,7 +17,13 @@ const status = defineCommand({
   name: 'status',
   summary: 'Your account',
   private: true,
-  run: () => document().heading('Account status').fields([{ label: 'E-mail', value: EMAIL }, { label: 'Credits', value: '42' }]),
+  run: () =>
+    document()
+      .heading('Account status')
+      .fields([
+        { label: 'E-mail', value: EMAIL },
+        { label: 'Credits', value: '42' },
+      ]),
 });
 
 let hs: MatrixHomeserver;
@@ -81,7 +93,9 @@ describe('Matrix direct rooms: the password message', () => {
     const secret = alice.say(dm, `!login ${EMAIL} hunter2`);
     const reply = bodyOf(await hs.waitForReply(secret));
     expect(reply).toContain('logged in');
-    expect(reply).toContain('Please delete your message with the password yourself: I could not remove it (M_FORBIDDEN).');
+    expect(reply).toContain(
+      'Please delete your message with the password yourself: I could not remove it (M_FORBIDDEN).',
+    );
     expect(String(contentOf(dm, secret)?.['body'])).toContain('hunter2');
   });
 });
@@ -92,7 +106,10 @@ describe('Matrix answers for one user', () => {
     const pointer = await hs.waitForReply(asked);
     expect(bodyOf(pointer)).toBe(PRIVATE_ANSWER_POINTER);
     expect((pointer['content'] as { 'm.mentions'?: unknown })['m.mentions']).toEqual({ user_ids: [alice.userId] });
-    const answer = await hs.waitFor((e) => e['sender'] === hs.bot.userId && e['room_id'] !== shared && bodyOf(e).includes(EMAIL), { what: 'the private answer' });
+    const answer = await hs.waitFor(
+      (e) => e['sender'] === hs.bot.userId && e['room_id'] !== shared && bodyOf(e).includes(EMAIL),
+      { what: 'the private answer' },
+    );
     const dm = String(answer['room_id']);
     expect(hs.state.membership(dm, alice.userId)).toBe('invite');
     expect(hs.state.room(dm).state.get(`m.room.member\u0000${alice.userId}`)?.content['is_direct']).toBe(true);
@@ -103,7 +120,14 @@ describe('Matrix answers for one user', () => {
     expect(await ask(dm, '!where')).toContain('direct');
     const again = alice.say(shared, '!status');
     await hs.waitForReply(again);
-    await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['event_id'] !== answer['event_id'] && bodyOf(e).includes(EMAIL), { what: 'the second private answer' });
+    await hs.waitFor(
+      (e) =>
+        e['room_id'] === dm &&
+        e['sender'] === hs.bot.userId &&
+        e['event_id'] !== answer['event_id'] &&
+        bodyOf(e).includes(EMAIL),
+      { what: 'the second private answer' },
+    );
     expect(hs.requests.filter((r) => r.path.endsWith('/createRoom'))).toHaveLength(1);
     for (const event of hs.events(shared)) expect(JSON.stringify(event['content'])).not.toContain(EMAIL);
   });
@@ -118,9 +142,12 @@ describe('Matrix answers for one user', () => {
     // The newest m.direct entry comes first; it has a third reader and must be skipped.
     hs.state.setAccountData(hs.bot.userId, 'm.direct', { [alice.userId]: [crowded, dm] });
     expect(bodyOf(await hs.waitForReply(alice.say(shared, '!status')))).toBe(PRIVATE_ANSWER_POINTER);
-    await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && bodyOf(e).includes(EMAIL), { what: 'the answer in the DM' });
+    await hs.waitFor((e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && bodyOf(e).includes(EMAIL), {
+      what: 'the answer in the DM',
+    });
     expect(hs.requests.some((r) => r.path.endsWith('/createRoom'))).toBe(false);
-    for (const room of [shared, crowded]) for (const event of hs.events(room)) expect(JSON.stringify(event['content'])).not.toContain(EMAIL);
+    for (const room of [shared, crowded])
+      for (const event of hs.events(room)) expect(JSON.stringify(event['content'])).not.toContain(EMAIL);
   });
 
   it('opens one direct room per user and records all of them when several users ask at once', async () => {
@@ -131,7 +158,10 @@ describe('Matrix answers for one user', () => {
     }
     const asked = users.map((user) => user.say(shared, '!status'));
     for (const id of asked) expect(bodyOf(await hs.waitForReply(id))).toBe(PRIVATE_ANSWER_POINTER);
-    const recorded = hs.state.users.get(hs.bot.userId)?.accountData.get('m.direct')?.content as Record<string, string[]>;
+    const recorded = hs.state.users.get(hs.bot.userId)?.accountData.get('m.direct')?.content as Record<
+      string,
+      string[]
+    >;
     expect(Object.keys(recorded).sort()).toEqual(users.map((u) => u.userId).sort());
     for (const user of users) expect(hs.state.membership(recorded[user.userId]?.[0] ?? '', user.userId)).toBe('invite');
   });

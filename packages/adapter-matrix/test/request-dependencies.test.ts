@@ -22,7 +22,10 @@ interface RequestJar {
 }
 interface RequestModule {
   jar(): RequestJar;
-  post(options: Record<string, unknown>, callback: (error: unknown, response: { statusCode: number }, body: unknown) => void): void;
+  post(
+    options: Record<string, unknown>,
+    callback: (error: unknown, response: { statusCode: number }, body: unknown) => void,
+  ): void;
 }
 const request = fromSdk('request') as RequestModule;
 
@@ -66,15 +69,26 @@ describe('matrix-bot-sdk with the overridden request dependencies', () => {
         {
           url: `${hs.url}/_matrix/media/v3/upload?filename=form.txt`,
           headers: { authorization: `Bearer ${hs.bot.token}` },
-          formData: { file: { value: Buffer.from('multipart content'), options: { filename: 'form.txt', contentType: 'text/plain' } } },
+          formData: {
+            file: {
+              value: Buffer.from('multipart content'),
+              options: { filename: 'form.txt', contentType: 'text/plain' },
+            },
+          },
           jar,
           json: true,
         },
-        (error, response, body) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve({ status: response.statusCode, body })),
+        (error, response, body) =>
+          error
+            ? reject(error instanceof Error ? error : new Error(String(error)))
+            : resolve({ status: response.statusCode, body }),
       ),
     );
     expect(answer.status).toBe(200);
-    const id = String((answer.body as { content_uri?: string }).content_uri).split('/').pop() ?? '';
+    const id =
+      String((answer.body as { content_uri?: string }).content_uri)
+        .split('/')
+        .pop() ?? '';
     const stored = hs.state.media.get(id);
     expect(stored?.contentType).toMatch(/^multipart\/form-data; boundary=/);
     expect(stored?.bytes.toString()).toContain('multipart content');

@@ -86,7 +86,14 @@ describe('Matrix adapter: crashes', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const slow = defineCommand({ name: 'work', summary: 'Slow work', run: async () => { await gate; return document().text('worked'); } });
+    const slow = defineCommand({
+      name: 'work',
+      summary: 'Slow work',
+      run: async () => {
+        await gate;
+        return document().text('worked');
+      },
+    });
     const fast = defineCommand({ name: 'work', summary: 'Fast work', run: () => document().text('worked') });
     const first = await startBot(hs, data.dir, [slow]);
     const asked = alice.say(room, '!work');
@@ -95,7 +102,10 @@ describe('Matrix adapter: crashes', () => {
     running = await startBot(hs, data.dir, [fast]);
     expect(bodyOf(await hs.waitForReply(asked))).toContain('worked');
     release(); // the crashed process's reply finally goes out, with the same transaction id
-    await hs.waitForRequest((r) => r.method === 'PUT' && r.path.includes('/send/') && hs.requests.filter((q) => q.path === r.path).length === 2);
+    await hs.waitForRequest(
+      (r) =>
+        r.method === 'PUT' && r.path.includes('/send/') && hs.requests.filter((q) => q.path === r.path).length === 2,
+    );
     await first.stop();
     expect(repliesTo(hs, asked)).toHaveLength(1);
   });

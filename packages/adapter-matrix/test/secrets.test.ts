@@ -7,7 +7,8 @@ import { bridgeSdkLogging, createMatrixAdapter } from '../src/index.js';
 import { tempDataDir } from './harness.js';
 
 /** What a reverse proxy in front of a homeserver answers when Synapse is down. */
-const PROXY_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
+const PROXY_PAGE =
+  '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
 
 let hs: MatrixHomeserver;
 let data: ReturnType<typeof tempDataDir>;
@@ -59,7 +60,10 @@ describe('Matrix adapter: no access token in the log', () => {
     await hs.waitForRequest((r) => r.path.includes('/typing/') && r.status === 502);
     release();
     // Every attempt of the reply fails; the bot gives up and logs why.
-    await vi.waitFor(() => expect(lines.some((line) => line.includes('"status":502') && /"level":50/.test(line))).toBe(true), { timeout: 20_000 });
+    await vi.waitFor(
+      () => expect(lines.some((line) => line.includes('"status":502') && /"level":50/.test(line))).toBe(true),
+      { timeout: 20_000 },
+    );
     const typingLine = lines.find((line) => line.includes('typing') && line.includes('502'));
     expect(typingLine).toContain('"type":"UpstreamError"');
     const text = lines.join('\n');
@@ -82,7 +86,9 @@ describe('Matrix adapter: the SDK’s own log lines', () => {
     LogService.error('MatrixClientLite', 'Error handling sync (bridge test)', raw);
     LogService.warn('MatrixHttpClient', `(REQ-9) GET ${hs.url}/_matrix/client/v3/sync?access_token=${hs.bot.token}`);
     // LogService is process-wide: an earlier test's client may still log through the bridge.
-    const bridged = lines.filter((line) => line.includes('Error handling sync (bridge test)') || line.includes('(REQ-9)'));
+    const bridged = lines.filter(
+      (line) => line.includes('Error handling sync (bridge test)') || line.includes('(REQ-9)'),
+    );
     expect(bridged).toHaveLength(2);
     expect(bridged[0]).toContain('"status":502');
     expect(bridged[1]).toContain('access_token=[redacted]');

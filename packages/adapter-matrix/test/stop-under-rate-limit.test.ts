@@ -26,7 +26,10 @@ afterEach(async () => {
 
 it('gives up replies waiting on a long 429 at once when stopping: counted, logged once, no listener warning', async () => {
   const lines: Record<string, unknown>[] = [];
-  const logger = await createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const logger = await createLogger({
+    level: 'debug',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   const adapter = createMatrixAdapter({
     homeserverUrl: hs.url,
     accessToken: hs.bot.token,
@@ -54,7 +57,9 @@ it('gives up replies waiting on a long 429 at once when stopping: counted, logge
   const running = bot;
   bot = undefined;
 
-  const gaveUp = lines.filter((l) => typeof l['msg'] === 'string' && l['msg'].includes('gave up the sends that were waiting'));
+  const gaveUp = lines.filter(
+    (l) => typeof l['msg'] === 'string' && l['msg'].includes('gave up the sends that were waiting'),
+  );
   expect(gaveUp).toHaveLength(1);
   expect(gaveUp[0]?.['abandoned']).toBeGreaterThanOrEqual(12);
   // The stop did not sit out its deadline, and nothing logged an error per reply.

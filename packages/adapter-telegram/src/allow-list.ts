@@ -18,9 +18,16 @@ export function restricts(list: TelegramAllowList | undefined): boolean {
 }
 
 /** Whether a user in a chat may use the bot. */
-export function telegramAllows(list: TelegramAllowList | undefined, userId: number | undefined, chatId: number): boolean {
+export function telegramAllows(
+  list: TelegramAllowList | undefined,
+  userId: number | undefined,
+  chatId: number,
+): boolean {
   if (!restricts(list)) return true;
-  return (userId !== undefined && (list?.users ?? []).includes(String(userId))) || (list?.chats ?? []).includes(String(chatId));
+  return (
+    (userId !== undefined && (list?.users ?? []).includes(String(userId))) ||
+    (list?.chats ?? []).includes(String(chatId))
+  );
 }
 
 /**
@@ -29,19 +36,31 @@ export function telegramAllows(list: TelegramAllowList | undefined, userId: numb
  * and logged at debug with ids only (never the text). When someone not allowed adds the bot to
  * a group that is not allowed, the bot leaves it.
  */
-export function allowListMiddleware(list: TelegramAllowList | undefined, context: AdapterContext): MiddlewareFn<Context> {
+export function allowListMiddleware(
+  list: TelegramAllowList | undefined,
+  context: AdapterContext,
+): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const message = ctx.message;
     if (message === undefined || telegramAllows(list, message.from?.id, message.chat.id)) return next();
     context.metrics.messagesDropped.inc({ platform: 'telegram', reason: 'not_allowed' });
     const addedMe = message.new_chat_members?.some((member) => member.id === ctx.me.id) === true;
-    context.logger.debug({ chat: message.chat.id, user: message.from?.id, addedMe }, 'telegram: ignoring a message from outside TELEGRAM_ALLOWED_USERS/CHATS');
+    context.logger.debug(
+      { chat: message.chat.id, user: message.from?.id, addedMe },
+      'telegram: ignoring a message from outside TELEGRAM_ALLOWED_USERS/CHATS',
+    );
     if (addedMe && message.chat.type !== 'private') {
       try {
         await ctx.api.leaveChat(message.chat.id);
-        context.logger.info({ chat: message.chat.id, by: message.from?.id }, 'telegram: left a group that someone not allowed added me to');
+        context.logger.info(
+          { chat: message.chat.id, by: message.from?.id },
+          'telegram: left a group that someone not allowed added me to',
+        );
       } catch (error) {
-        context.logger.warn({ chat: message.chat.id, err: error instanceof Error ? error.message : String(error) }, 'telegram: leaving a group failed');
+        context.logger.warn(
+          { chat: message.chat.id, err: error instanceof Error ? error.message : String(error) },
+          'telegram: leaving a group failed',
+        );
       }
     }
   };

@@ -11,7 +11,10 @@ const MENU_LIMIT = 100;
  * after renaming dropped, at most 100. The `group` menu leaves out direct-only and sensitive
  * commands (`/login`), so nobody is offered to type a password into a group.
  */
-export function commandMenu(commands: readonly CommandDescriptor[], where: 'private' | 'group' = 'private'): BotCommand[] {
+export function commandMenu(
+  commands: readonly CommandDescriptor[],
+  where: 'private' | 'group' = 'private',
+): BotCommand[] {
   const seen = new Set<string>();
   const menu: BotCommand[] = [];
   for (const command of commands) {

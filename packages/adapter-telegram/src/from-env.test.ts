@@ -28,12 +28,25 @@ describe('fromEnv (Telegram)', () => {
   });
 
   it('names each bad or missing variable, never a value', () => {
-    const bad = { TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_ALLOWED_USERS: '@alice', TELEGRAM_ALLOWED_CHATS: 'group', TELEGRAM_WEBHOOK_SECRET: 'no spaces!' };
-    expect(() => fromEnv(bad)).toThrow(expect.objectContaining({ variables: ['TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_ALLOWED_USERS', 'TELEGRAM_ALLOWED_CHATS'] }));
+    const bad = {
+      TELEGRAM_BOT_TOKEN: '1:abc',
+      TELEGRAM_ALLOWED_USERS: '@alice',
+      TELEGRAM_ALLOWED_CHATS: 'group',
+      TELEGRAM_WEBHOOK_SECRET: 'no spaces!',
+    };
+    expect(() => fromEnv(bad)).toThrow(
+      expect.objectContaining({
+        variables: ['TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_ALLOWED_USERS', 'TELEGRAM_ALLOWED_CHATS'],
+      }),
+    );
     expect(() => fromEnv(bad)).toThrow(ConfigError);
     expect(() => fromEnv(bad)).not.toThrow(/@alice|no spaces!/);
     const webhook = { TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram' };
-    expect(() => fromEnv(webhook)).toThrow(expect.objectContaining({ variables: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'] }));
-    expect(() => fromEnv({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_API_ROOT: 'api.telegram.org' })).toThrow('TELEGRAM_API_ROOT must be an http(s) URL');
+    expect(() => fromEnv(webhook)).toThrow(
+      expect.objectContaining({ variables: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'] }),
+    );
+    expect(() => fromEnv({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_API_ROOT: 'api.telegram.org' })).toThrow(
+      'TELEGRAM_API_ROOT must be an http(s) URL',
+    );
   });
 });

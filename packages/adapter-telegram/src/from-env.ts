@@ -34,16 +34,26 @@ export function fromEnv(env: EnvVariables = process.env): TelegramEnvOptions | u
   const token = read.text('TELEGRAM_BOT_TOKEN');
   const apiRoot = read.url('TELEGRAM_API_ROOT');
   const webhookUrl = read.url('TELEGRAM_WEBHOOK_URL');
-  const webhookSecret = read.match('TELEGRAM_WEBHOOK_SECRET', /^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters A-Z a-z 0-9 _ -');
+  const webhookSecret = read.match(
+    'TELEGRAM_WEBHOOK_SECRET',
+    /^[A-Za-z0-9_-]{1,256}$/,
+    'must be 1-256 characters A-Z a-z 0-9 _ -',
+  );
   const users = read.list('TELEGRAM_ALLOWED_USERS', /^\d+$/, 'must be numeric Telegram user ids, comma-separated');
-  const chats = read.list('TELEGRAM_ALLOWED_CHATS', /^-?\d+$/, 'must be numeric Telegram chat ids (groups are negative), comma-separated');
+  const chats = read.list(
+    'TELEGRAM_ALLOWED_CHATS',
+    /^-?\d+$/,
+    'must be numeric Telegram chat ids (groups are negative), comma-separated',
+  );
   read.requireWith('TELEGRAM_WEBHOOK_URL', ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']);
   read.check();
   if (token === undefined) return undefined;
   return {
     token,
     ...(apiRoot === undefined ? {} : { apiRoot }),
-    ...(webhookUrl === undefined || webhookSecret === undefined ? {} : { webhook: { url: webhookUrl, secret: webhookSecret } }),
+    ...(webhookUrl === undefined || webhookSecret === undefined
+      ? {}
+      : { webhook: { url: webhookUrl, secret: webhookSecret } }),
     ...(users === undefined && chats === undefined ? {} : { allow: { users, chats } }),
   };
 }

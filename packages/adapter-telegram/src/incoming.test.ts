@@ -33,20 +33,30 @@ function message(text: string, chat: Message['chat'] = { id: 42, type: 'private'
 describe('toIncomingMessage', () => {
   it('rewrites /command and /command@thisbot to the prefix form', () => {
     expect(toIncomingMessage(message('/stats week'), context)?.text).toBe('!stats week');
-    expect(toIncomingMessage(message('/stats@Stats_Bot week'), context)).toMatchObject({ text: '!stats week', mentionsBot: true });
+    expect(toIncomingMessage(message('/stats@Stats_Bot week'), context)).toMatchObject({
+      text: '!stats week',
+      mentionsBot: true,
+    });
     expect(toIncomingMessage(message('/top_pages'), context)?.text).toBe('!top-pages');
   });
 
   it('ignores a command for another bot, a bot sender and a message without text', () => {
     expect(toIncomingMessage(message('/stats@other_bot'), context)).toBeUndefined();
-    expect(toIncomingMessage({ ...message('/stats'), from: { id: 1, is_bot: true, first_name: 'B' } }, context)).toBeUndefined();
+    expect(
+      toIncomingMessage({ ...message('/stats'), from: { id: 1, is_bot: true, first_name: 'B' } }, context),
+    ).toBeUndefined();
     const { text: _text, ...photo } = message('x');
     expect(toIncomingMessage(photo as Message, context)).toBeUndefined();
   });
 
   it('marks private chats direct and groups shared, with ids that lead back to the message', () => {
     const direct = toIncomingMessage(message('!help'), context);
-    expect(direct).toMatchObject({ isDirect: true, room: { id: '42' }, sender: { id: '42', displayName: '@ann' }, receivedAt: 1_700_000_000_000 });
+    expect(direct).toMatchObject({
+      isDirect: true,
+      room: { id: '42' },
+      sender: { id: '42', displayName: '@ann' },
+      receivedAt: 1_700_000_000_000,
+    });
     const group = toIncomingMessage(message('!help', { id: -100123, type: 'supergroup', title: 'T' }), context);
     expect(group?.isDirect).toBe(false);
     expect(parseMessageKey(group?.id ?? '')).toEqual({ chatId: -100123, messageId: 7 });

@@ -12,7 +12,10 @@ export interface IncomingContext {
 
 /** The Telegram menu name of a core command: Telegram allows `a-z 0-9 _` only. */
 export function telegramCommandName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 32);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 32);
 }
 
 /** The core name of a `/command` typed in Telegram (`/foo_bar` finds `foo-bar`, `/start` finds help). */
@@ -67,12 +70,22 @@ export function toIncomingMessage(message: Message, context: IncomingContext): I
     mentionsBot = text.slice(1, first.length).toLowerCase() === context.botUsername.toLowerCase();
   }
   const name = [from.first_name, from.last_name].filter(Boolean).join(' ');
-  const threadId = message.is_topic_message === true && message.message_thread_id !== undefined ? String(message.message_thread_id) : undefined;
+  const threadId =
+    message.is_topic_message === true && message.message_thread_id !== undefined
+      ? String(message.message_thread_id)
+      : undefined;
   return {
     platform: 'telegram',
     id: messageKey(message.chat.id, message.message_id),
-    room: threadId === undefined ? { platform: 'telegram', id: String(message.chat.id) } : { platform: 'telegram', id: String(message.chat.id), threadId },
-    sender: { platform: 'telegram', id: String(from.id), displayName: from.username === undefined ? name : `@${from.username}` },
+    room:
+      threadId === undefined
+        ? { platform: 'telegram', id: String(message.chat.id) }
+        : { platform: 'telegram', id: String(message.chat.id), threadId },
+    sender: {
+      platform: 'telegram',
+      id: String(from.id),
+      displayName: from.username === undefined ? name : `@${from.username}`,
+    },
     text: rewritten,
     isDirect: message.chat.type === 'private',
     receivedAt: message.date * 1000,

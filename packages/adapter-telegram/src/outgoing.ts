@@ -1,4 +1,13 @@
-import { escapeHtml, type ChartSpec, type Document, type ImageAttachment, type Renderer, type RoomRef, type SentMessage, type AdapterContext } from '@stats/core';
+import {
+  escapeHtml,
+  type ChartSpec,
+  type Document,
+  type ImageAttachment,
+  type Renderer,
+  type RoomRef,
+  type SentMessage,
+  type AdapterContext,
+} from '@stats/core';
 import { InputFile, type Api } from 'grammy';
 import { messageKey } from './incoming.js';
 
@@ -45,7 +54,8 @@ export class TelegramSender {
    * a photo when a chart renderer is set (else the renderer's text fallback stays in the text).
    */
   async document(to: Destination, doc: Document): Promise<SentMessage[]> {
-    const charts = this.renderChart === undefined ? [] : doc.blocks.flatMap((block) => (block.type === 'chart' ? [block] : []));
+    const charts =
+      this.renderChart === undefined ? [] : doc.blocks.flatMap((block) => (block.type === 'chart' ? [block] : []));
     const textBlocks = charts.length === 0 ? doc.blocks : doc.blocks.filter((block) => block.type !== 'chart');
     const sent: SentMessage[] = [];
     if (textBlocks.length > 0) {
@@ -55,7 +65,9 @@ export class TelegramSender {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
           ...(to.threadId === undefined ? {} : { message_thread_id: to.threadId }),
-          ...(index === 0 && to.replyTo !== undefined ? { reply_parameters: { message_id: to.replyTo, allow_sending_without_reply: true } } : {}),
+          ...(index === 0 && to.replyTo !== undefined
+            ? { reply_parameters: { message_id: to.replyTo, allow_sending_without_reply: true } }
+            : {}),
         });
         sent.push(this.sentMessage(message.chat.id, message.message_id, to.threadId));
       }
@@ -67,7 +79,10 @@ export class TelegramSender {
         const image = await renderChart(block.chart);
         sent.push(await this.image(to, image));
       } catch (error) {
-        this.logger.warn({ err: error, chart: block.chart.title }, 'chart could not be sent as a photo; sending its text fallback');
+        this.logger.warn(
+          { err: error, chart: block.chart.title },
+          'chart could not be sent as a photo; sending its text fallback',
+        );
         const [fallback] = this.renderer.render({ blocks: [block] });
         if (fallback !== undefined) {
           const message = await this.api.sendMessage(to.chatId, fallback, { parse_mode: 'HTML' });
@@ -84,20 +99,31 @@ export class TelegramSender {
     const message = await this.api.sendPhoto(to.chatId, new InputFile(image.png, image.filename), {
       ...(caption.length > 0 ? { caption, parse_mode: 'HTML' as const } : {}),
       ...(to.threadId === undefined ? {} : { message_thread_id: to.threadId }),
-      ...(to.replyTo === undefined ? {} : { reply_parameters: { message_id: to.replyTo, allow_sending_without_reply: true } }),
+      ...(to.replyTo === undefined
+        ? {}
+        : { reply_parameters: { message_id: to.replyTo, allow_sending_without_reply: true } }),
     });
     return this.sentMessage(message.chat.id, message.message_id, to.threadId);
   }
 
   /** Replaces the text of a sent message with the first part of `doc`. */
   async edit(chatId: number | string, messageId: number, doc: Document): Promise<void> {
-    const [html] = this.renderer.render({ ...doc, blocks: doc.blocks.filter((block) => block.type !== 'chart' || this.renderChart === undefined) });
+    const [html] = this.renderer.render({
+      ...doc,
+      blocks: doc.blocks.filter((block) => block.type !== 'chart' || this.renderChart === undefined),
+    });
     if (html === undefined) return;
-    await this.api.editMessageText(chatId, messageId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    await this.api.editMessageText(chatId, messageId, html, {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+    });
   }
 
   private sentMessage(chatId: number, messageId: number, threadId: number | undefined): SentMessage {
-    const room: RoomRef = threadId === undefined ? { platform: 'telegram', id: String(chatId) } : { platform: 'telegram', id: String(chatId), threadId: String(threadId) };
+    const room: RoomRef =
+      threadId === undefined
+        ? { platform: 'telegram', id: String(chatId) }
+        : { platform: 'telegram', id: String(chatId), threadId: String(threadId) };
     return { platform: 'telegram', room, id: messageKey(chatId, messageId) };
   }
 }

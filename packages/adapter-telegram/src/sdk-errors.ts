@@ -34,7 +34,12 @@ export function fromTelegramError(error: unknown, what: string): unknown {
   }
   if (error instanceof HttpError) {
     const inner = error.error as { code?: unknown; cause?: { code?: unknown } } | undefined;
-    const code = typeof inner?.code === 'string' ? inner.code : typeof inner?.cause?.code === 'string' ? inner.cause.code : undefined;
+    const code =
+      typeof inner?.code === 'string'
+        ? inner.code
+        : typeof inner?.cause?.code === 'string'
+          ? inner.cause.code
+          : undefined;
     const converted: StatsError = new UnreachableError(
       'telegram',
       `telegram ${what}: the Bot API could not be reached${code === undefined ? '' : ` (${code})`}`,
@@ -48,5 +53,7 @@ export function fromTelegramError(error: unknown, what: string): unknown {
 /** {@link fromTelegramError} as an `Error` to throw (non-errors are wrapped). */
 export function telegramFailure(error: unknown, what: string): Error {
   const converted = fromTelegramError(error, what);
-  return converted instanceof Error ? converted : new Error(scrubSecrets(`telegram ${what} failed: ${String(converted)}`));
+  return converted instanceof Error
+    ? converted
+    : new Error(scrubSecrets(`telegram ${what} failed: ${String(converted)}`));
 }

@@ -57,7 +57,11 @@ export interface TelegramAdapterOptions {
    * and calls that never reached Telegram (network errors), retried for at most
    * `networkRetryMs` (default 20 s) so an outage holds a chat's queue that long at most.
    */
-  readonly retry?: { readonly maxRetryAttempts?: number; readonly maxDelaySeconds?: number; readonly networkRetryMs?: number };
+  readonly retry?: {
+    readonly maxRetryAttempts?: number;
+    readonly maxDelaySeconds?: number;
+    readonly networkRetryMs?: number;
+  };
   /** Long polling: the pause between polls while a command runs, ms (default 250; see the README). */
   readonly busyPollMs?: number;
   /** Outgoing rate limits (default Telegram's published ones); `false` turns throttling off. */
@@ -109,7 +113,10 @@ function describe(error: unknown): string {
  */
 function refusedToken(error: unknown): never {
   if (error instanceof GrammyError && error.error_code === 401) {
-    throw new ConfigError(['TELEGRAM_BOT_TOKEN'], 'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).');
+    throw new ConfigError(
+      ['TELEGRAM_BOT_TOKEN'],
+      'Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (create one with @BotFather).',
+    );
   }
   throw telegramFailure(error, 'start');
 }
@@ -169,7 +176,11 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       });
       if (options.throttle !== false) instance.api.config.use(throttler(options.throttle ?? {}));
       instance.api.config.use(
-        autoRetry({ maxRetryAttempts: options.retry?.maxRetryAttempts ?? 5, maxDelaySeconds: options.retry?.maxDelaySeconds ?? 60, rethrowHttpErrors: true }),
+        autoRetry({
+          maxRetryAttempts: options.retry?.maxRetryAttempts ?? 5,
+          maxDelaySeconds: options.retry?.maxDelaySeconds ?? 60,
+          rethrowHttpErrors: true,
+        }),
       );
       instance.api.config.use(networkRetry({ budgetMs: options.retry?.networkRetryMs ?? 20_000 }));
       instance.catch((error) => {
@@ -190,7 +201,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       try {
         // Groups get a menu without direct-only commands; private chats get all of them.
         await instance.api.setMyCommands(commandMenu(startContext.commands, 'group'));
-        await instance.api.setMyCommands(commandMenu(startContext.commands, 'private'), { scope: { type: 'all_private_chats' } });
+        await instance.api.setMyCommands(commandMenu(startContext.commands, 'private'), {
+          scope: { type: 'all_private_chats' },
+        });
       } catch (error) {
         log.warn({ err: describe(error) }, 'telegram setMyCommands failed; the command menu may be stale');
       }
@@ -198,14 +211,29 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       const webhook = options.webhook;
       if (webhook !== undefined) {
         if (startContext.http === undefined) {
-          throw new ConfigError(['TELEGRAM_WEBHOOK_URL', 'PORT'], 'Telegram webhook mode needs the bot HTTP server; enable it or unset TELEGRAM_WEBHOOK_URL.');
+          throw new ConfigError(
+            ['TELEGRAM_WEBHOOK_URL', 'PORT'],
+            'Telegram webhook mode needs the bot HTTP server; enable it or unset TELEGRAM_WEBHOOK_URL.',
+          );
         }
         const path = webhook.path ?? (new URL(webhook.url).pathname || '/');
-        startContext.http.route('POST', path, createWebhookHandler({ secret: webhook.secret, metrics: startContext.metrics, logger: log, accepting: () => receiving, onUpdate: (update) => instance.handleUpdate(update) }));
+        startContext.http.route(
+          'POST',
+          path,
+          createWebhookHandler({
+            secret: webhook.secret,
+            metrics: startContext.metrics,
+            logger: log,
+            accepting: () => receiving,
+            onUpdate: (update) => instance.handleUpdate(update),
+          }),
+        );
         // A failing setWebhook's GrammyError holds the secret in its payload: convert it here.
-        await instance.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message'] }).catch((error: unknown) => {
-          throw telegramFailure(error, 'setWebhook');
-        });
+        await instance.api
+          .setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message'] })
+          .catch((error: unknown) => {
+            throw telegramFailure(error, 'setWebhook');
+          });
         setReady(true);
         log.info({ mode: 'webhook', bot: instance.botInfo.username }, 'telegram adapter started');
         return;
@@ -247,7 +275,11 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       await poller?.settled();
       await Promise.allSettled([...inFlight]);
       // Tell Telegram what was handled, so the next start is not handed it again.
-      await poller?.confirm().catch((error: unknown) => logger?.warn({ err: describe(error) }, 'telegram: could not confirm the last updates'));
+      await poller
+        ?.confirm()
+        .catch((error: unknown) =>
+          logger?.warn({ err: describe(error) }, 'telegram: could not confirm the last updates'),
+        );
       poller = undefined;
       bot = undefined;
     },
@@ -272,9 +304,16 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         await requireSender().document(here, textDocument(`📬 ${name}, I sent you the answer in our private chat.`));
         return sent;
       } catch (error) {
-        if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400)) throw telegramFailure(error, 'reply');
+        if (!(error instanceof GrammyError) || (error.error_code !== 403 && error.error_code !== 400))
+          throw telegramFailure(error, 'reply');
         const start = bot === undefined ? 'me' : `@${bot.botInfo.username}`;
-        return requireSender().document(here, textDocument(`🔒 ${name}, this answer is for you only: open a private chat with ${start}, press Start, and send the command there.`, 'warning'));
+        return requireSender().document(
+          here,
+          textDocument(
+            `🔒 ${name}, this answer is for you only: open a private chat with ${start}, press Start, and send the command there.`,
+            'warning',
+          ),
+        );
       }
     },
 
@@ -306,7 +345,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       }
     },
 
-    sendImage: (room: RoomRef, image: ImageAttachment): Promise<SentMessage> => requireSender().image(destinationOf(room), image),
+    sendImage: (room: RoomRef, image: ImageAttachment): Promise<SentMessage> =>
+      requireSender().image(destinationOf(room), image),
 
     async typing(room: RoomRef, on: boolean): Promise<void> {
       const key = `${room.id}/${room.threadId ?? ''}`;
@@ -317,7 +357,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       const destination = destinationOf(room);
       const thread = destination.threadId === undefined ? {} : { message_thread_id: destination.threadId };
       const timer = setInterval(() => {
-        api.sendChatAction(destination.chatId, 'typing', thread).catch((error: unknown) => logger?.debug({ err: describe(error) }, 'typing failed'));
+        api
+          .sendChatAction(destination.chatId, 'typing', thread)
+          .catch((error: unknown) => logger?.debug({ err: describe(error) }, 'typing failed'));
       }, TYPING_EVERY_MS);
       timer.unref();
       typingTimers.set(key, timer);

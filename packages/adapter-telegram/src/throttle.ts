@@ -36,5 +36,6 @@ export function throttler(options: ThrottleOptions): Transformer {
     },
     out: { maxConcurrent: 1, minTime: perChatIntervalMs },
   });
-  return (prev, method, payload, signal) => (UNLIMITED.has(method) ? prev(method, payload, signal) : throttled(prev, method, payload, signal));
+  return (prev, method, payload, signal) =>
+    UNLIMITED.has(method) ? prev(method, payload, signal) : throttled(prev, method, payload, signal);
 }

@@ -31,7 +31,11 @@ export function createUpdateIntake(options: UpdateIntakeOptions): (ctx: Context)
       await journal.done(updateId);
       return drop('too_old');
     }
-    const incoming = toIncomingMessage(message, { botUsername: ctx.me.username, prefix: context.prefix, commands: context.commands });
+    const incoming = toIncomingMessage(message, {
+      botUsername: ctx.me.username,
+      prefix: context.prefix,
+      commands: context.commands,
+    });
     try {
       if (incoming !== undefined) await context.onMessage(incoming);
     } finally {

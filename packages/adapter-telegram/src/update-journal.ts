@@ -43,7 +43,12 @@ export async function openUpdateJournal(dataDir: string, botId: number, now: () 
   try {
     const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<JournalFile>;
     if (parsed.version === 1 && typeof parsed.lastUpdateId === 'number' && typeof parsed.firstStartedAt === 'number') {
-      stored = { version: 1, firstStartedAt: parsed.firstStartedAt, lastUpdateId: parsed.lastUpdateId, recent: Array.isArray(parsed.recent) ? parsed.recent : [] };
+      stored = {
+        version: 1,
+        firstStartedAt: parsed.firstStartedAt,
+        lastUpdateId: parsed.lastUpdateId,
+        recent: Array.isArray(parsed.recent) ? parsed.recent : [],
+      };
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;

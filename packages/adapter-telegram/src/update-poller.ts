@@ -101,7 +101,10 @@ export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
       await options.handle(update);
     } catch (error) {
       const cause = error instanceof BotError ? error.error : error;
-      options.logger.error({ err: cause instanceof Error ? cause.message : String(cause), updateId: update.update_id }, 'telegram update failed');
+      options.logger.error(
+        { err: cause instanceof Error ? cause.message : String(cause), updateId: update.update_id },
+        'telegram update failed',
+      );
     } finally {
       inFlight.delete(update.update_id);
     }
@@ -113,7 +116,10 @@ export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
       advance();
       let updates: Update[];
       try {
-        updates = await options.api.getUpdates({ offset, limit: 100, timeout: inFlight.size > 0 ? 0 : pollSeconds, allowed_updates: ['message'] }, signal as unknown as ApiSignal);
+        updates = await options.api.getUpdates(
+          { offset, limit: 100, timeout: inFlight.size > 0 ? 0 : pollSeconds, allowed_updates: ['message'] },
+          signal as unknown as ApiSignal,
+        );
       } catch (error) {
         if (signal.aborted) return;
         const code = error instanceof GrammyError ? error.error_code : undefined;
@@ -126,7 +132,10 @@ export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
           );
           return;
         }
-        options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'telegram getUpdates failed; polling again shortly');
+        options.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'telegram getUpdates failed; polling again shortly',
+        );
         await pause(errorPauseMs, signal);
         continue;
       }

@@ -46,7 +46,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): HttpRoute 
       const header = request.headers[SECRET_HEADER];
       if (secretMatches(typeof header === 'string' ? header : undefined, options.secret)) return undefined;
       options.metrics.webhookRejected.inc({ source: 'telegram', reason: 'secret' });
-      options.logger.warn({ remote: request.socket.remoteAddress }, 'telegram webhook refused: wrong or missing secret token');
+      options.logger.warn(
+        { remote: request.socket.remoteAddress },
+        'telegram webhook refused: wrong or missing secret token',
+      );
       return { status: 401, headers: { 'content-type': 'text/plain' }, body: 'secret token mismatch' };
     },
     async handle(_request, response, body) {

@@ -58,7 +58,10 @@ describe('Telegram allow-list (TELEGRAM_ALLOWED_USERS, TELEGRAM_ALLOWED_CHATS)',
     const friendly = stack.api.group('Friendly');
     rogue.addBot(mallory);
     friendly.addBot(alice);
-    await stack.api.waitFor(() => (stack.api.left.includes(rogue.chat.id) ? true : undefined), 'the bot to leave the rogue group');
+    await stack.api.waitFor(
+      () => (stack.api.left.includes(rogue.chat.id) ? true : undefined),
+      'the bot to leave the rogue group',
+    );
     friendly.say(alice, '/ping');
     await stack.api.waitForSent(friendly.chat.id);
     expect(stack.api.left).toEqual([rogue.chat.id]);

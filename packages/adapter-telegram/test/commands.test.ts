@@ -24,16 +24,29 @@ const commands = [
     run: () =>
       document()
         .heading('Traffic')
-        .chart({ kind: 'line', title: 'Visitors <7 days>', series: [{ name: 'v', points: [{ x: 'mon', y: 1 }] }] }, '▁▃▅')
+        .chart(
+          { kind: 'line', title: 'Visitors <7 days>', series: [{ name: 'v', points: [{ x: 'mon', y: 1 }] }] },
+          '▁▃▅',
+        )
         .footer('Umami'),
   }),
-  defineCommand({ name: 'mine', summary: 'An answer for the sender only', private: true, run: () => 'your balance: 42' }),
+  defineCommand({
+    name: 'mine',
+    summary: 'An answer for the sender only',
+    private: true,
+    run: () => 'your balance: 42',
+  }),
   defineCommand({
     name: 'realchart',
     summary: 'A chart rendered by the core',
     run: () =>
       document().chart(
-        { kind: 'bar', title: 'Real chart', unit: 'visitors', series: [{ name: 'visitors', points: ['mon', 'tue', 'wed'].map((x, i) => ({ x, y: (i + 1) * 10 })) }] },
+        {
+          kind: 'bar',
+          title: 'Real chart',
+          unit: 'visitors',
+          series: [{ name: 'visitors', points: ['mon', 'tue', 'wed'].map((x, i) => ({ x, y: (i + 1) * 10 })) }],
+        },
         '▁▅█',
       ),
   }),
@@ -52,7 +65,10 @@ beforeAll(async () => {
   stack = await startTelegramStack({
     commands,
     adapter: {
-      renderChart: async (chart) => (chart.title === 'Real chart' ? (await import('@stats/core/charts')).renderChartPng(chart) : { png: PNG, width: 1, height: 1, alt: chart.title, filename: 'chart.png' }),
+      renderChart: async (chart) =>
+        chart.title === 'Real chart'
+          ? (await import('@stats/core/charts')).renderChartPng(chart)
+          : { png: PNG, width: 1, height: 1, alt: chart.title, filename: 'chart.png' },
     },
   });
 });
@@ -146,13 +162,22 @@ describe('Telegram adapter: commands through grammY', () => {
       const before = api.sentTo(dave.id).length;
       const failedBefore = api.calls.filter((call) => call.status !== 200).length;
       chat.say(dave, '/hostile');
-      await api.waitFor(() => (api.pendingUpdates() === 0 && api.sentTo(dave.id).length > before ? true : undefined), `the answer to ${name}`);
-      await api.waitFor(() => (api.calls.filter((call) => call.method === 'sendMessage').length > 0 ? true : undefined), 'sends');
+      await api.waitFor(
+        () => (api.pendingUpdates() === 0 && api.sentTo(dave.id).length > before ? true : undefined),
+        `the answer to ${name}`,
+      );
+      await api.waitFor(
+        () => (api.calls.filter((call) => call.method === 'sendMessage').length > 0 ? true : undefined),
+        'sends',
+      );
       expect(api.calls.filter((call) => call.status !== 200).length, name).toBe(failedBefore);
     }
     const texts = api.sentTo(dave.id).map((m) => m.text);
     for (const entry of hostileCorpus.filter((c) => c.name === 'script tag' || c.name === 'closing pre and code')) {
-      expect(texts.some((text) => text.includes(entry.text)), entry.name).toBe(true);
+      expect(
+        texts.some((text) => text.includes(entry.text)),
+        entry.name,
+      ).toBe(true);
     }
     for (const message of api.sentTo(dave.id)) {
       expect(() => parseTelegramHtml(message.raw)).not.toThrow();
@@ -163,7 +188,15 @@ describe('Telegram adapter: commands through grammY', () => {
   it('splits a long report into several messages of at most 4,096 characters', async () => {
     const { api } = stack;
     const erin = api.user('Erin');
-    hostile = { blocks: [{ type: 'table', columns: ['page', 'views'], rows: Array.from({ length: 600 }, (_, i) => [`/page/${i}`, String(i)]) }] };
+    hostile = {
+      blocks: [
+        {
+          type: 'table',
+          columns: ['page', 'views'],
+          rows: Array.from({ length: 600 }, (_, i) => [`/page/${i}`, String(i)]),
+        },
+      ],
+    };
     api.privateChat(erin).say(erin, '/hostile');
     const sent = await api.waitForSent(erin.id, 2);
     await api.waitFor(() => (api.pendingUpdates() === 0 ? true : undefined), 'the update confirmed');
@@ -203,7 +236,10 @@ describe('Telegram adapter: commands through grammY', () => {
     let open: () => void = () => undefined;
     gate = new Promise<void>((resolve) => (open = resolve));
     api.privateChat(gus).say(gus, '/slow');
-    await api.waitFor(() => (api.chatActions.some((a) => a.chatId === gus.id && a.action === 'typing') ? true : undefined), 'a typing action');
+    await api.waitFor(
+      () => (api.chatActions.some((a) => a.chatId === gus.id && a.action === 'typing') ? true : undefined),
+      'a typing action',
+    );
     expect(api.sentTo(gus.id)).toHaveLength(0);
     open();
     const [answer] = await api.waitForSent(gus.id);
@@ -215,7 +251,8 @@ describe('Telegram adapter: commands through grammY', () => {
     const hal = api.user('Hal');
     api.privateChat(hal);
     const adapter = bot.adapter('telegram');
-    const [sent] = (await adapter?.send({ platform: 'telegram', id: String(hal.id) }, document().text('🔥 firing'))) ?? [];
+    const [sent] =
+      (await adapter?.send({ platform: 'telegram', id: String(hal.id) }, document().text('🔥 firing'))) ?? [];
     expect(sent).toBeDefined();
     if (sent === undefined) return;
     await adapter?.edit?.(sent, document().text('✅ resolved'));

@@ -29,8 +29,20 @@ let api: TelegramBotApi;
 let dataDir: string;
 const bots: Bot[] = [];
 const makeBot = (): Bot => {
-  const adapter = createTelegramAdapter({ token: api.token, apiRoot: api.url, dataDir, throttle: false, busyPollMs: 50 });
-  const bot = createBot({ adapters: [adapter], commands, rateLimit: false, http: false, config: loadConfig({ SHUTDOWN_TIMEOUT: '1s' }) });
+  const adapter = createTelegramAdapter({
+    token: api.token,
+    apiRoot: api.url,
+    dataDir,
+    throttle: false,
+    busyPollMs: 50,
+  });
+  const bot = createBot({
+    adapters: [adapter],
+    commands,
+    rateLimit: false,
+    http: false,
+    config: loadConfig({ SHUTDOWN_TIMEOUT: '1s' }),
+  });
   bots.push(bot);
   return bot;
 };

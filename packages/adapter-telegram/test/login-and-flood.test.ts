@@ -20,7 +20,10 @@ const commands = [
 
 let stack: TelegramStack;
 beforeAll(async () => {
-  stack = await startTelegramStack({ commands, adapter: { throttle: { perChatIntervalMs: 5, globalPerSecond: 1000 } } });
+  stack = await startTelegramStack({
+    commands,
+    adapter: { throttle: { perChatIntervalMs: 5, globalPerSecond: 1000 } },
+  });
 });
 afterAll(() => stack.stop());
 
@@ -91,7 +94,12 @@ describe('Telegram adapter: flood control and server errors', () => {
 
 describe('Telegram adapter: a refused token', () => {
   it('fails to start with an error naming TELEGRAM_BOT_TOKEN', async () => {
-    const adapter = createTelegramAdapter({ token: '999:wrong', apiRoot: stack.api.url, dataDir: stack.dataDir, throttle: false });
+    const adapter = createTelegramAdapter({
+      token: '999:wrong',
+      apiRoot: stack.api.url,
+      dataDir: stack.dataDir,
+      throttle: false,
+    });
     const bot = createBot({ adapters: [adapter], http: false });
     const started = bot.start();
     await expect(started).rejects.toBeInstanceOf(ConfigError);
@@ -103,7 +111,12 @@ describe('Telegram adapter: a refused token', () => {
     const api = await startTelegramBotApi({ maxPollSeconds: 2 });
     const dirs = [await mkdtemp(join(tmpdir(), 'tg-409-a-')), await mkdtemp(join(tmpdir(), 'tg-409-b-'))];
     const bots = dirs.map((dataDir) =>
-      createBot({ adapters: [createTelegramAdapter({ token: api.token, apiRoot: api.url, dataDir, throttle: false })], commands, http: false, rateLimit: false }),
+      createBot({
+        adapters: [createTelegramAdapter({ token: api.token, apiRoot: api.url, dataDir, throttle: false })],
+        commands,
+        http: false,
+        rateLimit: false,
+      }),
     );
     try {
       const [first, second] = bots;

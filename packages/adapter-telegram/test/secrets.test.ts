@@ -22,7 +22,10 @@ describe('Telegram adapter: no webhook secret or bot token in the log', () => {
       deferStart: true,
       adapter: { webhook: { url: `http://127.0.0.1:${port}/telegram/webhook`, secret: SECRET } },
     });
-    stack.api.fail('setWebhook', { status: 400, description: 'Bad Request: bad webhook: Failed to resolve host: Name or service not known' });
+    stack.api.fail('setWebhook', {
+      status: 400,
+      description: 'Bad Request: bad webhook: Failed to resolve host: Name or service not known',
+    });
     const failure = await stack.bot.start().then(
       () => undefined,
       (error: unknown) => error,

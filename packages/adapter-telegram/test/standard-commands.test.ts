@@ -14,7 +14,13 @@ beforeAll(async () => {
   api = await startTelegramBotApi({ maxPollSeconds: 2 });
   dataDir = await mkdtemp(join(tmpdir(), 'stats-telegram-standard-'));
   const config = loadConfig({ DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.url });
-  const adapter = createTelegramAdapter({ token: api.token, apiRoot: api.url, dataDir, throttle: false, retry: { maxRetryAttempts: 2, maxDelaySeconds: 1 } });
+  const adapter = createTelegramAdapter({
+    token: api.token,
+    apiRoot: api.url,
+    dataDir,
+    throttle: false,
+    retry: { maxRetryAttempts: 2, maxDelaySeconds: 1 },
+  });
   bot = await createStandardBot(config, { adapters: [adapter], http: false, handleSignals: false });
   await bot.start();
 });

@@ -11,7 +11,11 @@ let hookUrl: string;
 beforeAll(async () => {
   const port = await freePort();
   hookUrl = `http://127.0.0.1:${port}/telegram/webhook`;
-  stack = await startTelegramStack({ commands, httpPort: port, adapter: { webhook: { url: hookUrl, secret: 'good_secret-1' } } });
+  stack = await startTelegramStack({
+    commands,
+    httpPort: port,
+    adapter: { webhook: { url: hookUrl, secret: 'good_secret-1' } },
+  });
 });
 afterAll(() => stack.stop());
 
@@ -28,14 +32,24 @@ describe('Telegram adapter: webhook mode', () => {
     const update = api.privateChat(alice).say(alice, '/ping');
     const [answer] = await api.waitForSent(alice.id);
     expect(answer?.text).toBe('pong');
-    const delivery = await api.waitFor(() => api.webhookDeliveries.find((d) => d.updateId === update.update_id), 'the delivery');
+    const delivery = await api.waitFor(
+      () => api.webhookDeliveries.find((d) => d.updateId === update.update_id),
+      'the delivery',
+    );
     expect(delivery.status).toBe(200);
     expect(api.calls.some((c) => c.method === 'getUpdates')).toBe(false);
   });
 
   it('refuses a wrong or missing secret with 401 and counts it', async () => {
-    const body = JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/ping' } });
-    const wrong = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_HEADER]: 'good_secret-2' }, body });
+    const body = JSON.stringify({
+      update_id: 1,
+      message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/ping' },
+    });
+    const wrong = await fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SECRET_HEADER]: 'good_secret-2' },
+      body,
+    });
     const missing = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect([wrong.status, missing.status]).toEqual([401, 401]);
     expect(await rejected()).toBe(2);
@@ -52,7 +66,9 @@ describe('Telegram adapter: webhook mode', () => {
       socket.on('error', reject);
       socket.on('close', () => resolve(text));
       // 960 KiB announced, none sent: only a server that answers from the headers replies at all.
-      socket.write(`POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${960 * 1024}\r\n${SECRET_HEADER}: wrong\r\n\r\n`);
+      socket.write(
+        `POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${960 * 1024}\r\n${SECRET_HEADER}: wrong\r\n\r\n`,
+      );
     });
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(await rejected()).toBe(before + 1);
@@ -61,8 +77,15 @@ describe('Telegram adapter: webhook mode', () => {
   it('answers 503 while stopping, so Telegram delivers the update again later', async () => {
     const adapter = stack.bot.adapter('telegram') as TelegramAdapter | undefined;
     await adapter?.stopReceiving();
-    const body = JSON.stringify({ update_id: 99, message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/ping' } });
-    const refused = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_HEADER]: 'good_secret-1' }, body });
+    const body = JSON.stringify({
+      update_id: 99,
+      message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/ping' },
+    });
+    const refused = await fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SECRET_HEADER]: 'good_secret-1' },
+      body,
+    });
     expect(refused.status).toBe(503);
     expect(stack.api.sentTo(1)).toHaveLength(0);
   });

@@ -45,7 +45,10 @@ export interface BotService {
 function portInUse(error: unknown, http: { readonly port: number; readonly host?: string }): ConfigError | undefined {
   if ((error as { code?: unknown } | null)?.code !== 'EADDRINUSE') return undefined;
   const where = `${http.host ?? '0.0.0.0'}:${http.port}`;
-  return new ConfigError(['PORT'], `the HTTP port ${where} is in use (another copy of this bot?): set PORT to a free port, or PORT=0 for any`);
+  return new ConfigError(
+    ['PORT'],
+    `the HTTP port ${where} is in use (another copy of this bot?): set PORT to a free port, or PORT=0 for any`,
+  );
 }
 
 /**
@@ -66,9 +69,17 @@ export interface BotConfig extends Partial<SourcesConfig> {
 }
 
 /** A {@link BotConfig} with every default applied. */
-export type ResolvedBotConfig = Required<Pick<BotConfig, 'prefix' | 'locale' | 'timeZone' | 'commandTimeoutMs' | 'shutdownTimeoutMs'>>;
+export type ResolvedBotConfig = Required<
+  Pick<BotConfig, 'prefix' | 'locale' | 'timeZone' | 'commandTimeoutMs' | 'shutdownTimeoutMs'>
+>;
 
-const DEFAULT_CONFIG: ResolvedBotConfig = { prefix: '!', locale: 'en', timeZone: 'Europe/Berlin', commandTimeoutMs: 15_000, shutdownTimeoutMs: 10_000 };
+const DEFAULT_CONFIG: ResolvedBotConfig = {
+  prefix: '!',
+  locale: 'en',
+  timeZone: 'Europe/Berlin',
+  commandTimeoutMs: 15_000,
+  shutdownTimeoutMs: 10_000,
+};
 
 /** Options of {@link createBot}. */
 export interface BotOptions {
@@ -183,7 +194,9 @@ export function createBot(options: BotOptions): Bot {
     timeoutMs: options.timeoutMs ?? config.commandTimeoutMs,
     rateLimit: options.rateLimit ?? DEFAULT_RATE,
     ...(options.middleware ? { middleware: options.middleware } : {}),
-    ...(options.guards ? { guards: options.guards.reduce((chain, p) => insertGuard(chain, p.guard, p), [...defaultGuards]) } : {}),
+    ...(options.guards
+      ? { guards: options.guards.reduce((chain, p) => insertGuard(chain, p.guard, p), [...defaultGuards]) }
+      : {}),
     ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
     ...(options.onError ? { onError: options.onError } : {}),
     shared: {
@@ -196,7 +209,13 @@ export function createBot(options: BotOptions): Bot {
     },
   });
   const claims =
-    options.claims === undefined ? undefined : withClaimFallback(options.claims, { registry: metrics.registry, logger: logger.child({ component: 'claims' }), now });
+    options.claims === undefined
+      ? undefined
+      : withClaimFallback(options.claims, {
+          registry: metrics.registry,
+          logger: logger.child({ component: 'claims' }),
+          now,
+        });
   const services = options.services ?? [];
   const byPlatform = new Map(options.adapters.map((a) => [a.platform, a]));
   const noNames: readonly string[] = [];
@@ -204,7 +223,11 @@ export function createBot(options: BotOptions): Bot {
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   const signalHandlers: (() => void)[] = [];
 
-  const claimThenDispatch = async (message: IncomingMessage, adapter: ChatAdapter, claimer: MessageClaims): Promise<void> => {
+  const claimThenDispatch = async (
+    message: IncomingMessage,
+    adapter: ChatAdapter,
+    claimer: MessageClaims,
+  ): Promise<void> => {
     let claimed: boolean;
     try {
       claimed = await claimer.claim(`${message.platform}:${message.id}`, 86_400_000);
@@ -318,7 +341,11 @@ export function createBot(options: BotOptions): Bot {
       for (const remove of signalHandlers.splice(0)) remove();
       await Promise.all(
         options.adapters.map((adapter) =>
-          adapter.stopReceiving?.().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop receiving cleanly')),
+          adapter
+            .stopReceiving?.()
+            .catch((error: unknown) =>
+              logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop receiving cleanly'),
+            ),
         ),
       );
       // The one drain on stop: adapters do not wait for their messages again.
@@ -336,7 +363,11 @@ export function createBot(options: BotOptions): Bot {
       }
       await Promise.all(
         options.adapters.map((adapter) =>
-          adapter.stop().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly')),
+          adapter
+            .stop()
+            .catch((error: unknown) =>
+              logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly'),
+            ),
         ),
       );
       await http?.close();

@@ -9,7 +9,17 @@ describe('entry points', () => {
 
   it('internals, fixtures and application wiring are not exported from the root', () => {
     const names = new Set(Object.keys(root));
-    for (const internal of ['Dispatcher', 'FastCounter', 'editDistance', 'sleep', 'hostileCorpus', 'checkHtml', 'createStandardBot', 'loadConfig', 'envSchema']) {
+    for (const internal of [
+      'Dispatcher',
+      'FastCounter',
+      'editDistance',
+      'sleep',
+      'hostileCorpus',
+      'checkHtml',
+      'createStandardBot',
+      'loadConfig',
+      'envSchema',
+    ]) {
       expect(names.has(internal), internal).toBe(false);
     }
   });

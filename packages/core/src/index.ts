@@ -15,7 +15,15 @@
  */
 
 // ── Bot ──────────────────────────────────────────────────────────────────────────────────────────
-export { createBot, type Bot, type BotConfig, type BotOptions, type BotService, type MessageClaims, type ResolvedBotConfig } from './bot.js';
+export {
+  createBot,
+  type Bot,
+  type BotConfig,
+  type BotOptions,
+  type BotService,
+  type MessageClaims,
+  type ResolvedBotConfig,
+} from './bot.js';
 
 // ── Commands ─────────────────────────────────────────────────────────────────────────────────────
 export {
@@ -261,7 +269,13 @@ export {
 } from './schedule/index.js';
 
 // ── Server, metrics, logging ─────────────────────────────────────────────────────────────────────
-export { startHttpServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type HttpServer, type HttpServerOptions } from './server/index.js';
+export {
+  startHttpServer,
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
+  type HttpServer,
+  type HttpServerOptions,
+} from './server/index.js';
 export {
   createMetrics,
   type Metrics,

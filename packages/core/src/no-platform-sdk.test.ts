@@ -18,15 +18,21 @@ describe('@stats/core', () => {
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
         const specifier = match[1] ?? '';
-        if (SDKS.some((sdk) => specifier === sdk || specifier.startsWith(sdk.endsWith('/') ? sdk : `${sdk}/`))) offenders.push(`${file}: ${specifier}`);
+        if (SDKS.some((sdk) => specifier === sdk || specifier.startsWith(sdk.endsWith('/') ? sdk : `${sdk}/`)))
+          offenders.push(`${file}: ${specifier}`);
       }
     }
     expect(offenders).toEqual([]);
   });
 
   it('declares no chat-platform SDK as a dependency', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    const names = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) => Object.keys(pkg[k] ?? {}));
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
+    const names = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) =>
+      Object.keys(pkg[k] ?? {}),
+    );
     expect(names.filter((n) => SDKS.some((sdk) => n === sdk || n.startsWith(sdk)))).toEqual([]);
   });
 });

@@ -37,14 +37,19 @@ describe('createBot defaults', () => {
         (error: unknown) => error,
       );
       expect(failure).toBeInstanceOf(ConfigError);
-      expect((failure as Error).message).toBe(`the HTTP port 127.0.0.1:${port} is in use (another copy of this bot?): set PORT to a free port, or PORT=0 for any`);
+      expect((failure as Error).message).toBe(
+        `the HTTP port 127.0.0.1:${port} is in use (another copy of this bot?): set PORT to a free port, or PORT=0 for any`,
+      );
     } finally {
       holder.close();
     }
   });
 
   it('ends a console bot when its input ends, without an onEnd of its own', async () => {
-    const bot = spawnBot('packages/core/test/fixtures/plain-console-bot.ts', { baseEnv: 'inherit', env: { LOG_LEVEL: 'warn' } });
+    const bot = spawnBot('packages/core/test/fixtures/plain-console-bot.ts', {
+      baseEnv: 'inherit',
+      env: { LOG_LEVEL: 'warn' },
+    });
     bot.child.stdin.end('!help\n');
     expect((await bot.exited).code).toBe(0);
     expect(bot.stdoutText()).toContain('Lists the commands, or explains one');

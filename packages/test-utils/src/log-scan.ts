@@ -116,5 +116,7 @@ export function resetLogScan(): void {
 /** The error a leak fails the test with (secrets masked). */
 export function leakError(leaks: readonly LogLeak[]): Error {
   const lines = leaks.slice(0, 10).map((leak) => `  ${leak.label} in ${leak.origin}: ${leak.line}`);
-  return new Error(`A secret reached the log output (${leaks.length} hit${leaks.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+  return new Error(
+    `A secret reached the log output (${leaks.length} hit${leaks.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+  );
 }

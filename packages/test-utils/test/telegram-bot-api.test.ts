@@ -9,18 +9,29 @@ beforeEach(async () => {
 });
 afterEach(() => api.stop());
 
-async function call(method: string, payload: unknown = {}, token = api.token): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+async function call(
+  method: string,
+  payload: unknown = {},
+  token = api.token,
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const response = await fetch(`${api.url}/bot${token}/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(payload),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe('Telegram Bot API stand-in', () => {
   it('answers getMe and refuses a wrong token with 401 in the error envelope', async () => {
-    expect((await call('getMe')).body).toMatchObject({ ok: true, result: { is_bot: true, username: 'stats_test_bot' } });
+    expect((await call('getMe')).body).toMatchObject({
+      ok: true,
+      result: { is_bot: true, username: 'stats_test_bot' },
+    });
     const refused = await call('getMe', {}, '1:wrong');
     expect(refused.status).toBe(401);
     expect(refused.body).toEqual({ ok: false, error_code: 401, description: 'Unauthorized' });
@@ -47,7 +58,12 @@ describe('Telegram Bot API stand-in', () => {
     const limited = await call('sendMessage', { chat_id: alice.id, text: 'hi' });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('3');
-    expect(limited.body).toEqual({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } });
+    expect(limited.body).toEqual({
+      ok: false,
+      error_code: 429,
+      description: 'Too Many Requests: retry after 3',
+      parameters: { retry_after: 3 },
+    });
     expect((await call('sendMessage', { chat_id: alice.id, text: 'hi' })).status).toBe(200);
   });
 
@@ -65,7 +81,11 @@ describe('Telegram Bot API stand-in', () => {
     const group = api.group('Team');
     const update = group.say(alice, '/login alice secret');
     const payload = { chat_id: group.chat.id, message_id: update.message?.message_id };
-    expect((await call('deleteMessage', payload)).body).toMatchObject({ ok: false, error_code: 400, description: "Bad Request: message can't be deleted" });
+    expect((await call('deleteMessage', payload)).body).toMatchObject({
+      ok: false,
+      error_code: 400,
+      description: "Bad Request: message can't be deleted",
+    });
     group.setBotAdmin(true);
     expect((await call('deleteMessage', payload)).body).toEqual({ ok: true, result: true });
     expect(api.deleted).toEqual([{ chatId: group.chat.id, messageId: update.message?.message_id }]);
@@ -79,11 +99,17 @@ describe('Telegram Bot API stand-in', () => {
     const body = Buffer.concat([
       Buffer.from(`--${boundary}\r\ncontent-disposition:form-data;name="chat_id"\r\n\r\n${alice.id}\r\n`),
       Buffer.from(`--${boundary}\r\ncontent-disposition:form-data;name="photo"\r\n\r\nattach://xyz\r\n`),
-      Buffer.from(`--${boundary}\r\ncontent-disposition:form-data;name="xyz";filename=chart.png\r\ncontent-type:application/octet-stream\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition:form-data;name="xyz";filename=chart.png\r\ncontent-type:application/octet-stream\r\n\r\n`,
+      ),
       png,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const response = await fetch(`${api.url}/bot${api.token}/sendPhoto`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    const response = await fetch(`${api.url}/bot${api.token}/sendPhoto`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
     const answer = (await response.json()) as { result: { photo: { width: number; height: number }[] } };
     expect(answer.result.photo[0]).toMatchObject({ width: 64, height: 32 });
     expect(api.sent[0]?.photo?.equals(png)).toBe(true);
@@ -121,7 +147,13 @@ describe('Telegram Bot API stand-in', () => {
       const alice = limited.user('Alice');
       limited.privateChat(alice);
       const send = async (): Promise<number> =>
-        (await fetch(`${limited.url}/bot${limited.token}/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: alice.id, text: 'x' }) })).status;
+        (
+          await fetch(`${limited.url}/bot${limited.token}/sendMessage`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ chat_id: alice.id, text: 'x' }),
+          })
+        ).status;
       expect([await send(), await send(), await send()]).toEqual([200, 200, 429]);
       expect(limited.sent).toHaveLength(2);
     } finally {

@@ -13,5 +13,10 @@ import type { PlatformDeps } from './platform.js';
 export function fromEnv(env: EnvVariables, config: StatsConfig, deps: PlatformDeps): ChatAdapter | undefined {
   const telegram = telegramFromEnv(env);
   if (telegram === undefined) return undefined;
-  return createTelegramAdapter({ ...telegram, dataDir: config.dataDir, catchUpWindowMs: config.catchUpWindowMs, renderChart: deps.renderChart });
+  return createTelegramAdapter({
+    ...telegram,
+    dataDir: config.dataDir,
+    catchUpWindowMs: config.catchUpWindowMs,
+    renderChart: deps.renderChart,
+  });
 }

@@ -32,7 +32,8 @@ export class StoreFileError extends Error {
 }
 
 /** The associated data: the owner, and for files other than the store, what the file holds. */
-const aad = (owner: StoreOwner, label: string | undefined): Buffer => Buffer.from(`${owner.userId} ${owner.deviceId}${label === undefined ? '' : ` ${label}`}`, 'utf8');
+const aad = (owner: StoreOwner, label: string | undefined): Buffer =>
+  Buffer.from(`${owner.userId} ${owner.deviceId}${label === undefined ? '' : ` ${label}`}`, 'utf8');
 
 /**
  * Reads the crypto store file: its owner and the IndexedDB databases, decrypted with `key`
@@ -40,7 +41,10 @@ const aad = (owner: StoreOwner, label: string | undefined): Buffer => Buffer.fro
  *
  * @throws StoreFileError when the file is damaged or `key` does not open it.
  */
-export function readStoreFile(path: string, key: Uint8Array): { owner: StoreOwner; databases: DatabaseDump[] } | undefined {
+export function readStoreFile(
+  path: string,
+  key: Uint8Array,
+): { owner: StoreOwner; databases: DatabaseDump[] } | undefined {
   const opened = readSealedFile(path, key, undefined);
   return opened && { owner: opened.owner, databases: opened.value as DatabaseDump[] };
 }
@@ -52,7 +56,11 @@ export function readStoreFile(path: string, key: Uint8Array): { owner: StoreOwne
  *
  * @throws StoreFileError when the file is damaged or `key` does not open it.
  */
-export function readSealedFile(path: string, key: Uint8Array, label: string | undefined): { owner: StoreOwner; value: unknown } | undefined {
+export function readSealedFile(
+  path: string,
+  key: Uint8Array,
+  label: string | undefined,
+): { owner: StoreOwner; value: unknown } | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -63,7 +71,8 @@ export function readSealedFile(path: string, key: Uint8Array, label: string | un
   let file: StoreFile;
   try {
     file = JSON.parse(text) as StoreFile;
-    if (file.version !== 1 || typeof file.userId !== 'string' || typeof file.deviceId !== 'string') throw new Error('unknown format');
+    if (file.version !== 1 || typeof file.userId !== 'string' || typeof file.deviceId !== 'string')
+      throw new Error('unknown format');
   } catch (err) {
     throw new StoreFileError('damaged', `the crypto store ${path} is damaged (${(err as Error).message})`);
   }
@@ -75,7 +84,10 @@ export function readSealedFile(path: string, key: Uint8Array, label: string | un
     decipher.setAuthTag(Buffer.from(file.tag, 'base64'));
     plain = Buffer.concat([decipher.update(Buffer.from(file.data, 'base64')), decipher.final()]);
   } catch {
-    throw new StoreFileError('wrong_key', `the crypto store ${path} does not open with this key (SESSION_SECRET or the key file changed, or the file is damaged)`);
+    throw new StoreFileError(
+      'wrong_key',
+      `the crypto store ${path} does not open with this key (SESSION_SECRET or the key file changed, or the file is damaged)`,
+    );
   }
   try {
     return { owner, value: deserialize(plain) as unknown };
@@ -98,12 +110,24 @@ export function digest(bytes: Buffer): string {
  * Writes the store file (or, with a `label`, another sealed file) atomically: AES-256-GCM with
  * the owner and label as associated data, a temporary file with mode 0600, then rename.
  */
-export async function writeStoreFile(path: string, key: Uint8Array, owner: StoreOwner, plain: Buffer, label?: string): Promise<void> {
+export async function writeStoreFile(
+  path: string,
+  key: Uint8Array,
+  owner: StoreOwner,
+  plain: Buffer,
+  label?: string,
+): Promise<void> {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad(owner, label));
   const data = Buffer.concat([cipher.update(plain), cipher.final()]);
-  const file: StoreFile = { version: 1, ...owner, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  const file: StoreFile = {
+    version: 1,
+    ...owner,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
+  };
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, JSON.stringify(file), { mode: 0o600 });
   await rename(temporary, path);

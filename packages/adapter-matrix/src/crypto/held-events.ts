@@ -1,4 +1,10 @@
-import { readSealedFile, serializeDumps, StoreFileError, writeStoreFile, type StoreOwner } from './crypto-store-file.js';
+import {
+  readSealedFile,
+  serializeDumps,
+  StoreFileError,
+  writeStoreFile,
+  type StoreOwner,
+} from './crypto-store-file.js';
 
 /** The file in `DATA_DIR` that holds the events waiting for their room key. */
 export const HELD_EVENTS_FILE = 'matrix-held-events.json';
@@ -15,7 +21,12 @@ export interface HeldEvent {
 
 const isHeld = (item: unknown): item is HeldEvent => {
   const held = item as Partial<HeldEvent> | null;
-  return typeof held?.roomId === 'string' && typeof held.until === 'number' && typeof held.event === 'object' && held.event !== null;
+  return (
+    typeof held?.roomId === 'string' &&
+    typeof held.until === 'number' &&
+    typeof held.event === 'object' &&
+    held.event !== null
+  );
 };
 
 /**

@@ -8,9 +8,22 @@ type Db = {
   close(): void;
 };
 type Tx = { objectStore(name: string): Store; oncomplete: (() => void) | null; onerror: (() => void) | null };
-type Store = { put(value: unknown, key?: string): unknown; delete(key: string): unknown; openCursor(): { onsuccess: (() => void) | null; result: Cursor | null } };
+type Store = {
+  put(value: unknown, key?: string): unknown;
+  delete(key: string): unknown;
+  openCursor(): { onsuccess: (() => void) | null; result: Cursor | null };
+};
 type Cursor = { value: Record<string, unknown>; update(value: unknown): unknown; continue(): void };
-const idb = (globalThis as unknown as { indexedDB: { open(name: string, version: number): { result: Db; onupgradeneeded: (() => void) | null; onsuccess: (() => void) | null } } }).indexedDB;
+const idb = (
+  globalThis as unknown as {
+    indexedDB: {
+      open(
+        name: string,
+        version: number,
+      ): { result: Db; onupgradeneeded: (() => void) | null; onsuccess: (() => void) | null };
+    };
+  }
+).indexedDB;
 
 function open(name: string, version: number, upgrade: (db: Db) => void = () => {}): Promise<Db> {
   return new Promise((resolve) => {

@@ -180,7 +180,9 @@ export class IncrementalDump {
       if (name === undefined || !name.startsWith(this.prefix)) continue;
       const cached = this.cache.get(name);
       const whole = cached === undefined || touched.has(name) || cached.version !== info.version;
-      const stale = whole ? undefined : new Set(cached.stores.map((s) => s.name).filter((store) => touched.has(`${name}\u0000${store}`)));
+      const stale = whole
+        ? undefined
+        : new Set(cached.stores.map((s) => s.name).filter((store) => touched.has(`${name}\u0000${store}`)));
       if (cached && stale?.size === 0) {
         next.set(name, cached);
         continue;
@@ -188,7 +190,9 @@ export class IncrementalDump {
       changed = true;
       // Marks are cleared before reading: a write during the read marks its store again.
       touched.delete(name);
-      for (const store of whole ? [...touched].filter((key) => key.startsWith(`${name}\u0000`)).map((key) => key.slice(name.length + 1)) : (stale ?? []))
+      for (const store of whole
+        ? [...touched].filter((key) => key.startsWith(`${name}\u0000`)).map((key) => key.slice(name.length + 1))
+        : (stale ?? []))
         touched.delete(`${name}\u0000${store}`);
       next.set(name, await readDatabase(name, this.prefix, whole ? undefined : { cached, stale: stale ?? new Set() }));
     }
@@ -199,7 +203,11 @@ export class IncrementalDump {
 }
 
 /** Reads one database; with `reuse`, only its stale stores (the others are taken from the cache). */
-async function readDatabase(name: string, prefix: string, reuse: { cached: DatabaseDump; stale: ReadonlySet<string> } | undefined): Promise<DatabaseDump> {
+async function readDatabase(
+  name: string,
+  prefix: string,
+  reuse: { cached: DatabaseDump; stale: ReadonlySet<string> } | undefined,
+): Promise<DatabaseDump> {
   const db = await open(name);
   try {
     const names = [...db.objectStoreNames];
@@ -214,10 +222,19 @@ async function readDatabase(name: string, prefix: string, reuse: { cached: Datab
           const index = store.index(indexName);
           return { name: indexName, keyPath: index.keyPath, unique: index.unique, multiEntry: index.multiEntry };
         });
-        fresh.set(storeName, { name: storeName, keyPath: store.keyPath, autoIncrement: store.autoIncrement, indexes, keys, values });
+        fresh.set(storeName, {
+          name: storeName,
+          keyPath: store.keyPath,
+          autoIncrement: store.autoIncrement,
+          indexes,
+          keys,
+          values,
+        });
       }
     }
-    const stores = names.map((n) => fresh.get(n) ?? reuse?.cached.stores.find((s) => s.name === n)).filter((s): s is StoreDump => s !== undefined);
+    const stores = names
+      .map((n) => fresh.get(n) ?? reuse?.cached.stores.find((s) => s.name === n))
+      .filter((s): s is StoreDump => s !== undefined);
     return { suffix: name.slice(prefix.length), version: db.version, stores };
   } finally {
     db.close();
@@ -230,12 +247,16 @@ export async function restoreDatabases(prefix: string, dumps: readonly DatabaseD
     const db = await open(`${prefix}${dump.suffix}`, dump.version, (fresh) => {
       for (const s of dump.stores) {
         const store = fresh.createObjectStore(s.name, { keyPath: s.keyPath, autoIncrement: s.autoIncrement });
-        for (const index of s.indexes) store.createIndex(index.name, index.keyPath, { unique: index.unique, multiEntry: index.multiEntry });
+        for (const index of s.indexes)
+          store.createIndex(index.name, index.keyPath, { unique: index.unique, multiEntry: index.multiEntry });
       }
     });
     try {
       if (dump.stores.length === 0) continue;
-      const tx = db.transaction(dump.stores.map((s) => s.name), 'readwrite');
+      const tx = db.transaction(
+        dump.stores.map((s) => s.name),
+        'readwrite',
+      );
       const finished = new Promise<void>((resolve, reject) => {
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject((tx.error as Error | null) ?? new Error('IndexedDB restore failed'));

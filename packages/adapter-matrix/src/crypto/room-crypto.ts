@@ -32,7 +32,13 @@ const RESHARE_EVERY_MS = 60 * 60 * 1000;
 /** How long an encrypted send may wait for its store write (sends in a burst share one). */
 const PERSIST_DELAY_MS = 250;
 
-type Outgoing = KeysUploadRequest | KeysQueryRequest | KeysClaimRequest | ToDeviceRequest | SignatureUploadRequest | RoomMessageRequest;
+type Outgoing =
+  | KeysUploadRequest
+  | KeysQueryRequest
+  | KeysClaimRequest
+  | ToDeviceRequest
+  | SignatureUploadRequest
+  | RoomMessageRequest;
 type Event = Record<string, unknown>;
 
 /** The parts of a `/sync` answer the crypto reads. */
@@ -87,7 +93,10 @@ export class RoomCrypto implements OutgoingEncryption {
   /** Bumped when device-list changes arrive: room keys may need sharing again. */
   private generation = 0;
   /** Per room: the state in which its key was last shared, and messages sent since. */
-  private readonly shared = new Map<string, { generation: number; members: Promise<string[]>; at: number; sent: number }>();
+  private readonly shared = new Map<
+    string,
+    { generation: number; members: Promise<string[]>; at: number; sent: number }
+  >();
   private persistTimer: NodeJS.Timeout | undefined;
   /**
    * Events waiting for their room key (a remote sender's to-device message can come after the
@@ -121,19 +130,27 @@ export class RoomCrypto implements OutgoingEncryption {
   private async send(request: Outgoing): Promise<void> {
     const { client } = this.p;
     const call = (method: 'POST' | 'PUT', path: string, body: string): Promise<unknown> =>
-      withRetry(() => client.doRequest(method, `/_matrix/client/v3${path}`, null, JSON.parse(body) as unknown), { what: 'crypto' });
+      withRetry(() => client.doRequest(method, `/_matrix/client/v3${path}`, null, JSON.parse(body) as unknown), {
+        what: 'crypto',
+      });
     let answer: unknown;
     if (request instanceof KeysUploadRequest) answer = await call('POST', '/keys/upload', request.body);
     else if (request instanceof KeysQueryRequest) answer = await call('POST', '/keys/query', request.body);
     else if (request instanceof KeysClaimRequest) answer = await call('POST', '/keys/claim', request.body);
-    else if (request instanceof SignatureUploadRequest) answer = await call('POST', '/keys/signatures/upload', request.body);
+    else if (request instanceof SignatureUploadRequest)
+      answer = await call('POST', '/keys/signatures/upload', request.body);
     else if (request instanceof ToDeviceRequest) {
-      answer = await call('PUT', `/sendToDevice/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`, request.body);
+      answer = await call(
+        'PUT',
+        `/sendToDevice/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`,
+        request.body,
+      );
     } else {
       const path = `/rooms/${encodeURIComponent(request.room_id)}/send/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`;
       answer = await call('PUT', path, request.body);
     }
-    if (request.id !== undefined) await this.p.machine.markRequestAsSent(request.id, request.type, JSON.stringify(answer));
+    if (request.id !== undefined)
+      await this.p.machine.markRequestAsSent(request.id, request.type, JSON.stringify(answer));
   }
 
   /** Sends everything the machine has queued (call under the lock); returns how many. */
@@ -164,8 +181,15 @@ export class RoomCrypto implements OutgoingEncryption {
       }
     }
     const toDevice = sync.to_device?.events ?? [];
-    const counts = JSON.stringify([sync.device_one_time_keys_count ?? {}, sync.device_unused_fallback_key_types ?? null]);
-    const news = toDevice.length > 0 || (sync.device_lists?.changed ?? []).length > 0 || (sync.device_lists?.left ?? []).length > 0 || counts !== this.lastCounts;
+    const counts = JSON.stringify([
+      sync.device_one_time_keys_count ?? {},
+      sync.device_unused_fallback_key_types ?? null,
+    ]);
+    const news =
+      toDevice.length > 0 ||
+      (sync.device_lists?.changed ?? []).length > 0 ||
+      (sync.device_lists?.left ?? []).length > 0 ||
+      counts !== this.lastCounts;
     // Each call into the machine costs IndexedDB transactions: a plain room's sync should not pay them.
     if (!news) return;
     this.lastCounts = counts;
@@ -177,7 +201,12 @@ export class RoomCrypto implements OutgoingEncryption {
       const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
       const keyCounts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
       const fallback = sync.device_unused_fallback_key_types;
-      await this.p.machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, left), keyCounts, fallback === undefined ? undefined : new Set(fallback));
+      await this.p.machine.receiveSyncChanges(
+        JSON.stringify(toDevice),
+        new DeviceLists(changed, left),
+        keyCounts,
+        fallback === undefined ? undefined : new Set(fallback),
+      );
       const sent = await this.flushRequests();
       return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
     });
@@ -190,7 +219,9 @@ export class RoomCrypto implements OutgoingEncryption {
     if (!this.syncUnsaved) return;
     this.syncUnsaved = false;
     // A store that cannot be written must not stall the sync loop: log it and go on.
-    await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
+    await this.persist().catch((err: unknown) =>
+      this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
+    );
   }
 
   /**
@@ -218,7 +249,11 @@ export class RoomCrypto implements OutgoingEncryption {
         }
         const attempt = await this.attempt(roomId, event);
         if ('event' in attempt) kept.push(attempt.event);
-        else if (this.p.roomKeyWaitMs > 0 && (attempt.code === DecryptionErrorCode.MissingRoomKey || attempt.code === DecryptionErrorCode.UnknownMessageIndex)) {
+        else if (
+          this.p.roomKeyWaitMs > 0 &&
+          (attempt.code === DecryptionErrorCode.MissingRoomKey ||
+            attempt.code === DecryptionErrorCode.UnknownMessageIndex)
+        ) {
           this.p.logger.debug({ roomId, eventId: event['event_id'] }, 'waiting for the room key of a Matrix event');
           this.deferred.push({ roomId, event, until: now + this.p.roomKeyWaitMs });
           added = true;
@@ -262,7 +297,11 @@ export class RoomCrypto implements OutgoingEncryption {
 
   private async attempt(roomId: string, event: Event): Promise<Attempt> {
     try {
-      const decrypted = await this.p.machine.decryptRoomEvent(JSON.stringify({ ...event, room_id: roomId }), new RoomId(roomId), new DecryptionSettings(TrustRequirement.Untrusted));
+      const decrypted = await this.p.machine.decryptRoomEvent(
+        JSON.stringify({ ...event, room_id: roomId }),
+        new RoomId(roomId),
+        new DecryptionSettings(TrustRequirement.Untrusted),
+      );
       const plain = JSON.parse(decrypted.event) as { type?: unknown; content?: unknown };
       const content = (typeof plain.content === 'object' && plain.content !== null ? plain.content : {}) as Event;
       const relation = (event['content'] as Event | undefined)?.['m.relates_to'];
@@ -275,7 +314,10 @@ export class RoomCrypto implements OutgoingEncryption {
   }
 
   private logFailure(roomId: string, event: Event, attempt: Exclude<Attempt, { event: Event }>): void {
-    this.p.logger.warn({ roomId, eventId: event['event_id'], sender: event['sender'], code: attempt.code, reason: attempt.reason }, 'could not decrypt a Matrix event');
+    this.p.logger.warn(
+      { roomId, eventId: event['event_id'], sender: event['sender'], code: attempt.code, reason: attempt.reason },
+      'could not decrypt a Matrix event',
+    );
   }
 
   /** The decrypted form of an `m.room.encrypted` event, or the event itself (logged) when it does not decrypt. */
@@ -291,7 +333,9 @@ export class RoomCrypto implements OutgoingEncryption {
   isEncrypted(roomId: string): Promise<boolean> {
     let known = this.encryptedRooms.get(roomId);
     if (!known) {
-      known = withRetry(() => this.p.client.getRoomStateEvent(roomId, 'm.room.encryption', ''), { what: 'room encryption state' }).then(
+      known = withRetry(() => this.p.client.getRoomStateEvent(roomId, 'm.room.encryption', ''), {
+        what: 'room encryption state',
+      }).then(
         () => true,
         (err: unknown) => {
           const failure = classify(err);
@@ -318,7 +362,9 @@ export class RoomCrypto implements OutgoingEncryption {
     let known = this.members.get(roomId);
     if (!known) {
       known = withRetry(() => this.p.client.getAllRoomMembers(roomId), { what: 'room members' }).then((events) =>
-        events.filter((e) => e.effectiveMembership === 'join' || e.effectiveMembership === 'invite').map((e) => e.membershipFor),
+        events
+          .filter((e) => e.effectiveMembership === 'join' || e.effectiveMembership === 'invite')
+          .map((e) => e.membershipFor),
       );
       known.catch(() => this.members.delete(roomId));
       this.members.set(roomId, known);
@@ -336,7 +382,12 @@ export class RoomCrypto implements OutgoingEncryption {
     if (claim) await this.send(claim);
     const settings = new EncryptionSettings();
     settings.sharingStrategy = CollectStrategy.allDevices();
-    for (const request of await machine.shareRoomKey(new RoomId(roomId), members.map((u) => new UserId(u)), settings)) await this.send(request);
+    for (const request of await machine.shareRoomKey(
+      new RoomId(roomId),
+      members.map((u) => new UserId(u)),
+      settings,
+    ))
+      await this.send(request);
   }
 
   async encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined> {
@@ -346,14 +397,22 @@ export class RoomCrypto implements OutgoingEncryption {
       const members = this.recipients(roomId);
       const last = this.shared.get(roomId);
       const now = Date.now();
-      if (!last || last.generation !== this.generation || last.members !== members || last.sent >= RESHARE_EVERY_MESSAGES || now - last.at > RESHARE_EVERY_MS) {
+      if (
+        !last ||
+        last.generation !== this.generation ||
+        last.members !== members ||
+        last.sent >= RESHARE_EVERY_MESSAGES ||
+        now - last.at > RESHARE_EVERY_MS
+      ) {
         const generation = this.generation;
         await this.shareRoomKey(roomId);
         this.shared.set(roomId, { generation, members, at: now, sent: 0 });
       }
       const entry = this.shared.get(roomId);
       if (entry) entry.sent += 1;
-      return JSON.parse(await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content))) as Record<string, unknown>;
+      return JSON.parse(
+        await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content)),
+      ) as Record<string, unknown>;
     });
     // The outbound session's message index moved: keep it, or a restart would reuse indexes.
     this.persistSoon();
@@ -374,7 +433,9 @@ export class RoomCrypto implements OutgoingEncryption {
     if (this.persistTimer !== undefined || this.closed) return;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
-      void this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
+      void this.persist().catch((err: unknown) =>
+        this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
+      );
     }, PERSIST_DELAY_MS);
   }
 
@@ -415,7 +476,9 @@ export class RoomCrypto implements OutgoingEncryption {
     this.persistTimer = undefined;
     await this.lock;
     await this.saveHeld();
-    await this.persist().catch((err: unknown) => this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'));
+    await this.persist().catch((err: unknown) =>
+      this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
+    );
     this.p.machine.close();
     await deleteDatabases(this.p.storePrefix).catch(() => undefined);
   }

@@ -50,13 +50,19 @@ function probeWritable(dataDir: string): void {
     writeFileSync(probe, '', { mode: 0o600 });
     unlinkSync(probe);
   } catch (err) {
-    throw new CryptoUnavailable(`DATA_DIR (${dataDir}) is not writable (${(err as NodeJS.ErrnoException).code ?? String(err)}): the crypto store could not be kept`, { cause: err });
+    throw new CryptoUnavailable(
+      `DATA_DIR (${dataDir}) is not writable (${(err as NodeJS.ErrnoException).code ?? String(err)}): the crypto store could not be kept`,
+      { cause: err },
+    );
   }
 }
 
 /** True when the homeserver already holds identity keys for the device (its store was lost). */
 async function deviceHasKeys(client: MatrixClient, userId: string, deviceId: string): Promise<boolean> {
-  const answer = (await withRetry(() => client.doRequest('POST', '/_matrix/client/v3/keys/query', null, { device_keys: { [userId]: [deviceId] } }), { what: 'keys query' })) as {
+  const answer = (await withRetry(
+    () => client.doRequest('POST', '/_matrix/client/v3/keys/query', null, { device_keys: { [userId]: [deviceId] } }),
+    { what: 'keys query' },
+  )) as {
     device_keys?: Record<string, Record<string, unknown>>;
   };
   return answer.device_keys?.[userId]?.[deviceId] !== undefined;
@@ -66,7 +72,8 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
   const { client, userId, dataDir, logger } = options;
   const whoami = await withRetry(() => client.getWhoAmI(), { what: 'whoami' });
   const deviceId = whoami.device_id;
-  if (typeof deviceId !== 'string' || deviceId === '') throw new CryptoUnavailable('the homeserver names no device for MATRIX_ACCESS_TOKEN (whoami without device_id)');
+  if (typeof deviceId !== 'string' || deviceId === '')
+    throw new CryptoUnavailable('the homeserver names no device for MATRIX_ACCESS_TOKEN (whoami without device_id)');
   probeWritable(dataDir);
   let storeKey: Uint8Array;
   try {
@@ -79,7 +86,8 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
   try {
     stored = readStoreFile(storeFile, storeKey);
   } catch (err) {
-    if (err instanceof StoreFileError) throw new CryptoUnavailable(`${err.message}; it is kept as it is`, { cause: err });
+    if (err instanceof StoreFileError)
+      throw new CryptoUnavailable(`${err.message}; it is kept as it is`, { cause: err });
     throw err;
   }
   if (stored && (stored.owner.userId !== userId || stored.owner.deviceId !== deviceId)) {
@@ -105,16 +113,38 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
     const heldFile = new HeldEventsFile(join(dataDir, HELD_EVENTS_FILE), storeKey, owner);
     const oldest = Date.now() - (options.catchUpWindowMs ?? 300_000);
     const held = heldFile
-      .load((reason) => logger.warn({ reason }, 'could not read the Matrix events that were waiting for their room key; they are skipped'))
+      .load((reason) =>
+        logger.warn(
+          { reason },
+          'could not read the Matrix events that were waiting for their room key; they are skipped',
+        ),
+      )
       .filter((item) => Number(item.event['origin_server_ts'] ?? 0) >= oldest);
-    const crypto = new RoomCrypto({ machine, client, logger, owner, storeKey, storeFile, storePrefix, roomKeyWaitMs: options.roomKeyWaitMs ?? 10_000, heldFile, held });
+    const crypto = new RoomCrypto({
+      machine,
+      client,
+      logger,
+      owner,
+      storeKey,
+      storeFile,
+      storePrefix,
+      roomKeyWaitMs: options.roomKeyWaitMs ?? 10_000,
+      heldFile,
+      held,
+    });
     try {
       await crypto.initialRequests();
     } catch (err) {
       await crypto.close();
-      throw new CryptoUnavailable(`the homeserver refused this device's keys (${(err as Error).message}); the store is older than the device's published keys`, { cause: err });
+      throw new CryptoUnavailable(
+        `the homeserver refused this device's keys (${(err as Error).message}); the store is older than the device's published keys`,
+        { cause: err },
+      );
     }
-    logger.info({ deviceId, restored: stored !== undefined, held: held.length }, 'Matrix end-to-end encryption running');
+    logger.info(
+      { deviceId, restored: stored !== undefined, held: held.length },
+      'Matrix end-to-end encryption running',
+    );
     return crypto;
   } catch (err) {
     await deleteDatabases(storePrefix).catch(() => undefined);
@@ -136,7 +166,10 @@ export async function startRoomCrypto(options: StartCryptoOptions): Promise<Room
     return await open(options);
   } catch (err) {
     const reason = err instanceof CryptoUnavailable ? err.message : `unexpected error: ${(err as Error).message}`;
-    options.logger.warn({ reason }, `Matrix end-to-end encryption is off: ${reason}. Encrypted rooms get a notice that the bot cannot read them.`);
+    options.logger.warn(
+      { reason },
+      `Matrix end-to-end encryption is off: ${reason}. Encrypted rooms get a notice that the bot cannot read them.`,
+    );
     return undefined;
   }
 }

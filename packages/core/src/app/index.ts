@@ -26,7 +26,15 @@ export {
 } from './config/index.js';
 
 // ── Process lifecycle ────────────────────────────────────────────────────────────────────────────
-export { loadConfigOrExit, buildOrExit, exitWith, exitOnSignals, startOrExit, logProcessWarnings, type ExitOptions } from './lifecycle/index.js';
+export {
+  loadConfigOrExit,
+  buildOrExit,
+  exitWith,
+  exitOnSignals,
+  startOrExit,
+  logProcessWarnings,
+  type ExitOptions,
+} from './lifecycle/index.js';
 
 // ── Standard commands and scheduled reports ──────────────────────────────────────────────────────
 export {

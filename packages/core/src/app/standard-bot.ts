@@ -55,9 +55,27 @@ const REPORT_TARGET = 'MATRIX_REPORT_ROOM_ID, TELEGRAM_REPORT_CHAT_ID, DISCORD_R
 
 /** Listed in the README; answered with the variables to set when their feature is off. */
 const FEATURE_PLACEHOLDERS: readonly Command[] = [
-  unconfigured('schedule', 'The scheduled reports and their next run', 'Reports', 'Scheduled reports are', REPORT_TARGET),
-  unconfigured('silence', 'Silences an alert in Alertmanager', 'Alerts', 'Alertmanager is', 'ALERTMANAGER_URL (and a report target)'),
-  unconfigured('ack', 'Acknowledges an alert in Alertmanager', 'Alerts', 'Alertmanager is', 'ALERTMANAGER_URL (and a report target)'),
+  unconfigured(
+    'schedule',
+    'The scheduled reports and their next run',
+    'Reports',
+    'Scheduled reports are',
+    REPORT_TARGET,
+  ),
+  unconfigured(
+    'silence',
+    'Silences an alert in Alertmanager',
+    'Alerts',
+    'Alertmanager is',
+    'ALERTMANAGER_URL (and a report target)',
+  ),
+  unconfigured(
+    'ack',
+    'Acknowledges an alert in Alertmanager',
+    'Alerts',
+    'Alertmanager is',
+    'ALERTMANAGER_URL (and a report target)',
+  ),
 ];
 
 const ACCOUNT_PLACEHOLDERS: readonly Command[] = [
@@ -68,7 +86,10 @@ const ACCOUNT_PLACEHOLDERS: readonly Command[] = [
     category: 'Account',
     where: 'direct-only',
     sensitive: true,
-    args: { email: arg.string('your e-mail').optional(), password: arg.string('your password', { secret: true }).optional() },
+    args: {
+      email: arg.string('your e-mail').optional(),
+      password: arg.string('your password', { secret: true }).optional(),
+    },
     run: () => 'Logging in is not configured on this bot: set AUTH_URL (or OIDC_ISSUER and OIDC_CLIENT_ID).',
   }),
   unconfigured('logout', 'Logs you out', 'Account', LOGIN, 'AUTH_URL'),
@@ -79,7 +100,10 @@ const ACCOUNT_PLACEHOLDERS: readonly Command[] = [
 /** Claims on a bounded connection of their own (see the schedule README, "When Redis is down"). */
 function openClaims(config: StatsConfig, services: BotService[], logger: Logger): MessageClaims | undefined {
   if (config.redis === undefined) return undefined;
-  const claims = openRedisClaims(config.redis.url, { prefix: `${config.redis.keyPrefix}claims:`, logger: logger.child({ component: 'claims' }) });
+  const claims = openRedisClaims(config.redis.url, {
+    prefix: `${config.redis.keyPrefix}claims:`,
+    logger: logger.child({ component: 'claims' }),
+  });
   services.push({ name: 'claims', start: () => claims.open(), stop: () => claims.close() });
   return claims;
 }
@@ -110,10 +134,18 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
   const metrics = createMetrics();
   const now = options.now ?? Date.now;
   const services: BotService[] = [];
-  const sources: ManagedSources = createSources(config, { logger: logger.child({ component: 'sources' }), metrics, now });
+  const sources: ManagedSources = createSources(config, {
+    logger: logger.child({ component: 'sources' }),
+    metrics,
+    now,
+  });
   services.push({ name: 'sources', stop: () => sources.close() });
 
-  const sessions = await createSessionsFromConfig(config, { logger: logger.child({ component: 'sessions' }), metrics, now });
+  const sessions = await createSessionsFromConfig(config, {
+    logger: logger.child({ component: 'sessions' }),
+    metrics,
+    now,
+  });
   if (sessions) {
     services.push({ name: 'sessions', stop: () => sessions.close() });
     // How many users are logged in, counted at each scrape (the dashboard's sessions panel).
@@ -123,7 +155,10 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
       registers: [metrics.registry],
       async collect() {
         // A store that cannot answer (Redis down) keeps the last count rather than failing /metrics.
-        const count = await sessions.store.list().then((list) => list.length, () => undefined);
+        const count = await sessions.store.list().then(
+          (list) => list.length,
+          () => undefined,
+        );
         if (count !== undefined) this.set(count);
       },
     });
@@ -157,7 +192,13 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
     : undefined;
   if (schedules) scheduleList = () => schedules.scheduler.list();
   const alerts = schedules
-    ? createAlertsFromConfig(config, { adapters: options.adapters, notifier: schedules.notifier, targets: schedules.targets, metrics, logger })
+    ? createAlertsFromConfig(config, {
+        adapters: options.adapters,
+        notifier: schedules.notifier,
+        targets: schedules.targets,
+        metrics,
+        logger,
+      })
     : undefined;
   if (schedules) services.push(schedules.service);
   if (alerts) services.push(alerts.service);

@@ -36,16 +36,31 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
     backgroundColor: '#ffffff',
     color: PALETTE,
     textStyle: { fontFamily: CHART_FONT_FAMILY },
-    title: { text: spec.title, left: 16, top: 10, textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 17, fontWeight: 'normal', color: '#111827' } },
+    title: {
+      text: spec.title,
+      left: 16,
+      top: 10,
+      textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 17, fontWeight: 'normal', color: '#111827' },
+    },
     legend: several ? { top: 12, right: 16, textStyle: { fontFamily: CHART_FONT_FAMILY } } : { show: false },
     grid: { left: 64, right: 24, top: 72, bottom: 40 },
-    xAxis: { type: 'category', data: xs, axisLabel: { fontFamily: CHART_FONT_FAMILY, color: '#374151', hideOverlap: true } },
+    xAxis: {
+      type: 'category',
+      data: xs,
+      axisLabel: { fontFamily: CHART_FONT_FAMILY, color: '#374151', hideOverlap: true },
+    },
     yAxis: {
       type: 'value',
       min: 0,
       ...(percent ? { max: 100 } : {}),
       // A long unit goes above the axis, not into every label (it would be cut off).
-      ...(spec.unit !== undefined && !percent ? { name: spec.unit, nameGap: 14, nameTextStyle: { fontFamily: CHART_FONT_FAMILY, color: '#6b7280', align: 'left' } } : {}),
+      ...(spec.unit !== undefined && !percent
+        ? {
+            name: spec.unit,
+            nameGap: 14,
+            nameTextStyle: { fontFamily: CHART_FONT_FAMILY, color: '#6b7280', align: 'left' },
+          }
+        : {}),
       axisLabel: { fontFamily: CHART_FONT_FAMILY, color: '#374151', formatter: axisNumber(spec) },
       splitLine: { lineStyle: { color: '#e5e7eb' } },
     },
@@ -55,7 +70,9 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
         name: s.name,
         type: spec.kind,
         data: xs.map((x) => byX.get(x) ?? null),
-        ...(spec.kind === 'line' ? { showSymbol: xs.length <= 14, smooth: false, lineStyle: { width: 2 }, connectNulls: false } : { barMaxWidth: 40 }),
+        ...(spec.kind === 'line'
+          ? { showSymbol: xs.length <= 14, smooth: false, lineStyle: { width: 2 }, connectNulls: false }
+          : { barMaxWidth: 40 }),
       };
     }),
   };

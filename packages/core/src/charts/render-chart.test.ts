@@ -8,7 +8,15 @@ const week: ChartSpec = {
   kind: 'bar',
   title: 'Visitors per day',
   unit: 'visitors',
-  series: [{ name: 'Visitors', points: ['02-01', '02-02', '02-03', '02-04', '02-05', '02-06', '02-07'].map((x, i) => ({ x, y: [400, 380, 420, 390, 510, 300, 280][i] ?? 0 })) }],
+  series: [
+    {
+      name: 'Visitors',
+      points: ['02-01', '02-02', '02-03', '02-04', '02-05', '02-06', '02-07'].map((x, i) => ({
+        x,
+        y: [400, 380, 420, 390, 510, 300, 280][i] ?? 0,
+      })),
+    },
+  ],
 };
 
 const cpuMemory: ChartSpec = {
@@ -16,8 +24,20 @@ const cpuMemory: ChartSpec = {
   title: 'CPU and memory',
   unit: '%',
   series: [
-    { name: 'CPU %', points: Array.from({ length: 48 }, (_, i) => ({ x: `${String(i >> 1).padStart(2, '0')}:${i % 2 ? '30' : '00'}`, y: 20 + (i % 7) * 5 })) },
-    { name: 'Memory %', points: Array.from({ length: 48 }, (_, i) => ({ x: `${String(i >> 1).padStart(2, '0')}:${i % 2 ? '30' : '00'}`, y: i === 10 ? Number.NaN : 60 })) },
+    {
+      name: 'CPU %',
+      points: Array.from({ length: 48 }, (_, i) => ({
+        x: `${String(i >> 1).padStart(2, '0')}:${i % 2 ? '30' : '00'}`,
+        y: 20 + (i % 7) * 5,
+      })),
+    },
+    {
+      name: 'Memory %',
+      points: Array.from({ length: 48 }, (_, i) => ({
+        x: `${String(i >> 1).padStart(2, '0')}:${i % 2 ? '30' : '00'}`,
+        y: i === 10 ? Number.NaN : 60,
+      })),
+    },
   ],
 };
 
@@ -43,14 +63,28 @@ describe('charts', () => {
   });
 
   it('numbers the y axis in the locale of the chart', async () => {
-    const big: ChartSpec = { kind: 'bar', title: 'Requests', unit: 'requests', series: [{ name: 'Requests', points: [{ x: 'a', y: 1234.5 }, { x: 'b', y: 5000 }] }] };
+    const big: ChartSpec = {
+      kind: 'bar',
+      title: 'Requests',
+      unit: 'requests',
+      series: [
+        {
+          name: 'Requests',
+          points: [
+            { x: 'a', y: 1234.5 },
+            { x: 'b', y: 5000 },
+          ],
+        },
+      ],
+    };
     const de = await renderChartSvg({ ...big, locale: 'de' });
     const en = await renderChartSvg(big);
     const labels = (svg: string): string[] => [...svg.matchAll(/>([\d.,]+)</g)].map((m) => m[1] ?? '');
     expect(labels(de)).toContain('5.000');
     expect(labels(de)).not.toContain('5,000');
     expect(labels(en)).toContain('5,000');
-    const yLabel = (spec: ChartSpec): ((value: number) => string) => (chartOption(spec)['yAxis'] as { axisLabel: { formatter: (value: number) => string } }).axisLabel.formatter;
+    const yLabel = (spec: ChartSpec): ((value: number) => string) =>
+      (chartOption(spec)['yAxis'] as { axisLabel: { formatter: (value: number) => string } }).axisLabel.formatter;
     expect(yLabel({ ...big, locale: 'de' })(1234.5)).toBe('1.234,5');
     expect(yLabel(big)(1234.5)).toBe('1,234.5');
     expect(yLabel({ ...cpuMemory, locale: 'de' })(12.5)).toBe('12,5\u00a0%');
@@ -58,7 +92,11 @@ describe('charts', () => {
   });
 
   it('keeps markup in labels as text', async () => {
-    const svg = await renderChartSvg({ ...week, title: '<script>alert(1)</script>', series: [{ name: '<img src=x>', points: [{ x: '"><b>', y: 1 }] }] });
+    const svg = await renderChartSvg({
+      ...week,
+      title: '<script>alert(1)</script>',
+      series: [{ name: '<img src=x>', points: [{ x: '"><b>', y: 1 }] }],
+    });
     expect(svg).not.toContain('<script>');
     expect(svg).not.toContain('<img');
     expect(svg).toContain('&lt;script&gt;');

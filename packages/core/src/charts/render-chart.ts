@@ -37,7 +37,9 @@ function loadEcharts(): Promise<Echarts> {
 function loadResvg(): Promise<ResvgModule> {
   resvgModule ??= import('@resvg/resvg-js').catch((err: unknown) => {
     resvgModule = undefined;
-    throw new Error('PNG charts need the optional peer dependency "@resvg/resvg-js": pnpm add @resvg/resvg-js', { cause: err });
+    throw new Error('PNG charts need the optional peer dependency "@resvg/resvg-js": pnpm add @resvg/resvg-js', {
+      cause: err,
+    });
   });
   return resvgModule;
 }
@@ -49,9 +51,17 @@ function loadResvg(): Promise<ResvgModule> {
  * const points = [{ x: '09:00', y: 12.5 }, { x: '10:00', y: 31 }];
  * const svg = await renderChartSvg({ kind: 'line', title: 'CPU', unit: '%', series: [{ name: 'CPU', points }] });
  */
-export async function renderChartSvg(spec: ChartSpec, options: Pick<ChartRenderOptions, 'width' | 'height'> = {}): Promise<string> {
+export async function renderChartSvg(
+  spec: ChartSpec,
+  options: Pick<ChartRenderOptions, 'width' | 'height'> = {},
+): Promise<string> {
   const echarts = await loadEcharts();
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: options.width ?? 800, height: options.height ?? 400 });
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: options.width ?? 800,
+    height: options.height ?? 400,
+  });
   try {
     chart.setOption(chartOption(spec));
     return chart.renderToSVGString();
@@ -97,16 +107,32 @@ async function renderUncached(spec: ChartSpec, options: ChartRenderOptions): Pro
   const height = options.height ?? 400;
   const fontFiles = [...(options.fontFiles ?? DEFAULT_CHART_FONTS)];
   const missing = fontFiles.filter((f) => !existsSync(f));
-  if (missing.length > 0) throw new Error(`Chart font missing: ${missing.join(', ')} (apt-get install fonts-dejavu-core, or pass fontFiles)`);
+  if (missing.length > 0)
+    throw new Error(`Chart font missing: ${missing.join(', ')} (apt-get install fonts-dejavu-core, or pass fontFiles)`);
   const [svg, { Resvg }] = await Promise.all([renderChartSvg(spec, { width, height }), loadResvg()]);
   const png = new Resvg(svg, {
     fitTo: { mode: 'width', value: width },
     background: '#ffffff',
-    font: { fontFiles, loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
+    font: {
+      fontFiles,
+      loadSystemFonts: false,
+      defaultFontFamily: CHART_FONT_FAMILY,
+      sansSerifFamily: CHART_FONT_FAMILY,
+    },
   })
     .render()
     .asPng();
   const alt = `${spec.title}: ${spec.series.map((s) => s.name).join(', ')}`;
-  const slug = spec.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart';
-  return { png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), width, height, alt, filename: `${slug}.png` };
+  const slug =
+    spec.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'chart';
+  return {
+    png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength),
+    width,
+    height,
+    alt,
+    filename: `${slug}.png`,
+  };
 }

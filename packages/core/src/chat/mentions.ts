@@ -21,14 +21,24 @@ const AFTER_EXPLICIT = /^(?:[:,]\s*|\s+|$)/;
  * stripLeadingMention('@stats:hs: today', ['@stats:hs']); // 'today'
  * stripLeadingMention('stats are up', ['Stats']); // undefined
  */
-export function stripLeadingMention(text: string, names: readonly (string | undefined)[], explicit = false): string | undefined {
+export function stripLeadingMention(
+  text: string,
+  names: readonly (string | undefined)[],
+  explicit = false,
+): string | undefined {
   const trimmed = text.trimStart();
   const lower = trimmed.toLowerCase();
   for (const name of names) {
     const n = name?.trim().toLowerCase();
     if (n === undefined || n === '' || !lower.startsWith(n)) continue;
     const rest = trimmed.slice(n.length);
-    const after = explicit ? AFTER_EXPLICIT : BARE_NAME.test(n) ? AFTER_BARE_NAME : /[:,]$/.test(n) ? AFTER_SEPARATED_NAME : AFTER_ID;
+    const after = explicit
+      ? AFTER_EXPLICIT
+      : BARE_NAME.test(n)
+        ? AFTER_BARE_NAME
+        : /[:,]$/.test(n)
+          ? AFTER_SEPARATED_NAME
+          : AFTER_ID;
     const sep = after.exec(rest);
     if (sep) return rest.slice(sep[0].length);
   }

@@ -17,7 +17,8 @@ function bounded(schema: z.ZodNumber, min?: number, max?: number): z.ZodNumber {
   if (max !== undefined) s = s.max(max, `must be at most ${max}`);
   return s;
 }
-const text = (max: number) => z.string({ error: 'must be text' }).min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string({ error: 'must be text' }).min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const toBoolean = (value: unknown): unknown => {
   if (typeof value !== 'string') return value;
   const v = value.toLowerCase();
@@ -27,22 +28,85 @@ const toBoolean = (value: unknown): unknown => {
 };
 
 const CASES: readonly [string, ArgSpec<unknown>, z.ZodType][] = [
-  ['integer', arg.integer('n', { min: -5, max: 100 }), z.preprocess(toNumber, bounded(z.number({ error: typeError('must be a whole number') }).int('must be a whole number'), -5, 100))],
-  ['number', arg.number('x', { min: 0 }), z.preprocess(toNumber, bounded(z.number({ error: typeError('must be a number') }).finite(), 0))],
+  [
+    'integer',
+    arg.integer('n', { min: -5, max: 100 }),
+    z.preprocess(
+      toNumber,
+      bounded(z.number({ error: typeError('must be a whole number') }).int('must be a whole number'), -5, 100),
+    ),
+  ],
+  [
+    'number',
+    arg.number('x', { min: 0 }),
+    z.preprocess(toNumber, bounded(z.number({ error: typeError('must be a number') }).finite(), 0)),
+  ],
   ['string', arg.string('s', { maxLength: 8 }), text(8)],
   ['rest', arg.rest('r', { maxLength: 12 }), text(12)],
-  ['optional integer', arg.integer('n').optional(), z.preprocess(toNumber, z.number({ error: typeError('must be a whole number') }).int('must be a whole number')).optional()],
-  ['defaulted integer', arg.integer('n', { max: 9 }).default(3), z.preprocess(toNumber, bounded(z.number({ error: typeError('must be a whole number') }).int('must be a whole number'), undefined, 9)).optional().transform((v) => (v === undefined ? 3 : v))],
-  ['boolean', arg.boolean('b').optional(), z.preprocess(toBoolean, z.boolean({ error: 'must be yes or no' })).optional()],
-  ['choice', arg.choice('c', ['day', 'week']).optional(), z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['day', 'week'], { error: 'must be one of day, week' })).optional()],
-  ['pattern', arg.pattern('d', /^\d+d\d+$/, 'must look like 2d6').optional(), z.string({ error: 'must be text' }).regex(/^\d+d\d+$/, 'must look like 2d6').optional()],
+  [
+    'optional integer',
+    arg.integer('n').optional(),
+    z
+      .preprocess(toNumber, z.number({ error: typeError('must be a whole number') }).int('must be a whole number'))
+      .optional(),
+  ],
+  [
+    'defaulted integer',
+    arg.integer('n', { max: 9 }).default(3),
+    z
+      .preprocess(
+        toNumber,
+        bounded(z.number({ error: typeError('must be a whole number') }).int('must be a whole number'), undefined, 9),
+      )
+      .optional()
+      .transform((v) => (v === undefined ? 3 : v)),
+  ],
+  [
+    'boolean',
+    arg.boolean('b').optional(),
+    z.preprocess(toBoolean, z.boolean({ error: 'must be yes or no' })).optional(),
+  ],
+  [
+    'choice',
+    arg.choice('c', ['day', 'week']).optional(),
+    z
+      .preprocess(
+        (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+        z.enum(['day', 'week'], { error: 'must be one of day, week' }),
+      )
+      .optional(),
+  ],
+  [
+    'pattern',
+    arg.pattern('d', /^\d+d\d+$/, 'must look like 2d6').optional(),
+    z
+      .string({ error: 'must be text' })
+      .regex(/^\d+d\d+$/, 'must look like 2d6')
+      .optional(),
+  ],
 ];
 
 const TOKENS = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.integer({ min: -20, max: 200 }).map(String),
   fc.double({ noNaN: false }).map(String),
-  fc.constantFrom('', ' ', '1_000', '0x10', '1e3', 'Infinity', '-0', '2.0', '3.5', 'NaN', 'YES', 'off', 'Week', '2d6', '2D6'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '1_000',
+    '0x10',
+    '1e3',
+    'Infinity',
+    '-0',
+    '2.0',
+    '3.5',
+    'NaN',
+    'YES',
+    'off',
+    'Week',
+    '2d6',
+    '2D6',
+  ),
   fc.constant(undefined),
 );
 

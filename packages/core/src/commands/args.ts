@@ -52,7 +52,8 @@ export interface StandardSchemaLike<T> {
 }
 
 /** The result of a {@link StandardSchemaLike} validation. */
-export type StandardResult<T> = { readonly value: T; readonly issues?: undefined } | { readonly issues: readonly { readonly message: string }[] };
+export type StandardResult<T> =
+  { readonly value: T; readonly issues?: undefined } | { readonly issues: readonly { readonly message: string }[] };
 
 interface SpecInit<T> {
   type: ArgumentDescriptor['type'];
@@ -97,12 +98,17 @@ function toNumber(value: unknown): unknown {
 const TRUE = new Set(['true', 'yes', 'on', '1', 'y']);
 const FALSE = new Set(['false', 'no', 'off', '0', 'n']);
 
-function parseNumber(typeMessage: string, integer: boolean, bounds: NumberBounds | undefined): (raw: unknown) => number {
+function parseNumber(
+  typeMessage: string,
+  integer: boolean,
+  bounds: NumberBounds | undefined,
+): (raw: unknown) => number {
   const min = bounds?.min;
   const max = bounds?.max;
   return (raw) => {
     const n = toNumber(raw);
-    if (typeof n !== 'number' || (integer ? !Number.isSafeInteger(n) : !Number.isFinite(n))) return invalid(typeMessage);
+    if (typeof n !== 'number' || (integer ? !Number.isSafeInteger(n) : !Number.isFinite(n)))
+      return invalid(typeMessage);
     if (min !== undefined && n < min) return invalid(`must be at least ${min}`);
     if (max !== undefined && n > max) return invalid(`must be at most ${max}`);
     return n;
@@ -138,7 +144,12 @@ export interface NumberBounds {
 export const arg = {
   /** One word (or a quoted phrase). */
   string(description: string, options?: { readonly maxLength?: number; readonly secret?: boolean }): ArgSpec<string> {
-    return makeSpec({ type: 'string', description, parse: parseString(options?.maxLength ?? 1000), secret: options?.secret ?? false });
+    return makeSpec({
+      type: 'string',
+      description,
+      parse: parseString(options?.maxLength ?? 1000),
+      secret: options?.secret ?? false,
+    });
   },
   /** Everything after the previous arguments, as one string. */
   rest(description: string, options?: { readonly maxLength?: number }): ArgSpec<string> {
@@ -188,10 +199,17 @@ export const arg = {
    * Any Standard Schema over the raw token (a zod, valibot or arktype schema); `type` says how
    * adapters should present it. The first issue's message is shown after the argument's name.
    */
-  custom<T>(description: string, schema: StandardSchemaLike<T>, type: ArgumentDescriptor['type'] = 'string'): ArgSpec<T> {
+  custom<T>(
+    description: string,
+    schema: StandardSchemaLike<T>,
+    type: ArgumentDescriptor['type'] = 'string',
+  ): ArgSpec<T> {
     const parse = (raw: unknown): T => {
       const result = schema['~standard'].validate(raw);
-      if (result instanceof Promise) throw new TypeError(`the schema of argument "${description}" validates asynchronously; arguments need a synchronous schema`);
+      if (result instanceof Promise)
+        throw new TypeError(
+          `the schema of argument "${description}" validates asynchronously; arguments need a synchronous schema`,
+        );
       if (result.issues !== undefined) return invalid(result.issues[0]?.message ?? 'is invalid');
       return result.value;
     };

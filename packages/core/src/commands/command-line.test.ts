@@ -17,7 +17,11 @@ function message(text: string, extra: Partial<IncomingMessage> = {}): IncomingMe
 
 describe('parseCommandLine', () => {
   it('finds a command after the prefix, lower-cased, with its arguments', () => {
-    expect(parseCommandLine(message('!STATS today  extra'), '!', [])).toEqual({ name: 'stats', argText: 'today  extra', explicit: true });
+    expect(parseCommandLine(message('!STATS today  extra'), '!', [])).toEqual({
+      name: 'stats',
+      argText: 'today  extra',
+      explicit: true,
+    });
   });
 
   it('honours a configured prefix', () => {
@@ -32,17 +36,32 @@ describe('parseCommandLine', () => {
   });
 
   it('takes a mention of the bot at the start as the prefix', () => {
-    expect(parseCommandLine(message('@stats:example.org: today'), '!', ['@stats:example.org'])).toMatchObject({ name: 'today', explicit: true });
-    expect(parseCommandLine(message('StatsBot, !week'), '!', ['statsbot'])).toMatchObject({ name: 'week', explicit: true });
-    expect(parseCommandLine(message('@stats:example.org'), '!', ['@stats:example.org'])).toMatchObject({ name: 'help' });
+    expect(parseCommandLine(message('@stats:example.org: today'), '!', ['@stats:example.org'])).toMatchObject({
+      name: 'today',
+      explicit: true,
+    });
+    expect(parseCommandLine(message('StatsBot, !week'), '!', ['statsbot'])).toMatchObject({
+      name: 'week',
+      explicit: true,
+    });
+    expect(parseCommandLine(message('@stats:example.org'), '!', ['@stats:example.org'])).toMatchObject({
+      name: 'help',
+    });
     expect(parseCommandLine(message('statsbotx today'), '!', ['statsbot'])).toBeUndefined();
     expect(parseCommandLine(message('stats are up again'), '!', ['stats'])).toBeUndefined();
-    expect(parseCommandLine(message('@statsbot today'), '!', ['@statsbot'])).toMatchObject({ name: 'today', explicit: true });
+    expect(parseCommandLine(message('@statsbot today'), '!', ['@statsbot'])).toMatchObject({
+      name: 'today',
+      explicit: true,
+    });
     expect(parseCommandLine(message('<@42> today'), '!', ['<@42>'])).toMatchObject({ name: 'today', explicit: true });
     expect(parseCommandLine(message('Stats: today'), '!', ['Stats:'])).toMatchObject({ name: 'today', explicit: true });
   });
 
   it('needs no prefix in a direct room', () => {
-    expect(parseCommandLine(message('today', { isDirect: true }), '!', [])).toEqual({ name: 'today', argText: '', explicit: false });
+    expect(parseCommandLine(message('today', { isDirect: true }), '!', [])).toEqual({
+      name: 'today',
+      argText: '',
+      explicit: false,
+    });
   });
 });

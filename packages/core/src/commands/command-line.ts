@@ -29,7 +29,11 @@ function splitWord(text: string, from: number, explicit: boolean): ParsedLine | 
  * bot at the start, or — in a direct room — the bare text. Returns `undefined` for a message
  * that is not for the bot.
  */
-export function parseCommandLine(message: IncomingMessage, prefix: string, mentionNames: readonly string[]): ParsedLine | undefined {
+export function parseCommandLine(
+  message: IncomingMessage,
+  prefix: string,
+  mentionNames: readonly string[],
+): ParsedLine | undefined {
   const text = message.text;
   if (text.startsWith(prefix)) {
     const word = splitWord(text, prefix.length, true);

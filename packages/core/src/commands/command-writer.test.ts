@@ -14,7 +14,11 @@ afterEach(async () => {
 const uptime = defineCommand({
   name: 'uptime',
   summary: 'Uptime of a service',
-  args: { service: arg.string('the service'), days: arg.integer('days back', { min: 1, max: 90 }).default(7), verbose: arg.boolean('more detail').optional() },
+  args: {
+    service: arg.string('the service'),
+    days: arg.integer('days back', { min: 1, max: 90 }).default(7),
+    verbose: arg.boolean('more detail').optional(),
+  },
   run: ({ args }) => `${args.service} ${args.days} ${String(args.verbose ?? false)}`,
 });
 
@@ -64,14 +68,23 @@ describe('named options', () => {
 
   it('validate named values like positional ones and name unknown options', async () => {
     bot = await createTestBot({ commands: [uptime] });
-    expect((await bot.say('!uptime api --days 300')).plain).toBe('days must be at most 90.\nUsage: !uptime <service> [days=7] [verbose]');
-    expect((await bot.say('!uptime api --weeks 3')).plain).toMatch(/^Unknown option --weeks\. Options: --service, --days, --verbose\./);
+    expect((await bot.say('!uptime api --days 300')).plain).toBe(
+      'days must be at most 90.\nUsage: !uptime <service> [days=7] [verbose]',
+    );
+    expect((await bot.say('!uptime api --weeks 3')).plain).toMatch(
+      /^Unknown option --weeks\. Options: --service, --days, --verbose\./,
+    );
     expect((await bot.say('!uptime api --days')).plain).toMatch(/^--days needs a value/);
     expect((await bot.say('!uptime api 3 days:4')).plain).toMatch(/^days is given twice\./);
   });
 
   it('leave quoted tokens and undeclared names positional', async () => {
-    const echo = defineCommand({ name: 'echo', summary: 'Echoes', args: { text: arg.string('the text') }, run: ({ args }) => args.text });
+    const echo = defineCommand({
+      name: 'echo',
+      summary: 'Echoes',
+      args: { text: arg.string('the text') },
+      run: ({ args }) => args.text,
+    });
     bot = await createTestBot({ commands: [echo] });
     expect((await bot.say('!echo "text:quoted"')).plain).toBe('text:quoted');
     expect((await bot.say('!echo https://example.org')).plain).toBe('https://example.org');
@@ -105,6 +118,8 @@ describe('help', () => {
   it('suggests a command before an alias at the same distance', async () => {
     const stats = defineCommand({ name: 'stats', summary: 'Visitors', run: () => 'stats' });
     bot = await createTestBot({ commands: [stats] });
-    expect((await bot.say('!stat')).plain).toBe('Unknown command !stat. Did you mean !stats? Send !help for the list of commands.');
+    expect((await bot.say('!stat')).plain).toBe(
+      'Unknown command !stat. Did you mean !stats? Send !help for the list of commands.',
+    );
   });
 });

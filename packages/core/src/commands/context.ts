@@ -90,7 +90,11 @@ export class InvocationContext implements MiddlewareContext {
   }
 
   get logger(): Logger {
-    this.#logger ??= this.shared.logger.child({ command: this.command.name, platform: this.message.platform, room: this.message.room.id });
+    this.#logger ??= this.shared.logger.child({
+      command: this.command.name,
+      platform: this.message.platform,
+      room: this.message.room.id,
+    });
     return this.#logger;
   }
 
@@ -112,7 +116,11 @@ export class InvocationContext implements MiddlewareContext {
 
   get reply(): (doc: Document | string) => Promise<void> {
     this.#reply ??= async (doc) => {
-      await this.adapter.reply(this.message, typeof doc === 'string' ? textDocument(doc) : doc, this.command.private ? PRIVATE : PUBLIC);
+      await this.adapter.reply(
+        this.message,
+        typeof doc === 'string' ? textDocument(doc) : doc,
+        this.command.private ? PRIVATE : PUBLIC,
+      );
     };
     return this.#reply;
   }

@@ -87,7 +87,9 @@ export interface CommandSpec<S extends ArgsShape, Auth extends 'public' | 'sessi
   /** Left out of `!help` listings. */
   readonly hidden?: boolean;
   /** The work. */
-  readonly run: (ctx: CommandContext<InferArgs<S>, Auth extends 'session' ? Session : Session | undefined>) => CommandResult | Promise<CommandResult>;
+  readonly run: (
+    ctx: CommandContext<InferArgs<S>, Auth extends 'session' ? Session : Session | undefined>,
+  ) => CommandResult | Promise<CommandResult>;
 }
 
 /** A defined command, ready for the registry. */
@@ -137,11 +139,14 @@ export function usageFromArgs(name: string, args: ArgsShape): string {
  *   run: ({ args }) => `You rolled ${roll(args.count, args.sides)}`,
  * });
  */
-export function defineCommand<const S extends ArgsShape = Record<never, never>, const Auth extends 'public' | 'session' = 'public'>(
-  spec: CommandSpec<S, Auth>,
-): Command {
+export function defineCommand<
+  const S extends ArgsShape = Record<never, never>,
+  const Auth extends 'public' | 'session' = 'public',
+>(spec: CommandSpec<S, Auth>): Command {
   if (!NAME.test(spec.name)) {
-    throw new TypeError(`Command name "${spec.name}" must be 1-32 lower-case letters, digits, "-" or "_", starting with a letter or digit`);
+    throw new TypeError(
+      `Command name "${spec.name}" must be 1-32 lower-case letters, digits, "-" or "_", starting with a letter or digit`,
+    );
   }
   for (const alias of spec.aliases ?? []) {
     if (!NAME.test(alias)) throw new TypeError(`Alias "${alias}" of command "${spec.name}" must match ${NAME.source}`);

@@ -9,7 +9,13 @@ import { createTestBot, type TestBot } from '../testing/index.js';
 import { arg } from './args.js';
 import { defineCommand } from './define-command.js';
 
-const ping = defineCommand({ name: 'ping', aliases: ['p'], summary: 'Answers pong', category: 'General', run: () => 'pong' });
+const ping = defineCommand({
+  name: 'ping',
+  aliases: ['p'],
+  summary: 'Answers pong',
+  category: 'General',
+  run: () => 'pong',
+});
 const dice = defineCommand({
   name: 'dice',
   summary: 'Rolls dice',
@@ -26,7 +32,10 @@ async function logSink(): Promise<{ logger: Logger; lines: () => string[] }> {
       done();
     },
   });
-  return { logger: await createLogger({ level: 'debug', destination: stream }), lines: () => chunks.join('').split('\n').filter(Boolean) };
+  return {
+    logger: await createLogger({ level: 'debug', destination: stream }),
+    lines: () => chunks.join('').split('\n').filter(Boolean),
+  };
 }
 
 let bot: TestBot | undefined;
@@ -51,9 +60,13 @@ describe('dispatch', () => {
 
   it('points an unknown command to the closest name and to help', async () => {
     bot = await createTestBot({ commands: [dice] });
-    expect((await bot.say('!dcie 2')).plain).toBe('Unknown command !dcie. Did you mean !dice? Send !help for the list of commands.');
+    expect((await bot.say('!dcie 2')).plain).toBe(
+      'Unknown command !dcie. Did you mean !dice? Send !help for the list of commands.',
+    );
     expect((await bot.say('!zzzzzz')).plain).toBe('Unknown command !zzzzzz. Send !help for the list of commands.');
-    expect(bot.bot.metrics.commands.value({ command: '(unknown)', platform: 'memory', outcome: 'unknown_command' })).toBe(2);
+    expect(
+      bot.bot.metrics.commands.value({ command: '(unknown)', platform: 'memory', outcome: 'unknown_command' }),
+    ).toBe(2);
   });
 
   it('answers bad arguments with the problem and the usage line', async () => {
@@ -64,7 +77,13 @@ describe('dispatch', () => {
 
   it('answers a throwing command with a short error and an id that is in the log, and keeps serving', async () => {
     const sink = await logSink();
-    const boom = defineCommand({ name: 'boom', summary: 'Throws', run: () => { throw new Error('database exploded at 10.0.0.5'); } });
+    const boom = defineCommand({
+      name: 'boom',
+      summary: 'Throws',
+      run: () => {
+        throw new Error('database exploded at 10.0.0.5');
+      },
+    });
     bot = await createTestBot({ commands: [boom, ping], logger: sink.logger });
     const reply = await bot.say('!boom');
     const id = /error id ([0-9a-f]{8})/.exec(reply.plain)?.[1];
@@ -79,10 +98,20 @@ describe('dispatch', () => {
     const down = defineCommand({
       name: 'down',
       summary: 'Upstream down',
-      run: async () => { throw new UpstreamError('umami', 503, 'GET /api/websites 503', 'Umami answered with an error (503). Try again later.', true); },
+      run: async () => {
+        throw new UpstreamError(
+          'umami',
+          503,
+          'GET /api/websites 503',
+          'Umami answered with an error (503). Try again later.',
+          true,
+        );
+      },
     });
     bot = await createTestBot({ commands: [down] });
-    expect((await bot.say('!down')).plain).toMatch(/^Umami answered with an error \(503\)\. Try again later\. \(error id [0-9a-f]{8}\)$/);
+    expect((await bot.say('!down')).plain).toMatch(
+      /^Umami answered with an error \(503\)\. Try again later\. \(error id [0-9a-f]{8}\)$/,
+    );
   });
 
   it('stops a command at its time budget, aborts its signal and says so', async () => {
@@ -122,7 +151,9 @@ describe('dispatch', () => {
   it('refuses a direct-only command in a shared room', async () => {
     const secret = defineCommand({ name: 'secret', summary: 'DM only', where: 'direct-only', run: () => 'psst' });
     bot = await createTestBot({ commands: [secret] });
-    expect((await bot.say('!secret', { direct: false })).plain).toBe('!secret works in a direct message only. Send !secret to me in a direct message instead.');
+    expect((await bot.say('!secret', { direct: false })).plain).toBe(
+      '!secret works in a direct message only. Send !secret to me in a direct message instead.',
+    );
     expect((await bot.say('!secret')).plain).toBe('psst');
   });
 
@@ -134,7 +165,10 @@ describe('dispatch', () => {
       where: 'direct-only',
       sensitive: true,
       args: { email: arg.string('e-mail'), password: arg.string('password', { secret: true }) },
-      run: () => { ran = true; return 'ok'; },
+      run: () => {
+        ran = true;
+        return 'ok';
+      },
     });
     bot = await createTestBot({ commands: [login] });
     const reply = await bot.say('!login a@example.org hunter2', { direct: false });
@@ -145,8 +179,17 @@ describe('dispatch', () => {
   });
 
   it('urges a password change when the message could not be removed', async () => {
-    const login = defineCommand({ name: 'login', summary: 'Logs in', sensitive: true, where: 'direct-only', run: () => 'ok' });
-    bot = await createTestBot({ commands: [login], adapter: { redactResult: { removed: false, reason: 'M_FORBIDDEN' } } });
+    const login = defineCommand({
+      name: 'login',
+      summary: 'Logs in',
+      sensitive: true,
+      where: 'direct-only',
+      run: () => 'ok',
+    });
+    bot = await createTestBot({
+      commands: [login],
+      adapter: { redactResult: { removed: false, reason: 'M_FORBIDDEN' } },
+    });
     const reply = await bot.say('!login a@example.org hunter2', { direct: false });
     expect(reply.plain).toMatch(/could not remove your message \(M_FORBIDDEN\).*Change your password now/);
   });
@@ -161,24 +204,45 @@ describe('dispatch', () => {
       run: () => 'logged in',
     });
     bot = await createTestBot({ commands: [login] });
-    expect((await bot.say('!login a@example.org hunter2')).plain).toBe('logged in\n\nI removed your message with the password from this chat.');
+    expect((await bot.say('!login a@example.org hunter2')).plain).toBe(
+      'logged in\n\nI removed your message with the password from this chat.',
+    );
     expect(bot.adapter.redacted).toHaveLength(1);
     expect((await bot.say('!login')).plain).toBe('logged in');
     expect(bot.adapter.redacted).toHaveLength(1);
     await bot.stop();
-    bot = await createTestBot({ commands: [login], adapter: { redactResult: { removed: false, reason: 'M_FORBIDDEN' } } });
-    expect((await bot.say('!login a@example.org hunter2')).plain).toBe('logged in\n\nPlease delete your message with the password yourself: I could not remove it (M_FORBIDDEN).');
+    bot = await createTestBot({
+      commands: [login],
+      adapter: { redactResult: { removed: false, reason: 'M_FORBIDDEN' } },
+    });
+    expect((await bot.say('!login a@example.org hunter2')).plain).toBe(
+      'logged in\n\nPlease delete your message with the password yourself: I could not remove it (M_FORBIDDEN).',
+    );
   });
 
   it('runs session commands only with a session, which it hands to the command', async () => {
-    const session: Session = { user: { platform: 'memory', id: '@alice' }, account: { id: 'u1', email: 'alice@example.org' }, accessToken: 'a', refreshToken: 'r', createdAt: 0, expiresAt: 1 };
+    const session: Session = {
+      user: { platform: 'memory', id: '@alice' },
+      account: { id: 'u1', email: 'alice@example.org' },
+      accessToken: 'a',
+      refreshToken: 'r',
+      createdAt: 0,
+      expiresAt: 1,
+    };
     const sessions: SessionService = { current: async (user) => (user.id === '@alice' ? session : undefined) };
-    const me = defineCommand({ name: 'me', summary: 'Who am I', auth: 'session', run: ({ session: s }) => s.account.email ?? '?' });
+    const me = defineCommand({
+      name: 'me',
+      summary: 'Who am I',
+      auth: 'session',
+      run: ({ session: s }) => s.account.email ?? '?',
+    });
     bot = await createTestBot({ commands: [me], sessions });
     const mine = await bot.say('!me');
     expect(mine.plain).toBe('alice@example.org');
     expect(mine.ephemeral).toBe(true);
-    expect((await bot.say('!me', { user: '@bob' })).plain).toBe('You are not logged in. Send !login to me in a direct message first.');
+    expect((await bot.say('!me', { user: '@bob' })).plain).toBe(
+      'You are not logged in. Send !login to me in a direct message first.',
+    );
   });
 
   it('sends nothing for an empty answer (platforms reject empty messages)', async () => {
@@ -194,7 +258,12 @@ describe('dispatch', () => {
     const seen: string[] = [];
     bot = await createTestBot({
       commands: [ping],
-      middleware: [async (ctx, next) => { seen.push(`${ctx.command.name}:${ctx.message.sender.id}`); return next(); }],
+      middleware: [
+        async (ctx, next) => {
+          seen.push(`${ctx.command.name}:${ctx.message.sender.id}`);
+          return next();
+        },
+      ],
     });
     expect((await bot.say('!ping')).plain).toBe('pong');
     expect(seen).toEqual(['ping:@alice']);

@@ -129,9 +129,13 @@ export class Dispatcher {
       else this.#outcome(stats, command.name, message.platform, ctx.outcome).inc();
       stats.duration.observe((performance.now() - started) / 1000);
     } catch (error) {
-      this.#shared.logger.error({ err: error, platform: message.platform, room: message.room.id }, 'message handling failed');
+      this.#shared.logger.error(
+        { err: error, platform: message.platform, room: message.room.id },
+        'message handling failed',
+      );
     } finally {
-      if (--this.#inFlight === 0 && this.#drainWaiters.length > 0) for (const resolve of this.#drainWaiters.splice(0)) resolve();
+      if (--this.#inFlight === 0 && this.#drainWaiters.length > 0)
+        for (const resolve of this.#drainWaiters.splice(0)) resolve();
     }
   }
 
@@ -158,9 +162,16 @@ export class Dispatcher {
     const stats = this.#statsFor('(unknown)', message.platform);
     this.#outcome(stats, '(unknown)', message.platform, 'unknown_command').inc();
     try {
-      await adapter.reply(message, textDocument(unknownCommandText(name, this.#registry, this.#shared.settings.prefix)), PUBLIC);
+      await adapter.reply(
+        message,
+        textDocument(unknownCommandText(name, this.#registry, this.#shared.settings.prefix)),
+        PUBLIC,
+      );
     } catch (error) {
-      this.#shared.logger.error({ err: error, platform: message.platform, room: message.room.id }, 'could not answer an unknown command');
+      this.#shared.logger.error(
+        { err: error, platform: message.platform, room: message.room.id },
+        'could not answer an unknown command',
+      );
     }
   }
 

@@ -9,7 +9,12 @@ import { defaultGuards } from './guards/index.js';
 import { everyCommand, insertGuard, type Guard, type Middleware } from './middleware.js';
 
 const ping = defineCommand({ name: 'ping', summary: 'Answers pong', run: () => 'pong' });
-const echo = defineCommand({ name: 'echo', summary: 'Echoes', args: { word: arg.string('a word') }, run: ({ args }) => args.word });
+const echo = defineCommand({
+  name: 'echo',
+  summary: 'Echoes',
+  args: { word: arg.string('a word') },
+  run: ({ args }) => args.word,
+});
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -28,7 +33,8 @@ describe('the guard chain', () => {
           ? undefined
           : (ctx, next) => {
               seen.push(`${ctx.command.name}:${JSON.stringify(ctx.args)}`);
-              if (Object.values(ctx.args).some((v) => typeof v === 'string' && v === v.toUpperCase())) throw new StatsError('bad_args', 'shouting', 'Please do not shout.');
+              if (Object.values(ctx.args).some((v) => typeof v === 'string' && v === v.toUpperCase()))
+                throw new StatsError('bad_args', 'shouting', 'Please do not shout.');
               return next();
             },
     };
@@ -43,12 +49,23 @@ describe('the guard chain', () => {
   });
 
   it('runs in the explicit order, with user middleware after the built-in guards and seeing ctx.command', async () => {
-    expect(defaultGuards.map((g) => g.name)).toEqual(['answer', 'direct-only', 'redact-sensitive', 'rate-limit', 'arguments', 'work', 'session', 'middleware']);
+    expect(defaultGuards.map((g) => g.name)).toEqual([
+      'answer',
+      'direct-only',
+      'redact-sensitive',
+      'rate-limit',
+      'arguments',
+      'work',
+      'session',
+      'middleware',
+    ]);
     const order: string[] = [];
-    const mark = (name: string): Middleware => (ctx, next) => {
-      order.push(`${name}:${ctx.command.name}`);
-      return next();
-    };
+    const mark =
+      (name: string): Middleware =>
+      (ctx, next) => {
+        order.push(`${name}:${ctx.command.name}`);
+        return next();
+      };
     bot = await createTestBot({
       commands: [ping],
       rateLimit: { capacity: 1, refillPerSecond: 0.001 },
@@ -80,7 +97,11 @@ describe('typing', () => {
 
   it('starts after the delay, is renewed before the platform lets it lapse, and stops at the end', async () => {
     let finish: (text: string) => void = () => undefined;
-    const slow = defineCommand({ name: 'slow', summary: 'Slow', run: () => new Promise<string>((resolve) => (finish = resolve)) });
+    const slow = defineCommand({
+      name: 'slow',
+      summary: 'Slow',
+      run: () => new Promise<string>((resolve) => (finish = resolve)),
+    });
     bot = await createTestBot({ commands: [slow], typingDelayMs: 10, adapter: { typingTimeoutMs: 50 } });
     const started = performance.now();
     const answered = bot.say('!slow');
@@ -102,7 +123,10 @@ describe('typing', () => {
 describe('argument validation', () => {
   it('lives in commands/ without zod at module load', () => {
     const dir = new URL('.', import.meta.url).pathname;
-    const sources = [...readdirSync(dir).map((f) => join(dir, f)), ...readdirSync(join(dir, 'guards')).map((f) => join(dir, 'guards', f))].filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const sources = [
+      ...readdirSync(dir).map((f) => join(dir, f)),
+      ...readdirSync(join(dir, 'guards')).map((f) => join(dir, 'guards', f)),
+    ].filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     expect(sources.length).toBeGreaterThan(10);
     for (const file of sources) expect(readFileSync(file, 'utf8'), file).not.toMatch(/from ['"]zod['"]/);
   });

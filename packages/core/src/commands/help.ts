@@ -9,7 +9,10 @@ export function unknownCommandText(name: string, registry: CommandRegistry, pref
   const shown = name.length > 32 ? `${name.slice(0, 32)}…` : name;
   // A listed command's own name wins over an alias at the same distance (!stat → !stats, not
   // the help alias !start); aliases and hidden commands are only a fallback.
-  const listed = registry.list().filter((c) => !c.hidden).map((c) => c.name);
+  const listed = registry
+    .list()
+    .filter((c) => !c.hidden)
+    .map((c) => c.name);
   const suggestion = closest(name, listed) ?? closest(name, registry.names());
   const hint = suggestion === undefined ? '' : ` Did you mean ${prefix}${suggestion}?`;
   return `Unknown command ${prefix}${shown}.${hint} Send ${prefix}help for the list of commands.`;
@@ -39,7 +42,8 @@ function details(command: Command, prefix: string): Document {
   const doc = document().heading(`${prefix}${command.name}`, 2).text(command.summary);
   if (command.description) doc.text(command.description);
   const fields: { label: string; value: string }[] = [{ label: 'Usage', value: `${prefix}${command.usage}` }];
-  if (command.aliases.length > 0) fields.push({ label: 'Aliases', value: command.aliases.map((a) => `${prefix}${a}`).join(', ') });
+  if (command.aliases.length > 0)
+    fields.push({ label: 'Aliases', value: command.aliases.map((a) => `${prefix}${a}`).join(', ') });
   if (command.where === 'direct-only') fields.push({ label: 'Where', value: 'direct messages only' });
   if (command.auth === 'session') fields.push({ label: 'Needs', value: `a login (${prefix}login)` });
   doc.fields(fields);

@@ -92,7 +92,8 @@ export interface Guard {
 }
 
 /** Where a bot author's {@link Guard} goes in the chain: before or after a guard of that name. */
-export type GuardPlacement = { readonly guard: Guard; readonly before: string } | { readonly guard: Guard; readonly after: string };
+export type GuardPlacement =
+  { readonly guard: Guard; readonly before: string } | { readonly guard: Guard; readonly after: string };
 
 /** A guard that runs `middleware` for every command. */
 export function everyCommand(name: string, middleware: Middleware): Guard {
@@ -103,7 +104,11 @@ export function everyCommand(name: string, middleware: Middleware): Guard {
  * `guards` with `guard` placed before or after the guard named in `where`.
  * @throws TypeError when no guard has that name.
  */
-export function insertGuard(guards: readonly Guard[], guard: Guard, where: { readonly before: string } | { readonly after: string }): Guard[] {
+export function insertGuard(
+  guards: readonly Guard[],
+  guard: Guard,
+  where: { readonly before: string } | { readonly after: string },
+): Guard[] {
   const name = 'before' in where ? where.before : where.after;
   const at = guards.findIndex((g) => g.name === name);
   if (at === -1) throw new TypeError(`no guard named "${name}" (guards: ${guards.map((g) => g.name).join(', ')})`);

@@ -8,7 +8,11 @@ import { compileArgs, parseArgs } from './parse-args.js';
 const dice = defineCommand({
   name: 'dice',
   summary: 'Rolls dice',
-  args: { count: arg.integer('how many dice', { min: 1, max: 20 }), sides: arg.integer('sides', { min: 2 }).default(6), label: arg.rest('a label').optional() },
+  args: {
+    count: arg.integer('how many dice', { min: 1, max: 20 }),
+    sides: arg.integer('sides', { min: 2 }).default(6),
+    label: arg.rest('a label').optional(),
+  },
   run: () => 'x',
 });
 
@@ -45,20 +49,36 @@ describe('parseArgs', () => {
   });
 
   it('parses choices case-insensitively and lists the permitted values', () => {
-    const period = defineCommand({ name: 'period', summary: 'x', args: { range: arg.choice('range', ['day', 'week']) }, run: () => 'x' });
+    const period = defineCommand({
+      name: 'period',
+      summary: 'x',
+      args: { range: arg.choice('range', ['day', 'week']) },
+      run: () => 'x',
+    });
     expect(parseArgs(period, 'WEEK', '!')).toEqual({ range: 'week' });
     expect(failure(() => parseArgs(period, 'year', '!')).userMessage).toMatch(/must be one of day, week/);
   });
 
   it('never echoes an unexpected argument of a sensitive command', () => {
-    const login = defineCommand({ name: 'login', summary: 'x', sensitive: true, args: { email: arg.string('e-mail'), password: arg.string('password', { secret: true }) }, run: () => 'x' });
+    const login = defineCommand({
+      name: 'login',
+      summary: 'x',
+      sensitive: true,
+      args: { email: arg.string('e-mail'), password: arg.string('password', { secret: true }) },
+      run: () => 'x',
+    });
     const error = failure(() => parseArgs(login, 'a@b.c hunter2 hunter3', '!'));
     expect(error.userMessage).not.toContain('hunter');
   });
 
   it('rejects declarations that cannot be parsed positionally', () => {
     expect(() =>
-      defineCommand({ name: 'bad', summary: 'x', args: { a: arg.string('a').optional(), b: arg.string('b') }, run: () => 'x' }),
+      defineCommand({
+        name: 'bad',
+        summary: 'x',
+        args: { a: arg.string('a').optional(), b: arg.string('b') },
+        run: () => 'x',
+      }),
     ).toThrow(/cannot follow optional/);
     expect(() => defineCommand({ name: 'Bad Name', summary: 'x', run: () => 'x' })).toThrow(/lower-case/);
   });

@@ -7,7 +7,11 @@ import { tokenizeWithPositions } from './tokenizer.js';
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function badArgs(command: Command, prefix: string, problem: string): StatsError {
-  return new StatsError('bad_args', `bad arguments for ${command.name}: ${problem}`, `${problem}\nUsage: ${prefix}${command.usage}`);
+  return new StatsError(
+    'bad_args',
+    `bad arguments for ${command.name}: ${problem}`,
+    `${problem}\nUsage: ${prefix}${command.usage}`,
+  );
 }
 
 /** One declared argument, flattened for the compiled validator. */
@@ -16,7 +20,12 @@ interface CompiledArg {
   readonly spec: ArgSpec<unknown>;
 }
 
-function validate(command: Command, prefix: string, args: readonly CompiledArg[], values: Record<string, unknown>): Record<string, unknown> {
+function validate(
+  command: Command,
+  prefix: string,
+  args: readonly CompiledArg[],
+  values: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const { name, spec } of args) {
     const raw = values[name];
@@ -57,7 +66,12 @@ export function parseArgs(command: Command, argText: string, prefix: string): Re
 }
 
 /** The general path of {@link parseArgs}: quotes, escapes, named arguments, every error. */
-function parseTokens(command: Command, prefix: string, args: readonly CompiledArg[], argText: string): Record<string, unknown> {
+function parseTokens(
+  command: Command,
+  prefix: string,
+  args: readonly CompiledArg[],
+  argText: string,
+): Record<string, unknown> {
   const tokens = tokenizeWithPositions(argText);
   const values: Record<string, unknown> = {};
   const names = command.argNames;
@@ -81,7 +95,8 @@ function parseTokens(command: Command, prefix: string, args: readonly CompiledAr
         else if (command.args[name]?.type === 'boolean') value = 'true';
         else {
           const next = tokens[i + 1];
-          if (next === undefined) throw badArgs(command, prefix, `--${name} needs a value (${command.args[name]?.description ?? name}).`);
+          if (next === undefined)
+            throw badArgs(command, prefix, `--${name} needs a value (${command.args[name]?.description ?? name}).`);
           value = next.value;
           i++;
         }
@@ -115,7 +130,11 @@ function parseTokens(command: Command, prefix: string, args: readonly CompiledAr
 }
 
 /** Validates arguments a platform parsed already (Discord options). */
-export function validateStructuredArgs(command: Command, structured: StructuredCommand, prefix: string): Record<string, unknown> {
+export function validateStructuredArgs(
+  command: Command,
+  structured: StructuredCommand,
+  prefix: string,
+): Record<string, unknown> {
   return compileArgs(command, prefix).structured(structured);
 }
 
@@ -131,7 +150,9 @@ const NOTHING = /\S/;
 
 /** `"`, `'`, `“`, `„`, `‘`, `«` and `\`: the general path's business. */
 function isQuoteOrEscape(code: number): boolean {
-  return code === 34 || code === 39 || code === 92 || code === 0x201c || code === 0x201e || code === 0x2018 || code === 0xab;
+  return (
+    code === 34 || code === 39 || code === 92 || code === 0x201c || code === 0x201e || code === 0x2018 || code === 0xab
+  );
 }
 
 function isSpaceCode(code: number): boolean {
@@ -154,7 +175,8 @@ export function compileArgs(command: Command, prefix: string): CompiledArgs {
   if (args.length === 0) {
     return {
       text: (argText) => {
-        if (argText !== '' && NOTHING.test(argText)) throw badArgs(command, prefix, `${prefix}${command.name} takes no arguments.`);
+        if (argText !== '' && NOTHING.test(argText))
+          throw badArgs(command, prefix, `${prefix}${command.name} takes no arguments.`);
         return EMPTY as Record<string, unknown>;
       },
       structured,
@@ -185,7 +207,8 @@ export function compileArgs(command: Command, prefix: string): CompiledArgs {
         word = argText.slice(start).trim();
       } else {
         word = argText.slice(start, i);
-        if (named && ((word.charCodeAt(0) === DASH && word.charCodeAt(1) === DASH) || word.indexOf(':') > 0)) return undefined;
+        if (named && ((word.charCodeAt(0) === DASH && word.charCodeAt(1) === DASH) || word.indexOf(':') > 0))
+          return undefined;
       }
       let value: unknown;
       try {

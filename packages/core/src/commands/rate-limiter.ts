@@ -7,7 +7,9 @@ interface Bucket {
 }
 
 /** The verdict for one command. */
-export type RateVerdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number; readonly firstRefusal: boolean };
+export type RateVerdict =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly retryAfterMs: number; readonly firstRefusal: boolean };
 
 const ALLOWED: RateVerdict = Object.freeze({ allowed: true });
 
@@ -42,7 +44,10 @@ export class UserRateLimiter {
     }
     const firstRefusal = !bucket.warned;
     bucket.warned = true;
-    const retryAfterMs = spec.refillPerSecond > 0 ? Math.ceil(((1 - bucket.tokens) / spec.refillPerSecond) * 1000) : Number.POSITIVE_INFINITY;
+    const retryAfterMs =
+      spec.refillPerSecond > 0
+        ? Math.ceil(((1 - bucket.tokens) / spec.refillPerSecond) * 1000)
+        : Number.POSITIVE_INFINITY;
     return { allowed: false, retryAfterMs, firstRefusal };
   }
 

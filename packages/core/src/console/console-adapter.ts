@@ -1,6 +1,13 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { AdapterCapabilities, AdapterContext, ChatAdapter, IncomingMessage, RoomRef, SentMessage } from '../chat/index.js';
+import type {
+  AdapterCapabilities,
+  AdapterContext,
+  ChatAdapter,
+  IncomingMessage,
+  RoomRef,
+  SentMessage,
+} from '../chat/index.js';
 import { plainRenderer, type Document } from '../document/index.js';
 
 /** Options of {@link createConsoleAdapter}. */
@@ -53,7 +60,11 @@ export class ConsoleAdapter implements ChatAdapter {
 
   async start(context: AdapterContext): Promise<void> {
     const interactive = (this.#input as { isTTY?: boolean }).isTTY === true;
-    this.#lines = createInterface({ input: this.#input, ...(interactive ? { output: this.#output, prompt: '> ' } : {}), terminal: interactive });
+    this.#lines = createInterface({
+      input: this.#input,
+      ...(interactive ? { output: this.#output, prompt: '> ' } : {}),
+      terminal: interactive,
+    });
     this.#ready = true;
     if (interactive) {
       this.#output.write(`stats console — type ${context.prefix}help (Ctrl-D to quit)\n`);

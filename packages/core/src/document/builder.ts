@@ -79,7 +79,9 @@ export function document(): DocumentBuilder {
 
 /** A document of one paragraph. */
 export function textDocument(text: string, tone?: Tone): Document {
-  return tone === undefined ? { blocks: [{ type: 'text', content: text }] } : { blocks: [{ type: 'text', content: text }], tone };
+  return tone === undefined
+    ? { blocks: [{ type: 'text', content: text }] }
+    : { blocks: [{ type: 'text', content: text }], tone };
 }
 
 /** Bold inline text. */

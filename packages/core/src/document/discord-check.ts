@@ -18,7 +18,8 @@ export function checkMarkdown(text: string, where: string): string[] {
   // Escaped characters, code blocks and spans show their text as is: a link there is inert.
   const outsideCode = text
     .replace(/\\[^\n]/g, '')
-    .replace(/```[\s\S]*?```/g, '').replace(/`[^`]*`/g, '');
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/`[^`]*`/g, '');
   if (UNSAFE_LINK.test(outsideCode)) problems.push(`${where}: link to an unsafe target`);
   return problems;
 }

@@ -33,7 +33,10 @@ export function markdownInline(content: InlineContent): string {
     if (piece.kind === 'link') {
       const href = safeHref(piece.href);
       // Parentheses and angle brackets would end the link target early: percent-encode them.
-      const target = href?.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+      const target = href?.replace(
+        /[()<>\s]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+      );
       out += target === undefined ? text : `[${text.length > 0 ? text : escapeMarkdown(target)}](${target})`;
     } else if (text.length === 0) {
       continue;

@@ -9,17 +9,44 @@ describe('discordRenderer: content', () => {
     ['a paragraph', { type: 'text', content: 'pong' }, 'pong'],
     [
       'emphasis, code and a link',
-      { type: 'text', content: [bold('b*'), ' ', italic('i_'), ' ', code('c'), ' ', link('site [x]', 'https://e.org/a(b)')] },
+      {
+        type: 'text',
+        content: [bold('b*'), ' ', italic('i_'), ' ', code('c'), ' ', link('site [x]', 'https://e.org/a(b)')],
+      },
       '**b\\***  _i\\__ `c` [site \\[x\\]](https://e.org/a%28b%29)',
     ],
-    ['an unsafe link as escaped text', { type: 'text', content: [link('[x](y)', 'javascript:alert(1)')] }, '\\[x\\](y)'],
+    [
+      'an unsafe link as escaped text',
+      { type: 'text', content: [link('[x](y)', 'javascript:alert(1)')] },
+      '\\[x\\](y)',
+    ],
     ['a code span holding a backtick as escaped text', { type: 'text', content: [code('a`b')] }, 'a\\`b'],
-    ['markdown in data escaped', { type: 'text', content: '# not a heading\n> nor a quote\n**x** ~~y~~ ||z||' }, '\\# not a heading\n\\> nor a quote\n\\*\\*x\\*\\* \\~\\~y\\~\\~ \\|\\|z\\|\\|'],
-    ['mentions neutralised', { type: 'text', content: '@everyone @here <@1> <@!2> <@&3> <#4>' }, '@\u200beveryone @\u200bhere <\u200b@1> <\u200b@!2> <\u200b@&3> <\u200b#4>'],
-    ['a mention made of two pieces', { type: 'text', content: ['<@', '123>', ' @every', 'one'] }, '<\u200b@123> @\u200beveryone'],
+    [
+      'markdown in data escaped',
+      { type: 'text', content: '# not a heading\n> nor a quote\n**x** ~~y~~ ||z||' },
+      '\\# not a heading\n\\> nor a quote\n\\*\\*x\\*\\* \\~\\~y\\~\\~ \\|\\|z\\|\\|',
+    ],
+    [
+      'mentions neutralised',
+      { type: 'text', content: '@everyone @here <@1> <@!2> <@&3> <#4>' },
+      '@\u200beveryone @\u200bhere <\u200b@1> <\u200b@!2> <\u200b@&3> <\u200b#4>',
+    ],
+    [
+      'a mention made of two pieces',
+      { type: 'text', content: ['<@', '123>', ' @every', 'one'] },
+      '<\u200b@123> @\u200beveryone',
+    ],
     ['a list', { type: 'list', items: ['a', 'b'], ordered: true }, '1. a\n2. b'],
-    ['code in a fence that data cannot close', { type: 'code', text: 'x\n```\n@everyone', language: 'js' }, '```js\nx\n`\u200b`\u200b`\n@\u200beveryone\n```'],
-    ['a chart in a fence', { type: 'chart', chart: { kind: 'line', title: 't', series: [] }, fallback: '▁█' }, '```\n▁█\n```'],
+    [
+      'code in a fence that data cannot close',
+      { type: 'code', text: 'x\n```\n@everyone', language: 'js' },
+      '```js\nx\n`\u200b`\u200b`\n@\u200beveryone\n```',
+    ],
+    [
+      'a chart in a fence',
+      { type: 'chart', chart: { kind: 'line', title: 't', series: [] }, fallback: '▁█' },
+      '```\n▁█\n```',
+    ],
     ['a divider', { type: 'divider' }, '──────────'],
     ['a footer as subtext', { type: 'footer', text: 'Umami' }, '-# Umami'],
   ])('renders %s', (_, block, expected) => {
@@ -34,11 +61,18 @@ describe('discordRenderer: content', () => {
     const out = discordRenderer.render(doc);
     expect(out.length).toBeGreaterThan(1);
     for (const m of out) expect(m.content?.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
-    expect(out.map((m) => m.content).join('\n\n').split('\n\n')).toHaveLength(30);
+    expect(
+      out
+        .map((m) => m.content)
+        .join('\n\n')
+        .split('\n\n'),
+    ).toHaveLength(30);
   });
 
   it('re-opens the fence in every piece of a long code block', () => {
-    const out = discordRenderer.render(document().code(Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n'), 'txt'));
+    const out = discordRenderer.render(
+      document().code(Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n'), 'txt'),
+    );
     expect(out.length).toBeGreaterThan(1);
     for (const m of out) {
       expect(m.content).toMatch(/^```txt\n[\s\S]*\n```$/);
@@ -49,7 +83,12 @@ describe('discordRenderer: content', () => {
 
 describe('discordRenderer: embeds', () => {
   it('turns a structured document into an embed with title, description, fields, footer and colour', () => {
-    const doc = document().withTone('error').heading('Today').text('All *good*').fields([{ label: 'Views', value: '3', inline: true }]).footer('Umami *1* @here');
+    const doc = document()
+      .withTone('error')
+      .heading('Today')
+      .text('All *good*')
+      .fields([{ label: 'Views', value: '3', inline: true }])
+      .footer('Umami *1* @here');
     expect(discordRenderer.render(doc)).toEqual([
       {
         embeds: [
@@ -71,7 +110,12 @@ describe('discordRenderer: embeds', () => {
   });
 
   it('opens a new embed for each heading and for text after fields', () => {
-    const doc = document().heading('A').fields([{ label: 'x', value: '1' }]).text('after').heading('B').text('b');
+    const doc = document()
+      .heading('A')
+      .fields([{ label: 'x', value: '1' }])
+      .text('after')
+      .heading('B')
+      .text('b');
     const embeds = discordRenderer.render(doc)[0]?.embeds ?? [];
     expect(embeds.map((e) => [e.title, e.description, e.fields?.length])).toEqual([
       ['A', undefined, 1],
@@ -81,7 +125,10 @@ describe('discordRenderer: embeds', () => {
   });
 
   it('keeps every embed limit with huge titles, many fields and long values', () => {
-    const fields = Array.from({ length: 80 }, (_, i) => ({ label: `field ${i} ${'n'.repeat(300)}`, value: `v${i} ${'word '.repeat(300)}` }));
+    const fields = Array.from({ length: 80 }, (_, i) => ({
+      label: `field ${i} ${'n'.repeat(300)}`,
+      value: `v${i} ${'word '.repeat(300)}`,
+    }));
     const doc = document().heading('T'.repeat(1000)).fields(fields).text('d '.repeat(9000)).footer('f'.repeat(5000));
     const out = discordRenderer.render(doc);
     expect(out.length).toBeGreaterThan(3);

@@ -52,7 +52,9 @@ class EmbedDraft {
   total = 0;
 
   isEmpty(): boolean {
-    return this.title === undefined && this.description.length === 0 && this.fields.length === 0 && this.footer === undefined;
+    return (
+      this.title === undefined && this.description.length === 0 && this.fields.length === 0 && this.footer === undefined
+    );
   }
 
   toEmbed(color: number | undefined): DiscordEmbed {
@@ -76,7 +78,12 @@ function buildEmbeds(blocks: readonly Block[], color: number | undefined): { emb
   };
   const addField = (field: EmbedField): void => {
     const size = field.name.length + field.value.length;
-    if (draft.footer !== undefined || draft.fields.length >= DISCORD_LIMITS.fields || draft.total + size > DISCORD_LIMITS.embedTotal) flush();
+    if (
+      draft.footer !== undefined ||
+      draft.fields.length >= DISCORD_LIMITS.fields ||
+      draft.total + size > DISCORD_LIMITS.embedTotal
+    )
+      flush();
     draft.fields.push(field);
     draft.total += size;
   };
@@ -97,7 +104,9 @@ function buildEmbeds(blocks: readonly Block[], color: number | undefined): { emb
     } else {
       for (const [part, size] of fitBlock(block, descriptionTarget)) {
         const extra = draft.description.length > 0 ? size + 2 : size;
-        const full = draft.descriptionLength + extra > DISCORD_LIMITS.description || draft.total + extra > DISCORD_LIMITS.embedTotal;
+        const full =
+          draft.descriptionLength + extra > DISCORD_LIMITS.description ||
+          draft.total + extra > DISCORD_LIMITS.embedTotal;
         if (draft.fields.length > 0 || draft.footer !== undefined || full) flush();
         const added = draft.description.length > 0 ? size + 2 : size;
         draft.description.push(part);
@@ -114,7 +123,9 @@ function buildEmbeds(blocks: readonly Block[], color: number | undefined): { emb
 function embedFields(field: Field): EmbedField[] {
   const label = oneLine(field.label);
   const name = truncateRendered(label, DISCORD_LIMITS.fieldName, markdownText) || BLANK;
-  const values = chunkBlocks([{ type: 'text', content: field.value }], fieldValueTarget).map((parts) => parts.join('\n\n'));
+  const values = chunkBlocks([{ type: 'text', content: field.value }], fieldValueTarget).map((parts) =>
+    parts.join('\n\n'),
+  );
   const more = values.length > 1 ? truncateRendered(`${label} (cont.)`, DISCORD_LIMITS.fieldName, markdownText) : name;
   return values.map((value, i) => {
     const out: EmbedField = { name: i === 0 ? name : more, value: value.trim() === '' ? BLANK : value };

@@ -21,7 +21,14 @@ function isSafeUnit(code: number): boolean {
   if (code === 0x0a || code === 0x09) return true;
   if (code < 0xa0) return false;
   // Above U+00A0 only a few ranges need work; check them cheaply.
-  if (code >= 0x200b && code <= 0x206f) return code === 0x200d || (code > 0x200d && code < 0x202a) || (code > 0x202e && code < 0x2060) || (code > 0x2060 && code < 0x2066) || code > 0x2069;
+  if (code >= 0x200b && code <= 0x206f)
+    return (
+      code === 0x200d ||
+      (code > 0x200d && code < 0x202a) ||
+      (code > 0x202e && code < 0x2060) ||
+      (code > 0x2060 && code < 0x2066) ||
+      code > 0x2069
+    );
   if (code >= 0xd800 && code <= 0xdfff) return false;
   return code !== 0xfeff;
 }
@@ -64,7 +71,13 @@ export function sanitizeText(text: string): string {
   return text.replace(ANSI, '').replace(UNSAFE, '').replace(LONE_SURROGATE, '\ufffd');
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /**
  * Escapes `& < > " '` as HTML entities, so the result is safe in element content and in a

@@ -74,8 +74,21 @@ export function hostileBlocks(s: string): Block[] {
     { type: 'text', content: s },
     { type: 'text', content: [s, { kind: 'bold', text: s }, { kind: 'italic', text: s }, { kind: 'code', text: s }] },
     { type: 'text', content: [{ kind: 'link', text: s, href: 'https://example.org/?q=1' }] },
-    { type: 'fields', fields: [{ label: s, value: s }, { label: 'v', value: [{ kind: 'bold', text: s }], inline: true }] },
-    { type: 'table', columns: [s, 'n'], rows: [[s, '1'], ['x', s]] },
+    {
+      type: 'fields',
+      fields: [
+        { label: s, value: s },
+        { label: 'v', value: [{ kind: 'bold', text: s }], inline: true },
+      ],
+    },
+    {
+      type: 'table',
+      columns: [s, 'n'],
+      rows: [
+        [s, '1'],
+        ['x', s],
+      ],
+    },
     { type: 'list', items: [s, [{ kind: 'code', text: s }]], ordered: false },
     { type: 'list', items: [s], ordered: true },
     { type: 'code', text: s, language: s },
@@ -87,15 +100,32 @@ export function hostileBlocks(s: string): Block[] {
 
 /** Named documents built from the corpus, the hrefs and the 100 kB inputs. */
 export function hostileDocuments(): { readonly name: string; readonly doc: Document }[] {
-  const docs: { name: string; doc: Document }[] = hostileCorpus.map((c) => ({ name: c.name, doc: { blocks: hostileBlocks(c.text), tone: 'warning' } }));
+  const docs: { name: string; doc: Document }[] = hostileCorpus.map((c) => ({
+    name: c.name,
+    doc: { blocks: hostileBlocks(c.text), tone: 'warning' },
+  }));
   docs.push({
     name: 'hostile hrefs',
-    doc: { blocks: hostileHrefs.map((href): Block => ({ type: 'text', content: [{ kind: 'link', text: `link ${href}`, href }] })) },
+    doc: {
+      blocks: hostileHrefs.map((href): Block => ({
+        type: 'text',
+        content: [{ kind: 'link', text: `link ${href}`, href }],
+      })),
+    },
   });
-  docs.push({ name: 'plain paragraph: every corpus string', doc: { blocks: [{ type: 'text', content: hostileCorpus.map((c) => c.text).join('\n') }] } });
+  docs.push({
+    name: 'plain paragraph: every corpus string',
+    doc: { blocks: [{ type: 'text', content: hostileCorpus.map((c) => c.text).join('\n') }] },
+  });
   docs.push({ name: '100 kB string', doc: { blocks: [{ type: 'text', content: bigString() }] } });
   docs.push({ name: '30 kB string in every block', doc: { blocks: hostileBlocks(bigString(30_000)) } });
-  docs.push({ name: '100 kB table', doc: { blocks: [{ type: 'heading', text: 'Pages', level: 2 }, bigTable(), { type: 'footer', text: 'Umami' }] } });
-  docs.push({ name: '100 kB code line', doc: { blocks: [{ type: 'code', text: 'x'.repeat(100_000), language: 'ts' }] } });
+  docs.push({
+    name: '100 kB table',
+    doc: { blocks: [{ type: 'heading', text: 'Pages', level: 2 }, bigTable(), { type: 'footer', text: 'Umami' }] },
+  });
+  docs.push({
+    name: '100 kB code line',
+    doc: { blocks: [{ type: 'code', text: 'x'.repeat(100_000), language: 'ts' }] },
+  });
   return docs;
 }

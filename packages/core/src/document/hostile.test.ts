@@ -10,13 +10,16 @@ import { createPlainRenderer, plainRenderer } from './plain-text.js';
 import { createTelegramRenderer, telegramRenderer } from './telegram-html.js';
 
 /** What sanitizeText removes; none of it may reach any output. */
-const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200c\u202a-\u202e\u2060\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_CHARS =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200c\u202a-\u202e\u2060\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function matrixProblems(messages: readonly { body: string; formatted_body: string }[], maxBytes: number): string[] {
   return messages.flatMap((m, i) => [
     ...checkHtml(m.formatted_body, MATRIX_HTML_RULES).map((p) => `message ${i}: ${p}`),
     ...(jsonBytes(m.body) + jsonBytes(m.formatted_body) > maxBytes ? [`message ${i} over ${maxBytes} bytes`] : []),
-    ...(UNSAFE_CHARS.test(m.body + m.formatted_body) || /\u200b(?!room)/i.test(m.body + m.formatted_body) ? [`message ${i} unsanitised`] : []),
+    ...(UNSAFE_CHARS.test(m.body + m.formatted_body) || /\u200b(?!room)/i.test(m.body + m.formatted_body)
+      ? [`message ${i} unsanitised`]
+      : []),
     ...(/@room/i.test(m.body) ? [`message ${i} mentions @room`] : []),
   ]);
 }
@@ -50,7 +53,8 @@ describe('the hostile corpus', () => {
     const out = matrixRenderer.render(doc);
     expect(out.length).toBeGreaterThan(0);
     expect(matrixProblems(out, 60_000)).toEqual([]);
-    for (const m of out) expect(m.formatted_body).not.toMatch(/<(script|img|font|strike|nl)\b|href="(javascript|data):/i);
+    for (const m of out)
+      expect(m.formatted_body).not.toMatch(/<(script|img|font|strike|nl)\b|href="(javascript|data):/i);
   });
 
   it.each(docs)('renders $name as well-formed Telegram HTML within 4,096 characters', ({ doc }) => {
@@ -73,7 +77,9 @@ describe('the hostile corpus', () => {
   });
 
   it('links only the http, https and mailto hrefs', () => {
-    const doc: Document = { blocks: hostileHrefs.map((href): Block => ({ type: 'text', content: [{ kind: 'link', text: 'x', href }] })) };
+    const doc: Document = {
+      blocks: hostileHrefs.map((href): Block => ({ type: 'text', content: [{ kind: 'link', text: 'x', href }] })),
+    };
     const html = matrixRenderer.render(doc)[0]?.formatted_body ?? '';
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
     expect(hrefs).toEqual([
@@ -111,7 +117,9 @@ describe('the hostile corpus', () => {
   });
 
   it('neutralises every mention in Discord output', () => {
-    const out = JSON.stringify(discordRenderer.render({ blocks: hostileCorpus.map((c): Block => ({ type: 'text', content: c.text })) }));
+    const out = JSON.stringify(
+      discordRenderer.render({ blocks: hostileCorpus.map((c): Block => ({ type: 'text', content: c.text })) }),
+    );
     expect(out).not.toMatch(/@(everyone|here)|<@[!&]?\d|<#\d/);
   });
 });
@@ -124,13 +132,24 @@ const hostileText = fc.oneof(
 const inline: fc.Arbitrary<Inline> = fc.oneof(
   hostileText,
   fc.record({ kind: fc.constantFrom('bold' as const, 'italic' as const, 'code' as const), text: hostileText }),
-  fc.record({ kind: fc.constant('link' as const), text: hostileText, href: fc.oneof(fc.constantFrom(...hostileHrefs), fc.webUrl()) }),
+  fc.record({
+    kind: fc.constant('link' as const),
+    text: hostileText,
+    href: fc.oneof(fc.constantFrom(...hostileHrefs), fc.webUrl()),
+  }),
 );
 const content: fc.Arbitrary<InlineContent> = fc.oneof(hostileText, fc.array(inline, { maxLength: 5 }));
 const block: fc.Arbitrary<Block> = fc.oneof(
-  fc.record({ type: fc.constant('heading' as const), text: hostileText, level: fc.constantFrom(1 as const, 2 as const, 3 as const) }),
+  fc.record({
+    type: fc.constant('heading' as const),
+    text: hostileText,
+    level: fc.constantFrom(1 as const, 2 as const, 3 as const),
+  }),
   fc.record({ type: fc.constant('text' as const), content }),
-  fc.record({ type: fc.constant('fields' as const), fields: fc.array(fc.record({ label: hostileText, value: content, inline: fc.boolean() }), { maxLength: 30 }) }),
+  fc.record({
+    type: fc.constant('fields' as const),
+    fields: fc.array(fc.record({ label: hostileText, value: content, inline: fc.boolean() }), { maxLength: 30 }),
+  }),
   fc.record({
     type: fc.constant('table' as const),
     columns: fc.array(hostileText, { minLength: 1, maxLength: 4 }),
@@ -138,7 +157,11 @@ const block: fc.Arbitrary<Block> = fc.oneof(
   }),
   fc.record({ type: fc.constant('list' as const), items: fc.array(content, { maxLength: 12 }), ordered: fc.boolean() }),
   fc.record({ type: fc.constant('code' as const), text: hostileText, language: hostileText }),
-  fc.record({ type: fc.constant('chart' as const), chart: fc.constant({ kind: 'line' as const, title: 't', series: [] }), fallback: hostileText }),
+  fc.record({
+    type: fc.constant('chart' as const),
+    chart: fc.constant({ kind: 'line' as const, title: 't', series: [] }),
+    fallback: hostileText,
+  }),
   fc.constant({ type: 'divider' as const }),
   fc.record({ type: fc.constant('footer' as const), text: hostileText }),
 );

@@ -34,7 +34,16 @@ export const MATRIX_HTML_RULES: HtmlRules = {
 
 /** Telegram's `parse_mode: "HTML"` tags (the ones our renderer may use). */
 export const TELEGRAM_HTML_RULES: HtmlRules = {
-  tags: { b: {}, i: {}, u: {}, s: {}, pre: {}, blockquote: {}, a: { href: safeHrefValue }, code: { class: languageClass } },
+  tags: {
+    b: {},
+    i: {},
+    u: {},
+    s: {},
+    pre: {},
+    blockquote: {},
+    a: { href: safeHrefValue },
+    code: { class: languageClass },
+  },
   children: { pre: ['code'], code: [], a: ['b', 'i', 'u', 's'] },
 };
 

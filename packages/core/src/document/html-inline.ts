@@ -12,7 +12,8 @@ export function htmlText(text: string): string {
  * as its text. Line breaks become `newline` (`<br>` for Matrix, `\n` for Telegram).
  */
 export function htmlInline(content: InlineContent, newline: string): string {
-  const lines = (html: string): string => (newline === '\n' || html.indexOf('\n') < 0 ? html : html.replace(/\n/g, newline));
+  const lines = (html: string): string =>
+    newline === '\n' || html.indexOf('\n') < 0 ? html : html.replace(/\n/g, newline);
   if (typeof content === 'string') return lines(htmlText(content));
   let out = '';
   for (const piece of content) {
@@ -35,6 +36,9 @@ export function htmlInline(content: InlineContent, newline: string): string {
 /** A code language reduced to what is safe in `class="language-…"`, or `undefined`. */
 export function codeLanguage(language: string | undefined): string | undefined {
   if (language === undefined) return undefined;
-  const clean = language.slice(0, 64).replace(/[^A-Za-z0-9_+#.-]/g, '').slice(0, 32);
+  const clean = language
+    .slice(0, 64)
+    .replace(/[^A-Za-z0-9_+#.-]/g, '')
+    .slice(0, 32);
   return clean.length > 0 ? clean : undefined;
 }

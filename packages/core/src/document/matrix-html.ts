@@ -27,7 +27,9 @@ export function matrixBlockHtml(block: Block): string {
       return `<p>${block.fields.map((f) => `<strong>${line(f.label)}:</strong> ${htmlInline(f.value, BR)}`).join(BR)}</p>`;
     case 'table': {
       const head = block.columns.map((c) => `<th>${line(c)}</th>`).join('');
-      const rows = block.rows.map((row) => `<tr>${block.columns.map((_, i) => `<td>${line(row[i] ?? '')}</td>`).join('')}</tr>`);
+      const rows = block.rows.map(
+        (row) => `<tr>${block.columns.map((_, i) => `<td>${line(row[i] ?? '')}</td>`).join('')}</tr>`,
+      );
       return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
     }
     case 'list': {

@@ -6,15 +6,48 @@ import { createPlainRenderer, plainRenderer, plainTable } from './plain-text.js'
 describe('plainRenderer', () => {
   it.each<[string, Block, string]>([
     ['a heading', { type: 'heading', text: 'Today\nnow', level: 1 }, 'Today now'],
-    ['a paragraph with emphasis and a link', { type: 'text', content: ['Visitors ', bold('12'), ' ', italic('up'), ' ', code('x'), ' ', link('site', 'https://e.org/p')] }, 'Visitors 12 up x site (https://e.org/p)'],
+    [
+      'a paragraph with emphasis and a link',
+      {
+        type: 'text',
+        content: ['Visitors ', bold('12'), ' ', italic('up'), ' ', code('x'), ' ', link('site', 'https://e.org/p')],
+      },
+      'Visitors 12 up x site (https://e.org/p)',
+    ],
     ['a link to its own address', { type: 'text', content: [link('https://e.org', 'https://e.org')] }, 'https://e.org'],
     ['an unsafe link as its text', { type: 'text', content: [link('click', 'javascript:alert(1)')] }, 'click'],
-    ['fields', { type: 'fields', fields: [{ label: 'Views', value: '3' }, { label: 'Bounce', value: [bold('40%')] }] }, 'Views: 3\nBounce: 40%'],
-    ['a table aligned by code points', { type: 'table', columns: ['page', 'n'], rows: [['家族', '7'], ['/about', '12']], align: ['left', 'right'] }, 'page     n\n──────  ──\n家族       7\n/about  12'],
+    [
+      'fields',
+      {
+        type: 'fields',
+        fields: [
+          { label: 'Views', value: '3' },
+          { label: 'Bounce', value: [bold('40%')] },
+        ],
+      },
+      'Views: 3\nBounce: 40%',
+    ],
+    [
+      'a table aligned by code points',
+      {
+        type: 'table',
+        columns: ['page', 'n'],
+        rows: [
+          ['家族', '7'],
+          ['/about', '12'],
+        ],
+        align: ['left', 'right'],
+      },
+      'page     n\n──────  ──\n家族       7\n/about  12',
+    ],
     ['a bullet list', { type: 'list', items: ['a', 'b'], ordered: false }, '• a\n• b'],
     ['an ordered list from its start', { type: 'list', items: ['a', 'b'], ordered: true, start: 9 }, '9. a\n10. b'],
     ['code as is', { type: 'code', text: '  x < 1\n  y', language: 'ts' }, '  x < 1\n  y'],
-    ['a chart as its fallback', { type: 'chart', chart: { kind: 'line', title: 't', series: [] }, fallback: 'cpu ▁▅█' }, 'cpu ▁▅█'],
+    [
+      'a chart as its fallback',
+      { type: 'chart', chart: { kind: 'line', title: 't', series: [] }, fallback: 'cpu ▁▅█' },
+      'cpu ▁▅█',
+    ],
     ['a divider', { type: 'divider' }, '──────────'],
     ['a footer', { type: 'footer', text: 'Umami · 09:00' }, 'Umami · 09:00'],
   ])('renders %s', (_, block, expected) => {
@@ -22,7 +55,9 @@ describe('plainRenderer', () => {
   });
 
   it('separates blocks by a blank line', () => {
-    expect(plainRenderer.render(document().heading('Uptime').text('all up').footer('now'))).toEqual(['Uptime\n\nall up\n\nnow']);
+    expect(plainRenderer.render(document().heading('Uptime').text('all up').footer('now'))).toEqual([
+      'Uptime\n\nall up\n\nnow',
+    ]);
   });
 
   it('returns one empty message for an empty document', () => {

@@ -31,7 +31,11 @@ export function plainInline(content: InlineContent): string {
  * A table as aligned monospace columns (two spaces apart, widths in code points), a rule of
  * `─` under the header. Cells are sanitised and kept on one line; not escaped.
  */
-export function plainTable(columns: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
+export function plainTable(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly Align[],
+): string {
   const lines = [columns, ...rows].map((row) => columns.map((_, i) => oneLine(row[i] ?? '')));
   const lengths = lines.map((cells) => cells.map(codePointLength));
   const widths = columns.map((_, i) => {

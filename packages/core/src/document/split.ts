@@ -71,17 +71,29 @@ interface Units {
 function unitsOf(block: Block): Units | undefined {
   const lines = (text: string, make: (text: string) => Block): Units | undefined => {
     const all = text.split('\n');
-    return all.length < 2 ? undefined : { count: all.length, slice: (from, to) => make(all.slice(from, to).join('\n')) };
+    return all.length < 2
+      ? undefined
+      : { count: all.length, slice: (from, to) => make(all.slice(from, to).join('\n')) };
   };
   switch (block.type) {
     case 'table':
-      return block.rows.length < 2 ? undefined : { count: block.rows.length, slice: (from, to) => ({ ...block, rows: block.rows.slice(from, to) }) };
+      return block.rows.length < 2
+        ? undefined
+        : { count: block.rows.length, slice: (from, to) => ({ ...block, rows: block.rows.slice(from, to) }) };
     case 'list':
       return block.items.length < 2
         ? undefined
-        : { count: block.items.length, slice: (from, to) => ({ ...block, items: block.items.slice(from, to), start: (block.start ?? 1) + from }) };
+        : {
+            count: block.items.length,
+            slice: (from, to) => ({ ...block, items: block.items.slice(from, to), start: (block.start ?? 1) + from }),
+          };
     case 'fields':
-      return block.fields.length < 2 ? undefined : { count: block.fields.length, slice: (from, to) => ({ type: 'fields', fields: block.fields.slice(from, to) }) };
+      return block.fields.length < 2
+        ? undefined
+        : {
+            count: block.fields.length,
+            slice: (from, to) => ({ type: 'fields', fields: block.fields.slice(from, to) }),
+          };
     case 'code':
       return lines(block.text, (text) => ({ ...block, text }));
     case 'chart':
@@ -114,7 +126,8 @@ function fillRuns<Part>(units: Units, target: ChunkTarget<Part>, room: number): 
     for (let k = 1; k <= left && hi > left; k *= 2) probe(k);
     for (let step = 0; hi - lo > 1; step++) {
       let mid = (lo + hi) >> 1;
-      if (step % 2 === 0 && lo > 0 && Number.isFinite(hiSize)) mid = lo + Math.floor(((hi - lo) * (space - loSize)) / (hiSize - loSize));
+      if (step % 2 === 0 && lo > 0 && Number.isFinite(hiSize))
+        mid = lo + Math.floor(((hi - lo) * (space - loSize)) / (hiSize - loSize));
       probe(Math.min(hi - 1, Math.max(lo + 1, mid)));
     }
     const taken = lo;
@@ -242,7 +255,12 @@ export function splitBlock(block: Block): Block[] | undefined {
       }
       const halves = block.items[0] === undefined ? undefined : splitInline(block.items[0]);
       // The second half of a single item continues it, so it is a paragraph, not a new item.
-      return halves && [{ ...block, items: [halves[0]] }, { type: 'text', content: halves[1] }];
+      return (
+        halves && [
+          { ...block, items: [halves[0]] },
+          { type: 'text', content: halves[1] },
+        ]
+      );
     }
     case 'fields': {
       if (block.fields.length >= 2) return halve(block.fields).map((fields) => ({ type: 'fields', fields }));
@@ -272,4 +290,3 @@ export function codePointLength(text: string): number {
   }
   return n;
 }
-

@@ -13,13 +13,35 @@ describe('telegramRenderer', () => {
       'a\nb <b>B</b><i>I</i><code>C</code><a href="https://e.org/?q=%27x%27&amp;y">site</a>',
     ],
     ['an unsafe link as text', { type: 'text', content: [link('x', 'data:text/html,hi')] }, 'x'],
-    ['fields', { type: 'fields', fields: [{ label: 'Views', value: '3' }, { label: 'Up', value: 'yes' }] }, '<b>Views:</b> 3\n<b>Up:</b> yes'],
-    ['a table in pre', { type: 'table', columns: ['k', 'v'], rows: [['<a>', '1']], align: ['left', 'right'] }, '<pre>k    v\n───  ─\n&lt;a&gt;  1</pre>'],
+    [
+      'fields',
+      {
+        type: 'fields',
+        fields: [
+          { label: 'Views', value: '3' },
+          { label: 'Up', value: 'yes' },
+        ],
+      },
+      '<b>Views:</b> 3\n<b>Up:</b> yes',
+    ],
+    [
+      'a table in pre',
+      { type: 'table', columns: ['k', 'v'], rows: [['<a>', '1']], align: ['left', 'right'] },
+      '<pre>k    v\n───  ─\n&lt;a&gt;  1</pre>',
+    ],
     ['a bullet list', { type: 'list', items: ['a', [bold('b')]], ordered: false }, '• a\n• <b>b</b>'],
     ['an ordered list', { type: 'list', items: ['a', 'b'], ordered: true }, '1. a\n2. b'],
-    ['code with a language', { type: 'code', text: 'if (a < b) {}', language: 'ts' }, '<pre><code class="language-ts">if (a &lt; b) {}</code></pre>'],
+    [
+      'code with a language',
+      { type: 'code', text: 'if (a < b) {}', language: 'ts' },
+      '<pre><code class="language-ts">if (a &lt; b) {}</code></pre>',
+    ],
     ['code without a language', { type: 'code', text: '</pre>' }, '<pre>&lt;/pre&gt;</pre>'],
-    ['a chart as its fallback', { type: 'chart', chart: { kind: 'bar', title: 't', series: [] }, fallback: '▁▂' }, '<pre>▁▂</pre>'],
+    [
+      'a chart as its fallback',
+      { type: 'chart', chart: { kind: 'bar', title: 't', series: [] }, fallback: '▁▂' },
+      '<pre>▁▂</pre>',
+    ],
     ['a divider', { type: 'divider' }, '──────────'],
     ['a footer in italics', { type: 'footer', text: 'Umami' }, '<i>Umami</i>'],
   ])('renders %s', (_, block, expected) => {
@@ -28,7 +50,13 @@ describe('telegramRenderer', () => {
   });
 
   it('uses no tag Telegram refuses', () => {
-    const doc = document().heading('H').text('a\nb').list(['x']).table(['a'], [['b']]).divider().footer('f');
+    const doc = document()
+      .heading('H')
+      .text('a\nb')
+      .list(['x'])
+      .table(['a'], [['b']])
+      .divider()
+      .footer('f');
     expect(telegramRenderer.render(doc)[0]).not.toMatch(/<(br|p|ul|ol|li|h\d|hr|table|div|span)\b/);
   });
 

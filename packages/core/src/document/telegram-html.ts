@@ -56,7 +56,12 @@ export interface TelegramRendererOptions {
 export function createTelegramRenderer(options: TelegramRendererOptions = {}): Renderer<string> {
   const maxLength = options.maxLength ?? 4096;
   if (!(maxLength >= 64)) throw new RangeError(`telegram renderer: maxLength must be at least 64, got ${maxLength}`);
-  const target: ChunkTarget<string> = { limit: maxLength, separatorSize: 2, render: telegramBlockHtml, size: (s) => s.length };
+  const target: ChunkTarget<string> = {
+    limit: maxLength,
+    separatorSize: 2,
+    render: telegramBlockHtml,
+    size: (s) => s.length,
+  };
   return {
     name: 'telegram',
     render(doc: Document): string[] {

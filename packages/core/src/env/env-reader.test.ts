@@ -26,7 +26,12 @@ describe('envReader', () => {
     env.requireWith('UNSET', ['ALSO_UNSET']);
     expect(() => env.check()).toThrow(expect.objectContaining({ variables: ['URL', 'IDS', 'FLAG', 'ID', 'NEEDED'] }));
     expect(() => env.check()).toThrow(ConfigError);
-    for (const line of ['URL must be an http(s) URL', 'IDS must be numeric ids', 'FLAG must be true or false', 'NEEDED is required when WHEN is set']) {
+    for (const line of [
+      'URL must be an http(s) URL',
+      'IDS must be numeric ids',
+      'FLAG must be true or false',
+      'NEEDED is required when WHEN is set',
+    ]) {
       expect(() => env.check()).toThrow(line);
     }
     expect(() => env.check()).not.toThrow(/secret-host|@alice|maybe|abc/);

@@ -60,7 +60,9 @@ export function envReader(env: EnvVariables = process.env): EnvReader {
       const value = text(name);
       if (value === undefined) return undefined;
       const protocol = URL.canParse(value) ? new URL(value).protocol : '';
-      return protocol === 'http:' || protocol === 'https:' ? value.replace(/\/+$/, '') : fail(name, 'must be an http(s) URL');
+      return protocol === 'http:' || protocol === 'https:'
+        ? value.replace(/\/+$/, '')
+        : fail(name, 'must be an http(s) URL');
     },
     match(name, pattern, rule) {
       const value = text(name);
@@ -69,7 +71,10 @@ export function envReader(env: EnvVariables = process.env): EnvReader {
     list(name, pattern, rule = `must be a comma-separated list of values matching ${String(pattern)}`) {
       const value = text(name);
       if (value === undefined) return undefined;
-      const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+      const items = value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
       return pattern === undefined || items.every((item) => pattern.test(item)) ? items : fail(name, rule);
     },
     flag(name) {
@@ -82,7 +87,8 @@ export function envReader(env: EnvVariables = process.env): EnvReader {
       for (const need of needs) if (text(need) === undefined) fail(need, `is required when ${when} is set`);
     },
     check() {
-      if (problems.length > 0) throw new ConfigError([...new Set(variables)], `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+      if (problems.length > 0)
+        throw new ConfigError([...new Set(variables)], `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
     },
   };
 }

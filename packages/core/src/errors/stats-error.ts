@@ -63,21 +63,40 @@ export class UpstreamError extends StatsError {
 
 /** We never reached the upstream (connection refused, DNS, reset). */
 export class UnreachableError extends StatsError {
-  constructor(readonly source: string, message: string, userMessage?: string, options?: ErrorOptions) {
-    super('unreachable', message, userMessage ?? `${source} is unreachable right now. Please try again later.`, options);
+  constructor(
+    readonly source: string,
+    message: string,
+    userMessage?: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'unreachable',
+      message,
+      userMessage ?? `${source} is unreachable right now. Please try again later.`,
+      options,
+    );
   }
 }
 
 /** The work ran past its time budget or was aborted. */
 export class TimeoutError extends StatsError {
-  constructor(readonly source: string, message: string, userMessage?: string, options?: ErrorOptions) {
+  constructor(
+    readonly source: string,
+    message: string,
+    userMessage?: string,
+    options?: ErrorOptions,
+  ) {
     super('timeout', message, userMessage ?? `${source} did not answer in time. Please try again later.`, options);
   }
 }
 
 /** Configuration is missing or invalid; `variables` names each offending variable. */
 export class ConfigError extends StatsError {
-  constructor(readonly variables: readonly string[], message: string, userMessage?: string) {
+  constructor(
+    readonly variables: readonly string[],
+    message: string,
+    userMessage?: string,
+  ) {
     super('config', message, userMessage ?? message);
   }
 }

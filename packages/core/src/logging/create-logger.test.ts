@@ -19,7 +19,14 @@ describe('createLogger', () => {
   it('redacts passwords, tokens and Authorization headers by key', async () => {
     const out = sink();
     const logger = await createLogger({ level: 'info', destination: out.stream });
-    logger.info({ password: 'hunter2', session: { accessToken: 'eyJhbGci.secret', refreshToken: 'r-secret' }, request: { headers: { authorization: 'Bearer t0ken' } } }, 'login');
+    logger.info(
+      {
+        password: 'hunter2',
+        session: { accessToken: 'eyJhbGci.secret', refreshToken: 'r-secret' },
+        request: { headers: { authorization: 'Bearer t0ken' } },
+      },
+      'login',
+    );
     const line = out.text();
     expect(line).toContain('[redacted]');
     for (const secret of ['hunter2', 'eyJhbGci.secret', 'r-secret', 't0ken']) expect(line).not.toContain(secret);

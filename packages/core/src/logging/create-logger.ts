@@ -85,7 +85,10 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
   if (pretty) {
     try {
       const { default: prettyFactory } = await import('pino-pretty');
-      return pino(pinoOptions, prettyFactory({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss' }));
+      return pino(
+        pinoOptions,
+        prettyFactory({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss' }),
+      );
     } catch {
       // pino-pretty is optional: fall back to JSON lines.
     }

@@ -24,32 +24,64 @@ const WEBHOOK_SECRET = 'webhook-secret-d41d8cd98f00b204';
 
 /** The shape matrix-bot-sdk throws on a non-2xx without errcode: the raw `request` response. */
 function rawMatrixResponse(): Record<string, unknown> {
-  const request = { method: 'PUT', uri: { href: 'https://hs.example/_matrix/client/v3/rooms/!r/send/m.room.message/1' }, headers: { Authorization: `Bearer ${MATRIX_TOKEN}` } };
-  const response: Record<string, unknown> = { statusCode: 502, statusMessage: 'Bad Gateway', headers: { 'content-type': 'text/html' }, body: '<html>502 Bad Gateway</html>', request };
+  const request = {
+    method: 'PUT',
+    uri: { href: 'https://hs.example/_matrix/client/v3/rooms/!r/send/m.room.message/1' },
+    headers: { Authorization: `Bearer ${MATRIX_TOKEN}` },
+  };
+  const response: Record<string, unknown> = {
+    statusCode: 502,
+    statusMessage: 'Bad Gateway',
+    headers: { 'content-type': 'text/html' },
+    body: '<html>502 Bad Gateway</html>',
+    request,
+  };
   (request as Record<string, unknown>)['response'] = response;
   return response;
 }
 
 /** The shape of grammY's GrammyError on a failed setWebhook. */
 function grammyError(): Error {
-  return Object.assign(new Error("Call to 'setWebhook' failed! (400: Bad Request: bad webhook: HTTPS url must be provided for webhook)"), {
-    name: 'GrammyError',
-    method: 'setWebhook',
-    payload: { url: 'http://bot.example/telegram', secret_token: WEBHOOK_SECRET },
-    ok: false,
-    error_code: 400,
-    description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook',
-    parameters: { retry_after: 3 },
-  });
+  return Object.assign(
+    new Error("Call to 'setWebhook' failed! (400: Bad Request: bad webhook: HTTPS url must be provided for webhook)"),
+    {
+      name: 'GrammyError',
+      method: 'setWebhook',
+      payload: { url: 'http://bot.example/telegram', secret_token: WEBHOOK_SECRET },
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook',
+      parameters: { retry_after: 3 },
+    },
+  );
 }
 
 describe('serializeError', () => {
   it('keeps name, message, status, errcode and retry hints of an upstream error and its cause', () => {
-    const cause = Object.assign(new Error('M_LIMIT_EXCEEDED: Too Many Requests'), { name: 'MatrixError', errcode: 'M_LIMIT_EXCEEDED', statusCode: 429, retryAfterMs: 1500, body: { errcode: 'M_LIMIT_EXCEEDED' } });
-    const error = new UpstreamError('matrix', 429, 'matrix send: still rate-limited', 'Matrix is rate-limiting', true, { cause, retryAfterMs: 1500 });
+    const cause = Object.assign(new Error('M_LIMIT_EXCEEDED: Too Many Requests'), {
+      name: 'MatrixError',
+      errcode: 'M_LIMIT_EXCEEDED',
+      statusCode: 429,
+      retryAfterMs: 1500,
+      body: { errcode: 'M_LIMIT_EXCEEDED' },
+    });
+    const error = new UpstreamError('matrix', 429, 'matrix send: still rate-limited', 'Matrix is rate-limiting', true, {
+      cause,
+      retryAfterMs: 1500,
+    });
     const out = serializeError(error);
-    expect(out).toMatchObject({ type: 'UpstreamError', message: 'matrix send: still rate-limited', code: 'upstream', status: 429, source: 'matrix', retryAfterMs: 1500 });
-    expect(out).toHaveProperty('cause', expect.objectContaining({ type: 'MatrixError', errcode: 'M_LIMIT_EXCEEDED', status: 429, retryAfterMs: 1500 }));
+    expect(out).toMatchObject({
+      type: 'UpstreamError',
+      message: 'matrix send: still rate-limited',
+      code: 'upstream',
+      status: 429,
+      source: 'matrix',
+      retryAfterMs: 1500,
+    });
+    expect(out).toHaveProperty(
+      'cause',
+      expect.objectContaining({ type: 'MatrixError', errcode: 'M_LIMIT_EXCEEDED', status: 429, retryAfterMs: 1500 }),
+    );
     expect(JSON.stringify(out)).not.toContain('body');
   });
 
@@ -65,8 +97,13 @@ describe('serializeError', () => {
   });
 
   it('scrubs the bot token from an HttpError’s fetch error and follows its `error` as the cause', () => {
-    const fetchError = new Error(`request to http://127.0.0.1:1/bot${TELEGRAM_TOKEN}/setWebhook failed, reason: connect ECONNREFUSED`);
-    const error = Object.assign(new Error("Network request for 'setWebhook' failed!"), { name: 'HttpError', error: fetchError });
+    const fetchError = new Error(
+      `request to http://127.0.0.1:1/bot${TELEGRAM_TOKEN}/setWebhook failed, reason: connect ECONNREFUSED`,
+    );
+    const error = Object.assign(new Error("Network request for 'setWebhook' failed!"), {
+      name: 'HttpError',
+      error: fetchError,
+    });
     const text = JSON.stringify(serializeError(error));
     expect(text).toContain('ECONNREFUSED');
     expect(text).not.toContain(TELEGRAM_TOKEN);
@@ -132,12 +169,18 @@ describe('loggers', () => {
     expect(out.text()).toContain(MATRIX_TOKEN);
     const safe = withErrorSerializers(plain);
     safe.error({ err: rawMatrixResponse() }, 'wrapped');
-    const wrapped = out.text().split('\n').filter((line) => line.includes('wrapped'));
+    const wrapped = out
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('wrapped'));
     expect(wrapped).toHaveLength(1);
     expect(wrapped[0]).not.toContain(MATRIX_TOKEN);
     const bot = createBot({ adapters: [], http: false, logger: plain });
     bot.logger.error({ err: rawMatrixResponse() }, 'from the bot');
-    const fromBot = out.text().split('\n').filter((line) => line.includes('from the bot'));
+    const fromBot = out
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('from the bot'));
     expect(fromBot).toHaveLength(1);
     expect(fromBot[0]).toContain('"status":502');
     expect(fromBot[0]).not.toContain(MATRIX_TOKEN);

@@ -41,12 +41,15 @@ const MAX_STACK = 4000;
 
 type Bag = Record<string, unknown>;
 
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-const str = (value: unknown, max = 200): string | undefined => (typeof value === 'string' && value.length <= max ? value : undefined);
+const num = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+const str = (value: unknown, max = 200): string | undefined =>
+  typeof value === 'string' && value.length <= max ? value : undefined;
 
 function typeOf(value: Bag): string {
   // Serialized already (a bridge serialized it before the logger's own serializer ran).
-  if (!(value instanceof Error) && typeof value['type'] === 'string' && typeof value['message'] === 'string') return value['type'];
+  if (!(value instanceof Error) && typeof value['type'] === 'string' && typeof value['message'] === 'string')
+    return value['type'];
   const name = value['name'];
   if (typeof name === 'string' && name !== '' && name !== 'Error') return name;
   const ctor = (value as { constructor?: { name?: unknown } }).constructor?.name;
@@ -57,7 +60,11 @@ function typeOf(value: Bag): string {
 function causeOf(value: Bag): unknown {
   if (value['cause'] !== undefined) return value['cause'];
   const inner = value['error'];
-  return typeof inner === 'object' && inner !== null && (inner instanceof Error || typeof (inner as Bag)['message'] === 'string') ? inner : undefined;
+  return typeof inner === 'object' &&
+    inner !== null &&
+    (inner instanceof Error || typeof (inner as Bag)['message'] === 'string')
+    ? inner
+    : undefined;
 }
 
 function serialize(value: unknown, depth: number, seen: Set<object>): SerializedError | string {
@@ -78,7 +85,8 @@ function serialize(value: unknown, depth: number, seen: Set<object>): Serialized
         : 'non-error value thrown';
   const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = { type: typeOf(bag), message };
   const code = bag['code'];
-  if (typeof code === 'string' || typeof code === 'number') out.code = typeof code === 'string' ? scrubSecrets(code) : code;
+  if (typeof code === 'string' || typeof code === 'number')
+    out.code = typeof code === 'string' ? scrubSecrets(code) : code;
   if (status !== undefined) out.status = status;
   const errcode = str(bag['errcode'], 100);
   if (errcode !== undefined) out.errcode = errcode;
@@ -89,7 +97,9 @@ function serialize(value: unknown, depth: number, seen: Set<object>): Serialized
   const retryAfterMs = num(bag['retryAfterMs']);
   if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
   const parameters = bag['parameters'];
-  const retrySeconds = num(bag['retry_after']) ?? (typeof parameters === 'object' && parameters !== null ? num((parameters as Bag)['retry_after']) : undefined);
+  const retrySeconds =
+    num(bag['retry_after']) ??
+    (typeof parameters === 'object' && parameters !== null ? num((parameters as Bag)['retry_after']) : undefined);
   if (retrySeconds !== undefined) out.retry_after = retrySeconds;
   const retryAfter = num(bag['retryAfter']);
   if (retryAfter !== undefined) out.retryAfter = retryAfter;
@@ -97,9 +107,11 @@ function serialize(value: unknown, depth: number, seen: Set<object>): Serialized
   if (Array.isArray(variables) && variables.every((v) => typeof v === 'string')) out.variables = variables;
   if (typeof bag['stack'] === 'string') out.stack = scrubSecrets(bag['stack'].slice(0, MAX_STACK));
   const cause = causeOf(bag);
-  if (cause !== undefined) out.cause = depth >= MAX_CAUSE_DEPTH ? '[cause chain cut]' : serialize(cause, depth + 1, seen);
+  if (cause !== undefined)
+    out.cause = depth >= MAX_CAUSE_DEPTH ? '[cause chain cut]' : serialize(cause, depth + 1, seen);
   const errors = bag['errors'];
-  if (Array.isArray(errors) && depth < MAX_CAUSE_DEPTH) out.errors = errors.slice(0, 5).map((e) => serialize(e, depth + 1, seen));
+  if (Array.isArray(errors) && depth < MAX_CAUSE_DEPTH)
+    out.errors = errors.slice(0, 5).map((e) => serialize(e, depth + 1, seen));
   return out;
 }
 
@@ -119,8 +131,10 @@ export function serializeError(value: unknown): SerializedError | string {
 }
 
 /** The serializers {@link createLogger} installs and `createBot` adds to a logger it is handed. */
-export const errorSerializers: Readonly<Record<'err' | 'error' | 'cause', (value: unknown) => unknown>> = Object.freeze({
-  err: serializeError,
-  error: serializeError,
-  cause: serializeError,
-});
+export const errorSerializers: Readonly<Record<'err' | 'error' | 'cause', (value: unknown) => unknown>> = Object.freeze(
+  {
+    err: serializeError,
+    error: serializeError,
+    cause: serializeError,
+  },
+);

@@ -10,7 +10,10 @@ const PATTERNS: readonly (readonly [RegExp, string])[] = [
   // scheme://user:password@host
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]*:[^\s/?#@]*@/gi, `$1${SCRUBBED}@`],
   // ?access_token=…, &token=…, &password=…, &api_key=…, &secret=…, &sig=…
-  [/([?&;](?:access_token|refresh_token|id_token|token|secret|client_secret|password|passwd|api_key|apikey|key|sig|signature|auth)=)[^&\s#"'<>]*/gi, `$1${SCRUBBED}`],
+  [
+    /([?&;](?:access_token|refresh_token|id_token|token|secret|client_secret|password|passwd|api_key|apikey|key|sig|signature|auth)=)[^&\s#"'<>]*/gi,
+    `$1${SCRUBBED}`,
+  ],
   // Telegram Bot API: /bot<token>/method and /file/bot<token>/path
   [/(\/bot)\d+:[^/\s?#"'<>]+/g, `$1${SCRUBBED}`],
   // A bare Telegram bot token (digits, colon, 30+ base64url characters)

@@ -71,7 +71,12 @@ export class FastCounter<L extends string> {
     const key = keyOf(values);
     let entry = this.#series.get(key);
     if (entry === undefined) {
-      const series: CounterSeries = { value: 0, inc(by = 1) { this.value += by; } };
+      const series: CounterSeries = {
+        value: 0,
+        inc(by = 1) {
+          this.value += by;
+        },
+      };
       entry = { labels: labelsOf(this.labelNames, values), series };
       this.#series.set(key, entry);
     }
@@ -156,7 +161,10 @@ export class FastGauge<L extends string> {
 export class FastHistogram<L extends string> {
   /** The Prometheus type. */
   readonly type = 'histogram';
-  readonly #series = new Map<string, { labels: Labels<L>; counts: Float64Array; sum: number; count: number; series: HistogramSeries }>();
+  readonly #series = new Map<
+    string,
+    { labels: Labels<L>; counts: Float64Array; sum: number; count: number; series: HistogramSeries }
+  >();
 
   /**
    * @param name - the metric name, e.g. `stats_command_duration_seconds`
@@ -182,7 +190,13 @@ export class FastHistogram<L extends string> {
     if (entry === undefined) {
       const buckets = this.buckets;
       const counts = new Float64Array(buckets.length);
-      const state = { labels: labelsOf(this.labelNames, values), counts, sum: 0, count: 0, series: undefined as unknown as HistogramSeries };
+      const state = {
+        labels: labelsOf(this.labelNames, values),
+        counts,
+        sum: 0,
+        count: 0,
+        series: undefined as unknown as HistogramSeries,
+      };
       state.series = {
         observe(value: number): void {
           state.sum += value;

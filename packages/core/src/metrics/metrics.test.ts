@@ -19,7 +19,9 @@ describe('metrics kept without prom-client until scraped', () => {
     expect(text).toContain('stats_command_duration_seconds_bucket{command="ping",platform="console",le="0.005"} 1');
     expect(text).not.toContain('process_cpu');
     metrics.commandErrors.inc({ code: 'timeout' });
-    expect(await metrics.registry.getSingleMetricAsString('stats_command_errors_total')).toContain('stats_command_errors_total{code="timeout"} 3');
+    expect(await metrics.registry.getSingleMetricAsString('stats_command_errors_total')).toContain(
+      'stats_command_errors_total{code="timeout"} 3',
+    );
     expect(metrics.registry).toBe(metrics.registry);
   });
 });

@@ -52,8 +52,10 @@ export interface MetricsOptions {
 
 /** Creates every stats metric; the prom-client registry that exposes them is made on first use. */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): FastCounter<L> => new FastCounter(name, help, labelNames);
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]): FastGauge<L> => new FastGauge(name, help, labelNames);
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): FastCounter<L> =>
+    new FastCounter(name, help, labelNames);
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]): FastGauge<L> =>
+    new FastGauge(name, help, labelNames);
   const metrics = {
     commands: counter('stats_commands_total', 'Commands handled, by outcome', ['command', 'platform', 'outcome']),
     commandDuration: new FastHistogram(
@@ -65,13 +67,27 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     commandErrors: counter('stats_command_errors_total', 'Commands that failed, by error code', ['code']),
     upstreamRequests: counter('stats_upstream_requests_total', 'Calls to upstream sources', ['source', 'outcome']),
     upstreamErrors: counter('stats_upstream_errors_total', 'Upstream failures by source and kind', ['source', 'kind']),
-    deliveries: counter('stats_deliveries_total', 'Report and alert deliveries by platform and outcome', ['platform', 'outcome']),
+    deliveries: counter('stats_deliveries_total', 'Report and alert deliveries by platform and outcome', [
+      'platform',
+      'outcome',
+    ]),
     webhookRejected: counter('stats_webhook_rejected_total', 'Webhook requests refused', ['source', 'reason']),
     sessionRefreshes: counter('stats_session_refreshes_total', 'Access-token refreshes by outcome', ['outcome']),
-    messagesDropped: counter('stats_messages_dropped_total', 'Incoming messages not handled, by reason', ['platform', 'reason']),
+    messagesDropped: counter('stats_messages_dropped_total', 'Incoming messages not handled, by reason', [
+      'platform',
+      'reason',
+    ]),
     adapterReady: gauge('stats_adapter_ready', '1 while the adapter is connected', ['platform']),
-    adapterLastSync: gauge('stats_adapter_last_sync_timestamp_seconds', 'Unix time of the last successful sync or poll', ['platform']),
-    scheduleOverdue: gauge('stats_schedule_overdue_seconds', 'Seconds the latest due run has waited without a replica completing it', ['schedule']),
+    adapterLastSync: gauge(
+      'stats_adapter_last_sync_timestamp_seconds',
+      'Unix time of the last successful sync or poll',
+      ['platform'],
+    ),
+    scheduleOverdue: gauge(
+      'stats_schedule_overdue_seconds',
+      'Seconds the latest due run has waited without a replica completing it',
+      ['schedule'],
+    ),
   };
   let registry: Registry | undefined;
   return {
@@ -79,7 +95,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     get registry(): Registry {
       if (registry === undefined) {
         // prom-client (CommonJS) loads here: on the first scrape, not with the bot.
-        const { Registry: PromRegistry, collectDefaultMetrics } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
+        const { Registry: PromRegistry, collectDefaultMetrics } = createRequire(import.meta.url)(
+          'prom-client',
+        ) as typeof import('prom-client');
         registry = new PromRegistry();
         if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
         for (const metric of Object.values(metrics)) registry.registerMetric(metric as never);

@@ -44,7 +44,9 @@ describe('createFormatter', () => {
 
   it('words report texts per locale and fills values in as given', () => {
     expect(en.t('Services: {up} up, {down} down', { up: '3', down: '1' })).toBe('Services: 3 up, 1 down');
-    expect(de.t('Services: {up} up, {down} down', { up: '3', down: '{up}' })).toBe('Dienste: 3 laufen, {up} ausgefallen');
+    expect(de.t('Services: {up} up, {down} down', { up: '3', down: '{up}' })).toBe(
+      'Dienste: 3 laufen, {up} ausgefallen',
+    );
     expect(de.t('A text without German wording')).toBe('A text without German wording');
   });
 
@@ -68,7 +70,10 @@ describe('time ranges', () => {
 
   it('builds today, the last days and yesterday', () => {
     const now = Date.parse('2026-02-10T08:30:42Z');
-    expect(today(now, 'Europe/Berlin')).toEqual({ startAt: Date.parse('2026-02-09T23:00:00Z'), endAt: Date.parse('2026-02-10T08:30:00Z') });
+    expect(today(now, 'Europe/Berlin')).toEqual({
+      startAt: Date.parse('2026-02-09T23:00:00Z'),
+      endAt: Date.parse('2026-02-10T08:30:00Z'),
+    });
     expect(lastDays(now, 7).endAt - lastDays(now, 7).startAt).toBe(7 * 86_400_000);
     const yesterday = previousDays(now, 'Europe/Berlin', 1);
     expect(dayKey(yesterday.startAt, 'Europe/Berlin')).toBe('2026-02-09');

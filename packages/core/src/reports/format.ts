@@ -64,10 +64,27 @@ function buildFormatter(locale: 'en' | 'de', timeZone: string): Formatter {
     return f;
   };
   const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-  const signedPct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+  const signedPct = new Intl.NumberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: 0,
+    signDisplay: 'exceptZero',
+  });
   const dayFormat = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
-  const dateTimeFormat = new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const timeFormat = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const dateTimeFormat = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const timeFormat = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   const noData = NO_DATA[locale];
   const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
   return {
@@ -76,7 +93,11 @@ function buildFormatter(locale: 'en' | 'de', timeZone: string): Formatter {
     noData,
     number: (value, digits = 0) => (finite(value) ? nf(digits).format(value) : noData),
     percent: (value, digits = 1) =>
-      finite(value) ? (digits === 1 ? pct.format(value / 100) : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(value / 100)) : noData,
+      finite(value)
+        ? digits === 1
+          ? pct.format(value / 100)
+          : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(value / 100)
+        : noData,
     change(current, previous) {
       if (!Number.isFinite(current) || !Number.isFinite(previous)) return noData;
       const zero = locale === 'de' ? '±0 %' : '±0%';
@@ -112,7 +133,9 @@ function buildFormatter(locale: 'en' | 'de', timeZone: string): Formatter {
     time: (ms) => timeFormat.format(ms),
     t(template, values) {
       const wording = locale === 'de' ? (GERMAN[template] ?? template) : template;
-      return values === undefined ? wording : wording.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+      return values === undefined
+        ? wording
+        : wording.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
     },
   };
 }

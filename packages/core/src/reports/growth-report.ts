@@ -22,15 +22,28 @@ export function growthReport(data: GrowthData, fmt: Formatter, now: number): Doc
   const doc = document().heading(fmt.t('User growth'));
   doc.fields([
     { label: fmt.t('Users'), value: fmt.number(data.total), inline: true },
-    { label: fmt.t('Today'), value: fmt.t('{n} ({change} vs yesterday)', { n: fmt.number(today), change: fmt.change(today, yesterday) }), inline: true },
+    {
+      label: fmt.t('Today'),
+      value: fmt.t('{n} ({change} vs yesterday)', { n: fmt.number(today), change: fmt.change(today, yesterday) }),
+      inline: true,
+    },
     { label: fmt.t('7 days'), value: `${fmt.number(week)} (${fmt.change(week, prevWeek)})`, inline: true },
     { label: fmt.t('30 days'), value: `${fmt.number(month)} (${fmt.change(month, prevMonth)})`, inline: true },
   ]);
   const byDay = new Map(data.days.map((d) => [d.day, d.signups]));
-  const last14 = Array.from({ length: 14 }, (_, i) => key(i - 13)).map((day) => ({ x: day.slice(5), y: byDay.get(day) ?? 0 }));
+  const last14 = Array.from({ length: 14 }, (_, i) => key(i - 13)).map((day) => ({
+    x: day.slice(5),
+    y: byDay.get(day) ?? 0,
+  }));
   if (data.total > 0) {
     doc.chart(
-      { kind: 'bar', title: fmt.t('Sign-ups per day'), unit: fmt.t('users'), locale: fmt.locale, series: [{ name: fmt.t('Sign-ups'), points: last14 }] },
+      {
+        kind: 'bar',
+        title: fmt.t('Sign-ups per day'),
+        unit: fmt.t('users'),
+        locale: fmt.locale,
+        series: [{ name: fmt.t('Sign-ups'), points: last14 }],
+      },
       `${fmt.t('Sign-ups per day')}: ${sparkline(last14.map((p) => p.y))} ${fmt.t('(14 days)')}`,
     );
   } else {

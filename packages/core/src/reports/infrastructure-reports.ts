@@ -20,7 +20,9 @@ export function cpuMemoryChart(history: readonly TimeSeries[], fmt: Formatter): 
 
 /** `!system`: CPU, memory, disks, load and uptime, from Prometheus or the bot's host. */
 export function systemReport(s: SystemSnapshot, fmt: Formatter, history?: readonly TimeSeries[]): Document {
-  const doc = document().heading(s.hostname === undefined ? fmt.t('System') : fmt.t('System: {host}', { host: s.hostname }));
+  const doc = document().heading(
+    s.hostname === undefined ? fmt.t('System') : fmt.t('System: {host}', { host: s.hostname }),
+  );
   const memory =
     s.memoryTotalBytes !== undefined && s.memoryAvailableBytes !== undefined
       ? `${fmt.percent(s.memoryPercent)} (${fmt.t('{used} of {total}', { used: fmt.bytes(s.memoryTotalBytes - s.memoryAvailableBytes), total: fmt.bytes(s.memoryTotalBytes) })})`
@@ -40,7 +42,12 @@ export function systemReport(s: SystemSnapshot, fmt: Formatter, history?: readon
   else {
     doc.table(
       [fmt.t('Disk'), fmt.t('Used'), fmt.t('Free'), fmt.t('Size')],
-      s.disks.map((d) => [d.mountpoint, fmt.percent(d.usedPercent), fmt.bytes(d.availableBytes), fmt.bytes(d.sizeBytes)]),
+      s.disks.map((d) => [
+        d.mountpoint,
+        fmt.percent(d.usedPercent),
+        fmt.bytes(d.availableBytes),
+        fmt.bytes(d.sizeBytes),
+      ]),
       ['left', 'right', 'right', 'right'],
     );
   }
@@ -50,23 +57,38 @@ export function systemReport(s: SystemSnapshot, fmt: Formatter, history?: readon
     const chart = cpuMemoryChart(history, fmt);
     doc.chart(chart.spec, chart.fallback);
   }
-  return doc.footer(s.source === 'prometheus' ? fmt.t('Prometheus · node-exporter') : fmt.t('The bot’s own host (PROMETHEUS_URL is not set)'));
+  return doc.footer(
+    s.source === 'prometheus'
+      ? fmt.t('Prometheus · node-exporter')
+      : fmt.t('The bot’s own host (PROMETHEUS_URL is not set)'),
+  );
 }
 
 /** `!services`: every scrape target UP or DOWN, down ones first. */
 export function servicesReport(targets: readonly TargetState[], fmt: Formatter): Document {
   const down = targets.filter((t) => !t.up);
-  const doc = document().heading(fmt.t('Services: {up} up, {down} down', { up: fmt.number(targets.length - down.length), down: fmt.number(down.length) }));
+  const doc = document().heading(
+    fmt.t('Services: {up} up, {down} down', {
+      up: fmt.number(targets.length - down.length),
+      down: fmt.number(down.length),
+    }),
+  );
   if (targets.length === 0) return doc.text(fmt.t('Prometheus has no scrape targets.'));
   doc.withTone(down.length > 0 ? 'error' : 'success');
   const sorted = [...down, ...targets.filter((t) => t.up)];
-  return doc.table([fmt.t('Service'), fmt.t('Instance'), fmt.t('State')], sorted.map((t) => [t.job, t.instance, t.up ? 'UP' : 'DOWN'])).footer('Prometheus · up');
+  return doc
+    .table(
+      [fmt.t('Service'), fmt.t('Instance'), fmt.t('State')],
+      sorted.map((t) => [t.job, t.instance, t.up ? 'UP' : 'DOWN']),
+    )
+    .footer('Prometheus · up');
 }
 
 /** `!traffic`: requests/s, error rate and p95 latency per service. */
 export function trafficReport(traffic: readonly ServiceTraffic[], fmt: Formatter): Document {
   const doc = document().heading(fmt.t('HTTP traffic (last 5 minutes)'));
-  if (traffic.length === 0) return doc.text(fmt.t('No HTTP metrics (http_requests_total) in Prometheus, or not enough data yet.'));
+  if (traffic.length === 0)
+    return doc.text(fmt.t('No HTTP metrics (http_requests_total) in Prometheus, or not enough data yet.'));
   const latency = (s: number | undefined): string => (s === undefined ? fmt.noData : `${fmt.number(s * 1000)} ms`);
   const errors = (r: number | undefined): string => (r === undefined ? fmt.noData : fmt.percent(r * 100, 2));
   doc.table(
@@ -84,8 +106,15 @@ export function dbReport(status: DatabaseStatus, fmt: Formatter): Document {
   const pg = status.postgres;
   if (pg === undefined) doc.text(fmt.t('PostgreSQL: no data (postgres_exporter is not scraped).'));
   else {
-    doc.heading(`PostgreSQL: ${pg.up ? 'UP' : 'DOWN'}`, 3).fields([{ label: fmt.t('Connections'), value: fmt.number(pg.connections), inline: true }]);
-    if (pg.databases.length > 0) doc.table([fmt.t('Database'), fmt.t('Size')], pg.databases.map((d) => [d.name, fmt.bytes(d.sizeBytes)]), ['left', 'right']);
+    doc
+      .heading(`PostgreSQL: ${pg.up ? 'UP' : 'DOWN'}`, 3)
+      .fields([{ label: fmt.t('Connections'), value: fmt.number(pg.connections), inline: true }]);
+    if (pg.databases.length > 0)
+      doc.table(
+        [fmt.t('Database'), fmt.t('Size')],
+        pg.databases.map((d) => [d.name, fmt.bytes(d.sizeBytes)]),
+        ['left', 'right'],
+      );
   }
   const r = status.redis;
   if (r === undefined) doc.text(fmt.t('Redis: no data (redis_exporter is not scraped).'));

@@ -44,7 +44,8 @@ export const GERMAN: Readonly<Record<string, string>> = {
     'Keine HTTP-Metriken (http_requests_total) in Prometheus oder noch nicht genug Daten.',
   Errors: 'Fehler',
   Databases: 'Datenbanken',
-  'PostgreSQL: no data (postgres_exporter is not scraped).': 'PostgreSQL: keine Daten (postgres_exporter wird nicht abgefragt).',
+  'PostgreSQL: no data (postgres_exporter is not scraped).':
+    'PostgreSQL: keine Daten (postgres_exporter wird nicht abgefragt).',
   'Redis: no data (redis_exporter is not scraped).': 'Redis: keine Daten (redis_exporter wird nicht abgefragt).',
   Connections: 'Verbindungen',
   Database: 'Datenbank',
@@ -72,7 +73,8 @@ export const GERMAN: Readonly<Record<string, string>> = {
   '{mount}: {used} used, {free} free': '{mount}: {used} belegt, {free} frei',
   'New users': 'Neue Nutzer',
   'New users this week': 'Neue Nutzer diese Woche',
-  'Nothing to report: set UMAMI_API_URL, PROMETHEUS_URL or DATABASE_URL.': 'Nichts zu berichten: UMAMI_API_URL, PROMETHEUS_URL oder DATABASE_URL setzen.',
+  'Nothing to report: set UMAMI_API_URL, PROMETHEUS_URL or DATABASE_URL.':
+    'Nichts zu berichten: UMAMI_API_URL, PROMETHEUS_URL oder DATABASE_URL setzen.',
   'Top pages': 'Top-Seiten',
   'Top referrers': 'Top-Verweise',
   Page: 'Seite',
@@ -103,9 +105,12 @@ export const GERMAN: Readonly<Record<string, string>> = {
   Transactions: 'Buchungen',
   'Credits, net': 'Credits, netto',
   'Usage: {prefix}login <email> <password>': 'Aufruf: {prefix}login <E-Mail> <Passwort>',
-  'Too many login attempts, try again in {minutes} min.': 'Zu viele Anmeldeversuche, versuche es in {minutes} Min. erneut.',
-  'Logged out. Your session is deleted on this bot and on the auth service.': 'Abgemeldet. Deine Sitzung ist auf diesem Bot und beim Auth-Dienst gelöscht.',
+  'Too many login attempts, try again in {minutes} min.':
+    'Zu viele Anmeldeversuche, versuche es in {minutes} Min. erneut.',
+  'Logged out. Your session is deleted on this bot and on the auth service.':
+    'Abgemeldet. Deine Sitzung ist auf diesem Bot und beim Auth-Dienst gelöscht.',
   'not configured': 'nicht eingerichtet',
   'the auth service failed': 'der Auth-Dienst ist ausgefallen',
-  'Personal statistics need the auth service (set AUTH_URL).': 'Persönliche Statistiken brauchen den Auth-Dienst (setze AUTH_URL).',
+  'Personal statistics need the auth service (set AUTH_URL).':
+    'Persönliche Statistiken brauchen den Auth-Dienst (setze AUTH_URL).',
 };

@@ -12,8 +12,11 @@ import { appendSiteTable, appendTopRows, type SiteStats, type TopRows } from './
 export interface PeriodReportData {
   readonly period: 'daily' | 'weekly';
   readonly range: TimeRange;
-  readonly analytics?: { readonly sites: readonly SiteStats[]; readonly topPages?: TopRows; readonly topReferrers?: TopRows } | { readonly error: string };
-  readonly infrastructure?: { readonly targets: readonly TargetState[]; readonly disks: readonly DiskUsage[] } | { readonly error: string };
+  readonly analytics?:
+    | { readonly sites: readonly SiteStats[]; readonly topPages?: TopRows; readonly topReferrers?: TopRows }
+    | { readonly error: string };
+  readonly infrastructure?:
+    { readonly targets: readonly TargetState[]; readonly disks: readonly DiskUsage[] } | { readonly error: string };
   readonly signups?: { readonly count: number; readonly previous: number } | { readonly error: string };
 }
 
@@ -23,7 +26,8 @@ export interface PeriodReportData {
  */
 export function periodReport(data: PeriodReportData, fmt: Formatter): Document {
   const lastDay = data.range.endAt - 1;
-  const title = data.period === 'daily'
+  const title =
+    data.period === 'daily'
       ? fmt.t('Daily report: {day}', { day: fmt.day(data.range.startAt) })
       : fmt.t('Weekly report: {from} – {to}', { from: fmt.day(data.range.startAt), to: fmt.day(lastDay) });
   const doc = document().heading(title, 1);
@@ -54,12 +58,27 @@ export function periodReport(data: PeriodReportData, fmt: Formatter): Document {
       if (down.length === 0) doc.text(fmt.t('All {n} services are up.', { n: fmt.number(infra.targets.length) }));
       else {
         tone = 'error';
-        doc.text(fmt.t('{down} of {n} services are DOWN:', { down: fmt.number(down.length), n: fmt.number(infra.targets.length) })).list(down.map((t) => `${t.job} (${t.instance})`));
+        doc
+          .text(
+            fmt.t('{down} of {n} services are DOWN:', {
+              down: fmt.number(down.length),
+              n: fmt.number(infra.targets.length),
+            }),
+          )
+          .list(down.map((t) => `${t.job} (${t.instance})`));
       }
       const full = infra.disks.filter((d) => d.usedPercent >= DISK_WARNING_PERCENT);
       if (full.length > 0) {
         if (tone === 'success') tone = 'warning';
-        doc.text(fmt.t('Disks filling up:')).list(full.map((d) => fmt.t('{mount}: {used} used, {free} free', { mount: d.mountpoint, used: fmt.percent(d.usedPercent), free: fmt.bytes(d.availableBytes) })));
+        doc.text(fmt.t('Disks filling up:')).list(
+          full.map((d) =>
+            fmt.t('{mount}: {used} used, {free} free', {
+              mount: d.mountpoint,
+              used: fmt.percent(d.usedPercent),
+              free: fmt.bytes(d.availableBytes),
+            }),
+          ),
+        );
       }
     }
   }
@@ -68,11 +87,21 @@ export function periodReport(data: PeriodReportData, fmt: Formatter): Document {
   if (s !== undefined) {
     doc.heading(fmt.t('Sign-ups'), 2);
     if ('error' in s) doc.text(s.error);
-    else doc.fields([{ label: fmt.t(data.period === 'daily' ? 'New users' : 'New users this week'), value: `${fmt.number(s.count)} (${fmt.change(s.count, s.previous)})` }]);
+    else
+      doc.fields([
+        {
+          label: fmt.t(data.period === 'daily' ? 'New users' : 'New users this week'),
+          value: `${fmt.number(s.count)} (${fmt.change(s.count, s.previous)})`,
+        },
+      ]);
   }
   if (a === undefined && infra === undefined && s === undefined) {
     doc.text(fmt.t('Nothing to report: set UMAMI_API_URL, PROMETHEUS_URL or DATABASE_URL.'));
     tone = 'warning';
   }
-  return doc.withTone(tone).footer(`${fmt.dateTime(data.range.startAt)} – ${fmt.dateTime(data.range.endAt)} · ${fmt.t('Δ vs the previous period')}`);
+  return doc
+    .withTone(tone)
+    .footer(
+      `${fmt.dateTime(data.range.startAt)} – ${fmt.dateTime(data.range.endAt)} · ${fmt.t('Δ vs the previous period')}`,
+    );
 }

@@ -36,7 +36,12 @@ export interface TopRows {
 const NONE = '(none)';
 
 /** Sums every readable site's current and previous totals. */
-export function totals(sites: readonly SiteStats[]): { visitors: number; pageviews: number; prevVisitors: number; prevPageviews: number } {
+export function totals(sites: readonly SiteStats[]): {
+  visitors: number;
+  pageviews: number;
+  prevVisitors: number;
+  prevPageviews: number;
+} {
   let visitors = 0;
   let pageviews = 0;
   let prevVisitors = 0;
@@ -53,11 +58,21 @@ export function totals(sites: readonly SiteStats[]): { visitors: number; pagevie
 
 /** Appends the per-site table (busiest first), totals and unreadable sites to `doc`. */
 export function appendSiteTable(doc: DocumentBuilder, sites: readonly SiteStats[], fmt: Formatter): DocumentBuilder {
-  const readable = sites.filter((s) => s.stats !== undefined).sort((a, b) => (b.stats?.current.visitors ?? 0) - (a.stats?.current.visitors ?? 0));
+  const readable = sites
+    .filter((s) => s.stats !== undefined)
+    .sort((a, b) => (b.stats?.current.visitors ?? 0) - (a.stats?.current.visitors ?? 0));
   const t = totals(sites);
   doc.fields([
-    { label: fmt.t('Visitors'), value: `${fmt.number(t.visitors)} (${fmt.change(t.visitors, t.prevVisitors)})`, inline: true },
-    { label: fmt.t('Page views'), value: `${fmt.number(t.pageviews)} (${fmt.change(t.pageviews, t.prevPageviews)})`, inline: true },
+    {
+      label: fmt.t('Visitors'),
+      value: `${fmt.number(t.visitors)} (${fmt.change(t.visitors, t.prevVisitors)})`,
+      inline: true,
+    },
+    {
+      label: fmt.t('Page views'),
+      value: `${fmt.number(t.pageviews)} (${fmt.change(t.pageviews, t.prevPageviews)})`,
+      inline: true,
+    },
   ]);
   if (readable.length > 0) {
     doc.table(
@@ -65,7 +80,13 @@ export function appendSiteTable(doc: DocumentBuilder, sites: readonly SiteStats[
       readable.map((s) => {
         const c = s.stats!.current;
         const p = s.stats!.previous;
-        return [s.website.name, fmt.number(c.visitors), fmt.change(c.visitors, p.visitors), fmt.number(c.pageviews), fmt.change(c.pageviews, p.pageviews)];
+        return [
+          s.website.name,
+          fmt.number(c.visitors),
+          fmt.change(c.visitors, p.visitors),
+          fmt.number(c.pageviews),
+          fmt.change(c.pageviews, p.pageviews),
+        ];
       }),
       ['left', 'right', 'right', 'right', 'right'],
     );
@@ -82,8 +103,18 @@ function dayLabel(day: string, fmt: Formatter): string {
 }
 
 /** The chart of visitors per day plus its sparkline fallback. */
-export function visitorsChart(daily: readonly { readonly day: string; readonly visitors: number }[], fmt: Formatter, title = fmt.t('Visitors per day')): { spec: ChartSpec; fallback: string } {
-  const spec: ChartSpec = { kind: 'bar', title, unit: fmt.t('visitors'), locale: fmt.locale, series: [{ name: fmt.t('Visitors'), points: daily.map((d) => ({ x: dayLabel(d.day, fmt), y: d.visitors })) }] };
+export function visitorsChart(
+  daily: readonly { readonly day: string; readonly visitors: number }[],
+  fmt: Formatter,
+  title = fmt.t('Visitors per day'),
+): { spec: ChartSpec; fallback: string } {
+  const spec: ChartSpec = {
+    kind: 'bar',
+    title,
+    unit: fmt.t('visitors'),
+    locale: fmt.locale,
+    series: [{ name: fmt.t('Visitors'), points: daily.map((d) => ({ x: dayLabel(d.day, fmt), y: d.visitors })) }],
+  };
   const values = daily.map((d) => d.visitors);
   const fallback = `${title}: ${sparkline(values)} (${fmt.number(Math.min(...values))}–${fmt.number(Math.max(...values))})`;
   return { spec, fallback };
@@ -91,13 +122,16 @@ export function visitorsChart(daily: readonly { readonly day: string; readonly v
 
 function websiteReport(title: string, data: WebsiteStatsData, fmt: Formatter): Document {
   const doc = document().heading(title);
-  if (data.sites.length === 0) return doc.text(fmt.t('No websites in Umami yet.')).footer(`Umami · ${fmt.dateTime(data.range.endAt)}`);
+  if (data.sites.length === 0)
+    return doc.text(fmt.t('No websites in Umami yet.')).footer(`Umami · ${fmt.dateTime(data.range.endAt)}`);
   appendSiteTable(doc, data.sites, fmt);
   if (data.daily !== undefined && data.daily.length > 1) {
     const chart = visitorsChart(data.daily, fmt);
     doc.chart(chart.spec, chart.fallback);
   }
-  return doc.footer(`Umami · ${fmt.dateTime(data.range.startAt)} – ${fmt.dateTime(data.range.endAt)} · ${fmt.t('Δ vs the previous period')}`);
+  return doc.footer(
+    `Umami · ${fmt.dateTime(data.range.startAt)} – ${fmt.dateTime(data.range.endAt)} · ${fmt.t('Δ vs the previous period')}`,
+  );
 }
 
 /** `!stats`: every website over the last 30 days with the change vs the 30 days before. */
@@ -121,7 +155,9 @@ export function realtimeReport(data: RealtimeData, fmt: Formatter): Document {
   if (data.sites.length === 0) return doc.text(fmt.t('No websites in Umami yet.'));
   const sum = data.sites.reduce((acc, s) => acc + (s.active ?? 0), 0);
   doc.fields([{ label: fmt.t('Active visitors'), value: fmt.number(sum) }]);
-  const rows = [...data.sites].sort((a, b) => (b.active ?? -1) - (a.active ?? -1)).map((s) => [s.website.name, fmt.number(s.active)]);
+  const rows = [...data.sites]
+    .sort((a, b) => (b.active ?? -1) - (a.active ?? -1))
+    .map((s) => [s.website.name, fmt.number(s.active)]);
   doc.table([fmt.t('Website'), fmt.t('Active')], rows, ['left', 'right']);
   return doc.footer(`Umami · ${fmt.t('last 5 minutes')} · ${fmt.time(data.at)}`);
 }
@@ -130,5 +166,9 @@ export function realtimeReport(data: RealtimeData, fmt: Formatter): Document {
 export function appendTopRows(doc: DocumentBuilder, top: TopRows, fmt: Formatter): DocumentBuilder {
   doc.heading(top.title, 3);
   if (top.rows.length === 0) return doc.text(fmt.noData);
-  return doc.table([top.column, fmt.t('Count')], top.rows.map((r) => [r.label ?? NONE, fmt.number(r.value)]), ['left', 'right']);
+  return doc.table(
+    [top.column, fmt.t('Count')],
+    top.rows.map((r) => [r.label ?? NONE, fmt.number(r.value)]),
+    ['left', 'right'],
+  );
 }

@@ -43,7 +43,12 @@ function countersIn(registry: Registry | undefined): ClaimCounters | undefined {
   return {
     unclaimed:
       existing<Counter<'platform'>>('stats_claims_unclaimed_total') ??
-      new Counter({ name: 'stats_claims_unclaimed_total', help: 'Messages handled without a claim (the claim store was down or slow)', labelNames: ['platform'], registers }),
+      new Counter({
+        name: 'stats_claims_unclaimed_total',
+        help: 'Messages handled without a claim (the claim store was down or slow)',
+        labelNames: ['platform'],
+        registers,
+      }),
     duplicates:
       existing<Counter<'platform'>>('stats_claims_possible_duplicates_total') ??
       new Counter({
@@ -54,8 +59,19 @@ function countersIn(registry: Registry | undefined): ClaimCounters | undefined {
       }),
     recorded:
       existing<Counter<'platform'>>('stats_claims_recorded_late_total') ??
-      new Counter({ name: 'stats_claims_recorded_late_total', help: 'Messages handled without a claim whose claim was recorded once the store was back', labelNames: ['platform'], registers }),
-    pending: existing<Gauge>('stats_claims_pending') ?? new Gauge({ name: 'stats_claims_pending', help: 'Messages handled without a claim whose claim is not recorded yet', registers }),
+      new Counter({
+        name: 'stats_claims_recorded_late_total',
+        help: 'Messages handled without a claim whose claim was recorded once the store was back',
+        labelNames: ['platform'],
+        registers,
+      }),
+    pending:
+      existing<Gauge>('stats_claims_pending') ??
+      new Gauge({
+        name: 'stats_claims_pending',
+        help: 'Messages handled without a claim whose claim is not recorded yet',
+        registers,
+      }),
   };
 }
 
@@ -126,7 +142,10 @@ export function withClaimFallback(claims: Claims, options: ClaimFallbackOptions 
       if (won) counters?.recorded.inc({ platform: platformOf(key) });
       else {
         counters?.duplicates.inc({ platform: platformOf(key) });
-        logger?.warn({ platform: platformOf(key) }, 'a message answered without a claim was claimed by another replica: possibly answered twice');
+        logger?.warn(
+          { platform: platformOf(key) },
+          'a message answered without a claim was claimed by another replica: possibly answered twice',
+        );
       }
     }
   };
@@ -154,7 +173,13 @@ export function withClaimFallback(claims: Claims, options: ClaimFallbackOptions 
         counters?.unclaimed.inc({ platform: platformOf(key) });
         if (now() - lastWarned > 10_000) {
           lastWarned = now();
-          logger?.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error), pending: pending.size }, 'could not claim a message; answering it here and recording the claim later');
+          logger?.warn(
+            {
+              err: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+              pending: pending.size,
+            },
+            'could not claim a message; answering it here and recording the claim later',
+          );
         }
         track();
         return true;

@@ -84,7 +84,10 @@ describe('cronTime', () => {
 
   it('reads wall clocks and gaps of a zone', () => {
     expect(iso(wallClock(Date.parse('2026-07-01T10:00:00Z'), BERLIN))).toBe('2026-07-01T12:00:00.000Z');
-    expect(instantsOf(Date.parse('2026-10-25T02:30:00Z'), BERLIN).map(iso)).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-25T01:30:00.000Z']);
+    expect(instantsOf(Date.parse('2026-10-25T02:30:00Z'), BERLIN).map(iso)).toEqual([
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-25T01:30:00.000Z',
+    ]);
   });
 
   it('rejects a bad expression and an unknown zone by name', () => {

@@ -66,7 +66,15 @@ export function wallClock(instant: number, timeZone: string): number {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
   const ms = ((instant % 1000) + 1000) % 1000;
-  return Date.UTC(parts['year'] ?? 1970, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, parts['hour'] ?? 0, parts['minute'] ?? 0, parts['second'] ?? 0, ms);
+  return Date.UTC(
+    parts['year'] ?? 1970,
+    (parts['month'] ?? 1) - 1,
+    parts['day'] ?? 1,
+    parts['hour'] ?? 0,
+    parts['minute'] ?? 0,
+    parts['second'] ?? 0,
+    ms,
+  );
 }
 
 /** The zone's offset from UTC at `instant`, in ms (Europe/Berlin in summer: 7 200 000). */
@@ -166,7 +174,8 @@ function runsOfDay(fields: Fields, dayStartWall: number, timeZone: string): numb
  * new Date(daily.next(Date.now())!); // the next 09:00 in Berlin
  */
 export function cronTime(expression: string, timeZone: string): CronTime {
-  if (!cron().validate(expression)) throw new TypeError(`"${expression}" is not a valid cron expression (5 or 6 fields, e.g. "0 9 * * 1")`);
+  if (!cron().validate(expression))
+    throw new TypeError(`"${expression}" is not a valid cron expression (5 or 6 fields, e.g. "0 9 * * 1")`);
   try {
     formatter(timeZone);
   } catch {

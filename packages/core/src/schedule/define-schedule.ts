@@ -13,7 +13,8 @@ import type { ScheduleSpec } from './types.js';
  * });
  */
 export function defineSchedule(spec: ScheduleSpec): ScheduleSpec {
-  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(spec.id)) throw new TypeError(`Schedule id "${spec.id}" must be lower-case letters, digits, "-" or "_"`);
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(spec.id))
+    throw new TypeError(`Schedule id "${spec.id}" must be lower-case letters, digits, "-" or "_"`);
   cronTime(spec.cron, spec.timeZone ?? 'UTC');
   return spec;
 }

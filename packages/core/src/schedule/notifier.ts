@@ -65,7 +65,10 @@ export interface Notifier {
    * limits, retrying 429/5xx with backoff (honouring retry-after); a failing target never
    * delays the others. Resolves when every target is sent, known sent, or given up.
    */
-  deliver(report: Report, options?: { readonly signal?: AbortSignal; readonly lease?: Lease }): Promise<DeliveryOutcome[]>;
+  deliver(
+    report: Report,
+    options?: { readonly signal?: AbortSignal; readonly lease?: Lease },
+  ): Promise<DeliveryOutcome[]>;
 }
 
 /** The idempotency key of one report occurrence at one target. */
@@ -93,10 +96,25 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const deadlineMs = options.retry?.deadlineMs ?? 15 * 60_000;
   const logger = options.logger?.child({ component: 'notifier' });
 
-  async function deliverOne(report: Report, target: ReportTarget, signal: AbortSignal | undefined, lease: Lease | undefined): Promise<DeliveryOutcome> {
-    const result = (outcome: DeliveryOutcome['outcome'], tries: number, sent: readonly SentMessage[] = []): DeliveryOutcome => {
+  async function deliverOne(
+    report: Report,
+    target: ReportTarget,
+    signal: AbortSignal | undefined,
+    lease: Lease | undefined,
+  ): Promise<DeliveryOutcome> {
+    const result = (
+      outcome: DeliveryOutcome['outcome'],
+      tries: number,
+      sent: readonly SentMessage[] = [],
+    ): DeliveryOutcome => {
       options.metrics?.deliveries.inc({ platform: target.platform, outcome });
-      const fields = { report: report.id, period: report.period, platform: target.platform, room: target.roomId, attempts: tries };
+      const fields = {
+        report: report.id,
+        period: report.period,
+        platform: target.platform,
+        room: target.roomId,
+        attempts: tries,
+      };
       if (outcome === 'failed' || outcome === 'no_adapter') logger?.warn(fields, `delivery ${outcome}`);
       else logger?.debug(fields, `delivery ${outcome}`);
       return { target, outcome, attempts: tries, sent };
@@ -104,7 +122,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const adapter = adapters.get(target.platform);
     if (!adapter) return result('no_adapter', 0);
     const key = deliveryKey(report, target);
-    const room = target.threadId === undefined ? { platform: target.platform, id: target.roomId } : { platform: target.platform, id: target.roomId, threadId: target.threadId };
+    const room =
+      target.threadId === undefined
+        ? { platform: target.platform, id: target.roomId }
+        : { platform: target.platform, id: target.roomId, threadId: target.threadId };
     const started = now();
     let tries = 0;
     while (tries < attempts) {
@@ -133,7 +154,18 @@ export function createNotifier(options: NotifierOptions): Notifier {
         const failure = classifySendFailure(error);
         const waitMs = failure.retryAfterMs ?? Math.min(maxMs, baseMs * 2 ** (tries - 1));
         const giveUp = !failure.retryable || tries >= attempts || now() - started + waitMs > deadlineMs;
-        logger?.warn({ err: error, report: report.id, platform: target.platform, room: target.roomId, status: failure.status, attempt: tries, retryInMs: giveUp ? undefined : waitMs }, giveUp ? 'delivery failed' : 'delivery failed, retrying');
+        logger?.warn(
+          {
+            err: error,
+            report: report.id,
+            platform: target.platform,
+            room: target.roomId,
+            status: failure.status,
+            attempt: tries,
+            retryInMs: giveUp ? undefined : waitMs,
+          },
+          giveUp ? 'delivery failed' : 'delivery failed, retrying',
+        );
         if (giveUp) return result('failed', tries);
         options.metrics?.deliveries.inc({ platform: target.platform, outcome: 'retried' });
         await sleep(waitMs, signal);
@@ -149,7 +181,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
         report.targets.map((target) =>
           deliverOne(report, target, signal, lease).catch((err: unknown): DeliveryOutcome => {
             // the idempotency store failed (e.g. Redis down): count it, never block the others
-            logger?.error({ err, report: report.id, platform: target.platform, room: target.roomId }, 'delivery failed');
+            logger?.error(
+              { err, report: report.id, platform: target.platform, room: target.roomId },
+              'delivery failed',
+            );
             options.metrics?.deliveries.inc({ platform: target.platform, outcome: 'failed' });
             return { target, outcome: 'failed', attempts: 0, sent: [] };
           }),

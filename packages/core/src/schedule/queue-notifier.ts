@@ -57,7 +57,11 @@ interface DeliveryResult {
 
 /** Carries the platform's retry-after to BullMQ's backoff strategy. */
 class RetryLater extends Error {
-  constructor(message: string, readonly retryAfterMs: number | undefined, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'RetryLater';
   }
@@ -112,12 +116,17 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
     let q = queues.get(platform);
     if (!q) {
       const name = `deliveries-${platform}`;
-      q = { queue: new Queue(name, { connection: options.connection, prefix }), events: new QueueEvents(name, { connection: options.connection, prefix }) };
+      q = {
+        queue: new Queue(name, { connection: options.connection, prefix }),
+        events: new QueueEvents(name, { connection: options.connection, prefix }),
+      };
       const { queue } = q;
       const errors = redisErrorLog(logger, `queue ${name}`);
       queue.on('error', (error) => errors.error(error));
       q.events.on('error', (error) => errors.error(error));
-      q.events.on('completed', ({ jobId, returnvalue }) => settle(jobId, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as DeliveryResult));
+      q.events.on('completed', ({ jobId, returnvalue }) =>
+        settle(jobId, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as DeliveryResult),
+      );
       q.events.on('failed', ({ jobId }) => settle(jobId, undefined));
       // a job added again (a new leader after a crash) may have finished before anyone listened
       q.events.on('duplicated', ({ jobId }) => {
@@ -154,7 +163,10 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
       throw new DelayedError();
     }
     await sleep(await limiter.reserve(target.platform, target.roomId));
-    const room = target.threadId === undefined ? { platform: target.platform, id: target.roomId } : { platform: target.platform, id: target.roomId, threadId: target.threadId };
+    const room =
+      target.threadId === undefined
+        ? { platform: target.platform, id: target.roomId }
+        : { platform: target.platform, id: target.roomId, threadId: target.threadId };
     try {
       const sent = await adapter.send(room, document, { idempotencyKey: key });
       await options.deliveries.confirm(key);
@@ -164,10 +176,25 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
       await options.deliveries.release(key, owner);
       const failure = classifySendFailure(error);
       const tooLate = Date.now() - job.timestamp > deadlineMs;
-      logger?.warn({ err: error, report: job.data.reportId, platform: target.platform, room: target.roomId, status: failure.status, attempt: job.attemptsMade + 1 }, 'delivery failed');
-      if (!failure.retryable || tooLate) throw new UnrecoverableError(`delivery to ${target.platform} failed with status ${failure.status}`);
+      logger?.warn(
+        {
+          err: error,
+          report: job.data.reportId,
+          platform: target.platform,
+          room: target.roomId,
+          status: failure.status,
+          attempt: job.attemptsMade + 1,
+        },
+        'delivery failed',
+      );
+      if (!failure.retryable || tooLate)
+        throw new UnrecoverableError(`delivery to ${target.platform} failed with status ${failure.status}`);
       count(target.platform, 'retried');
-      throw new RetryLater(`delivery to ${target.platform} failed with status ${failure.status}`, failure.retryAfterMs, { cause: error });
+      throw new RetryLater(
+        `delivery to ${target.platform} failed with status ${failure.status}`,
+        failure.retryAfterMs,
+        { cause: error },
+      );
     }
   }
 
@@ -184,7 +211,9 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
           maxStalledCount: 5,
           settings: {
             backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
-              err instanceof RetryLater && err.retryAfterMs !== undefined ? err.retryAfterMs : Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1)),
+              err instanceof RetryLater && err.retryAfterMs !== undefined
+                ? err.retryAfterMs
+                : Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1)),
           },
         });
         worker.on('failed', (job, err) => {
@@ -197,11 +226,15 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
         workers.push(worker);
       }
       // queues and their event streams are opened now, not at the first report's time
-      await Promise.all([...workers.map((w) => w.waitUntilReady()), ...[...platforms].map((p) => queueOf(p).events.waitUntilReady())]);
+      await Promise.all([
+        ...workers.map((w) => w.waitUntilReady()),
+        ...[...platforms].map((p) => queueOf(p).events.waitUntilReady()),
+      ]);
     },
     async deliver(report: Report, deliverOptions = {}) {
       const { signal, lease } = deliverOptions;
-      if (lease && !(await lease.valid())) return report.targets.map((target) => ({ target, outcome: 'aborted' as const, attempts: 0, sent: [] }));
+      if (lease && !(await lease.valid()))
+        return report.targets.map((target) => ({ target, outcome: 'aborted' as const, attempts: 0, sent: [] }));
       const byPlatform = new Map<string, ReportTarget[]>();
       for (const t of report.targets) byPlatform.set(t.platform, [...(byPlatform.get(t.platform) ?? []), t]);
       const waits: Promise<DeliveryOutcome>[] = [];
@@ -211,35 +244,61 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
       });
       aborted.catch(() => undefined);
       // every platform's jobs are queued at once: each platform's limit runs in parallel
-      await Promise.all([...byPlatform].map(async ([platform, targets]) => {
-        const { queue, events } = queueOf(platform);
-        await events.waitUntilReady();
-        const entries = targets.map((target) => {
-          const key = deliveryKey(report, target);
-          return { target, key, jobId: Buffer.from(key).toString('base64url') };
-        });
-        const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), deadlineMs + 60_000).unref());
-        // listen before adding: a worker may finish a job before addBulk has answered
-        for (const { target, jobId } of entries) {
-          waits.push(
-            Promise.race([waitFor(jobId), aborted, timeout]).then(
-              (r): DeliveryOutcome => (r ? { target, outcome: r.outcome, attempts: 1, sent: r.sent } : { target, outcome: 'failed', attempts: 0, sent: [] }),
-              (): DeliveryOutcome => ({ target, outcome: 'aborted', attempts: 0, sent: [] }),
-            ),
+      await Promise.all(
+        [...byPlatform].map(async ([platform, targets]) => {
+          const { queue, events } = queueOf(platform);
+          await events.waitUntilReady();
+          const entries = targets.map((target) => {
+            const key = deliveryKey(report, target);
+            return { target, key, jobId: Buffer.from(key).toString('base64url') };
+          });
+          const timeout = new Promise<undefined>((resolve) =>
+            setTimeout(() => resolve(undefined), deadlineMs + 60_000).unref(),
           );
-        }
-        await queue.addBulk(
-          entries.map(({ target, key, jobId }) => ({
-            name: 'deliver',
-            data: { reportId: report.id, period: report.period, key, target, document: { blocks: report.document.blocks, ...(report.document.tone ? { tone: report.document.tone } : {}) } },
-            opts: { jobId, attempts, backoff: { type: 'custom' }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 7 * 86_400 } },
-          })),
-        );
-      }));
+          // listen before adding: a worker may finish a job before addBulk has answered
+          for (const { target, jobId } of entries) {
+            waits.push(
+              Promise.race([waitFor(jobId), aborted, timeout]).then(
+                (r): DeliveryOutcome =>
+                  r
+                    ? { target, outcome: r.outcome, attempts: 1, sent: r.sent }
+                    : { target, outcome: 'failed', attempts: 0, sent: [] },
+                (): DeliveryOutcome => ({ target, outcome: 'aborted', attempts: 0, sent: [] }),
+              ),
+            );
+          }
+          await queue.addBulk(
+            entries.map(({ target, key, jobId }) => ({
+              name: 'deliver',
+              data: {
+                reportId: report.id,
+                period: report.period,
+                key,
+                target,
+                document: {
+                  blocks: report.document.blocks,
+                  ...(report.document.tone ? { tone: report.document.tone } : {}),
+                },
+              },
+              opts: {
+                jobId,
+                attempts,
+                backoff: { type: 'custom' },
+                removeOnComplete: { age: 7 * 86_400 },
+                removeOnFail: { age: 7 * 86_400 },
+              },
+            })),
+          );
+        }),
+      );
       const order = new Map(report.targets.map((t, i) => [t, i]));
-      const outcomes = (await Promise.all(waits)).sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
+      const outcomes = (await Promise.all(waits)).sort(
+        (a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0),
+      );
       // stop listening for jobs given up on (timeout, abort)
-      for (const o of outcomes) if (o.outcome !== 'sent' && o.outcome !== 'duplicate') waiters.delete(Buffer.from(deliveryKey(report, o.target)).toString('base64url'));
+      for (const o of outcomes)
+        if (o.outcome !== 'sent' && o.outcome !== 'duplicate')
+          waiters.delete(Buffer.from(deliveryKey(report, o.target)).toString('base64url'));
       return outcomes;
     },
     async close() {

@@ -9,7 +9,9 @@ describe('createRateLimiter', () => {
   });
 
   it('keeps rooms apart but shares the global bucket', () => {
-    const limiter = createRateLimiter({ p: { global: { capacity: 1, perSecond: 10 }, room: () => [{ capacity: 1, perSecond: 1 }] } });
+    const limiter = createRateLimiter({
+      p: { global: { capacity: 1, perSecond: 10 }, room: () => [{ capacity: 1, perSecond: 1 }] },
+    });
     expect(limiter.reserve('p', 'a', 0)).toBe(0);
     expect(limiter.reserve('p', 'b', 0)).toBe(100);
     expect(limiter.reserve('p', 'a', 0)).toBe(1000);

@@ -25,13 +25,21 @@ export const PUBLISHED_LIMITS: SendLimitsByPlatform = {
   matrix: { room: () => [{ capacity: 10, perSecond: 0.2 }] },
   telegram: {
     global: { capacity: 30, perSecond: 30 },
-    room: (id) => (id.startsWith('-') ? [{ capacity: 1, perSecond: 1 }, { capacity: 20, perSecond: 20 / 60 }] : [{ capacity: 1, perSecond: 1 }]),
+    room: (id) =>
+      id.startsWith('-')
+        ? [
+            { capacity: 1, perSecond: 1 },
+            { capacity: 20, perSecond: 20 / 60 },
+          ]
+        : [{ capacity: 1, perSecond: 1 }],
   },
   discord: { global: { capacity: 50, perSecond: 50 }, room: () => [{ capacity: 5, perSecond: 1 }] },
 };
 
 /** The limits the adapters declare ({@link ChatAdapter.sendLimits}), by platform (the deprecated table fills in). */
-export function declaredSendLimits(adapters: readonly Pick<ChatAdapter, 'platform' | 'sendLimits'>[]): SendLimitsByPlatform {
+export function declaredSendLimits(
+  adapters: readonly Pick<ChatAdapter, 'platform' | 'sendLimits'>[],
+): SendLimitsByPlatform {
   const limits: Record<string, SendLimits> = { ...PUBLISHED_LIMITS };
   for (const adapter of adapters) if (adapter.sendLimits !== undefined) limits[adapter.platform] = adapter.sendLimits;
   return limits;

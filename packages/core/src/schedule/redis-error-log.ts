@@ -29,7 +29,14 @@ export function redisErrorLog(logger: Logger | undefined, what: string, everyMs 
         return;
       }
       lastLogged = now;
-      logger?.warn({ err: { name: error.name, message: error.message, code: (error as NodeJS.ErrnoException).code }, redis: what, suppressed }, 'Redis connection error');
+      logger?.warn(
+        {
+          err: { name: error.name, message: error.message, code: (error as NodeJS.ErrnoException).code },
+          redis: what,
+          suppressed,
+        },
+        'Redis connection error',
+      );
       suppressed = 0;
     },
     ready() {

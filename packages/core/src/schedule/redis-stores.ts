@@ -40,7 +40,10 @@ return 'send'`;
  *
  * @param redis An ioredis client (the caller owns and closes it).
  */
-export function createRedisScheduleStores(redis: Redis, options: RedisStoreOptions = {}): { schedule: ScheduleStore; deliveries: DeliveryLog } {
+export function createRedisScheduleStores(
+  redis: Redis,
+  options: RedisStoreOptions = {},
+): { schedule: ScheduleStore; deliveries: DeliveryLog } {
   const prefix = options.prefix ?? 'stats:';
   const keepMs = options.keepMs ?? 30 * 86_400_000;
   const lastKey = (jobId: string): string => `${prefix}schedule:last:${jobId}`;
@@ -55,7 +58,18 @@ export function createRedisScheduleStores(redis: Redis, options: RedisStoreOptio
     },
     acquire: async (jobId, scheduledAt, owner, ttlMs) => {
       const key = leaseKey(jobId, scheduledAt);
-      const fence = Number(await redis.eval(ACQUIRE, 3, lastKey(jobId), key, `${prefix}schedule:fence`, String(scheduledAt), owner, String(ttlMs)));
+      const fence = Number(
+        await redis.eval(
+          ACQUIRE,
+          3,
+          lastKey(jobId),
+          key,
+          `${prefix}schedule:fence`,
+          String(scheduledAt),
+          owner,
+          String(ttlMs),
+        ),
+      );
       if (fence === 0) return undefined;
       const value = `${owner}|${fence}`;
       const lease: Lease = {
@@ -74,7 +88,8 @@ export function createRedisScheduleStores(redis: Redis, options: RedisStoreOptio
   };
   const deliveryKey = (key: string): string => `${prefix}delivery:${key}`;
   const deliveries: DeliveryLog = {
-    begin: async (key, owner, ttlMs) => (await redis.eval(BEGIN, 1, deliveryKey(key), `pending|${owner}`, String(ttlMs))) as BeginResult,
+    begin: async (key, owner, ttlMs) =>
+      (await redis.eval(BEGIN, 1, deliveryKey(key), `pending|${owner}`, String(ttlMs))) as BeginResult,
     confirm: async (key) => {
       await redis.set(deliveryKey(key), 'sent', 'PX', keepMs);
     },

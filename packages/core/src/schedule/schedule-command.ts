@@ -36,7 +36,12 @@ export function createScheduleCommand(scheduler: Pick<Scheduler, 'list'>): Comma
         const target = job.targets.find((t) => t.platform === here.platform && t.roomId === here.id);
         const zone = target?.timeZone ?? job.timeZone;
         const next = job.nextRun === undefined ? 'never' : formatRun(job.nextRun, zone, ctx.settings.locale);
-        const where = job.targets.length === 0 ? 'no rooms' : target ? 'this room' + (job.targets.length > 1 ? ` +${job.targets.length - 1}` : '') : `${job.targets.length} room(s)`;
+        const where =
+          job.targets.length === 0
+            ? 'no rooms'
+            : target
+              ? 'this room' + (job.targets.length > 1 ? ` +${job.targets.length - 1}` : '')
+              : `${job.targets.length} room(s)`;
         return [job.description ?? job.id, job.cron, next, where];
       });
       return doc.table(['report', 'cron', 'next run', 'sent to'], rows);

@@ -104,14 +104,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const lease = await store.acquire(jobId, scheduledAt, owner, leaseMs);
     if (!lease) return undefined;
     const signal = stopper.signal;
-    const renew = setInterval(() => {
-      lease.renew().then(
-        (kept) => {
-          if (!kept) logger?.warn({ job: jobId }, 'lease lost');
-        },
-        (err: unknown) => logger?.warn({ err, job: jobId }, 'lease renewal failed'),
-      );
-    }, Math.max(10, leaseMs / 3));
+    const renew = setInterval(
+      () => {
+        lease.renew().then(
+          (kept) => {
+            if (!kept) logger?.warn({ job: jobId }, 'lease lost');
+          },
+          (err: unknown) => logger?.warn({ err, job: jobId }, 'lease renewal failed'),
+        );
+      },
+      Math.max(10, leaseMs / 3),
+    );
     renew.unref();
     const period: ReportPeriod = {
       jobId,
@@ -125,7 +128,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       logger?.info(log, catchUp ? 'catching up a missed run' : 'running');
       const document = await job.build(period, { signal });
-      const outcomes = await options.notifier.deliver({ id: jobId, period: period.key, document, targets: job.targets }, { signal, lease });
+      const outcomes = await options.notifier.deliver(
+        { id: jobId, period: period.key, document, targets: job.targets },
+        { signal, lease },
+      );
       if (outcomes.some((o) => o.outcome === 'aborted')) {
         logger?.warn(log, 'run interrupted; it will be resumed');
         await lease.release();
@@ -133,7 +139,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       await store.complete(jobId, scheduledAt);
       backoff.delete(`${jobId}@${scheduledAt}`);
-      logger?.info({ ...log, sent: outcomes.filter((o) => o.outcome === 'sent').length, failed: outcomes.filter((o) => o.outcome === 'failed').length }, 'run done');
+      logger?.info(
+        {
+          ...log,
+          sent: outcomes.filter((o) => o.outcome === 'sent').length,
+          failed: outcomes.filter((o) => o.outcome === 'failed').length,
+        },
+        'run done',
+      );
       return outcomes;
     } catch (err) {
       const key = `${jobId}@${scheduledAt}`;
@@ -169,7 +182,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           return;
         }
         const last = await store.lastRun(job.id);
-        options.metrics?.scheduleOverdue.set({ schedule: job.id }, last === undefined || last >= due ? 0 : (t - due) / 1000);
+        options.metrics?.scheduleOverdue.set(
+          { schedule: job.id },
+          last === undefined || last >= due ? 0 : (t - due) / 1000,
+        );
         if (last !== undefined && last >= due) return;
         if (last === undefined) {
           await store.baseline(job.id, t);
@@ -177,8 +193,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         }
         if ((backoff.get(`${job.id}@${due}`)?.until ?? 0) > t) return;
         const skipped = cron.previous(due - 1, Math.max(0, due - 1 - last));
-        if (skipped !== undefined && skipped > last) logger?.warn({ job: job.id }, 'runs older than the grace period were missed and are skipped');
-        started.push(run(job.id, due, t - due > pollMs).catch((err: unknown) => logger?.error({ err, job: job.id }, 'scheduled run failed')));
+        if (skipped !== undefined && skipped > last)
+          logger?.warn({ job: job.id }, 'runs older than the grace period were missed and are skipped');
+        started.push(
+          run(job.id, due, t - due > pollMs).catch((err: unknown) =>
+            logger?.error({ err, job: job.id }, 'scheduled run failed'),
+          ),
+        );
       }),
     );
     return started;

@@ -20,7 +20,11 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  */
 export function classifySendFailure(error: unknown): SendFailure {
   if (error instanceof UpstreamError) {
-    return { retryable: error.retryable || error.status === 429 || error.status >= 500, retryAfterMs: error.retryAfterMs, status: error.status };
+    return {
+      retryable: error.retryable || error.status === 429 || error.status >= 500,
+      retryAfterMs: error.retryAfterMs,
+      status: error.status,
+    };
   }
   if (error instanceof StatsError) {
     const retryable = error.code === 'unreachable' || error.code === 'timeout' || error.code === 'rate_limited';
@@ -28,10 +32,14 @@ export function classifySendFailure(error: unknown): SendFailure {
   }
   if (typeof error !== 'object' || error === null) return { retryable: true, retryAfterMs: undefined, status: 0 };
   const e = error as Record<string, unknown>;
-  const parameters = (typeof e['parameters'] === 'object' && e['parameters'] !== null ? e['parameters'] : {}) as Record<string, unknown>;
+  const parameters = (typeof e['parameters'] === 'object' && e['parameters'] !== null ? e['parameters'] : {}) as Record<
+    string,
+    unknown
+  >;
   const status = num(e['status']) ?? num(e['statusCode']) ?? num(e['error_code']) ?? num(e['httpStatus']) ?? 0;
   const seconds = num(parameters['retry_after']);
-  const retryAfterMs = num(e['retryAfterMs']) ?? (seconds === undefined ? undefined : seconds * 1000) ?? num(e['retryAfter']);
+  const retryAfterMs =
+    num(e['retryAfterMs']) ?? (seconds === undefined ? undefined : seconds * 1000) ?? num(e['retryAfter']);
   const retryable = status === 0 || status === 429 || status >= 500 || retryAfterMs !== undefined;
   return { retryable, retryAfterMs, status };
 }

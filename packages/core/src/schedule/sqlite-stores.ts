@@ -25,7 +25,9 @@ export function createSqliteScheduleStores(db: Database, now: () => number = Dat
   const advance = db.prepare(
     'INSERT INTO schedule_runs (job_id, last_run) VALUES (?, ?) ON CONFLICT(job_id) DO UPDATE SET last_run = MAX(last_run, excluded.last_run)',
   );
-  const getDelivery = db.prepare<[string], { state: string; owner: string; until: number }>('SELECT state, owner, until FROM deliveries WHERE key = ?');
+  const getDelivery = db.prepare<[string], { state: string; owner: string; until: number }>(
+    'SELECT state, owner, until FROM deliveries WHERE key = ?',
+  );
   const putDelivery = db.prepare('INSERT OR REPLACE INTO deliveries (key, state, owner, until) VALUES (?, ?, ?, ?)');
   const dropPending = db.prepare("DELETE FROM deliveries WHERE key = ? AND state = 'pending' AND owner = ?");
   const leases = new Map<string, { owner: string; until: number }>();

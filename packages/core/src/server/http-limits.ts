@@ -38,7 +38,9 @@ export function resolveHttpLimits(limits: HttpLimits = {}): Required<HttpLimits>
     }
   }
   if (resolved.headersTimeoutMs > resolved.requestTimeoutMs) {
-    throw new RangeError(`HTTP limit headersTimeoutMs (${resolved.headersTimeoutMs}) must not exceed requestTimeoutMs (${resolved.requestTimeoutMs})`);
+    throw new RangeError(
+      `HTTP limit headersTimeoutMs (${resolved.headersTimeoutMs}) must not exceed requestTimeoutMs (${resolved.requestTimeoutMs})`,
+    );
   }
   return resolved;
 }

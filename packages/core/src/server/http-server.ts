@@ -34,7 +34,10 @@ export interface HttpServer extends HttpRoutes {
 
 function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -74,12 +77,18 @@ function refusal(status: number, error: string): HttpRefusal {
  * @throws the listen error (e.g. `EADDRINUSE`) when the port is taken; a `RangeError` for bad limits.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const limits = resolveHttpLimits({ ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }), ...options.limits });
+  const limits = resolveHttpLimits({
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...options.limits,
+  });
   const routes = new Map<string, HttpRoute>();
   const logger = options.logger;
 
   const builtIn = (handle: HttpHandler): HttpRoute => ({ handle, maxBodyBytes: 0 });
-  routes.set('GET /health', builtIn((_req, res) => json(res, 200, { status: 'ok' })));
+  routes.set(
+    'GET /health',
+    builtIn((_req, res) => json(res, 200, { status: 'ok' })),
+  );
   routes.set(
     'GET /health/ready',
     builtIn((_req, res) => {
@@ -97,7 +106,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }),
   );
 
-  const run = (route: HttpRoute, request: IncomingMessage, response: ServerResponse, body: Buffer, path: string): void => {
+  const run = (
+    route: HttpRoute,
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    path: string,
+  ): void => {
     Promise.resolve()
       .then(() => route.handle(request, response, body))
       .catch((error: unknown) => {

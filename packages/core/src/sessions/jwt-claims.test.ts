@@ -17,7 +17,17 @@ describe('decodeJwtClaims', () => {
 
   it('reads nothing from what is not a compact JWS with a JSON object payload', () => {
     const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-    for (const token of ['', 'not-a-jwt', 'a.b', `h.${part({ exp: 1 })}.s.x.y`, `h.${part([1, 2])}.s`, `h.${part('text')}.s`, 'h.!!!.s', 'h..s', `h.${Buffer.from('{oops').toString('base64url')}.s`]) {
+    for (const token of [
+      '',
+      'not-a-jwt',
+      'a.b',
+      `h.${part({ exp: 1 })}.s.x.y`,
+      `h.${part([1, 2])}.s`,
+      `h.${part('text')}.s`,
+      'h.!!!.s',
+      'h..s',
+      `h.${Buffer.from('{oops').toString('base64url')}.s`,
+    ]) {
       expect(decodeJwtClaims(token), token).toBeUndefined();
     }
     expect(decodeJwtClaims(`h.${part({ exp: 5, sub: 's' })}.`)).toEqual({ exp: 5, sub: 's' });

@@ -22,7 +22,9 @@ describe('session cipher', () => {
     const parts = sealed.split('.');
     const body = Buffer.from(parts[3] ?? '', 'base64url');
     body[0] = (body[0] ?? 0) ^ 1;
-    expect(() => cipher.decrypt([parts[0], parts[1], parts[2], body.toString('base64url')].join('.'), 'matrix:@a')).toThrow();
+    expect(() =>
+      cipher.decrypt([parts[0], parts[1], parts[2], body.toString('base64url')].join('.'), 'matrix:@a'),
+    ).toThrow();
   });
 
   it('derives the same key from the same SESSION_SECRET and rejects a short one', () => {

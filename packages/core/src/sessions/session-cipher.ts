@@ -27,7 +27,12 @@ export function createSessionCipher(key: Uint8Array): SessionCipher {
       const cipher = createCipheriv('aes-256-gcm', k, iv);
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+      return [
+        VERSION,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        body.toString('base64url'),
+      ].join('.');
     },
     decrypt(sealed, context) {
       const [version, iv, tag, body] = sealed.split('.');
@@ -64,7 +69,8 @@ export function loadOrCreateKeyFile(dataDir: string): Uint8Array {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-  if (key.length !== 32) throw new ConfigError(['DATA_DIR'], `The session key file ${path} is damaged (expected 32 bytes, base64)`);
+  if (key.length !== 32)
+    throw new ConfigError(['DATA_DIR'], `The session key file ${path} is damaged (expected 32 bytes, base64)`);
   return key;
 }
 
@@ -73,7 +79,10 @@ export function loadOrCreateKeyFile(dataDir: string): Uint8Array {
  * again), and otherwise behaves as `cipher`. Stored sessions that no longer decrypt mean the
  * key changed: one warning says so, instead of one per session or per message.
  */
-export function reportFirstDecryptFailure(cipher: SessionCipher, onFirstFailure: (error: unknown) => void): SessionCipher {
+export function reportFirstDecryptFailure(
+  cipher: SessionCipher,
+  onFirstFailure: (error: unknown) => void,
+): SessionCipher {
   let reported = false;
   return {
     encrypt: (plain, context) => cipher.encrypt(plain, context),
@@ -106,10 +115,13 @@ export interface CipherFromConfigOptions {
  * cause (those users appear logged out and must log in again); later ones are silent.
  */
 export function cipherFromConfig(options: CipherFromConfigOptions): SessionCipher {
-  const cipher = createSessionCipher(options.secret !== undefined ? keyFromSecret(options.secret) : loadOrCreateKeyFile(options.dataDir));
+  const cipher = createSessionCipher(
+    options.secret !== undefined ? keyFromSecret(options.secret) : loadOrCreateKeyFile(options.dataDir),
+  );
   const logger = options.logger;
   if (logger === undefined) return cipher;
-  const key = options.secret !== undefined ? 'SESSION_SECRET' : `the session key file (${SESSION_KEY_FILE} in DATA_DIR)`;
+  const key =
+    options.secret !== undefined ? 'SESSION_SECRET' : `the session key file (${SESSION_KEY_FILE} in DATA_DIR)`;
   return reportFirstDecryptFailure(cipher, () => {
     logger.warn(
       { reason: 'session_key_changed', variable: options.secret !== undefined ? 'SESSION_SECRET' : 'DATA_DIR' },

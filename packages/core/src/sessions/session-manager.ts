@@ -7,13 +7,22 @@ import { createMemoryLock } from './memory-store.js';
 import { userKey } from './session-codec.js';
 import { createSingleFlight } from './single-flight.js';
 import { isTokenFresh } from './token-expiry.js';
-import type { AuthCallOptions, AuthProvider, Credentials, LoginResult, Session, SessionService, SessionStore } from './types.js';
+import type {
+  AuthCallOptions,
+  AuthProvider,
+  Credentials,
+  LoginResult,
+  Session,
+  SessionService,
+  SessionStore,
+} from './types.js';
 
 /** Sessions live 7 days after login. */
 export const SESSION_TTL_MS = 7 * 86_400_000;
 
 /** The user message when a session was cleared because it could not be renewed. */
-export const SESSION_EXPIRED_MESSAGE = 'Your session has expired and could not be renewed. Please log in again (send `login` in a direct message).';
+export const SESSION_EXPIRED_MESSAGE =
+  'Your session has expired and could not be renewed. Please log in again (send `login` in a direct message).';
 
 /** Options of {@link createSessionManager}. */
 export interface SessionManagerOptions {
@@ -49,10 +58,18 @@ export interface SessionManager extends SessionService {
   readonly deviceProvider: AuthProvider | undefined;
 }
 
-
 /** `work`, or a {@link TimeoutError} as soon as `signal` aborts (the work itself goes on). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  return raceSignal(work, signal, () => new TimeoutError('sessions', 'Gave up waiting for a session refresh', 'Renewing your session took too long. Please try again.'));
+  return raceSignal(
+    work,
+    signal,
+    () =>
+      new TimeoutError(
+        'sessions',
+        'Gave up waiting for a session refresh',
+        'Renewing your session took too long. Please try again.',
+      ),
+  );
 }
 
 /**
@@ -78,10 +95,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const singleFlight = createSingleFlight<Session | undefined>();
   // jose's verifier loads only when verification is configured, on the first token it checks.
   const verifier = options.verify
-    ? Promise.all([import('jose/jwks/remote'), import('jose/jwt/verify')]).then(([{ createRemoteJWKSet }, { jwtVerify }]) => ({
-        jwks: createRemoteJWKSet(new URL(options.verify?.jwksUrl ?? '')),
-        jwtVerify,
-      }))
+    ? Promise.all([import('jose/jwks/remote'), import('jose/jwt/verify')]).then(
+        ([{ createRemoteJWKSet }, { jwtVerify }]) => ({
+          jwks: createRemoteJWKSet(new URL(options.verify?.jwksUrl ?? '')),
+          jwtVerify,
+        }),
+      )
     : undefined;
   const fresh = (session: Session): boolean => isTokenFresh(session.accessToken, now(), aheadMs);
   const providerOf = (session: Session): AuthProvider =>
@@ -91,10 +110,19 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (!verifier) return result;
     try {
       const { jwks, jwtVerify } = await verifier;
-      await jwtVerify(result.accessToken, jwks, options.verify?.issuer !== undefined ? { issuer: options.verify.issuer } : {});
+      await jwtVerify(
+        result.accessToken,
+        jwks,
+        options.verify?.issuer !== undefined ? { issuer: options.verify.issuer } : {},
+      );
       return result;
     } catch (err) {
-      throw new StatsError('auth', `The access token failed JWKS verification: ${(err as Error).message}`, 'The auth service answered with a token the bot could not verify.', { cause: err });
+      throw new StatsError(
+        'auth',
+        `The access token failed JWKS verification: ${(err as Error).message}`,
+        'The auth service answered with a token the bot could not verify.',
+        { cause: err },
+      );
     }
   }
 
@@ -150,7 +178,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       }
       await store.delete(user);
       log?.info({ user: userKey(user) }, 'refresh rejected and no SSO link; session cleared');
-      throw new StatsError('not_logged_in', 'Session cleared: refresh rejected and no SSO link', SESSION_EXPIRED_MESSAGE, { cause: err });
+      throw new StatsError(
+        'not_logged_in',
+        'Session cleared: refresh rejected and no SSO link',
+        SESSION_EXPIRED_MESSAGE,
+        { cause: err },
+      );
     }
   }
 
@@ -171,7 +204,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       await sleep(lockPollMs);
       const latest = await store.get(user);
       if (!latest || fresh(latest)) return latest;
-      if (Date.now() > deadline) throw new TimeoutError('sessions', 'Waited too long for another process to refresh a session', 'Your session is being renewed. Please try again in a moment.');
+      if (Date.now() > deadline)
+        throw new TimeoutError(
+          'sessions',
+          'Waited too long for another process to refresh a session',
+          'Your session is being renewed. Please try again in a moment.',
+        );
     }
   }
 
@@ -182,11 +220,19 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const session = await store.get(user);
       if (!session || fresh(session)) return session;
       // The shared refresh runs on without this caller's signal; the caller only stops waiting.
-      return untilAborted(singleFlight(userKey(user), () => renew(user)), o?.signal);
+      return untilAborted(
+        singleFlight(userKey(user), () => renew(user)),
+        o?.signal,
+      );
     },
     async login(user, credentials, o) {
       const provider = options.providers.find((p) => p.login !== undefined);
-      if (!provider?.login) throw new StatsError('config', 'No provider supports password login', 'Password login is not available on this bot.');
+      if (!provider?.login)
+        throw new StatsError(
+          'config',
+          'No provider supports password login',
+          'Password login is not available on this bot.',
+        );
       const result = await verified(await provider.login(credentials, o));
       return save(user, result, provider.name);
     },

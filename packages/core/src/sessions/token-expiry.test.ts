@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createSingleFlight } from './single-flight.js';
 import { isTokenFresh, tokenExpiresAt } from './token-expiry.js';
 
-const jwt = (claims: object): string => `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+const jwt = (claims: object): string =>
+  `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 
 describe('token expiry', () => {
   it('reads exp from a JWT in Unix ms', () => {

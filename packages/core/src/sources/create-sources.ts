@@ -24,9 +24,13 @@ import { createUmamiClient, readUmamiError, umamiApiRoot, type UmamiClient } fro
  */
 export interface SourcesConfig {
   /** Umami: its URL and an API key, or a user name and password. */
-  readonly umami?: { readonly url: string; readonly username?: string; readonly password?: string; readonly apiKey?: string } | undefined;
+  readonly umami?:
+    | { readonly url: string; readonly username?: string; readonly password?: string; readonly apiKey?: string }
+    | undefined;
   /** Prometheus or VictoriaMetrics, the status label of `http_requests_total` and PromQL overrides. */
-  readonly prometheus?: { readonly url: string; readonly statusLabel: string; readonly queries?: Readonly<Record<string, string>> } | undefined;
+  readonly prometheus?:
+    | { readonly url: string; readonly statusLabel: string; readonly queries?: Readonly<Record<string, string>> }
+    | undefined;
   /** PostgreSQL with the users (`auth.users`, or `growthQuery`). */
   readonly database?: { readonly url: string; readonly growthQuery?: string } | undefined;
   /** The IANA time zone days are counted in (growth per day). */
@@ -77,15 +81,27 @@ function missing(what: string, variables: readonly string[], hint: string): Conf
 export function createSources(config: SourcesConfig, options: CreateSourcesOptions = {}): ManagedSources {
   const { logger, metrics } = options;
   const now = options.now ?? Date.now;
-  const upstream = { metrics, logger, now, timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 2, retryBaseMs: options.retryBaseMs ?? 200 };
-  const cache = (source: string, name: string, ttlMs: number): TtlCache => createTtlCache({ ttlMs, now, metrics, source, name });
+  const upstream = {
+    metrics,
+    logger,
+    now,
+    timeoutMs: options.timeoutMs ?? 5000,
+    retries: options.retries ?? 2,
+    retryBaseMs: options.retryBaseMs ?? 200,
+  };
+  const cache = (source: string, name: string, ttlMs: number): TtlCache =>
+    createTtlCache({ ttlMs, now, metrics, source, name });
   let host: HostSource | undefined;
   let umami: UmamiClient | undefined;
   let prometheus: PrometheusSource | undefined;
   let growth: GrowthSource | undefined;
 
   const configured = ['host'];
-  if (config.umami && (config.umami.apiKey !== undefined || (config.umami.username !== undefined && config.umami.password !== undefined))) configured.push('umami');
+  if (
+    config.umami &&
+    (config.umami.apiKey !== undefined || (config.umami.username !== undefined && config.umami.password !== undefined))
+  )
+    configured.push('umami');
   if (config.prometheus) configured.push('prometheus');
   if (config.database) configured.push('growth');
 
@@ -98,27 +114,46 @@ export function createSources(config: SourcesConfig, options: CreateSourcesOptio
     get umami(): UmamiClient {
       const c = config.umami;
       if (!configured.includes('umami') || c === undefined) {
-        throw missing('Umami', ['UMAMI_API_URL', 'UMAMI_USERNAME', 'UMAMI_PASSWORD'], 'UMAMI_API_URL, UMAMI_USERNAME and UMAMI_PASSWORD (or UMAMI_API_KEY)');
+        throw missing(
+          'Umami',
+          ['UMAMI_API_URL', 'UMAMI_USERNAME', 'UMAMI_PASSWORD'],
+          'UMAMI_API_URL, UMAMI_USERNAME and UMAMI_PASSWORD (or UMAMI_API_KEY)',
+        );
       }
       umami ??= createUmamiClient({
-        http: createUpstreamClient({ ...upstream, source: 'umami', name: 'Umami', baseUrl: umamiApiRoot(c.url), describeError: (_s, body) => readUmamiError(body) }),
-        credentials: c.apiKey !== undefined ? { apiKey: c.apiKey } : { username: c.username ?? '', password: c.password ?? '' },
+        http: createUpstreamClient({
+          ...upstream,
+          source: 'umami',
+          name: 'Umami',
+          baseUrl: umamiApiRoot(c.url),
+          describeError: (_s, body) => readUmamiError(body),
+        }),
+        credentials:
+          c.apiKey !== undefined ? { apiKey: c.apiKey } : { username: c.username ?? '', password: c.password ?? '' },
         cache: cache('umami', 'Umami', options.cacheTtlMs ?? 60_000),
       });
       return umami;
     },
     get prometheus(): PrometheusSource {
       const c = config.prometheus;
-      if (c === undefined) throw missing('Prometheus', ['PROMETHEUS_URL'], 'PROMETHEUS_URL (Prometheus or VictoriaMetrics)');
+      if (c === undefined)
+        throw missing('Prometheus', ['PROMETHEUS_URL'], 'PROMETHEUS_URL (Prometheus or VictoriaMetrics)');
       if (prometheus === undefined) {
         const client = createPrometheusClient({
-          http: createUpstreamClient({ ...upstream, source: 'prometheus', name: 'Prometheus', baseUrl: c.url, describeError: (_s, body) => readPrometheusError(body) }),
+          http: createUpstreamClient({
+            ...upstream,
+            source: 'prometheus',
+            name: 'Prometheus',
+            baseUrl: c.url,
+            describeError: (_s, body) => readPrometheusError(body),
+          }),
           cache: cache('prometheus', 'Prometheus', options.prometheusCacheTtlMs ?? 15_000),
         });
         const defaults = defaultPrometheusQueries(c.statusLabel);
         const fromConfig = Object.fromEntries(Object.entries(c.queries ?? {}).filter(([key]) => key in defaults));
         const unknown = Object.keys(c.queries ?? {}).filter((key) => !(key in defaults));
-        if (unknown.length > 0) logger?.warn({ unknown, known: Object.keys(defaults) }, 'PROMETHEUS_QUERIES has keys the bot does not use');
+        if (unknown.length > 0)
+          logger?.warn({ unknown, known: Object.keys(defaults) }, 'PROMETHEUS_QUERIES has keys the bot does not use');
         const queries: PrometheusQueries = { ...defaults, ...fromConfig, ...options.prometheusQueries };
         prometheus = {
           ...client,
@@ -132,7 +167,12 @@ export function createSources(config: SourcesConfig, options: CreateSourcesOptio
             const step = Math.max(60, Math.round((hours * 3600) / 120));
             // Rounded up to 15 s so identical asks share a cache key; a future end is allowed.
             const end = Math.ceil(now() / 15_000) * 15_000;
-            return readCpuMemoryHistory(client, queries, { start: end - hours * 3_600_000, end, stepSeconds: step, signal: o?.signal });
+            return readCpuMemoryHistory(client, queries, {
+              start: end - hours * 3_600_000,
+              end,
+              stepSeconds: step,
+              signal: o?.signal,
+            });
           },
         };
       }
@@ -140,8 +180,18 @@ export function createSources(config: SourcesConfig, options: CreateSourcesOptio
     },
     get growth(): GrowthSource {
       const c = config.database;
-      if (c === undefined) throw missing('User growth', ['DATABASE_URL'], 'DATABASE_URL (PostgreSQL with auth.users, or set GROWTH_QUERY)');
-      growth ??= createGrowthSource({ url: c.url, query: c.growthQuery, timeZone: config.timeZone, statementTimeoutMs: upstream.timeoutMs });
+      if (c === undefined)
+        throw missing(
+          'User growth',
+          ['DATABASE_URL'],
+          'DATABASE_URL (PostgreSQL with auth.users, or set GROWTH_QUERY)',
+        );
+      growth ??= createGrowthSource({
+        url: c.url,
+        query: c.growthQuery,
+        timeZone: config.timeZone,
+        statementTimeoutMs: upstream.timeoutMs,
+      });
       return growth;
     },
     async close() {

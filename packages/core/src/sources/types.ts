@@ -1,5 +1,12 @@
 import type { GrowthSource } from './growth/index.js';
-import type { DatabaseStatus, PrometheusClient, PrometheusQueries, ServiceTraffic, TargetState, TimeSeries } from './prometheus/index.js';
+import type {
+  DatabaseStatus,
+  PrometheusClient,
+  PrometheusQueries,
+  ServiceTraffic,
+  TargetState,
+  TimeSeries,
+} from './prometheus/index.js';
 import type { HostSource, SystemSnapshot } from './system/index.js';
 import type { UmamiClient } from './umami/index.js';
 

@@ -1,7 +1,13 @@
 import { createBot, type Bot, type BotOptions } from '../bot.js';
 import type { CommandErrorHandler } from '../commands/index.js';
 import type { Document } from '../document/index.js';
-import { createMemoryAdapter, type DeliverOptions, type MemoryAdapter, type MemoryAdapterOptions, type SentRecord } from './memory-adapter.js';
+import {
+  createMemoryAdapter,
+  type DeliverOptions,
+  type MemoryAdapter,
+  type MemoryAdapterOptions,
+  type SentRecord,
+} from './memory-adapter.js';
 
 /** The answer to one message. */
 export interface TestReply {
@@ -72,7 +78,10 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestB
       const first = all[0];
       const error: unknown = errors[errorsBefore];
       if (first === undefined) {
-        throw new Error(`the bot did not answer ${JSON.stringify(text.slice(0, 40))}`, error === undefined ? undefined : { cause: error });
+        throw new Error(
+          `the bot did not answer ${JSON.stringify(text.slice(0, 40))}`,
+          error === undefined ? undefined : { cause: error },
+        );
       }
       return { plain: first.plain, document: first.document, ephemeral: first.ephemeral, all, error };
     },

@@ -138,7 +138,10 @@ export class MemoryAdapter implements ChatAdapter {
     if (context === undefined) throw new Error('MemoryAdapter: start the bot before delivering messages');
     const direct = options.direct ?? true;
     const user = typeof options.user === 'object' ? options.user : this.#user(options.user ?? '@alice');
-    const room = typeof options.room === 'object' ? options.room : this.#room(options.room ?? (direct ? `dm:${user.id}` : 'room:team'));
+    const room =
+      typeof options.room === 'object'
+        ? options.room
+        : this.#room(options.room ?? (direct ? `dm:${user.id}` : 'room:team'));
     const message: IncomingMessage = {
       platform: this.platform,
       id: options.id ?? `m${this.#nextId++}`,
@@ -197,7 +200,14 @@ export class MemoryAdapter implements ChatAdapter {
     const id = `s${this.#nextId++}`;
     if (this.#record || this.#onSend !== undefined) {
       const chunks = this.#renderer.render(doc);
-      const record: SentRecord = { id, room, document: doc, plain: chunks.length === 1 ? (chunks[0] as string) : chunks.join('\n'), inReplyTo, ephemeral };
+      const record: SentRecord = {
+        id,
+        room,
+        document: doc,
+        plain: chunks.length === 1 ? (chunks[0] as string) : chunks.join('\n'),
+        inReplyTo,
+        ephemeral,
+      };
       if (this.#record) this.sent.push(record);
       this.#onSend?.(record);
     }

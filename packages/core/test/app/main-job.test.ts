@@ -6,7 +6,10 @@ import { spawnBot } from '@stats/test-utils';
 
 it('pnpm start answers !help, !system with local figures, and !stats naming the variables to set', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'stats-main-'));
-  const bot = spawnBot('packages/core/src/app/cli/console-main.ts', { baseEnv: 'inherit', env: { LOG_LEVEL: 'warn', DATA_DIR: dataDir } });
+  const bot = spawnBot('packages/core/src/app/cli/console-main.ts', {
+    baseEnv: 'inherit',
+    env: { LOG_LEVEL: 'warn', DATA_DIR: dataDir },
+  });
   bot.child.stdin.end('!help\n!system\n!stats\n!nope\n');
   expect((await bot.exited).code).toBe(0);
   const out = bot.stdoutText();

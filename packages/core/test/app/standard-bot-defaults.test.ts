@@ -18,7 +18,11 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('the stats application', () => {
   it('answers !schedule, !silence and !ack with the variables to set when they are off', async () => {
     const adapter = createMemoryAdapter();
-    const bot = await createStandardBot(loadConfig({ DATA_DIR: dataDir }), { adapters: [adapter], http: false, handleSignals: false });
+    const bot = await createStandardBot(loadConfig({ DATA_DIR: dataDir }), {
+      adapters: [adapter],
+      http: false,
+      handleSignals: false,
+    });
     await bot.start();
     try {
       await adapter.deliver('!schedule');
@@ -39,7 +43,10 @@ describe('the stats application', () => {
     const project = mkdtempSync(join(tmpdir(), 'stats-no-drivers-'));
     writeFileSync(join(project, 'package.json'), '{"name":"empty","private":true}');
     const check = async (env: Record<string, string>): Promise<string> => {
-      const run = spawnBot('packages/core/test/app/fixtures/check-drivers.ts', { baseEnv: 'inherit', env: { LOG_LEVEL: 'warn', NODE_PATH: '', DATA_DIR: dataDir, ...env } });
+      const run = spawnBot('packages/core/test/app/fixtures/check-drivers.ts', {
+        baseEnv: 'inherit',
+        env: { LOG_LEVEL: 'warn', NODE_PATH: '', DATA_DIR: dataDir, ...env },
+      });
       run.child.stdin.end();
       expect((await run.exited).code).toBe(0);
       return run.stdoutText().trim();
@@ -49,7 +56,9 @@ describe('the stats application', () => {
       expect(await check({ ...env, DRIVERS_FROM: project })).toBe(
         'ConfigError: missing optional dependencies: better-sqlite3 (for the session store (SESSION_STORE=sqlite, the default)); pg (for !growth (DATABASE_URL)). Install them with: npm install better-sqlite3 pg',
       );
-      expect(await check({ DRIVERS_FROM: project, REDIS_URL: 'redis://127.0.0.1:9', WITH_SCHEDULES: '1' })).toMatch(/npm install ioredis bullmq$/);
+      expect(await check({ DRIVERS_FROM: project, REDIS_URL: 'redis://127.0.0.1:9', WITH_SCHEDULES: '1' })).toMatch(
+        /npm install ioredis bullmq$/,
+      );
       // A console bot on defaults needs no driver at all; @stats/core's own install has them all.
       expect(await check({ DRIVERS_FROM: project })).toBe('ok');
       expect(await check({ ...env, WITH_SCHEDULES: '1' })).toBe('ok');

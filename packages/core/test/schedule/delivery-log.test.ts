@@ -24,14 +24,21 @@ const kinds: Record<string, () => { log: DeliveryLog; expire(): Promise<void> }>
   },
   sqlite: () => {
     let t = 0;
-    return { log: createSqliteScheduleStores(new Database(':memory:'), () => t).deliveries, expire: async () => void (t += 60_001) };
+    return {
+      log: createSqliteScheduleStores(new Database(':memory:'), () => t).deliveries,
+      expire: async () => void (t += 60_001),
+    };
   },
   redis: () => {
     const prefix = testPrefix();
     prefixes.push(prefix);
     const log = createRedisScheduleStores(redis, { prefix }).deliveries;
     // Redis keeps its own time: reserve with a short TTL below and drop the key as PX would
-    return { log, expire: async () => void (await redis.del(...(await redis.keys(`${prefix}delivery:*`)).filter((k) => k.endsWith('k1')))) };
+    return {
+      log,
+      expire: async () =>
+        void (await redis.del(...(await redis.keys(`${prefix}delivery:*`)).filter((k) => k.endsWith('k1')))),
+    };
   },
 };
 
@@ -46,7 +53,7 @@ describe.each(Object.keys(kinds))('%s delivery log', (kind) => {
     expect(await log.begin('k1', 'crashed-replica', 60_000)).toBe('done');
   });
 
-  it('lets a sender retry after it released its own reservation, but not release another\'s', async () => {
+  it("lets a sender retry after it released its own reservation, but not release another's", async () => {
     const { log } = (kinds[kind] as () => { log: DeliveryLog })();
     expect(await log.begin('k2', 'a', 60_000)).toBe('send');
     await log.release('k2', 'b');

@@ -1,5 +1,14 @@
 import { afterEach, expect, it, vi } from 'vitest';
-import { createMemoryDeliveryLog, createMetrics, createNotifier, PUBLISHED_LIMITS, textDocument, UpstreamError, type RoomRef, type SentMessage } from '@stats/core';
+import {
+  createMemoryDeliveryLog,
+  createMetrics,
+  createNotifier,
+  PUBLISHED_LIMITS,
+  textDocument,
+  UpstreamError,
+  type RoomRef,
+  type SentMessage,
+} from '@stats/core';
 import { MemoryAdapter } from '@stats/core/testing';
 
 afterEach(() => {
@@ -16,7 +25,9 @@ class FloodedTelegram extends MemoryAdapter {
   override async send(room: RoomRef, doc: Parameters<MemoryAdapter['send']>[1]): Promise<SentMessage[]> {
     if (room.id === '-1001' && Date.now() < this.until) {
       this.refusals++;
-      throw new UpstreamError('telegram', 429, 'Too Many Requests: retry after 5', 'rate limited', true, { retryAfterMs: 5000 });
+      throw new UpstreamError('telegram', 429, 'Too Many Requests: retry after 5', 'rate limited', true, {
+        retryAfterMs: 5000,
+      });
     }
     this.sentAt.set(room.id, Date.now());
     return super.send(room, doc);
@@ -28,9 +39,22 @@ it('delivers to a chat refusing with 429 for 30 s once the limit lifts, while th
   const start = Date.now();
   const telegram = new FloodedTelegram(start + 30_000);
   const metrics = createMetrics({ processMetrics: false });
-  const notifier = createNotifier({ adapters: [telegram], deliveries: createMemoryDeliveryLog(), limits: PUBLISHED_LIMITS, metrics });
-  const targets = [{ platform: 'telegram', roomId: '-1001' }, ...Array.from({ length: 20 }, (_, i) => ({ platform: 'telegram', roomId: String(5000 + i) }))];
-  const delivering = notifier.deliver({ id: 'daily', period: '2026-06-01T09:00', document: textDocument('report'), targets });
+  const notifier = createNotifier({
+    adapters: [telegram],
+    deliveries: createMemoryDeliveryLog(),
+    limits: PUBLISHED_LIMITS,
+    metrics,
+  });
+  const targets = [
+    { platform: 'telegram', roomId: '-1001' },
+    ...Array.from({ length: 20 }, (_, i) => ({ platform: 'telegram', roomId: String(5000 + i) })),
+  ];
+  const delivering = notifier.deliver({
+    id: 'daily',
+    period: '2026-06-01T09:00',
+    document: textDocument('report'),
+    targets,
+  });
   await vi.advanceTimersByTimeAsync(60_000);
   const outcomes = await delivering;
 
@@ -42,5 +66,7 @@ it('delivers to a chat refusing with 429 for 30 s once the limit lifts, while th
   expect(flooded).toBeGreaterThanOrEqual(30_000);
   expect(flooded).toBeLessThanOrEqual(35_000); // the first retry after the limit lifted
   expect(telegram.refusals).toBe(6); // at 0, 5, 10, 15, 20 and 25 s
-  expect(await metrics.registry.getSingleMetricAsString('stats_deliveries_total')).toMatch(/platform="telegram",outcome="retried"} 6/);
+  expect(await metrics.registry.getSingleMetricAsString('stats_deliveries_total')).toMatch(
+    /platform="telegram",outcome="retried"} 6/,
+  );
 });

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryScheduleStore, createMetrics, createNotifier, createScheduler, textDocument, type ScheduleStore, type ScheduledJob } from '@stats/core';
+import {
+  createMemoryScheduleStore,
+  createMetrics,
+  createNotifier,
+  createScheduler,
+  textDocument,
+  type ScheduleStore,
+  type ScheduledJob,
+} from '@stats/core';
 import { MemoryAdapter } from '@stats/core/testing';
 
 // stats_schedule_overdue_seconds: the alert "replicas without a leader" (deploy/prometheus)
 // fires when a due run waits and no replica takes its lease.
-const job: ScheduledJob = { id: 'daily', cron: '0 9 * * *', targets: [{ platform: 'matrix', roomId: '!ops:hs' }], build: async () => textDocument('report') };
+const job: ScheduledJob = {
+  id: 'daily',
+  cron: '0 9 * * *',
+  targets: [{ platform: 'matrix', roomId: '!ops:hs' }],
+  build: async () => textDocument('report'),
+};
 
 async function overdue(metrics: ReturnType<typeof createMetrics>): Promise<number | undefined> {
   return (await metrics.scheduleOverdue.get()).values.find((v) => v.labels.schedule === 'daily')?.value;
@@ -14,7 +27,10 @@ function replica(store: ScheduleStore, now: () => number) {
   const metrics = createMetrics({ processMetrics: false });
   const adapter = new MemoryAdapter({ platform: 'matrix' });
   const notifier = createNotifier({ adapters: [adapter], metrics, now });
-  return { metrics, scheduler: createScheduler({ jobs: [job], notifier, store, now, timeZone: 'Europe/Berlin', metrics }) };
+  return {
+    metrics,
+    scheduler: createScheduler({ jobs: [job], notifier, store, now, timeZone: 'Europe/Berlin', metrics }),
+  };
 }
 
 describe('stats_schedule_overdue_seconds', () => {
@@ -23,7 +39,13 @@ describe('stats_schedule_overdue_seconds', () => {
     const now = (): number => t;
     const shared = createMemoryScheduleStore(now);
     // Every replica is stuck: the lease cannot be taken (Redis unreachable, a holder that hangs).
-    const stuck: ScheduleStore = { ...shared, lastRun: (id) => shared.lastRun(id), baseline: (id, at) => shared.baseline(id, at), complete: (id, at) => shared.complete(id, at), acquire: () => Promise.resolve(undefined) };
+    const stuck: ScheduleStore = {
+      ...shared,
+      lastRun: (id) => shared.lastRun(id),
+      baseline: (id, at) => shared.baseline(id, at),
+      complete: (id, at) => shared.complete(id, at),
+      acquire: () => Promise.resolve(undefined),
+    };
     const a = replica(stuck, now);
     await a.scheduler.start();
     expect(await overdue(a.metrics)).toBe(0);

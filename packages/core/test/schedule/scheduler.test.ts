@@ -36,8 +36,19 @@ function harness(start: string, dbPath?: string) {
   const db = dbPath ? new Database(dbPath) : undefined;
   const stores = db ? createSqliteScheduleStores(db, clock.now) : undefined;
   const metrics = createMetrics({ processMetrics: false });
-  const notifier = createNotifier({ adapters: [adapter], metrics, now: clock.now, ...(stores ? { deliveries: stores.deliveries } : {}) });
-  const scheduler = createScheduler({ jobs: [job], notifier, now: clock.now, timeZone: 'Europe/Berlin', ...(stores ? { store: stores.schedule } : {}) });
+  const notifier = createNotifier({
+    adapters: [adapter],
+    metrics,
+    now: clock.now,
+    ...(stores ? { deliveries: stores.deliveries } : {}),
+  });
+  const scheduler = createScheduler({
+    jobs: [job],
+    notifier,
+    now: clock.now,
+    timeZone: 'Europe/Berlin',
+    ...(stores ? { store: stores.schedule } : {}),
+  });
   return { clock, adapter, periods, scheduler, metrics, close: () => db?.close() };
 }
 
@@ -62,7 +73,12 @@ describe('scheduler in Europe/Berlin', () => {
       ['2026-03-30T09:00', '2026-03-30T07:00:00.000Z'],
       ['2026-03-31T09:00', '2026-03-31T07:00:00.000Z'],
     ]);
-    expect(h.adapter.sent.map((s) => s.plain)).toEqual(['report 2026-03-28T09:00', 'report 2026-03-29T09:00', 'report 2026-03-30T09:00', 'report 2026-03-31T09:00']);
+    expect(h.adapter.sent.map((s) => s.plain)).toEqual([
+      'report 2026-03-28T09:00',
+      'report 2026-03-29T09:00',
+      'report 2026-03-30T09:00',
+      'report 2026-03-31T09:00',
+    ]);
   });
 
   it('sends the daily report once a day across the October change', async () => {
@@ -75,7 +91,9 @@ describe('scheduler in Europe/Berlin', () => {
       '2026-10-25T08:00:00.000Z',
       '2026-10-26T08:00:00.000Z',
     ]);
-    expect(await h.metrics.registry.getSingleMetricAsString('stats_deliveries_total')).toMatch(/platform="matrix",outcome="sent"} 3/);
+    expect(await h.metrics.registry.getSingleMetricAsString('stats_deliveries_total')).toMatch(
+      /platform="matrix",outcome="sent"} 3/,
+    );
   });
 
   it('sends no history on the very first start', async () => {
@@ -133,7 +151,12 @@ describe('scheduler in Europe/Berlin', () => {
   it('lists the jobs with their next run', async () => {
     const h = harness('2026-03-28T12:00:00Z');
     expect(h.scheduler.list()).toEqual([
-      expect.objectContaining({ id: 'daily', cron: '0 9 * * *', timeZone: 'Europe/Berlin', nextRun: Date.parse('2026-03-29T07:00:00Z') }),
+      expect.objectContaining({
+        id: 'daily',
+        cron: '0 9 * * *',
+        timeZone: 'Europe/Berlin',
+        nextRun: Date.parse('2026-03-29T07:00:00Z'),
+      }),
     ]);
   });
 

@@ -19,20 +19,30 @@ describe('auth service client', () => {
     const result = await client.login({ email: 'carol@example.org', password: 'pw-carol-123' });
     expect(result.account).toMatchObject({ email: 'carol@example.org', name: 'Carol' });
     expect(result.accessToken.split('.')).toHaveLength(3);
-    expect(JSON.parse(Buffer.from(result.accessToken.split('.')[0] ?? '', 'base64url').toString())).toMatchObject({ alg: 'EdDSA' });
+    expect(JSON.parse(Buffer.from(result.accessToken.split('.')[0] ?? '', 'base64url').toString())).toMatchObject({
+      alg: 'EdDSA',
+    });
   });
 
   it('answers 401 as a wrong e-mail or password', async () => {
-    await expect(client.login({ email: 'carol@example.org', password: 'nope' })).rejects.toMatchObject({ code: 'auth', userMessage: LOGIN_MESSAGES.wrongCredentials });
+    await expect(client.login({ email: 'carol@example.org', password: 'nope' })).rejects.toMatchObject({
+      code: 'auth',
+      userMessage: LOGIN_MESSAGES.wrongCredentials,
+    });
   });
 
   it('answers 403 as an unverified e-mail', async () => {
-    await expect(client.login({ email: 'new@example.org', password: 'pw-new-123' })).rejects.toMatchObject({ code: 'auth', userMessage: LOGIN_MESSAGES.notVerified });
+    await expect(client.login({ email: 'new@example.org', password: 'pw-new-123' })).rejects.toMatchObject({
+      code: 'auth',
+      userMessage: LOGIN_MESSAGES.notVerified,
+    });
   });
 
   it('answers 429 with the wait from Retry-After, never as a wrong password', async () => {
     auth.fail('login', { status: 429, retryAfterSeconds: 42 }, 1);
-    const error = await client.login({ email: 'carol@example.org', password: 'pw-carol-123' }).catch((err: unknown) => err);
+    const error = await client
+      .login({ email: 'carol@example.org', password: 'pw-carol-123' })
+      .catch((err: unknown) => err);
     expect(error).toMatchObject({ userMessage: 'Too many login attempts. Please try again in 42 s.' });
     expect((error as { userMessage: string }).userMessage).not.toContain('Wrong');
   });
@@ -40,7 +50,9 @@ describe('auth service client', () => {
   it('never retries a login POST, not even after a 5xx', async () => {
     const before = auth.calls('login');
     auth.fail('login', { status: 502 }, 3);
-    await expect(client.login({ email: 'carol@example.org', password: 'pw-carol-123' })).rejects.toMatchObject({ code: 'upstream' });
+    await expect(client.login({ email: 'carol@example.org', password: 'pw-carol-123' })).rejects.toMatchObject({
+      code: 'upstream',
+    });
     expect(auth.calls('login') - before).toBe(1);
   });
 
@@ -59,16 +71,27 @@ describe('auth service client', () => {
 
   it('finds the linked session of a chat user, and none for an unlinked one', async () => {
     auth.link('matrix', '@carol:example.org', 'carol@example.org');
-    await expect(client.linkedSession({ platform: 'matrix', id: '@carol:example.org' })).resolves.toMatchObject({ account: { email: 'carol@example.org' } });
+    await expect(client.linkedSession({ platform: 'matrix', id: '@carol:example.org' })).resolves.toMatchObject({
+      account: { email: 'carol@example.org' },
+    });
     await expect(client.linkedSession({ platform: 'matrix', id: '@ghost:example.org' })).resolves.toBeUndefined();
   });
 
   it('reads the credit balance and transactions with the access token', async () => {
     const { accessToken } = await client.login({ email: 'carol@example.org', password: 'pw-carol-123' });
     auth.addTransactions('carol@example.org', [
-      { id: 't1', type: 'usage', amount: -3, appId: 'chat', description: 'message', createdAt: new Date().toISOString() },
+      {
+        id: 't1',
+        type: 'usage',
+        amount: -3,
+        appId: 'chat',
+        description: 'message',
+        createdAt: new Date().toISOString(),
+      },
     ]);
     await expect(client.balance(accessToken)).resolves.toMatchObject({ balance: 150 });
-    await expect(client.transactions(accessToken)).resolves.toEqual([expect.objectContaining({ id: 't1', appId: 'chat', amount: -3 })]);
+    await expect(client.transactions(accessToken)).resolves.toEqual([
+      expect.objectContaining({ id: 't1', appId: 'chat', amount: -3 }),
+    ]);
   });
 });

@@ -91,13 +91,18 @@ export function describeSessionStore(name: string, create: () => Promise<StoreHa
       const other = await harness.open();
       const users = Array.from({ length: 20 }, (_, i): UserRef => ({ platform: 'discord', id: `u${i}` }));
       await Promise.all(
-        users.flatMap((user, i) => [store.set(user, sampleSession(user, i), DAY), other.set(user, sampleSession(user, i + 100), DAY)]),
+        users.flatMap((user, i) => [
+          store.set(user, sampleSession(user, i), DAY),
+          other.set(user, sampleSession(user, i + 100), DAY),
+        ]),
       );
       const listed = await store.list();
       expect(listed).toHaveLength(20);
       for (const [i, user] of users.entries()) {
         const got = await other.get(user);
-        expect([sampleSession(user, i).accessToken, sampleSession(user, i + 100).accessToken]).toContain(got?.accessToken);
+        expect([sampleSession(user, i).accessToken, sampleSession(user, i + 100).accessToken]).toContain(
+          got?.accessToken,
+        );
         expect(got?.refreshToken.replace('refresh', 'access')).toBe(got?.accessToken);
       }
     });
@@ -109,7 +114,11 @@ export function describeSessionStore(name: string, create: () => Promise<StoreHa
       expect(lockA).toBeDefined();
       expect(lockB).toBeDefined();
       if (!lockA || !lockB) return;
-      const attempts = await Promise.all([lockA.tryAcquire(alice, DAY), lockB.tryAcquire(alice, DAY), lockA.tryAcquire(alice, DAY)]);
+      const attempts = await Promise.all([
+        lockA.tryAcquire(alice, DAY),
+        lockB.tryAcquire(alice, DAY),
+        lockA.tryAcquire(alice, DAY),
+      ]);
       const granted = attempts.filter((r) => r !== undefined);
       expect(granted).toHaveLength(1);
       expect(await lockB.tryAcquire(bob, DAY)).toBeDefined();

@@ -4,7 +4,13 @@
  * tokens it got as JSON. Run with `tsx --conditions=@stats/source`.
  */
 import { createInterface } from 'node:readline';
-import { createAuthServiceClient, createSessionCipher, createSessionManager, keyFromSecret, type SessionStore } from '../../src/index.js';
+import {
+  createAuthServiceClient,
+  createSessionCipher,
+  createSessionManager,
+  keyFromSecret,
+  type SessionStore,
+} from '../../src/index.js';
 import { createPostgresSessionStore } from '../../src/stores/postgres/index.js';
 import { createRedisSessionStore } from '../../src/stores/redis/index.js';
 
@@ -12,9 +18,18 @@ const env = process.env;
 const cipher = createSessionCipher(keyFromSecret(env['SESSION_SECRET'] ?? ''));
 const store: SessionStore =
   env['STORE'] === 'postgres'
-    ? createPostgresSessionStore({ connectionString: env['DATABASE_URL'] ?? '', table: env['TABLE'] ?? '', cipher, purgeEveryMs: 0 })
+    ? createPostgresSessionStore({
+        connectionString: env['DATABASE_URL'] ?? '',
+        table: env['TABLE'] ?? '',
+        cipher,
+        purgeEveryMs: 0,
+      })
     : createRedisSessionStore({ url: env['REDIS_URL'] ?? '', keyPrefix: env['KEY_PREFIX'] ?? '', cipher });
-const manager = createSessionManager({ store, providers: [createAuthServiceClient({ url: env['AUTH_URL'] ?? '' })], lockPollMs: 10 });
+const manager = createSessionManager({
+  store,
+  providers: [createAuthServiceClient({ url: env['AUTH_URL'] ?? '' })],
+  lockPollMs: 10,
+});
 const user = { platform: 'matrix', id: env['CHAT_USER'] ?? '' };
 await store.get(user);
 process.stdout.write('ready\n');

@@ -24,11 +24,23 @@ afterAll(() => auth.stop());
 afterEach(() => auth.clearFailures());
 
 /** A manager on the test auth service with a clock the test moves. */
-function setup(extra: { store?: SessionStore; serviceKey?: boolean } = {}): { manager: SessionManager; clock: { t: number }; store: SessionStore } {
+function setup(extra: { store?: SessionStore; serviceKey?: boolean } = {}): {
+  manager: SessionManager;
+  clock: { t: number };
+  store: SessionStore;
+} {
   const clock = { t: Date.now() };
   const store = extra.store ?? createMemorySessionStore({ now: () => clock.t });
-  const provider = createAuthServiceClient({ url: auth.url, ...(extra.serviceKey ? { serviceKey: auth.serviceKey } : {}) });
-  const manager = createSessionManager({ store, providers: [provider], now: () => clock.t, metrics: createMetrics({ processMetrics: false }) });
+  const provider = createAuthServiceClient({
+    url: auth.url,
+    ...(extra.serviceKey ? { serviceKey: auth.serviceKey } : {}),
+  });
+  const manager = createSessionManager({
+    store,
+    providers: [provider],
+    now: () => clock.t,
+    metrics: createMetrics({ processMetrics: false }),
+  });
   return { manager, clock, store };
 }
 
@@ -123,10 +135,22 @@ describe('SessionManager', () => {
     const store = createMemorySessionStore();
     const provider = createAuthServiceClient({ url: auth.url });
     for (const path of ['/api/auth/jwks', '/.well-known/jwks.json']) {
-      const good = createSessionManager({ store, providers: [provider], verify: { jwksUrl: auth.url + path, issuer: auth.issuer } });
-      await expect(good.login(alice, { email: account.email, password: account.password })).resolves.toMatchObject({ account: { id: account.id } });
+      const good = createSessionManager({
+        store,
+        providers: [provider],
+        verify: { jwksUrl: auth.url + path, issuer: auth.issuer },
+      });
+      await expect(good.login(alice, { email: account.email, password: account.password })).resolves.toMatchObject({
+        account: { id: account.id },
+      });
     }
-    const wrongIssuer = createSessionManager({ store, providers: [provider], verify: { jwksUrl: `${auth.url}/api/auth/jwks`, issuer: 'https://auth.mana.how' } });
-    await expect(wrongIssuer.login(alice, { email: account.email, password: account.password })).rejects.toMatchObject({ code: 'auth' });
+    const wrongIssuer = createSessionManager({
+      store,
+      providers: [provider],
+      verify: { jwksUrl: `${auth.url}/api/auth/jwks`, issuer: 'https://auth.mana.how' },
+    });
+    await expect(wrongIssuer.login(alice, { email: account.email, password: account.password })).rejects.toMatchObject({
+      code: 'auth',
+    });
   });
 });

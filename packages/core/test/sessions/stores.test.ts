@@ -33,7 +33,12 @@ describeSessionStore('sqlite (a real file)', async (): Promise<StoreHarness> => 
   const handles: SessionStore[] = [];
   return {
     open: async () => {
-      const store = createSqliteSessionStore({ file: join(dir, 'sessions.sqlite'), cipher, now: c.now, purgeEveryMs: 0 });
+      const store = createSqliteSessionStore({
+        file: join(dir, 'sessions.sqlite'),
+        cipher,
+        now: c.now,
+        purgeEveryMs: 0,
+      });
       handles.push(store);
       return store;
     },

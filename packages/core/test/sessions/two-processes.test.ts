@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { spawnBot, startAuthServer, type RunningAuthServer } from '@stats/test-utils';
-import { createAuthServiceClient, createSessionCipher, createSessionManager, keyFromSecret, type SessionStore, type UserRef } from '../../src/index.js';
+import {
+  createAuthServiceClient,
+  createSessionCipher,
+  createSessionManager,
+  keyFromSecret,
+  type SessionStore,
+  type UserRef,
+} from '../../src/index.js';
 import { createPostgresSessionStore } from '../../src/stores/postgres/index.js';
 import { createRedisSessionStore } from '../../src/stores/redis/index.js';
 import { connectPostgres, connectRedis, uniqueName } from '@stats/test-utils';
@@ -46,7 +53,11 @@ async function startWorker(env: Record<string, string>): Promise<{ go: () => Pro
 }
 
 async function race(store: SessionStore, env: Record<string, string>, user: UserRef): Promise<void> {
-  const manager = createSessionManager({ store, providers: [createAuthServiceClient({ url: auth.url })], lockPollMs: 10 });
+  const manager = createSessionManager({
+    store,
+    providers: [createAuthServiceClient({ url: auth.url })],
+    lockPollMs: 10,
+  });
   // Log in with a token already inside the 60 s refresh window; later tokens live 15 minutes.
   auth.setAccessTtl(30);
   const stale = await manager.login(user, { email: 'judy@example.org', password: 'pw-judy-123' });
@@ -54,7 +65,10 @@ async function race(store: SessionStore, env: Record<string, string>, user: User
   const worker = await startWorker({ ...env, CHAT_USER: user.id });
   const before = auth.calls('refresh');
   auth.fail('refresh', { delayMs: 300 }, 1);
-  const [theirs, ours] = await Promise.all([worker.go(), Promise.all(Array.from({ length: 500 }, () => manager.current(user)))]);
+  const [theirs, ours] = await Promise.all([
+    worker.go(),
+    Promise.all(Array.from({ length: 500 }, () => manager.current(user))),
+  ]);
   expect(auth.calls('refresh') - before).toBe(1);
   const tokens = new Set([...theirs, ...ours.map((s) => s?.accessToken)]);
   expect(tokens.size).toBe(1);
@@ -64,7 +78,11 @@ async function race(store: SessionStore, env: Record<string, string>, user: User
 describe('single-flight refresh across two bot processes', () => {
   it('makes exactly one refresh call for 1,000 uses split over two processes sharing Redis', async () => {
     const keyPrefix = `${uniqueName('sf')}:`;
-    const store = createRedisSessionStore({ url: REDIS_URL, keyPrefix, cipher: createSessionCipher(keyFromSecret(SECRET)) });
+    const store = createRedisSessionStore({
+      url: REDIS_URL,
+      keyPrefix,
+      cipher: createSessionCipher(keyFromSecret(SECRET)),
+    });
     await race(store, { STORE: 'redis', REDIS_URL, KEY_PREFIX: keyPrefix }, { platform: 'matrix', id: '@judy:redis' });
     await store.close();
     const keys = await redis.keys(`${keyPrefix}*`);
@@ -73,7 +91,12 @@ describe('single-flight refresh across two bot processes', () => {
 
   it('makes exactly one refresh call for 1,000 uses split over two processes sharing PostgreSQL', async () => {
     const table = uniqueName('sf').toLowerCase();
-    const store = createPostgresSessionStore({ pool, table, cipher: createSessionCipher(keyFromSecret(SECRET)), purgeEveryMs: 0 });
+    const store = createPostgresSessionStore({
+      pool,
+      table,
+      cipher: createSessionCipher(keyFromSecret(SECRET)),
+      purgeEveryMs: 0,
+    });
     await store.ready();
     await race(store, { STORE: 'postgres', DATABASE_URL, TABLE: table }, { platform: 'matrix', id: '@judy:pg' });
     await pool.query(`DROP TABLE ${table}, ${table}_locks`);

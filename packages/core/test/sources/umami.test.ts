@@ -24,7 +24,13 @@ async function start(version: UmamiVersion, extra: Parameters<typeof startUmami>
 
 function client(
   umami: RunningUmami,
-  options: { credentials?: UmamiCredentials; timeoutMs?: number; cacheTtlMs?: number; metrics?: Metrics; retries?: number } = {},
+  options: {
+    credentials?: UmamiCredentials;
+    timeoutMs?: number;
+    cacheTtlMs?: number;
+    metrics?: Metrics;
+    retries?: number;
+  } = {},
 ): UmamiClient {
   const http = createUpstreamClient({
     source: 'umami',
@@ -77,7 +83,7 @@ describe('Umami client against every answer shape', () => {
   it('detects v3 once from a metrics probe and then asks for path', async () => {
     const umami = await start('v3');
     const c = client(umami);
-    const id = (await startUmamiSiteId(c));
+    const id = await startUmamiSiteId(c);
     umami.resetCalls();
     await c.metrics(id, 'page', RANGE);
     await c.metrics(id, 'host', RANGE);
@@ -97,7 +103,10 @@ describe('Umami client against every answer shape', () => {
   });
 
   it('pages through every website', async () => {
-    const websites = Array.from({ length: 230 }, (_, i) => ({ id: `site-${String(i).padStart(3, '0')}`, name: `site ${String(i).padStart(3, '0')}` }));
+    const websites = Array.from({ length: 230 }, (_, i) => ({
+      id: `site-${String(i).padStart(3, '0')}`,
+      name: `site ${String(i).padStart(3, '0')}`,
+    }));
     const umami = await start('v2.16', { websites });
     const sites = await client(umami).websites();
     expect(sites).toHaveLength(230);
@@ -115,7 +124,10 @@ describe('Umami client against every answer shape', () => {
     expect(await c.websites()).toHaveLength(2);
     expect(umami.calls.login).toBe(0);
     const bad = client(umami, { credentials: { apiKey: 'wrong' } });
-    await expect(bad.websites()).rejects.toMatchObject({ status: 401, userMessage: expect.stringContaining('UMAMI_API_KEY') });
+    await expect(bad.websites()).rejects.toMatchObject({
+      status: 401,
+      userMessage: expect.stringContaining('UMAMI_API_KEY'),
+    });
   });
 });
 
@@ -185,7 +197,9 @@ describe('Umami client faults', () => {
     expect(await c.websites()).toHaveLength(2);
     umami.resetCalls();
     umami.fault('stats', { status: 429, retryAfter: '60' });
-    const err = (await c.stats('3f6c2a8e-1b7d-4c3e-9a51-0d2f4e6b8a10', RANGE).catch((e: unknown) => e)) as UpstreamError;
+    const err = (await c
+      .stats('3f6c2a8e-1b7d-4c3e-9a51-0d2f4e6b8a10', RANGE)
+      .catch((e: unknown) => e)) as UpstreamError;
     expect(err.status).toBe(429);
     expect(err.retryAfterMs).toBe(60_000);
     expect(err.userMessage).toBe('Umami is rate limiting the bot. Please try again in 60 s.');
@@ -216,7 +230,9 @@ describe('Umami client faults', () => {
     const c = client(umami);
     await c.websites();
     umami.fault('stats', { malformed: true });
-    const err = (await c.stats('3f6c2a8e-1b7d-4c3e-9a51-0d2f4e6b8a10', RANGE).catch((e: unknown) => e)) as MalformedAnswerError;
+    const err = (await c
+      .stats('3f6c2a8e-1b7d-4c3e-9a51-0d2f4e6b8a10', RANGE)
+      .catch((e: unknown) => e)) as MalformedAnswerError;
     expect(err).toBeInstanceOf(MalformedAnswerError);
     expect(err.userMessage).toBe('Umami sent an answer the bot could not read.');
     expect(umami.calls.stats).toBe(1);
@@ -231,9 +247,17 @@ describe('Umami client faults', () => {
 
   it('explains a 404 as a wrong URL', async () => {
     const umami = await start('v3');
-    const http = createUpstreamClient({ source: 'umami', name: 'Umami', baseUrl: `${umami.url}/wrong`, retryBaseMs: 1 });
+    const http = createUpstreamClient({
+      source: 'umami',
+      name: 'Umami',
+      baseUrl: `${umami.url}/wrong`,
+      retryBaseMs: 1,
+    });
     const c = createUmamiClient({ http, credentials: { apiKey: 'x' } });
-    await expect(c.websites()).rejects.toMatchObject({ status: 404, userMessage: 'Umami does not know this endpoint (HTTP 404): check its URL.' });
+    await expect(c.websites()).rejects.toMatchObject({
+      status: 404,
+      userMessage: 'Umami does not know this endpoint (HTTP 404): check its URL.',
+    });
   });
 
   it('calls a stopped Umami unreachable', async () => {
@@ -250,7 +274,9 @@ describe('Umami client faults', () => {
     const umami = await start('v2.16');
     const c = client(umami, { cacheTtlMs: 60_000 });
     umami.fault('stats', { delayMs: 50 });
-    const answers = await Promise.all(Array.from({ length: 100 }, () => c.stats('3f6c2a8e-1b7d-4c3e-9a51-0d2f4e6b8a10', RANGE)));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => c.stats('3f6c2a8e-1b7d-4c3e-9a51-0d2f4e6b8a10', RANGE)),
+    );
     expect(new Set(answers.map((a) => a.current.visitors))).toEqual(new Set([2301]));
     expect(umami.calls.stats).toBe(1);
     expect(umami.calls.login).toBe(1);
@@ -263,8 +289,12 @@ describe('readUmamiError', () => {
   it('reads the four error-body forms', () => {
     expect(readUmamiError('401 Unauthorized')).toBe('401 Unauthorized');
     expect(readUmamiError('{"error":"Unauthorized"}')).toBe('Unauthorized');
-    expect(readUmamiError('{"error":["startAt: Required","endAt: Required"]}')).toBe('startAt: Required; endAt: Required');
-    expect(readUmamiError('{"error":{"message":"Bad request","code":"bad-request","status":400}}')).toBe('Bad request (bad-request)');
+    expect(readUmamiError('{"error":["startAt: Required","endAt: Required"]}')).toBe(
+      'startAt: Required; endAt: Required',
+    );
+    expect(readUmamiError('{"error":{"message":"Bad request","code":"bad-request","status":400}}')).toBe(
+      'Bad request (bad-request)',
+    );
     expect(readUmamiError('')).toBeUndefined();
     expect(readUmamiError('<html>404</html>')).toBeUndefined();
   });

@@ -44,7 +44,12 @@ export interface SilenceView {
   readonly comment: string;
   readonly startsAt: string;
   readonly endsAt: string;
-  readonly matchers: readonly { readonly name: string; readonly value: string; readonly isRegex: boolean; readonly isEqual?: boolean }[];
+  readonly matchers: readonly {
+    readonly name: string;
+    readonly value: string;
+    readonly isRegex: boolean;
+    readonly isEqual?: boolean;
+  }[];
   readonly status: { readonly state: string };
 }
 
@@ -90,7 +95,9 @@ ${receiver('stats')}${options.otherReceiver ? receiver('other') : ''}`;
 export async function startAlertmanager(options: AlertmanagerOptions): Promise<RunningAlertmanager> {
   const binary = options.binary ?? process.env['ALERTMANAGER_BIN'] ?? '/usr/bin/prometheus-alertmanager';
   if (!existsSync(binary)) {
-    throw new Error(`Alertmanager is not installed at ${binary}: run \`sudo apt-get install -y prometheus-alertmanager\` (or \`node scripts/test-setup.mjs\`)`);
+    throw new Error(
+      `Alertmanager is not installed at ${binary}: run \`sudo apt-get install -y prometheus-alertmanager\` (or \`node scripts/test-setup.mjs\`)`,
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), 'stats-alertmanager-'));
   await writeFile(join(dir, 'alertmanager.yml'), config(options), { mode: 0o600 });
@@ -98,7 +105,13 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     binary,
-    [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -124,7 +137,11 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
   return {
     url,
     async postAlerts(alerts) {
-      const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+      const res = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts),
+      });
       if (!res.ok) throw new Error(`Alertmanager refused the alerts: ${res.status} ${await res.text()}`);
     },
     async silences() {

@@ -9,8 +9,16 @@ beforeAll(async () => {
 });
 afterAll(() => auth.stop());
 
-const post = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> => {
-  const res = await fetch(auth.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const post = async (
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> => {
+  const res = await fetch(auth.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 };
 
@@ -46,8 +54,14 @@ describe('test auth server', () => {
 
   it('refuses the SSO-link call without the service key', async () => {
     auth.link('matrix', '@max:example.org', 'max@example.org');
-    expect((await post('/api/v1/auth/linked-session', { platform: 'matrix', platformUserId: '@max:example.org' })).status).toBe(401);
-    const ok = await post('/api/v1/auth/linked-session', { platform: 'matrix', platformUserId: '@max:example.org' }, { 'x-service-key': auth.serviceKey });
+    expect(
+      (await post('/api/v1/auth/linked-session', { platform: 'matrix', platformUserId: '@max:example.org' })).status,
+    ).toBe(401);
+    const ok = await post(
+      '/api/v1/auth/linked-session',
+      { platform: 'matrix', platformUserId: '@max:example.org' },
+      { 'x-service-key': auth.serviceKey },
+    );
     expect(ok.status).toBe(200);
   });
 });

@@ -27,7 +27,8 @@ export interface TestTransaction {
 }
 
 /** The endpoints whose calls are counted and which can be told to fail. */
-export type AuthEndpoint = 'login' | 'refresh' | 'logout' | 'validate' | 'balance' | 'transactions' | 'linked-session' | 'jwks';
+export type AuthEndpoint =
+  'login' | 'refresh' | 'logout' | 'validate' | 'balance' | 'transactions' | 'linked-session' | 'jwks';
 
 /** Options of {@link startAuthServer}. */
 export interface AuthServerOptions {
@@ -53,7 +54,10 @@ export interface RunningAuthServer {
   /** Links a chat user to an account for the SSO-link call. */
   link(platform: string, platformUserId: string, email: string): void;
   /** Sets an account's balance answer. */
-  setBalance(email: string, balance: { balance: number; freeCreditsRemaining: number; totalEarned: number; totalSpent: number }): void;
+  setBalance(
+    email: string,
+    balance: { balance: number; freeCreditsRemaining: number; totalEarned: number; totalSpent: number },
+  ): void;
   /** Adds credit transactions to an account. */
   addTransactions(email: string, items: readonly TestTransaction[]): void;
   /** Calls per endpoint so far. */
@@ -78,7 +82,10 @@ interface RefreshEntry {
 export async function startAuthServer(options: AuthServerOptions = {}): Promise<RunningAuthServer> {
   const users = new Map<string, TestAuthUser>();
   const links = new Map<string, string>();
-  const balances = new Map<string, { balance: number; freeCreditsRemaining: number; totalEarned: number; totalSpent: number }>();
+  const balances = new Map<
+    string,
+    { balance: number; freeCreditsRemaining: number; totalEarned: number; totalSpent: number }
+  >();
   const transactions = new Map<string, TestTransaction[]>();
   const refreshTokens = new Map<string, RefreshEntry>();
   const counts = new Map<AuthEndpoint, number>();
@@ -108,7 +115,13 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     return claims?.sub === undefined ? undefined : byId(claims.sub);
   };
 
-  const routes: Record<string, { endpoint: AuthEndpoint; handle: (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => Promise<void> }> = {
+  const routes: Record<
+    string,
+    {
+      endpoint: AuthEndpoint;
+      handle: (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => Promise<void>;
+    }
+  > = {
     'POST /api/v1/auth/login': {
       endpoint: 'login',
       handle: async (_req, res, body) => {
@@ -116,7 +129,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
         const password = typeof body['password'] === 'string' ? body['password'] : '';
         receivedPasswords.push(password);
         const user = users.get(email);
-        if (!user || user.password !== password) return sendJson(res, 401, { statusCode: 401, message: 'Invalid credentials' });
+        if (!user || user.password !== password)
+          return sendJson(res, 401, { statusCode: 401, message: 'Invalid credentials' });
         if (user.verified === false) return sendJson(res, 403, { statusCode: 403, message: 'Email not verified' });
         sendJson(res, 200, await issue(user));
       },
@@ -144,7 +158,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     'POST /api/v1/auth/validate': {
       endpoint: 'validate',
       handle: async (_req, res, body) => {
-        const payload = typeof body['token'] === 'string' ? await (signer as TokenSigner).verify(body['token']) : undefined;
+        const payload =
+          typeof body['token'] === 'string' ? await (signer as TokenSigner).verify(body['token']) : undefined;
         sendJson(res, 200, payload ? { valid: true, payload } : { valid: false });
       },
     },
@@ -153,7 +168,11 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       handle: async (req, res) => {
         const user = await bearer(req);
         if (!user) return sendJson(res, 401, { statusCode: 401, message: 'Unauthorized' });
-        sendJson(res, 200, balances.get(user.email) ?? { balance: 150, freeCreditsRemaining: 5, totalEarned: 150, totalSpent: 0 });
+        sendJson(
+          res,
+          200,
+          balances.get(user.email) ?? { balance: 150, freeCreditsRemaining: 5, totalEarned: 150, totalSpent: 0 },
+        );
       },
     },
     'GET /api/v1/credits/transactions': {
@@ -170,7 +189,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     'POST /api/v1/auth/linked-session': {
       endpoint: 'linked-session',
       handle: async (req, res, body) => {
-        if (req.headers['x-service-key'] !== serviceKey) return sendJson(res, 401, { statusCode: 401, message: 'Bad service key' });
+        if (req.headers['x-service-key'] !== serviceKey)
+          return sendJson(res, 401, { statusCode: 401, message: 'Bad service key' });
         const email = links.get(`${String(body['platform'])}:${String(body['platformUserId'])}`);
         const user = email === undefined ? undefined : users.get(email);
         if (!user) return sendJson(res, 404, { statusCode: 404, message: 'No linked account' });
@@ -216,7 +236,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     },
     link: (platform, platformUserId, email) => void links.set(`${platform}:${platformUserId}`, email.toLowerCase()),
     setBalance: (email, balance) => void balances.set(email.toLowerCase(), balance),
-    addTransactions: (email, items) => void transactions.set(email.toLowerCase(), [...(transactions.get(email.toLowerCase()) ?? []), ...items]),
+    addTransactions: (email, items) =>
+      void transactions.set(email.toLowerCase(), [...(transactions.get(email.toLowerCase()) ?? []), ...items]),
     calls: (endpoint) => counts.get(endpoint) ?? 0,
     fail: (endpoint, failure, times) => failures.add(endpoint, failure, times),
     clearFailures: () => failures.clear(),

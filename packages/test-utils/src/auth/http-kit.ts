@@ -18,9 +18,18 @@ export function parseJson(text: string): Record<string, unknown> {
 }
 
 /** Answers JSON with `status` and extra headers. */
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -69,7 +78,13 @@ export async function applyFailure(response: ServerResponse, failure: Failure | 
     });
     return response.writableEnded || response.destroyed;
   }
-  const headers: Record<string, string> = failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {};
-  sendJson(response, failure.status, failure.body ?? { statusCode: failure.status, message: `planned failure ${failure.status}` }, headers);
+  const headers: Record<string, string> =
+    failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {};
+  sendJson(
+    response,
+    failure.status,
+    failure.body ?? { statusCode: failure.status, message: `planned failure ${failure.status}` },
+    headers,
+  );
   return true;
 }

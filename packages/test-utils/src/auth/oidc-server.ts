@@ -78,10 +78,19 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
   const tokens = async (account: OidcAccount): Promise<Record<string, unknown>> => {
     const refresh = randomBytes(24).toString('base64url');
     refreshTokens.set(refresh, { account, used: false });
-    const access = await (signer as TokenSigner).sign(account.email === undefined ? { sub: account.sub } : { sub: account.sub, email: account.email }, accessTtl);
+    const access = await (signer as TokenSigner).sign(
+      account.email === undefined ? { sub: account.sub } : { sub: account.sub, email: account.email },
+      accessTtl,
+    );
     registerSecret(access, 'OIDC access token');
     registerSecret(refresh, 'OIDC refresh token');
-    return { access_token: access, refresh_token: refresh, id_token: access, token_type: 'Bearer', expires_in: accessTtl };
+    return {
+      access_token: access,
+      refresh_token: refresh,
+      id_token: access,
+      token_type: 'Bearer',
+      expires_in: accessTtl,
+    };
   };
   const grantOf = (userCode: string): Grant => {
     const grant = byUserCode.get(userCode);
@@ -105,13 +114,22 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
           grant_types_supported: [DEVICE_GRANT, 'refresh_token'],
         });
       }
-      if (req.method === 'GET' && path === '/.well-known/jwks.json') return sendJson(res, 200, (signer as TokenSigner).jwks);
+      if (req.method === 'GET' && path === '/.well-known/jwks.json')
+        return sendJson(res, 200, (signer as TokenSigner).jwks);
       if (req.method === 'POST' && path === '/oauth/device/code') {
         count('device');
         if (await applyFailure(res, failures.take('device'))) return;
         if (form.get('client_id') !== clientId) return sendJson(res, 401, { error: 'invalid_client' });
         const userCode = `${randomBytes(2).toString('hex')}-${randomBytes(2).toString('hex')}`.toUpperCase();
-        const grant: Grant = { deviceCode: randomBytes(16).toString('base64url'), userCode, state: 'pending', account: undefined, slowDowns: 0, polls: 0, waiters: [] };
+        const grant: Grant = {
+          deviceCode: randomBytes(16).toString('base64url'),
+          userCode,
+          state: 'pending',
+          account: undefined,
+          slowDowns: 0,
+          polls: 0,
+          waiters: [],
+        };
         grants.set(grant.deviceCode, grant);
         byUserCode.set(userCode, grant);
         const wake = codeWaiters.shift();

@@ -3,7 +3,13 @@ import { registerSecret } from '../log-scan.js';
 import { Gateway } from './gateway.js';
 import { memberPayload, snowflake, userPayload, type DiscordUserPayload, type MessagePayload } from './payloads.js';
 import { createRestServer } from './rest-server.js';
-import { DiscordState, type BotMessageRecord, type DiscordBehaviour, type InteractionRecord, type RestFault } from './state.js';
+import {
+  DiscordState,
+  type BotMessageRecord,
+  type DiscordBehaviour,
+  type InteractionRecord,
+  type RestFault,
+} from './state.js';
 
 /** Options of {@link startDiscordStandIn}. */
 export interface DiscordStandInOptions {
@@ -67,7 +73,11 @@ export interface DiscordStandIn {
   /** Runs a slash command as a user. `options` are the option values by name. */
   slash(name: string, options?: Readonly<Record<string, string | number | boolean>>, as?: ActAs): InteractionHandle;
   /** Submits the modal an interaction received, with text-input values by `custom_id`. */
-  submitModal(from: InteractionHandle, values: Readonly<Record<string, string>>, as?: ActAs): Promise<InteractionHandle>;
+  submitModal(
+    from: InteractionHandle,
+    values: Readonly<Record<string, string>>,
+    as?: ActAs,
+  ): Promise<InteractionHandle>;
   /** Posts a message as a user (guild channel or DM); returns the message. */
   say(content: string, as?: ActAs): MessagePayload;
   /** Resolves with the bot's first message replying to `messageId` (or, in a DM, sent after it). */
@@ -112,7 +122,8 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
 
   const channel = (name = 'general'): string => {
     const id = channelIds.get(name);
-    if (id === undefined) throw new Error(`Discord stand-in: no channel "${name}" (have ${[...channelIds.keys()].join(', ')})`);
+    if (id === undefined)
+      throw new Error(`Discord stand-in: no channel "${name}" (have ${[...channelIds.keys()].join(', ')})`);
     return id;
   };
   const user = (name = 'alice'): DiscordUserPayload => {
@@ -126,21 +137,42 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
   };
   const role = (name: string): string => {
     const found = [...state.roles].find(([, roleName]) => roleName === name);
-    if (found === undefined) throw new Error(`Discord stand-in: no role "${name}" (have ${[...state.roles.values()].join(', ')})`);
+    if (found === undefined)
+      throw new Error(`Discord stand-in: no role "${name}" (have ${[...state.roles.values()].join(', ')})`);
     return found[0];
   };
-  const where = (as: ActAs | undefined): { user: DiscordUserPayload; channelId: string; guildId: string | undefined } => {
+  const where = (
+    as: ActAs | undefined,
+  ): { user: DiscordUserPayload; channelId: string; guildId: string | undefined } => {
     const actor = user(as?.user);
-    if (as?.direct === true) return { user: actor, channelId: state.directChannel(actor.id, actor).id, guildId: undefined };
+    if (as?.direct === true)
+      return { user: actor, channelId: state.directChannel(actor.id, actor).id, guildId: undefined };
     return { user: actor, channelId: channel(as?.channel), guildId: state.guildId };
   };
 
-  const dispatchInteraction = (kind: InteractionRecord['kind'], name: string, data: Record<string, unknown>, as: ActAs | undefined): InteractionHandle => {
+  const dispatchInteraction = (
+    kind: InteractionRecord['kind'],
+    name: string,
+    data: Record<string, unknown>,
+    as: ActAs | undefined,
+  ): InteractionHandle => {
     const at = where(as);
     const id = snowflake();
     const record: InteractionRecord = {
-      id, token: `itoken-${id}`, kind, name, channelId: at.channelId, guildId: at.guildId, user: at.user, createdAt: Date.now(),
-      callbacks: [], original: undefined, followUps: [], modal: undefined, deferred: false, ephemeral: false,
+      id,
+      token: `itoken-${id}`,
+      kind,
+      name,
+      channelId: at.channelId,
+      guildId: at.guildId,
+      user: at.user,
+      createdAt: Date.now(),
+      callbacks: [],
+      original: undefined,
+      followUps: [],
+      modal: undefined,
+      deferred: false,
+      ephemeral: false,
     };
     state.interactions.set(id, record);
     registerSecret(record.token, 'Discord interaction token');
@@ -152,8 +184,16 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       token: record.token,
       version: 1,
       channel_id: at.channelId,
-      channel: direct ? { id: at.channelId, type: 1, recipients: [at.user] } : { id: at.channelId, type: 0, guild_id: at.guildId, name: 'channel' },
-      ...(direct ? { user: at.user } : { guild_id: at.guildId, member: memberPayload(at.user, state.members.get(at.user.id)?.roles), guild: { id: at.guildId, locale: 'en-US', features: [] } }),
+      channel: direct
+        ? { id: at.channelId, type: 1, recipients: [at.user] }
+        : { id: at.channelId, type: 0, guild_id: at.guildId, name: 'channel' },
+      ...(direct
+        ? { user: at.user }
+        : {
+            guild_id: at.guildId,
+            member: memberPayload(at.user, state.members.get(at.user.id)?.roles),
+            guild: { id: at.guildId, locale: 'en-US', features: [] },
+          }),
       app_permissions: '0',
       locale: 'en-US',
       entitlements: [],
@@ -163,9 +203,16 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     });
     const response = (): Promise<InteractionResponse> =>
       state.until(() => {
-        if (record.modal !== undefined) return { kind: 'modal' as const, deferred: false, ephemeral: false, message: undefined, modal: record.modal };
+        if (record.modal !== undefined)
+          return { kind: 'modal' as const, deferred: false, ephemeral: false, message: undefined, modal: record.modal };
         if (record.original === undefined) return undefined;
-        return { kind: 'message' as const, deferred: record.deferred, ephemeral: record.ephemeral, message: record.original, modal: undefined };
+        return {
+          kind: 'message' as const,
+          deferred: record.deferred,
+          ephemeral: record.ephemeral,
+          message: record.original,
+          modal: undefined,
+        };
       }, `the response to interaction /${name}`);
     return { id, record, response };
   };
@@ -185,24 +232,73 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       const entry = state.members.get(user(userName).id);
       if (entry !== undefined) entry.roles = roleNames.map(role);
     },
-    connected: () => state.until(() => (gateway.connected() ? true : undefined), 'a bot on the gateway (did it call client.login with the stand-in token and rest.api?)').then(() => undefined),
+    connected: () =>
+      state
+        .until(
+          () => (gateway.connected() ? true : undefined),
+          'a bot on the gateway (did it call client.login with the stand-in token and rest.api?)',
+        )
+        .then(() => undefined),
     slash(name, values = {}, as) {
-      const registered = [...state.globalCommands, ...(state.guildCommands.get(state.guildId) ?? [])].find((c) => c['name'] === name);
-      const types = new Map(((registered?.['options'] ?? []) as { name: string; type: number }[]).map((o) => [o.name, o.type]));
-      const inferred = (v: string | number | boolean): number => (typeof v === 'boolean' ? 5 : typeof v === 'number' ? (Number.isInteger(v) ? 4 : 10) : 3);
-      const options = Object.entries(values).map(([optionName, value]) => ({ name: optionName, type: types.get(optionName) ?? inferred(value), value }));
-      return dispatchInteraction('command', name, { id: String(registered?.['id'] ?? snowflake()), name, type: 1, ...(options.length > 0 ? { options } : {}) }, as);
+      const registered = [...state.globalCommands, ...(state.guildCommands.get(state.guildId) ?? [])].find(
+        (c) => c['name'] === name,
+      );
+      const types = new Map(
+        ((registered?.['options'] ?? []) as { name: string; type: number }[]).map((o) => [o.name, o.type]),
+      );
+      const inferred = (v: string | number | boolean): number =>
+        typeof v === 'boolean' ? 5 : typeof v === 'number' ? (Number.isInteger(v) ? 4 : 10) : 3;
+      const options = Object.entries(values).map(([optionName, value]) => ({
+        name: optionName,
+        type: types.get(optionName) ?? inferred(value),
+        value,
+      }));
+      return dispatchInteraction(
+        'command',
+        name,
+        { id: String(registered?.['id'] ?? snowflake()), name, type: 1, ...(options.length > 0 ? { options } : {}) },
+        as,
+      );
     },
     async submitModal(from, values, as) {
       const response = await from.response();
-      if (response.modal === undefined) throw new Error(`Discord stand-in: interaction /${from.record.name} got no modal to submit`);
+      if (response.modal === undefined)
+        throw new Error(`Discord stand-in: interaction /${from.record.name} got no modal to submit`);
       const customId = String(response.modal['custom_id']);
-      const rows = (response.modal['components'] ?? []) as { type: number; component?: { custom_id: string }; components?: { custom_id: string }[] }[];
+      const rows = (response.modal['components'] ?? []) as {
+        type: number;
+        component?: { custom_id: string };
+        components?: { custom_id: string }[];
+      }[];
       const components = rows.map((row) => {
-        if (row.type === 18 && row.component !== undefined) return { type: 18, id: 0, component: { type: 4, id: 0, custom_id: row.component.custom_id, value: values[row.component.custom_id] ?? '' } };
-        return { type: 1, id: 0, components: (row.components ?? []).map((c) => ({ type: 4, id: 0, custom_id: c.custom_id, value: values[c.custom_id] ?? '' })) };
+        if (row.type === 18 && row.component !== undefined)
+          return {
+            type: 18,
+            id: 0,
+            component: {
+              type: 4,
+              id: 0,
+              custom_id: row.component.custom_id,
+              value: values[row.component.custom_id] ?? '',
+            },
+          };
+        return {
+          type: 1,
+          id: 0,
+          components: (row.components ?? []).map((c) => ({
+            type: 4,
+            id: 0,
+            custom_id: c.custom_id,
+            value: values[c.custom_id] ?? '',
+          })),
+        };
       });
-      return dispatchInteraction('modal-submit', customId, { custom_id: customId, components }, as ?? { user: from.record.user.username, direct: from.record.guildId === undefined });
+      return dispatchInteraction(
+        'modal-submit',
+        customId,
+        { custom_id: customId, components },
+        as ?? { user: from.record.user.username, direct: from.record.guildId === undefined },
+      );
     },
     say(content, as) {
       const at = where(as);
@@ -210,7 +306,9 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       const message: MessagePayload = {
         id: snowflake(),
         channel_id: at.channelId,
-        ...(at.guildId === undefined ? {} : { guild_id: at.guildId, member: memberPayload(at.user, state.members.get(at.user.id)?.roles) }),
+        ...(at.guildId === undefined
+          ? {}
+          : { guild_id: at.guildId, member: memberPayload(at.user, state.members.get(at.user.id)?.roles) }),
         author: at.user,
         content,
         embeds: [],
@@ -233,7 +331,15 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     replyTo(messageId) {
       const asked = state.messages.get(messageId);
       return state.until(
-        () => state.botMessages.find((r) => r.message.message_reference?.message_id === messageId || (asked !== undefined && asked.guild_id === undefined && r.message.channel_id === asked.channel_id && BigInt(r.message.id) > BigInt(messageId))),
+        () =>
+          state.botMessages.find(
+            (r) =>
+              r.message.message_reference?.message_id === messageId ||
+              (asked !== undefined &&
+                asked.guild_id === undefined &&
+                r.message.channel_id === asked.channel_id &&
+                BigInt(r.message.id) > BigInt(messageId)),
+          ),
         `the bot's reply to message ${messageId}`,
       );
     },

@@ -5,7 +5,16 @@ import { guildPayload, snowflake } from './payloads.js';
 import type { DiscordState, GatewaySession } from './state.js';
 
 /** Gateway opcodes (Docs `topics/opcodes-and-status-codes.mdx`). */
-const OP = { dispatch: 0, heartbeat: 1, identify: 2, resume: 6, reconnect: 7, invalidSession: 9, hello: 10, heartbeatAck: 11 } as const;
+const OP = {
+  dispatch: 0,
+  heartbeat: 1,
+  identify: 2,
+  resume: 6,
+  reconnect: 7,
+  invalidSession: 9,
+  hello: 10,
+  heartbeatAck: 11,
+} as const;
 const MESSAGE_CONTENT = 1 << 15;
 
 interface Frame {
@@ -25,7 +34,9 @@ export class Gateway {
 
   /** Takes over an HTTP upgrade for the gateway path. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, new URL(request.url ?? '/', 'ws://127.0.0.1')));
+    this.server.handleUpgrade(request, socket, head, (ws) =>
+      this.accept(ws, new URL(request.url ?? '/', 'ws://127.0.0.1')),
+    );
   }
 
   private accept(ws: WebSocket, url: URL): void {
@@ -33,7 +44,11 @@ export class Gateway {
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('error', () => this.sockets.delete(ws));
     if (url.searchParams.has('compress')) {
-      this.refuse(ws, 4000, `compress=${url.searchParams.get('compress') ?? ''} is not supported by the stand-in: uninstall zlib-sync`);
+      this.refuse(
+        ws,
+        4000,
+        `compress=${url.searchParams.get('compress') ?? ''} is not supported by the stand-in: uninstall zlib-sync`,
+      );
       return;
     }
     if (url.searchParams.get('v') !== '10' || url.searchParams.get('encoding') !== 'json') {
@@ -65,7 +80,8 @@ export class Gateway {
       this.send(ws, { op: OP.heartbeatAck });
       return;
     }
-    if (frame.op === OP.identify) this.identify(ws, frame.d as { token?: string; intents?: number; compress?: boolean });
+    if (frame.op === OP.identify)
+      this.identify(ws, frame.d as { token?: string; intents?: number; compress?: boolean });
     else if (frame.op === OP.resume) this.resume(ws, frame.d as { token?: string; session_id?: string; seq?: number });
   }
 
@@ -84,7 +100,15 @@ export class Gateway {
       return;
     }
     const previous = this.state.session;
-    const session: GatewaySession = { id: snowflake(), intents, seq: 0, sent: [], send: undefined, identifies: (previous?.identifies ?? 0) + 1, resumes: previous?.resumes ?? 0 };
+    const session: GatewaySession = {
+      id: snowflake(),
+      intents,
+      seq: 0,
+      sent: [],
+      send: undefined,
+      identifies: (previous?.identifies ?? 0) + 1,
+      resumes: previous?.resumes ?? 0,
+    };
     this.attach(ws, session);
     this.state.session = session;
     const { state } = this;
@@ -106,7 +130,12 @@ export class Gateway {
 
   private resume(ws: WebSocket, d: { token?: string; session_id?: string; seq?: number }): void {
     const session = this.state.session;
-    if (session === undefined || d.token !== this.state.token || d.session_id !== session.id || this.forgotten.includes(session)) {
+    if (
+      session === undefined ||
+      d.token !== this.state.token ||
+      d.session_id !== session.id ||
+      this.forgotten.includes(session)
+    ) {
       this.send(ws, { op: OP.invalidSession, d: false });
       return;
     }

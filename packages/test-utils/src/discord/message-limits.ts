@@ -32,8 +32,10 @@ export function messageLimitViolations(body: Record<string, unknown>): Record<st
     const fields = Array.isArray(embed.fields) ? (embed.fields as { name?: unknown; value?: unknown }[]) : [];
     if (fields.length > 25) errors[`${at}.fields`] = 'Must be 25 or fewer in length.';
     fields.forEach((field, j) => {
-      if (length(field.name) === 0 || length(field.name) > 256) errors[`${at}.fields.${j}.name`] = 'Must be between 1 and 256 in length.';
-      if (length(field.value) === 0 || length(field.value) > 1024) errors[`${at}.fields.${j}.value`] = 'Must be between 1 and 1024 in length.';
+      if (length(field.name) === 0 || length(field.name) > 256)
+        errors[`${at}.fields.${j}.name`] = 'Must be between 1 and 256 in length.';
+      if (length(field.value) === 0 || length(field.value) > 1024)
+        errors[`${at}.fields.${j}.value`] = 'Must be between 1 and 1024 in length.';
       total += length(field.name) + length(field.value);
     });
   });

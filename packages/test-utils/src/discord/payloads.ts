@@ -74,7 +74,13 @@ export function memberPayload(user: DiscordUserPayload, roles: readonly string[]
 }
 
 /** The full guild of a `GUILD_CREATE` dispatch. */
-export function guildPayload(guildId: string, name: string, ownerId: string, channels: readonly ChannelRecord[], roles: ReadonlyMap<string, string> = new Map()): Record<string, unknown> {
+export function guildPayload(
+  guildId: string,
+  name: string,
+  ownerId: string,
+  channels: readonly ChannelRecord[],
+  roles: ReadonlyMap<string, string> = new Map(),
+): Record<string, unknown> {
   return {
     id: guildId,
     name,
@@ -85,11 +91,38 @@ export function guildPayload(guildId: string, name: string, ownerId: string, cha
     member_count: 2,
     large: false,
     joined_at: '2024-01-01T00:00:00.000Z',
-    channels: channels.map((c) => ({ id: c.id, type: 0, name: c.name, guild_id: guildId, position: 0, permission_overwrites: [] })),
+    channels: channels.map((c) => ({
+      id: c.id,
+      type: 0,
+      name: c.name,
+      guild_id: guildId,
+      position: 0,
+      permission_overwrites: [],
+    })),
     threads: [],
     roles: [
-      { id: guildId, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false, flags: 0 },
-      ...[...roles].map(([id, roleName], i) => ({ id, name: roleName, color: 0, hoist: false, position: i + 1, permissions: '0', managed: false, mentionable: false, flags: 0 })),
+      {
+        id: guildId,
+        name: '@everyone',
+        color: 0,
+        hoist: false,
+        position: 0,
+        permissions: '0',
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+      ...[...roles].map(([id, roleName], i) => ({
+        id,
+        name: roleName,
+        color: 0,
+        hoist: false,
+        position: i + 1,
+        permissions: '0',
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      })),
     ],
     members: [],
     emojis: [],

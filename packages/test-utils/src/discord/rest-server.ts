@@ -30,7 +30,16 @@ export function createRestServer(state: DiscordState, gateway: Gateway): Server 
     const limits = state.behaviour.bucket;
     const now = Date.now();
     if (limits === undefined) {
-      return { headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999', 'x-ratelimit-reset': String((now + 1000) / 1000), 'x-ratelimit-reset-after': '1', 'x-ratelimit-bucket': Buffer.from(key).toString('hex').slice(0, 16) }, exceeded: undefined };
+      return {
+        headers: {
+          'x-ratelimit-limit': '1000',
+          'x-ratelimit-remaining': '999',
+          'x-ratelimit-reset': String((now + 1000) / 1000),
+          'x-ratelimit-reset-after': '1',
+          'x-ratelimit-bucket': Buffer.from(key).toString('hex').slice(0, 16),
+        },
+        exceeded: undefined,
+      };
     }
     let bucket = buckets.get(key);
     if (bucket === undefined || bucket.resetAt <= now) {
@@ -49,22 +58,44 @@ export function createRestServer(state: DiscordState, gateway: Gateway): Server 
     return { headers, exceeded: bucket.count > limits.limit ? resetAfter : undefined };
   };
 
-  const rateLimited = (response: ServerResponse, path: string, retryAfter: number, global: boolean, headers: Record<string, string>): void => {
+  const rateLimited = (
+    response: ServerResponse,
+    path: string,
+    retryAfter: number,
+    global: boolean,
+    headers: Record<string, string>,
+  ): void => {
     state.rateLimited.push(path);
     state.changed();
-    const extra: Record<string, string> = { ...headers, 'retry-after': retryAfter.toFixed(3), 'x-ratelimit-scope': global ? 'global' : 'user' };
+    const extra: Record<string, string> = {
+      ...headers,
+      'retry-after': retryAfter.toFixed(3),
+      'x-ratelimit-scope': global ? 'global' : 'user',
+    };
     if (global) extra['x-ratelimit-global'] = 'true';
-    writeAnswer(response, { status: 429, body: { message: 'You are being rate limited.', retry_after: retryAfter, global } }, extra);
+    writeAnswer(
+      response,
+      { status: 429, body: { message: 'You are being rate limited.', retry_after: retryAfter, global } },
+      extra,
+    );
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = request.method ?? 'GET';
     if (!url.pathname.startsWith(PREFIX)) {
-      writeAnswer(response, { status: 404, body: { code: 0, message: `404: Not Found (the API lives below ${PREFIX})` } }, {});
+      writeAnswer(
+        response,
+        { status: 404, body: { code: 0, message: `404: Not Found (the API lives below ${PREFIX})` } },
+        {},
+      );
       return;
     }
-    const path = url.pathname.slice(PREFIX.length).split('/').map((p) => decodeURIComponent(p)).join('/');
+    const path = url.pathname
+      .slice(PREFIX.length)
+      .split('/')
+      .map((p) => decodeURIComponent(p))
+      .join('/');
     const parts = path.split('/');
     const authorized = request.headers.authorization === `Bot ${state.token}`;
     const record = (status: number): void => {
@@ -98,7 +129,8 @@ export function createRestServer(state: DiscordState, gateway: Gateway): Server 
   const server = createServer((request, response) => {
     handle(request, response).catch((err: unknown) => {
       state.protocolErrors.push(`REST handler failed: ${String(err)}`);
-      if (!response.headersSent) writeAnswer(response, { status: 500, body: { code: 0, message: '500: Internal Server Error' } }, {});
+      if (!response.headersSent)
+        writeAnswer(response, { status: 500, body: { code: 0, message: '500: Internal Server Error' } }, {});
     });
   });
   server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {

@@ -175,7 +175,8 @@ export class DiscordState {
   /** Sends a dispatch on the gateway session (buffered for resume while disconnected). */
   dispatch(t: string, d: unknown): void {
     const session = this.session;
-    if (session === undefined) throw new Error('Discord stand-in: no gateway session yet (start the bot and await its ready state first)');
+    if (session === undefined)
+      throw new Error('Discord stand-in: no gateway session yet (start the bot and await its ready state first)');
     session.seq += 1;
     const frame = { op: 0 as const, t, s: session.seq, d };
     session.sent.push(frame);
@@ -186,7 +187,11 @@ export class DiscordState {
   directChannel(userId: string, user?: DiscordUserPayload): ChannelRecord {
     const existing = [...this.channels.values()].find((c) => c.type === 1 && c.recipient?.id === userId);
     if (existing !== undefined) return existing;
-    const channel: ChannelRecord = { id: snowflake(), type: 1, recipient: user ?? { id: userId, username: `user${userId}`, discriminator: '0', global_name: null, avatar: null } };
+    const channel: ChannelRecord = {
+      id: snowflake(),
+      type: 1,
+      recipient: user ?? { id: userId, username: `user${userId}`, discriminator: '0', global_name: null, avatar: null },
+    };
     this.channels.set(channel.id, channel);
     return channel;
   }
@@ -198,16 +203,41 @@ export class DiscordState {
     const direct = message.guild_id === undefined;
     if (!direct && (session.intents & GUILD_MESSAGES) === 0) return;
     if (direct && (session.intents & DIRECT_MESSAGES) === 0) return;
-    const visible = direct || (session.intents & MESSAGE_CONTENT) !== 0 || message.author.id === this.bot.id || message.mentions.some((u) => u.id === this.bot.id);
+    const visible =
+      direct ||
+      (session.intents & MESSAGE_CONTENT) !== 0 ||
+      message.author.id === this.bot.id ||
+      message.mentions.some((u) => u.id === this.bot.id);
     const typed = { ...message, channel_type: direct ? 1 : 0 };
-    this.dispatch('MESSAGE_CREATE', visible ? typed : { ...typed, content: '', embeds: [], attachments: [], components: [] });
+    this.dispatch(
+      'MESSAGE_CREATE',
+      visible ? typed : { ...typed, content: '', embeds: [], attachments: [], components: [] },
+    );
   }
 
   /** A bulk overwrite of the global (no guild) or a guild's commands, validated like Discord. */
   overwriteCommands(guildId: string | undefined, body: unknown): { status: number; body: unknown } {
-    if (!Array.isArray(body)) return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: { _errors: [{ code: 'ARRAY_TYPE_CONVERT', message: 'Expected an array' }] } } };
-    const problems = body.flatMap((command: Record<string, unknown>, i) => commandProblems(command).map((p) => `${i}.${p}`));
-    if (problems.length > 0) return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: Object.fromEntries(problems.map((p) => [p, { _errors: [{ code: 'INVALID', message: p }] }])) } };
+    if (!Array.isArray(body))
+      return {
+        status: 400,
+        body: {
+          code: 50035,
+          message: 'Invalid Form Body',
+          errors: { _errors: [{ code: 'ARRAY_TYPE_CONVERT', message: 'Expected an array' }] },
+        },
+      };
+    const problems = body.flatMap((command: Record<string, unknown>, i) =>
+      commandProblems(command).map((p) => `${i}.${p}`),
+    );
+    if (problems.length > 0)
+      return {
+        status: 400,
+        body: {
+          code: 50035,
+          message: 'Invalid Form Body',
+          errors: Object.fromEntries(problems.map((p) => [p, { _errors: [{ code: 'INVALID', message: p }] }])),
+        },
+      };
     const stored = body.map((command: Record<string, unknown>) => ({
       id: snowflake(),
       application_id: this.applicationId,

@@ -26,8 +26,17 @@ export interface BotRoomOptions<O extends RoomOwner = MatrixHuman> extends Omit<
 }
 
 /** True for the `m.room.member` event of `userId` in `roomId` with `membership`. */
-export function isMembership(event: Record<string, unknown>, roomId: string, userId: string, membership: 'join' | 'leave' | 'invite'): boolean {
-  return event['room_id'] === roomId && event['state_key'] === userId && (event['content'] as { membership?: unknown } | undefined)?.membership === membership;
+export function isMembership(
+  event: Record<string, unknown>,
+  roomId: string,
+  userId: string,
+  membership: 'join' | 'leave' | 'invite',
+): boolean {
+  return (
+    event['room_id'] === roomId &&
+    event['state_key'] === userId &&
+    (event['content'] as { membership?: unknown } | undefined)?.membership === membership
+  );
 }
 
 /**
@@ -40,7 +49,10 @@ export function isMembership(event: Record<string, unknown>, roomId: string, use
  * await waitForBotJoin(hs, roomId);
  * await hs.waitForReply(owner.say(roomId, '!help'));
  */
-export function createBotRoom<O extends RoomOwner = MatrixHuman>(hs: MatrixHomeserver, options: BotRoomOptions<O> = {}): BotRoom<O> {
+export function createBotRoom<O extends RoomOwner = MatrixHuman>(
+  hs: MatrixHomeserver,
+  options: BotRoomOptions<O> = {},
+): BotRoom<O> {
   const { owner = hs.human('alice', 'Alice') as RoomOwner as O, members = [], ...room } = options;
   const roomId = owner.createRoom({ ...room, invite: [hs.bot.userId] });
   for (const member of members) {
@@ -55,7 +67,11 @@ export function createBotRoom<O extends RoomOwner = MatrixHuman>(hs: MatrixHomes
  * (default `join`; `leave` for a declined invite); rejects after `timeoutMs` (default 20 s,
  * a guard, not a timing assertion).
  */
-export function waitForBotJoin(hs: MatrixHomeserver, roomId: string, options: { readonly timeoutMs?: number; readonly membership?: 'join' | 'leave' } = {}): Promise<Record<string, unknown>> {
+export function waitForBotJoin(
+  hs: MatrixHomeserver,
+  roomId: string,
+  options: { readonly timeoutMs?: number; readonly membership?: 'join' | 'leave' } = {},
+): Promise<Record<string, unknown>> {
   const membership = options.membership ?? 'join';
   return hs.waitFor((event) => isMembership(event, roomId, hs.bot.userId, membership), {
     what: `the bot's ${membership} of ${roomId}`,
@@ -64,7 +80,10 @@ export function waitForBotJoin(hs: MatrixHomeserver, roomId: string, options: { 
 }
 
 /** {@link createBotRoom}, then {@link waitForBotJoin}: a room the bot is in. */
-export async function createJoinedBotRoom<O extends RoomOwner = MatrixHuman>(hs: MatrixHomeserver, options: BotRoomOptions<O> = {}): Promise<BotRoom<O>> {
+export async function createJoinedBotRoom<O extends RoomOwner = MatrixHuman>(
+  hs: MatrixHomeserver,
+  options: BotRoomOptions<O> = {},
+): Promise<BotRoom<O>> {
   const room = createBotRoom(hs, options);
   await waitForBotJoin(hs, room.roomId);
   return room;

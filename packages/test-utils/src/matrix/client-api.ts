@@ -36,7 +36,10 @@ export interface ApiContext {
   readonly maxEventBytes: number;
 }
 
-const error = (status: number, errcode: string, message: string): ApiAnswer => ({ status, body: { errcode, error: message } });
+const error = (status: number, errcode: string, message: string): ApiAnswer => ({
+  status,
+  body: { errcode, error: message },
+});
 const forbidden = (message: string): ApiAnswer => error(403, 'M_FORBIDDEN', message);
 const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
 
@@ -44,7 +47,9 @@ function json(request: ApiRequest): Record<string, unknown> | undefined {
   if (request.body.length === 0) return {};
   try {
     const value: unknown = JSON.parse(request.body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -80,14 +85,16 @@ export async function answer(context: ApiContext, request: ApiRequest): Promise<
   const route = `${method} ${parts.join('/')}`;
   let m: RegExpExecArray | null;
 
-  if (route === 'GET client/v3/account/whoami') return ok({ user_id: user.userId, device_id: state.e2ee.deviceOf(request.token), is_guest: false });
+  if (route === 'GET client/v3/account/whoami')
+    return ok({ user_id: user.userId, device_id: state.e2ee.deviceOf(request.token), is_guest: false });
   if (/^(POST client\/v3\/keys\/|PUT client\/v3\/sendToDevice\/)/.test(route)) {
     const body = json(request);
     if (!body) return error(400, 'M_NOT_JSON', 'Content not JSON.');
     const e2ee = e2eeRoute(state, state.e2ee, user, request.token, route, body);
     if (e2ee) return e2ee;
   }
-  if (route === 'GET client/versions') return ok({ versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6'], unstable_features: {} });
+  if (route === 'GET client/versions')
+    return ok({ versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6'], unstable_features: {} });
   if ((m = /^GET client\/v3\/profile\/([^/]+)(?:\/displayname)?$/.exec(route))) {
     const profile = state.users.get(m[1] ?? '');
     if (!profile) return error(404, 'M_NOT_FOUND', 'Profile was not found');
@@ -122,7 +129,14 @@ export async function answer(context: ApiContext, request: ApiRequest): Promise<
     const from = parseSince(since);
     const deadline = now() + timeout;
     for (;;) {
-      const response = e2eeSync(state, state.e2ee, user, request.token, from, buildSync(state, user, from, limit, now()));
+      const response = e2eeSync(
+        state,
+        state.e2ee,
+        user,
+        request.token,
+        from,
+        buildSync(state, user, from, limit, now()),
+      );
       if (response) return ok(response);
       const left = deadline - now();
       if (left <= 0 || context.stopping()) return ok({ next_batch: since ?? `s${state.head}` });
@@ -175,7 +189,8 @@ async function roomRoute(context: ApiContext, request: ApiRequest, roomId: strin
     const content = json(request);
     if (!content) return error(400, 'M_NOT_JSON', 'Content not JSON.');
     return idempotent(context, request, () => {
-      if (Buffer.byteLength(JSON.stringify(content)) + 650 > context.maxEventBytes) return error(413, 'M_TOO_LARGE', 'event too large');
+      if (Buffer.byteLength(JSON.stringify(content)) + 650 > context.maxEventBytes)
+        return error(413, 'M_TOO_LARGE', 'event too large');
       const wait = context.rateLimit(user.userId);
       if (wait !== undefined) return rateLimited(wait);
       const event = state.append(roomId, user.userId, type, content, { txnId, token: request.token });
@@ -220,7 +235,8 @@ async function roomRoute(context: ApiContext, request: ApiRequest, roomId: strin
     const event = state.room(roomId).events.find((e) => e.event_id === m?.[1]);
     return event ? ok(clientEvent(event, request.token, now(), true)) : error(404, 'M_NOT_FOUND', 'Event not found');
   }
-  if (route === 'GET state') return ok([...state.room(roomId).state.values()].map((e) => clientEvent(e, request.token, now(), true)));
+  if (route === 'GET state')
+    return ok([...state.room(roomId).state.values()].map((e) => clientEvent(e, request.token, now(), true)));
   if ((m = /^GET state\/([^/]+)(?:\/([^/]*))?$/.exec(route))) {
     const content = state.stateContent(roomId, m[1] ?? '', m[2] ?? '');
     return content ? ok(content) : error(404, 'M_NOT_FOUND', 'Event not found');
@@ -240,9 +256,17 @@ function messages(context: ApiContext, request: ApiRequest, roomId: string): Rec
   const edge = t ? Number(t[1]) : s ? Number(s[1]) + 1 : state.head + 1;
   const events = state.room(roomId).events;
   const chunk =
-    dir === 'b' ? events.filter((e) => e.pos < edge).slice(-limit).reverse() : events.filter((e) => e.pos >= edge).slice(0, limit);
+    dir === 'b'
+      ? events
+          .filter((e) => e.pos < edge)
+          .slice(-limit)
+          .reverse()
+      : events.filter((e) => e.pos >= edge).slice(0, limit);
   const last = chunk.at(-1);
-  const body: Record<string, unknown> = { start: from, chunk: chunk.map((e) => clientEvent(e, request.token, now(), true)) };
+  const body: Record<string, unknown> = {
+    start: from,
+    chunk: chunk.map((e) => clientEvent(e, request.token, now(), true)),
+  };
   if (last && chunk.length === limit) body['end'] = dir === 'b' ? `t${last.pos}` : `t${last.pos + 1}`;
   return body;
 }

@@ -43,7 +43,10 @@ export function e2eeRoute(
     for (const [id, key] of Object.entries(objectAt(body['one_time_keys']))) {
       const known = own.oneTimeKeys.get(id);
       if (known !== undefined && JSON.stringify(known) !== JSON.stringify(key)) {
-        return bad('M_INVALID_PARAM', `One time key ${id} already exists. Old key: ${JSON.stringify(known)}; new key: ${JSON.stringify(key)}`);
+        return bad(
+          'M_INVALID_PARAM',
+          `One time key ${id} already exists. Old key: ${JSON.stringify(known)}; new key: ${JSON.stringify(key)}`,
+        );
       }
     }
     for (const [id, key] of Object.entries(objectAt(body['one_time_keys']))) own.oneTimeKeys.set(id, key);
@@ -63,7 +66,8 @@ export function e2eeRoute(
     for (const [userId, wanted] of Object.entries(objectAt(body['device_keys']))) {
       const ids = Array.isArray(wanted) ? wanted.map(String) : [];
       const found: Record<string, unknown> = {};
-      for (const device of e2ee.devicesOf(userId)) if (ids.length === 0 || ids.includes(device.deviceId)) found[device.deviceId] = device.keys;
+      for (const device of e2ee.devicesOf(userId))
+        if (ids.length === 0 || ids.includes(device.deviceId)) found[device.deviceId] = device.keys;
       deviceKeys[userId] = found;
     }
     return ok({ device_keys: deviceKeys, failures: {}, master_keys: {}, self_signing_keys: {}, user_signing_keys: {} });
@@ -85,7 +89,7 @@ export function e2eeRoute(
           key = id === undefined ? undefined : device.fallbackKeys.get(id);
         }
         if (id === undefined) continue;
-        ((claimed[userId] ??= {})[deviceId] = { [id]: key });
+        (claimed[userId] ??= {})[deviceId] = { [id]: key };
       }
     }
     return ok({ one_time_keys: claimed, failures: {} });
@@ -96,7 +100,8 @@ export function e2eeRoute(
     const type = m[1] ?? '';
     for (const [userId, byDevice] of Object.entries(objectAt(body['messages']))) {
       if (!state.users.has(userId)) continue;
-      for (const [deviceId, content] of Object.entries(objectAt(byDevice))) e2ee.sendToDevice(user.userId, type, userId, deviceId, objectAt(content));
+      for (const [deviceId, content] of Object.entries(objectAt(byDevice)))
+        e2ee.sendToDevice(user.userId, type, userId, deviceId, objectAt(content));
     }
     return ok({});
   }
@@ -125,13 +130,18 @@ export function e2eeSync(
   const changed =
     since === undefined
       ? []
-      : [...e2ee.deviceListChanges.entries()].filter(([userId, pos]) => pos > after && sharesRoom(state, user.userId, userId)).map(([userId]) => userId);
+      : [...e2ee.deviceListChanges.entries()]
+          .filter(([userId, pos]) => pos > after && sharesRoom(state, user.userId, userId))
+          .map(([userId]) => userId);
   if (!base && messages.length === 0 && changed.length === 0) return undefined;
   const response: Record<string, unknown> = base ? { ...base } : { next_batch: `s${state.head}` };
-  if (messages.length > 0) response['to_device'] = { events: messages.map((m) => ({ sender: m.sender, type: m.type, content: m.content })) };
+  if (messages.length > 0)
+    response['to_device'] = { events: messages.map((m) => ({ sender: m.sender, type: m.type, content: m.content })) };
   if (changed.length > 0) response['device_lists'] = { changed, left: [] };
   response['device_one_time_keys_count'] = counts(device);
-  response['device_unused_fallback_key_types'] = [...new Set([...device.fallbackKeys.keys()].map((id) => id.slice(0, id.indexOf(':'))))];
+  response['device_unused_fallback_key_types'] = [
+    ...new Set([...device.fallbackKeys.keys()].map((id) => id.slice(0, id.indexOf(':')))),
+  ];
   return response;
 }
 

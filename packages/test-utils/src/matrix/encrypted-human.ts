@@ -56,11 +56,19 @@ export interface EncryptedHuman {
    * Sends an encrypted event with this content. `withholdKey` shares the room key with nobody
    * (the others cannot decrypt it, as with a device that never sent its keys).
    */
-  sendEncrypted(roomId: string, type: string, content: Record<string, unknown>, options?: { withholdKey?: boolean }): Promise<string>;
+  sendEncrypted(
+    roomId: string,
+    type: string,
+    content: Record<string, unknown>,
+    options?: { withholdKey?: boolean },
+  ): Promise<string>;
   /** Everything received so far, oldest first. */
   readonly received: readonly ReceivedEvent[];
   /** Resolves with the first received event that matches (already received or to come). */
-  waitFor(predicate: (event: ReceivedEvent) => boolean, options?: { timeoutMs?: number; what?: string }): Promise<ReceivedEvent>;
+  waitFor(
+    predicate: (event: ReceivedEvent) => boolean,
+    options?: { timeoutMs?: number; what?: string },
+  ): Promise<ReceivedEvent>;
   /** Resolves with the decrypted reply (`m.in_reply_to`) to an event. */
   waitForReply(eventId: string, options?: { timeoutMs?: number }): Promise<ReceivedEvent>;
   /** Downloads and decrypts an encrypted attachment (`content.file`) from the stand-in. */
@@ -71,7 +79,13 @@ export interface EncryptedHuman {
   stop(): Promise<void>;
 }
 
-type Outgoing = KeysUploadRequest | KeysQueryRequest | KeysClaimRequest | ToDeviceRequest | SignatureUploadRequest | RoomMessageRequest;
+type Outgoing =
+  | KeysUploadRequest
+  | KeysQueryRequest
+  | KeysClaimRequest
+  | ToDeviceRequest
+  | SignatureUploadRequest
+  | RoomMessageRequest;
 
 /**
  * Starts an {@link EncryptedHuman}: a new user (or, with `sameUserAs`, a second device and
@@ -84,7 +98,11 @@ type Outgoing = KeysUploadRequest | KeysQueryRequest | KeysClaimRequest | ToDevi
  * const id = await alice.say(dm, '!help');
  * const reply = await alice.waitForReply(id);
  */
-export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: string, options: { deviceId?: string; sameUserAs?: string } = {}): Promise<EncryptedHuman> {
+export async function startEncryptedHuman(
+  hs: MatrixHomeserver,
+  localpart: string,
+  options: { deviceId?: string; sameUserAs?: string } = {},
+): Promise<EncryptedHuman> {
   await initAsync();
   const state = hs.state;
   const deviceId = options.deviceId ?? `DEV${randomBytes(4).toString('hex').toUpperCase()}`;
@@ -135,9 +153,14 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
     if (request instanceof KeysUploadRequest) answer = await call('POST', '/keys/upload', request.body);
     else if (request instanceof KeysQueryRequest) answer = await call('POST', '/keys/query', request.body);
     else if (request instanceof KeysClaimRequest) answer = await call('POST', '/keys/claim', request.body);
-    else if (request instanceof SignatureUploadRequest) answer = await call('POST', '/keys/signatures/upload', request.body);
+    else if (request instanceof SignatureUploadRequest)
+      answer = await call('POST', '/keys/signatures/upload', request.body);
     else if (request instanceof ToDeviceRequest) {
-      answer = await call('PUT', `/sendToDevice/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`, request.body);
+      answer = await call(
+        'PUT',
+        `/sendToDevice/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`,
+        request.body,
+      );
     } else {
       const path = `/rooms/${encodeURIComponent(request.room_id)}/send/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`;
       answer = await call('PUT', path, request.body);
@@ -154,9 +177,20 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
   };
   const tryDecrypt = async (roomId: string, event: Record<string, unknown>): Promise<boolean> => {
     try {
-      const decrypted = await machine.decryptRoomEvent(JSON.stringify(event), new RoomId(roomId), new DecryptionSettings(TrustRequirement.Untrusted));
+      const decrypted = await machine.decryptRoomEvent(
+        JSON.stringify(event),
+        new RoomId(roomId),
+        new DecryptionSettings(TrustRequirement.Untrusted),
+      );
       const plain = JSON.parse(decrypted.event) as { type: string; content: Record<string, unknown> };
-      emit({ roomId, eventId: String(event['event_id']), sender: String(event['sender']), type: plain.type, content: plain.content, encrypted: true });
+      emit({
+        roomId,
+        eventId: String(event['event_id']),
+        sender: String(event['sender']),
+        type: plain.type,
+        content: plain.content,
+        encrypted: true,
+      });
       return true;
     } catch {
       return false;
@@ -169,24 +203,42 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
     const sync = await call('GET', `/sync?${query}`);
     await serial(async () => {
       const toDevice = ((sync['to_device'] as { events?: unknown[] } | undefined)?.events ?? []) as unknown[];
-      const changed = ((sync['device_lists'] as { changed?: string[] } | undefined)?.changed ?? []).map((u) => new UserId(u));
-      const counts = new Map(Object.entries((sync['device_one_time_keys_count'] as Record<string, number> | undefined) ?? {}));
+      const changed = ((sync['device_lists'] as { changed?: string[] } | undefined)?.changed ?? []).map(
+        (u) => new UserId(u),
+      );
+      const counts = new Map(
+        Object.entries((sync['device_one_time_keys_count'] as Record<string, number> | undefined) ?? {}),
+      );
       const fallback = sync['device_unused_fallback_key_types'] as string[] | undefined;
       // Each call commits the machine's account (costly curve25519 work): skip syncs with nothing for it.
       const keys = JSON.stringify([[...counts], fallback ?? null]);
       if (toDevice.length > 0 || changed.length > 0 || keys !== lastKeys) {
         lastKeys = keys;
-        await machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, []), counts, fallback === undefined ? undefined : new Set(fallback));
+        await machine.receiveSyncChanges(
+          JSON.stringify(toDevice),
+          new DeviceLists(changed, []),
+          counts,
+          fallback === undefined ? undefined : new Set(fallback),
+        );
         await flush();
       }
-      const join = ((sync['rooms'] as { join?: Record<string, { timeline?: { events?: Record<string, unknown>[] } }> } | undefined)?.join ?? {});
+      const join =
+        (sync['rooms'] as { join?: Record<string, { timeline?: { events?: Record<string, unknown>[] } }> } | undefined)
+          ?.join ?? {};
       for (const [roomId, room] of Object.entries(join)) {
         for (const event of room.timeline?.events ?? []) {
           if (event['sender'] === userId && event['type'] === 'm.room.encrypted') continue;
           if (event['type'] === 'm.room.encrypted') {
             if (!(await tryDecrypt(roomId, event))) pending.push({ roomId, event });
           } else if (event['type'] === 'm.room.message') {
-            emit({ roomId, eventId: String(event['event_id']), sender: String(event['sender']), type: 'm.room.message', content: (event['content'] ?? {}) as Record<string, unknown>, encrypted: false });
+            emit({
+              roomId,
+              eventId: String(event['event_id']),
+              sender: String(event['sender']),
+              type: 'm.room.message',
+              content: (event['content'] ?? {}) as Record<string, unknown>,
+              encrypted: false,
+            });
           }
         }
       }
@@ -208,14 +260,24 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
     }
   })();
 
-  const sendEncrypted = (roomId: string, type: string, content: Record<string, unknown>, opts: { withholdKey?: boolean } = {}): Promise<string> =>
+  const sendEncrypted = (
+    roomId: string,
+    type: string,
+    content: Record<string, unknown>,
+    opts: { withholdKey?: boolean } = {},
+  ): Promise<string> =>
     serial(async () => {
       const members = opts.withholdKey ? [userId] : state.joinedMembers(roomId);
       await machine.updateTrackedUsers(members.map((u) => new UserId(u)));
       await flush();
       const claim = await machine.getMissingSessions(members.map((u) => new UserId(u)));
       if (claim) await sendRequest(claim);
-      for (const request of await machine.shareRoomKey(new RoomId(roomId), members.map((u) => new UserId(u)), new EncryptionSettings())) await sendRequest(request);
+      for (const request of await machine.shareRoomKey(
+        new RoomId(roomId),
+        members.map((u) => new UserId(u)),
+        new EncryptionSettings(),
+      ))
+        await sendRequest(request);
       const encrypted = await machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content));
       const txn = `h${randomBytes(8).toString('hex')}`;
       const answer = await call('PUT', `/rooms/${encodeURIComponent(roomId)}/send/m.room.encrypted/${txn}`, encrypted);
@@ -231,7 +293,8 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
         return () => listeners.delete(onChange);
       },
       timeoutMs,
-      () => `${userId}/${deviceId}: no ${opts.what ?? 'matching event'} within ${timeoutMs} ms (${pending.length} could not be decrypted)`,
+      () =>
+        `${userId}/${deviceId}: no ${opts.what ?? 'matching event'} within ${timeoutMs} ms (${pending.length} could not be decrypted)`,
       (event) => (predicate(event) ? event : undefined),
     );
   };
@@ -254,7 +317,9 @@ export async function startEncryptedHuman(hs: MatrixHomeserver, localpart: strin
     waitFor,
     waitForReply: (eventId, opts = {}) =>
       waitFor(
-        (e) => (e.content['m.relates_to'] as { 'm.in_reply_to'?: { event_id?: string } } | undefined)?.['m.in_reply_to']?.event_id === eventId,
+        (e) =>
+          (e.content['m.relates_to'] as { 'm.in_reply_to'?: { event_id?: string } } | undefined)?.['m.in_reply_to']
+            ?.event_id === eventId,
         { ...opts, what: `decrypted reply to ${eventId}` },
       ),
     decryptAttachment(file) {

@@ -48,8 +48,10 @@ export function takeFault(faults: ActiveFault[], method: string, path: string): 
 /** The JSON error body of a fault (Synapse's shapes). */
 export function faultBody(fault: MatrixFault): Record<string, unknown> {
   const status = fault.status ?? 500;
-  const errcode = fault.errcode ?? (status === 429 ? 'M_LIMIT_EXCEEDED' : status === 401 ? 'M_UNKNOWN_TOKEN' : 'M_UNKNOWN');
-  const error = status === 429 ? 'Too Many Requests' : status === 401 ? 'Invalid access token passed.' : 'Internal server error';
+  const errcode =
+    fault.errcode ?? (status === 429 ? 'M_LIMIT_EXCEEDED' : status === 401 ? 'M_UNKNOWN_TOKEN' : 'M_UNKNOWN');
+  const error =
+    status === 429 ? 'Too Many Requests' : status === 401 ? 'Invalid access token passed.' : 'Internal server error';
   const body: Record<string, unknown> = { errcode, error };
   if (status === 429) body['retry_after_ms'] = fault.retryAfterMs ?? 1000;
   if (status === 401) body['soft_logout'] = false;

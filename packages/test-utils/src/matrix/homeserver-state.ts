@@ -55,7 +55,11 @@ export interface CreateRoomOptions {
   /** Adds `m.room.encryption` (megolm) to the initial state. */
   readonly encrypted?: boolean;
   /** State events sent after the preset's (Synapse's `initial_state`), e.g. `m.room.encryption`. */
-  readonly initialState?: readonly { readonly type: string; readonly stateKey: string; readonly content: Record<string, unknown> }[];
+  readonly initialState?: readonly {
+    readonly type: string;
+    readonly stateKey: string;
+    readonly content: Record<string, unknown>;
+  }[];
 }
 
 const stateKeyOf = (type: string, stateKey: string): string => `${type}\u0000${stateKey}`;
@@ -80,7 +84,10 @@ export class HomeserverState {
   private counter = 0;
   private readonly listeners = new Set<(event: StoredEvent | undefined) => void>();
 
-  constructor(readonly serverName: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly serverName: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The latest stream position. */
   get head(): number {
@@ -187,7 +194,8 @@ export class HomeserverState {
     const room = this.room(roomId);
     const out: string[] = [];
     for (const event of room.state.values()) {
-      if (event.type === 'm.room.member' && event.content['membership'] === 'join' && event.state_key) out.push(event.state_key);
+      if (event.type === 'm.room.member' && event.content['membership'] === 'join' && event.state_key)
+        out.push(event.state_key);
     }
     return out;
   }
@@ -220,7 +228,13 @@ export class HomeserverState {
     this.rooms.set(roomId, { id: roomId, events: [], state: new Map() });
     const preset = options.preset ?? (options.direct ? 'trusted_private_chat' : 'private_chat');
     this.append(roomId, creator, 'm.room.create', { creator, room_version: '10' }, { stateKey: '' });
-    this.append(roomId, creator, 'm.room.member', { membership: 'join', displayname: this.users.get(creator)?.displayName }, { stateKey: creator });
+    this.append(
+      roomId,
+      creator,
+      'm.room.member',
+      { membership: 'join', displayname: this.users.get(creator)?.displayName },
+      { stateKey: creator },
+    );
     const users: Record<string, number> = { [creator]: 100 };
     if (preset === 'trusted_private_chat') for (const invitee of options.invite ?? []) users[invitee] = 100;
     this.append(
@@ -232,9 +246,12 @@ export class HomeserverState {
     );
     this.append(roomId, creator, 'm.room.join_rules', { join_rule: 'invite' }, { stateKey: '' });
     this.append(roomId, creator, 'm.room.history_visibility', { history_visibility: 'shared' }, { stateKey: '' });
-    for (const event of options.initialState ?? []) this.append(roomId, creator, event.type, event.content, { stateKey: event.stateKey });
-    if (options.name !== undefined) this.append(roomId, creator, 'm.room.name', { name: options.name }, { stateKey: '' });
-    if (options.encrypted) this.append(roomId, creator, 'm.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' }, { stateKey: '' });
+    for (const event of options.initialState ?? [])
+      this.append(roomId, creator, event.type, event.content, { stateKey: event.stateKey });
+    if (options.name !== undefined)
+      this.append(roomId, creator, 'm.room.name', { name: options.name }, { stateKey: '' });
+    if (options.encrypted)
+      this.append(roomId, creator, 'm.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' }, { stateKey: '' });
     for (const invitee of options.invite ?? []) this.invite(roomId, creator, invitee, options.direct === true);
     return roomId;
   }
@@ -248,7 +265,13 @@ export class HomeserverState {
 
   /** Joins a user to a room (which must exist). */
   join(roomId: string, userId: string): StoredEvent {
-    return this.append(roomId, userId, 'm.room.member', { membership: 'join', displayname: this.users.get(userId)?.displayName }, { stateKey: userId });
+    return this.append(
+      roomId,
+      userId,
+      'm.room.member',
+      { membership: 'join', displayname: this.users.get(userId)?.displayName },
+      { stateKey: userId },
+    );
   }
 
   /** Leaves a room. */
@@ -257,7 +280,13 @@ export class HomeserverState {
   }
 
   /** Redacts an event (no permission check; the routes check). */
-  redact(roomId: string, sender: string, eventId: string, reason: string | undefined, options: { txnId?: string; token?: string } = {}): StoredEvent {
+  redact(
+    roomId: string,
+    sender: string,
+    eventId: string,
+    reason: string | undefined,
+    options: { txnId?: string; token?: string } = {},
+  ): StoredEvent {
     const content: Record<string, unknown> = reason === undefined ? {} : { reason };
     const redaction = this.append(roomId, sender, 'm.room.redaction', { ...content, redacts: eventId }, options);
     const target = this.room(roomId).events.find((e) => e.event_id === eventId);

@@ -42,7 +42,10 @@ export interface MatrixHomeserver {
   /** Registers a human user (on another homeserver when `server` is given). */
   human(localpart: string, displayName?: string, server?: string): MatrixHuman;
   /** Resolves with the first request (already served or to come) that matches. */
-  waitForRequest(predicate: (request: RecordedRequest) => boolean, options?: { timeoutMs?: number }): Promise<RecordedRequest>;
+  waitForRequest(
+    predicate: (request: RecordedRequest) => boolean,
+    options?: { timeoutMs?: number },
+  ): Promise<RecordedRequest>;
   /** Resolves with the first typing notification (already received or to come) that matches. */
   waitForTyping(predicate: (notice: TypingNotice) => boolean, options?: { timeoutMs?: number }): Promise<TypingNotice>;
   /** Injects a fault into the next matching request(s). */
@@ -57,7 +60,10 @@ export interface MatrixHomeserver {
    * Resolves with the first event (already stored or still to come) that matches; rejects
    * after `timeoutMs` (default 20,000) with a message naming what was awaited.
    */
-  waitFor(predicate: (event: Record<string, unknown>) => boolean, options?: { timeoutMs?: number; what?: string }): Promise<Record<string, unknown>>;
+  waitFor(
+    predicate: (event: Record<string, unknown>) => boolean,
+    options?: { timeoutMs?: number; what?: string },
+  ): Promise<Record<string, unknown>>;
   /** Resolves with the bot's reply (`m.in_reply_to`) to an event. */
   waitForReply(eventId: string, options?: { timeoutMs?: number }): Promise<Record<string, unknown>>;
   /** Stops the server, dropping open long-polls. */
@@ -75,7 +81,11 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -157,14 +167,18 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
         }
         const errorBody = faultBody(fault);
         const headers: Record<string, string> = {};
-        if ((fault.status ?? 500) === 429) headers['retry-after'] = String(Math.ceil(Number(errorBody['retry_after_ms']) / 1000));
+        if ((fault.status ?? 500) === 429)
+          headers['retry-after'] = String(Math.ceil(Number(errorBody['retry_after_ms']) / 1000));
         return sendJson(response, fault.status ?? 500, errorBody, headers);
       }
       const auth = request.headers.authorization;
-      const token = auth?.startsWith('Bearer ') ? auth.slice(7) : url.searchParams.get('access_token') ?? undefined;
+      const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (url.searchParams.get('access_token') ?? undefined);
       if (path === '/client/versions') {
         record(200);
-        return sendJson(response, 200, { versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6'], unstable_features: {} });
+        return sendJson(response, 200, {
+          versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6'],
+          unstable_features: {},
+        });
       }
       if (token === undefined) {
         record(401);
@@ -174,7 +188,11 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
       const user = userId === undefined ? undefined : state.users.get(userId);
       if (!user) {
         record(401);
-        return sendJson(response, 401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.', soft_logout: false });
+        return sendJson(response, 401, {
+          errcode: 'M_UNKNOWN_TOKEN',
+          error: 'Invalid access token passed.',
+          soft_logout: false,
+        });
       }
       const result = await answer(context, {
         method,
@@ -231,7 +249,9 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
     revoke: (token) => void state.tokens.delete(token),
     events: (roomId) => state.room(roomId).events.map(asClient),
     botEvents: (roomId) =>
-      (roomId === undefined ? allEvents() : state.room(roomId).events).filter((e) => e.sender === botUser.userId).map(asClient),
+      (roomId === undefined ? allEvents() : state.room(roomId).events)
+        .filter((e) => e.sender === botUser.userId)
+        .map(asClient),
     waitFor,
     waitForRequest: (predicate, opts = {}) => {
       const timeoutMs = opts.timeoutMs ?? 20_000;
@@ -258,7 +278,10 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
     },
     waitForReply: (eventId, opts = {}) =>
       waitFor(
-        (e) => (e['content'] as { 'm.relates_to'?: { 'm.in_reply_to'?: { event_id?: string } } })['m.relates_to']?.['m.in_reply_to']?.event_id === eventId,
+        (e) =>
+          (e['content'] as { 'm.relates_to'?: { 'm.in_reply_to'?: { event_id?: string } } })['m.relates_to']?.[
+            'm.in_reply_to'
+          ]?.event_id === eventId,
         { ...opts, what: `reply to ${eventId}` },
       ),
     stop: async () => {

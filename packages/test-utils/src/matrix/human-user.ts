@@ -50,14 +50,22 @@ export function createHuman(state: HomeserverState, user: StoredUser): MatrixHum
     say: (roomId, text, opts = {}) => {
       if (state.stateContent(roomId, 'm.room.encryption')) {
         const ciphertext = Buffer.from(text).toString('base64');
-        return send(roomId, 'm.room.encrypted', { algorithm: 'm.megolm.v1.aes-sha2', ciphertext, device_id: 'ELEMENT', sender_key: 'k', session_id: 's' }, opts.ts);
+        return send(
+          roomId,
+          'm.room.encrypted',
+          { algorithm: 'm.megolm.v1.aes-sha2', ciphertext, device_id: 'ELEMENT', sender_key: 'k', session_id: 's' },
+          opts.ts,
+        );
       }
       const content: Record<string, unknown> = { msgtype: opts.msgtype ?? 'm.text', body: text };
-      if (opts.formattedBody !== undefined) Object.assign(content, { format: 'org.matrix.custom.html', formatted_body: opts.formattedBody });
+      if (opts.formattedBody !== undefined)
+        Object.assign(content, { format: 'org.matrix.custom.html', formatted_body: opts.formattedBody });
       if (opts.mentions) content['m.mentions'] = { user_ids: [...opts.mentions] };
       if (opts.replyTo !== undefined) {
         const original = state.room(roomId).events.find((e) => e.event_id === opts.replyTo);
-        const quoted = String(original?.content['body'] ?? '').split('\n').map((line, i) => (i === 0 ? `> <${original?.sender ?? ''}> ${line}` : `> ${line}`));
+        const quoted = String(original?.content['body'] ?? '')
+          .split('\n')
+          .map((line, i) => (i === 0 ? `> <${original?.sender ?? ''}> ${line}` : `> ${line}`));
         content['body'] = `${quoted.join('\n')}\n\n${text}`;
         content['m.relates_to'] = { 'm.in_reply_to': { event_id: opts.replyTo } };
       }

@@ -5,4 +5,13 @@ export type { CreateRoomOptions, HomeserverState, StoredEvent, TypingNotice } fr
 export * from './human-user.js';
 export { startEncryptedHuman, type EncryptedHuman, type ReceivedEvent } from './encrypted-human.js';
 export type { E2eeState, StoredDevice, ToDeviceMessage } from './e2ee-state.js';
-export { createBotRoom, createJoinedBotRoom, isMembership, waitForBotJoin, type BotRoom, type BotRoomOptions, type RoomMember, type RoomOwner } from './bot-room.js';
+export {
+  createBotRoom,
+  createJoinedBotRoom,
+  isMembership,
+  waitForBotJoin,
+  type BotRoom,
+  type BotRoomOptions,
+  type RoomMember,
+  type RoomOwner,
+} from './bot-room.js';

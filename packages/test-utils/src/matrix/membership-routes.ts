@@ -33,20 +33,36 @@ function error(status: number, errcode: string, message: string): RouteAnswer {
  * (marks the invites, as a DM), `preset` (`private_chat` default, `trusted_private_chat` gives
  * the invitees power 100), `name`, `initial_state` (e.g. `m.room.encryption`). Draws from the creator's rate-limit bucket, as Synapse does.
  */
-export function createRoomRoute(context: RouteContext, request: RouteRequest, body: Record<string, unknown>): RouteAnswer {
-  const invite = Array.isArray(body['invite']) ? body['invite'].filter((id): id is string => typeof id === 'string') : [];
+export function createRoomRoute(
+  context: RouteContext,
+  request: RouteRequest,
+  body: Record<string, unknown>,
+): RouteAnswer {
+  const invite = Array.isArray(body['invite'])
+    ? body['invite'].filter((id): id is string => typeof id === 'string')
+    : [];
   const unknown = invite.find((id) => !context.state.users.has(id));
   if (unknown !== undefined) return error(400, 'M_UNKNOWN', `Unknown user ${unknown}`);
   const preset = typeof body['preset'] === 'string' ? body['preset'] : 'private_chat';
   if (!PRESETS.has(preset)) return error(400, 'M_INVALID_PARAM', `Unsupported preset ${preset}`);
   const wait = context.rateLimit(request.user.userId);
   if (wait !== undefined) {
-    return { status: 429, body: { errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: wait }, headers: { 'retry-after': String(Math.ceil(wait / 1000)) } };
+    return {
+      status: 429,
+      body: { errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: wait },
+      headers: { 'retry-after': String(Math.ceil(wait / 1000)) },
+    };
   }
   const initialState = (Array.isArray(body['initial_state']) ? body['initial_state'] : []).flatMap((e: unknown) => {
     const event = e as { type?: unknown; state_key?: unknown; content?: unknown };
     if (typeof event.type !== 'string' || typeof event.content !== 'object' || event.content === null) return [];
-    return [{ type: event.type, stateKey: typeof event.state_key === 'string' ? event.state_key : '', content: event.content as Record<string, unknown> }];
+    return [
+      {
+        type: event.type,
+        stateKey: typeof event.state_key === 'string' ? event.state_key : '',
+        content: event.content as Record<string, unknown>,
+      },
+    ];
   });
   const roomId = context.state.createRoom(request.user.userId, {
     invite,

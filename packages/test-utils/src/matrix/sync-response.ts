@@ -4,7 +4,12 @@ import type { HomeserverState, StoredEvent, StoredUser } from './homeserver-stat
 export const DEFAULT_TIMELINE_LIMIT = 10;
 
 /** An event as a client sees it: without the stand-in's bookkeeping, with `unsigned.age`. */
-export function clientEvent(event: StoredEvent, token: string | undefined, now: number, withRoomId: boolean): Record<string, unknown> {
+export function clientEvent(
+  event: StoredEvent,
+  token: string | undefined,
+  now: number,
+  withRoomId: boolean,
+): Record<string, unknown> {
   const unsigned: Record<string, unknown> = { age: Math.max(0, now - event.origin_server_ts) };
   if (event.unsigned.transaction_id !== undefined && token !== undefined && event.token === token) {
     unsigned['transaction_id'] = event.unsigned.transaction_id;
@@ -52,7 +57,13 @@ export function timelineLimit(user: StoredUser, filterParam: string | undefined)
  * newly joined room with its recent history, invites with stripped state, own leaves. Returns
  * `undefined` when nothing is new (the caller long-polls).
  */
-export function buildSync(state: HomeserverState, user: StoredUser, since: number | undefined, limit: number, now: number): Record<string, unknown> | undefined {
+export function buildSync(
+  state: HomeserverState,
+  user: StoredUser,
+  since: number | undefined,
+  limit: number,
+  now: number,
+): Record<string, unknown> | undefined {
   const initial = since === undefined;
   const after = since ?? 0;
   const join: Record<string, unknown> = {};
@@ -76,7 +87,13 @@ export function buildSync(state: HomeserverState, user: StoredUser, since: numbe
           limited: candidates.length > timeline.length,
           prev_batch: `t${first?.pos ?? state.head}`,
         },
-        state: { events: fresh ? [...room.state.values()].filter((e) => !inTimeline.has(e.event_id)).map((e) => clientEvent(e, user.token, now, false)) : [] },
+        state: {
+          events: fresh
+            ? [...room.state.values()]
+                .filter((e) => !inTimeline.has(e.event_id))
+                .map((e) => clientEvent(e, user.token, now, false))
+            : [],
+        },
         account_data: { events: [] },
         ephemeral: { events: [] },
         unread_notifications: {},
@@ -89,7 +106,14 @@ export function buildSync(state: HomeserverState, user: StoredUser, since: numbe
       const own = room.state.get(`m.room.member\u0000${user.userId}`);
       if (own) stripped.push(own);
       invite[room.id] = {
-        invite_state: { events: stripped.map((e) => ({ type: e.type, state_key: e.state_key ?? '', sender: e.sender, content: e.content })) },
+        invite_state: {
+          events: stripped.map((e) => ({
+            type: e.type,
+            state_key: e.state_key ?? '',
+            sender: e.sender,
+            content: e.content,
+          })),
+        },
       };
       anything = true;
     } else if ((membership === 'leave' || membership === 'ban') && !initial && memberPos > after) {

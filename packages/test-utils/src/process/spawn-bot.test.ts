@@ -7,7 +7,9 @@ const node = (script: string): ReturnType<typeof spawnCommand> => spawnCommand(p
 
 describe('spawnCommand', () => {
   it('reads JSON log lines from stdout and stderr, matches by msg, RegExp or predicate, and reports the exit', async () => {
-    const bot = node(`console.log(JSON.stringify({ msg: 'one', n: 1 })); console.error('plain text'); console.log(JSON.stringify({ msg: 'two', url: 'http://127.0.0.1:1' }));`);
+    const bot = node(
+      `console.log(JSON.stringify({ msg: 'one', n: 1 })); console.error('plain text'); console.log(JSON.stringify({ msg: 'two', url: 'http://127.0.0.1:1' }));`,
+    );
     expect(await bot.waitForLog('two')).toMatchObject({ msg: 'two' });
     expect(await bot.waitForLog(/plain/)).toEqual({ line: 'plain text' });
     expect(await bot.waitForLog((entry) => entry['n'] === 1)).toMatchObject({ msg: 'one' });
@@ -17,16 +19,25 @@ describe('spawnCommand', () => {
   });
 
   it('rejects with the output when the process exits before the line, and names a program that is not installed', async () => {
-    await expect(node(`console.log('started'); process.exit(3)`).waitForLog('running')).rejects.toThrow(/exited \(3\) before it logged "msg":"running"; its output:\nstarted/);
-    await expect(spawnCommand('no-such-program-stats-test', []).waitForLog('running')).rejects.toThrow(/could not start no-such-program-stats-test .*is it installed/);
+    await expect(node(`console.log('started'); process.exit(3)`).waitForLog('running')).rejects.toThrow(
+      /exited \(3\) before it logged "msg":"running"; its output:\nstarted/,
+    );
+    await expect(spawnCommand('no-such-program-stats-test', []).waitForLog('running')).rejects.toThrow(
+      /could not start no-such-program-stats-test .*is it installed/,
+    );
   });
 
   it('startBot-style waits give the running entry and its url, and a stuck start is killed with its output', async () => {
-    const running = await untilRunning(node(`console.log(JSON.stringify({ msg: 'up', url: 'http://127.0.0.1:9' })); setInterval(() => {}, 1000);`), { runningMessage: 'up' });
+    const running = await untilRunning(
+      node(`console.log(JSON.stringify({ msg: 'up', url: 'http://127.0.0.1:9' })); setInterval(() => {}, 1000);`),
+      { runningMessage: 'up' },
+    );
     expect(running.url).toBe('http://127.0.0.1:9');
     expect((await running.terminate('SIGTERM')).signal).toBe('SIGTERM');
     const stuck = node(`console.log('loading'); setInterval(() => {}, 1000);`);
-    await expect(untilRunning(stuck, { runningMessage: 'up', timeoutMs: 3_000 })).rejects.toThrow(/logged no "msg":"up" within 3000 ms; its output:\nloading/);
+    await expect(untilRunning(stuck, { runningMessage: 'up', timeoutMs: 3_000 })).rejects.toThrow(
+      /logged no "msg":"up" within 3000 ms; its output:\nloading/,
+    );
     expect((await stuck.exited).signal).toBe('SIGKILL');
   });
 

@@ -89,14 +89,24 @@ function matcher(match: LogMatch): (entry: LogEntry, line: string) => boolean {
 }
 
 function describeMatch(match: LogMatch): string {
-  return typeof match === 'function' ? 'a matching log line' : typeof match === 'string' ? `"msg":"${match}"` : String(match);
+  return typeof match === 'function'
+    ? 'a matching log line'
+    : typeof match === 'string'
+      ? `"msg":"${match}"`
+      : String(match);
 }
 
 function environment(options: SpawnOptions): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv =
     options.baseEnv === 'inherit'
       ? { ...process.env }
-      : { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' };
+      : {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? '/tmp',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+        };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete base[key];
     else base[key] = value;
@@ -169,7 +179,9 @@ export function spawnCommand(command: string, args: readonly string[], options: 
   read(child.stdout, false);
   read(child.stderr, true);
   const tail = (): string =>
-    startError !== undefined ? `could not start ${command} (${startError.message}): is it installed and on PATH? (node scripts/test-setup.mjs installs what the tests run)` : lines.slice(-40).join('\n');
+    startError !== undefined
+      ? `could not start ${command} (${startError.message}): is it installed and on PATH? (node scripts/test-setup.mjs installs what the tests run)`
+      : lines.slice(-40).join('\n');
   return {
     child,
     pid,
@@ -202,10 +214,20 @@ export function spawnCommand(command: string, args: readonly string[], options: 
           if (test(entry, line)) finish(undefined, entry);
         };
         listeners.add(listener);
-        const timer = setTimeout(() => finish(new Error(`${command} logged no ${describeMatch(match)} within ${timeoutMs} ms; its output:\n${tail()}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            finish(
+              new Error(`${command} logged no ${describeMatch(match)} within ${timeoutMs} ms; its output:\n${tail()}`),
+            ),
+          timeoutMs,
+        );
         void exited.then(({ code, signal }) => {
           // The 'close' event comes after the last line: whatever matched has been seen.
-          finish(new Error(`${command} exited (${String(code ?? signal)}) before it logged ${describeMatch(match)}; its output:\n${tail()}`));
+          finish(
+            new Error(
+              `${command} exited (${String(code ?? signal)}) before it logged ${describeMatch(match)}; its output:\n${tail()}`,
+            ),
+          );
         });
       });
     },
@@ -249,7 +271,10 @@ export interface StartBotOptions extends SpawnOptions {
 }
 
 /** Resolves once `bot` logged its running line; otherwise kills it and rejects with its output. */
-export async function untilRunning(bot: BotProcess, options: Pick<StartBotOptions, 'runningMessage' | 'timeoutMs'>): Promise<RunningBot> {
+export async function untilRunning(
+  bot: BotProcess,
+  options: Pick<StartBotOptions, 'runningMessage' | 'timeoutMs'>,
+): Promise<RunningBot> {
   try {
     const running = await bot.waitForLog(options.runningMessage, { timeoutMs: options.timeoutMs ?? 60_000 });
     return Object.assign(bot, { running, url: typeof running['url'] === 'string' ? running['url'] : '' });

@@ -24,12 +24,17 @@ export function freePort(): Promise<number> {
 /** Fails with the command that installs a missing Debian package. */
 export function requireBinary(path: string, debianPackage: string): void {
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: run "node scripts/test-setup.mjs" (or as root: apt-get install -y ${debianPackage})`);
+    throw new Error(
+      `${path} is missing: run "node scripts/test-setup.mjs" (or as root: apt-get install -y ${debianPackage})`,
+    );
   }
 }
 
 /** Starts a binary; the returned stop() kills it and waits for its exit. */
-export function spawnServer(path: string, args: readonly string[]): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
+export function spawnServer(
+  path: string,
+  args: readonly string[],
+): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
   const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -54,7 +59,12 @@ export function spawnServer(path: string, args: readonly string[]): { child: Chi
  * Polls `check` until it returns a value (not `undefined`) or `timeoutMs` passes; for waiting
  * on an external process that has no event to await (a server coming up, a first scrape).
  */
-export async function pollUntil<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, output?: () => string): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  output?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -63,7 +73,8 @@ export async function pollUntil<T>(what: string, check: () => Promise<T | undefi
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`${what} not ready after ${timeoutMs} ms${output ? `:\n${output()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} not ready after ${timeoutMs} ms${output ? `:\n${output()}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

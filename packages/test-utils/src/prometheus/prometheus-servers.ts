@@ -47,7 +47,12 @@ export async function startNodeExporter(): Promise<RunningServer> {
     '--collector.uname',
   ]);
   const url = `http://127.0.0.1:${port}`;
-  await pollUntil('prometheus-node-exporter', async () => ((await httpGet(`${url}/metrics`)).status === 200 ? true : undefined), 15_000, proc.output);
+  await pollUntil(
+    'prometheus-node-exporter',
+    async () => ((await httpGet(`${url}/metrics`)).status === 200 ? true : undefined),
+    15_000,
+    proc.output,
+  );
   return { url, stop: proc.stop };
 }
 
@@ -66,15 +71,21 @@ function scrapeConfig(targets: readonly ScrapeTarget[], intervalSeconds: number)
 }
 
 async function waitForQuery(url: string, query: string, timeoutMs: number): Promise<void> {
-  await pollUntil(`a result for ${query}`, async () => {
-    const { status, text } = await httpGet(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
-    if (status !== 200) return undefined;
-    const body = JSON.parse(text) as { data?: { result?: unknown[] } };
-    return (body.data?.result?.length ?? 0) > 0 ? true : undefined;
-  }, timeoutMs);
+  await pollUntil(
+    `a result for ${query}`,
+    async () => {
+      const { status, text } = await httpGet(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
+      if (status !== 200) return undefined;
+      const body = JSON.parse(text) as { data?: { result?: unknown[] } };
+      return (body.data?.result?.length ?? 0) > 0 ? true : undefined;
+    },
+    timeoutMs,
+  );
 }
 
-async function withTargets(options: TsdbOptions): Promise<{ targets: ScrapeTarget[]; exporter: RunningServer | undefined }> {
+async function withTargets(
+  options: TsdbOptions,
+): Promise<{ targets: ScrapeTarget[]; exporter: RunningServer | undefined }> {
   const exporter = options.nodeExporter ? await startNodeExporter() : undefined;
   const targets = [...(exporter ? [{ job: 'node', url: exporter.url }] : []), ...(options.targets ?? [])];
   return { targets, exporter };
@@ -99,12 +110,22 @@ async function untilReady(
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await pollUntil(name, async () => ((await httpGet(`${url}${healthPath}`)).status === 200 ? true : undefined), 30_000, proc.output);
+    await pollUntil(
+      name,
+      async () => ((await httpGet(`${url}${healthPath}`)).status === 200 ? true : undefined),
+      30_000,
+      proc.output,
+    );
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, nodeExporterUrl: exporter?.url, stop, waitFor: (query, timeoutMs = 30_000) => waitForQuery(url, query, timeoutMs) };
+  return {
+    url,
+    nodeExporterUrl: exporter?.url,
+    stop,
+    waitFor: (query, timeoutMs = 30_000) => waitForQuery(url, query, timeoutMs),
+  };
 }
 
 /**

@@ -15,7 +15,12 @@ export interface StubAnswer {
 /** A running stub: the requests it saw. */
 export interface RunningPrometheusStub extends RunningServer {
   /** Every request: method, path and parameters (query string or form body). */
-  readonly requests: { readonly method: string; readonly path: string; readonly params: URLSearchParams; readonly authorization: string | undefined }[];
+  readonly requests: {
+    readonly method: string;
+    readonly path: string;
+    readonly params: URLSearchParams;
+    readonly authorization: string | undefined;
+  }[];
 }
 
 async function params(req: IncomingMessage, url: URL): Promise<URLSearchParams> {
@@ -30,17 +35,27 @@ async function params(req: IncomingMessage, url: URL): Promise<URLSearchParams> 
  * (5xx, 429 with Retry-After, proxy HTML, malformed JSON, slowness, recorded answers):
  * `answer(request)` picks the reply for each request to `/api/v1/*`.
  */
-export async function startPrometheusStub(answer: (path: string, params: URLSearchParams, n: number) => StubAnswer): Promise<RunningPrometheusStub> {
+export async function startPrometheusStub(
+  answer: (path: string, params: URLSearchParams, n: number) => StubAnswer,
+): Promise<RunningPrometheusStub> {
   const requests: { method: string; path: string; params: URLSearchParams; authorization: string | undefined }[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     void params(req, url).then(async (p) => {
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, params: p, authorization: req.headers.authorization });
+      requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        params: p,
+        authorization: req.headers.authorization,
+      });
       const a = answer(url.pathname, p, requests.length);
       if (a.delayMs !== undefined) await new Promise((r) => setTimeout(r, a.delayMs));
       if (res.destroyed) return;
       const text = typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
-      res.writeHead(a.status ?? 200, { 'content-type': typeof a.body === 'string' ? 'text/plain' : 'application/json', ...a.headers });
+      res.writeHead(a.status ?? 200, {
+        'content-type': typeof a.body === 'string' ? 'text/plain' : 'application/json',
+        ...a.headers,
+      });
       res.end(text);
     });
   });
@@ -49,9 +64,10 @@ export async function startPrometheusStub(answer: (path: string, params: URLSear
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -18,7 +18,10 @@ export async function connectRedis(): Promise<Redis> {
     return client;
   } catch (error) {
     client.disconnect();
-    throw new Error(`Redis is not reachable at ${TEST_REDIS_URL}: start it with \`redis-server --daemonize yes\` (or run \`node scripts/test-setup.mjs\`)`, { cause: error });
+    throw new Error(
+      `Redis is not reachable at ${TEST_REDIS_URL}: start it with \`redis-server --daemonize yes\` (or run \`node scripts/test-setup.mjs\`)`,
+      { cause: error },
+    );
   }
 }
 

@@ -12,7 +12,11 @@ import { EntityParseError, parseTelegramHtml, type ParsedText } from './telegram
 /** An error answer of the Bot API: `error_code` and `description`. */
 export class ApiFailure extends Error {
   override readonly name = 'ApiFailure';
-  constructor(readonly status: number, readonly description: string, readonly retryAfter?: number) {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+    readonly retryAfter?: number,
+  ) {
     super(description);
   }
 }
@@ -35,7 +39,8 @@ const bad = (description: string): ApiFailure => new ApiFailure(400, `Bad Reques
 function chatOf(context: MethodContext, payload: Record<string, unknown>): ChatRecord {
   const id = Number(payload['chat_id']);
   const record = context.state.chats.get(id);
-  if (!record && context.state.users.has(id)) throw new ApiFailure(403, "Forbidden: bot can't initiate conversation with a user");
+  if (!record && context.state.users.has(id))
+    throw new ApiFailure(403, "Forbidden: bot can't initiate conversation with a user");
   if (!record) throw bad('chat not found');
   return record;
 }
@@ -52,7 +57,8 @@ function parseText(raw: string, parseMode: unknown): ParsedText {
 }
 
 function replyTarget(record: ChatRecord, payload: Record<string, unknown>): TgMessage | undefined {
-  const parameters = payload['reply_parameters'] as { message_id?: number; allow_sending_without_reply?: boolean } | undefined;
+  const parameters = payload['reply_parameters'] as
+    { message_id?: number; allow_sending_without_reply?: boolean } | undefined;
   const id = parameters?.message_id ?? (payload['reply_to_message_id'] as number | undefined);
   if (id === undefined) return undefined;
   const target = record.messages.get(Number(id));
@@ -112,7 +118,12 @@ function sendPhoto(context: MethodContext, payload: Record<string, unknown>): Tg
   if (parsed.text.length > 1024) throw bad('message caption is too long');
   const target = replyTarget(chat, payload);
   const size = pngSize(attached.data);
-  const photo: TgPhotoSize = { file_id: randomUUID(), file_unique_id: randomUUID().slice(0, 8), ...size, file_size: attached.data.length };
+  const photo: TgPhotoSize = {
+    file_id: randomUUID(),
+    file_unique_id: randomUUID().slice(0, 8),
+    ...size,
+    file_size: attached.data.length,
+  };
   const message = context.state.store(chat, {
     date: context.state.seconds(),
     from: context.state.bot,
@@ -147,9 +158,16 @@ function editMessageText(context: MethodContext, payload: Record<string, unknown
   const parsed = parseText(raw, payload['parse_mode']);
   if (parsed.text.length > 4096) throw bad('message is too long');
   if (parsed.text === message.text && JSON.stringify(parsed.entities) === JSON.stringify(message.entities ?? [])) {
-    throw bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    throw bad(
+      'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+    );
   }
-  const edited: TgMessage = { ...message, text: parsed.text, entities: parsed.entities, edit_date: context.state.seconds() };
+  const edited: TgMessage = {
+    ...message,
+    text: parsed.text,
+    entities: parsed.entities,
+    edit_date: context.state.seconds(),
+  };
   chat.messages.set(id, edited);
   const sent = context.state.sent.find((entry) => entry.chatId === chat.chat.id && entry.messageId === id);
   if (sent) sent.edited = { raw, text: parsed.text };
@@ -176,7 +194,8 @@ function setMyCommands(context: MethodContext, payload: Record<string, unknown>)
   const checked = commands.map((entry: unknown) => {
     const { command, description } = (entry ?? {}) as { command?: unknown; description?: unknown };
     if (typeof command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(command)) throw bad('BOT_COMMAND_INVALID');
-    if (typeof description !== 'string' || description.length < 1 || description.length > 256) throw bad('command description is empty or too long');
+    if (typeof description !== 'string' || description.length < 1 || description.length > 256)
+      throw bad('command description is empty or too long');
     return { command, description };
   });
   const scope = (payload['scope'] as { type?: string } | undefined)?.type ?? 'default';

@@ -8,7 +8,16 @@ import { registerSecret } from '../log-scan.js';
 import type { AddressInfo } from 'node:net';
 import { BotApiState, type ChatRecord, type UserMessageOptions } from './bot-api-state.js';
 import { ApiFailure, runMethod, type MethodContext } from './bot-api-methods.js';
-import type { BotApiCall, Fault, SentByBot, TgChat, TgUpdate, TgUser, WebhookDelivery, WebhookState } from './bot-api-types.js';
+import type {
+  BotApiCall,
+  Fault,
+  SentByBot,
+  TgChat,
+  TgUpdate,
+  TgUser,
+  WebhookDelivery,
+  WebhookState,
+} from './bot-api-types.js';
 import { bucket, decodePayload, readBody, RATED, send, sendFailure } from './bot-api-wire.js';
 import { createWebhookDelivery } from './webhook-delivery.js';
 
@@ -112,14 +121,20 @@ interface Poll {
 export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): Promise<TelegramBotApi> {
   const token = options.token ?? '123456:TEST-token';
   registerSecret(token, 'Telegram bot token');
-  const bot: TgUser = { id: Number(token.split(':')[0]) || 123456, is_bot: true, first_name: 'Stats', username: options.username ?? 'stats_test_bot' };
+  const bot: TgUser = {
+    id: Number(token.split(':')[0]) || 123456,
+    is_bot: true,
+    first_name: 'Stats',
+    username: options.username ?? 'stats_test_bot',
+  };
   const state = new BotApiState(bot, options.now ?? Date.now);
   const maxPollSeconds = options.maxPollSeconds ?? 30;
   const calls: BotApiCall[] = [];
   const faults: { method: string; fault: Fault; left: number }[] = [];
   const webhookDeliveries: WebhookDelivery[] = [];
   let revoked = false;
-  const flood = options.messageRate === undefined ? undefined : bucket(options.messageRate.perSecond, options.messageRate.burst);
+  const flood =
+    options.messageRate === undefined ? undefined : bucket(options.messageRate.perSecond, options.messageRate.burst);
   let poll: Poll | undefined;
   let stopped = false;
   const context: Omit<MethodContext, 'files'> = {
@@ -131,7 +146,11 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
     onWebhookSet: () => deliverWebhooks(),
   };
 
-  const deliverWebhooks = createWebhookDelivery(state, () => (stopped ? undefined : context.webhook.value), webhookDeliveries);
+  const deliverWebhooks = createWebhookDelivery(
+    state,
+    () => (stopped ? undefined : context.webhook.value),
+    webhookDeliveries,
+  );
   state.changes.on('change', () => {
     if (context.webhook.value && state.updates.length > 0) deliverWebhooks();
     if (poll && !context.webhook.value && state.updates.length > 0) {
@@ -141,10 +160,20 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
     }
   });
 
-  function getUpdates(payload: Record<string, unknown>, response: ServerResponse, record: (status: number) => void): void {
+  function getUpdates(
+    payload: Record<string, unknown>,
+    response: ServerResponse,
+    record: (status: number) => void,
+  ): void {
     if (context.webhook.value) {
       record(409);
-      sendFailure(response, new ApiFailure(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"));
+      sendFailure(
+        response,
+        new ApiFailure(
+          409,
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+        ),
+      );
       return;
     }
     const offset = Number(payload['offset'] ?? 0);
@@ -211,7 +240,9 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
       fault.left--;
       const status = fault.fault.status;
       const retryAfter = status === 429 ? (fault.fault.retryAfter ?? 1) : undefined;
-      const description = fault.fault.description ?? (status === 429 ? `Too Many Requests: retry after ${retryAfter}` : (DEFAULT_DESCRIPTIONS[status] ?? 'Error'));
+      const description =
+        fault.fault.description ??
+        (status === 429 ? `Too Many Requests: retry after ${retryAfter}` : (DEFAULT_DESCRIPTIONS[status] ?? 'Error'));
       record(status);
       sendFailure(response, new ApiFailure(status, description, retryAfter));
       return;
@@ -284,10 +315,14 @@ export async function startTelegramBotApi(options: TelegramBotApiOptions = {}): 
     },
     sentTo,
     waitForSent: (chatId, count = 1, timeoutMs = 10_000) =>
-      state.waitFor(() => {
-        const list = sentTo(chatId);
-        return list.length >= count ? list : undefined;
-      }, `${count} message(s) from the bot in chat ${chatId}`, timeoutMs),
+      state.waitFor(
+        () => {
+          const list = sentTo(chatId);
+          return list.length >= count ? list : undefined;
+        },
+        `${count} message(s) from the bot in chat ${chatId}`,
+        timeoutMs,
+      ),
     waitFor: (check, what, timeoutMs = 10_000) => state.waitFor(check, what, timeoutMs),
     stop: async () => {
       stopped = true;

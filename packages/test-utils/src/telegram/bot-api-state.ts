@@ -39,7 +39,10 @@ export class BotApiState {
   private nextUserId = 5000;
   private nextGroupId = 100;
 
-  constructor(readonly bot: TgUser, private readonly now: () => number) {
+  constructor(
+    readonly bot: TgUser,
+    private readonly now: () => number,
+  ) {
     this.changes.setMaxListeners(0);
   }
 
@@ -56,7 +59,10 @@ export class BotApiState {
   /** Creates a user. */
   user(firstName: string, username?: string): TgUser {
     const id = this.nextUserId++;
-    const user: TgUser = username === undefined ? { id, is_bot: false, first_name: firstName } : { id, is_bot: false, first_name: firstName, username };
+    const user: TgUser =
+      username === undefined
+        ? { id, is_bot: false, first_name: firstName }
+        : { id, is_bot: false, first_name: firstName, username };
     this.users.set(id, user);
     return user;
   }

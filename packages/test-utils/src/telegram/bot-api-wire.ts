@@ -17,7 +17,10 @@ export function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /** Decodes a JSON or multipart payload; multipart fields that hold JSON are parsed. */
-export function decodePayload(body: Buffer, contentType: string): { payload: Record<string, unknown>; files: Record<string, FilePart> } {
+export function decodePayload(
+  body: Buffer,
+  contentType: string,
+): { payload: Record<string, unknown>; files: Record<string, FilePart> } {
   if (body.length === 0) return { payload: {}, files: {} };
   if (contentType.startsWith('multipart/form-data')) {
     const { fields, files } = parseMultipart(body, contentType);
@@ -35,7 +38,12 @@ export function decodePayload(body: Buffer, contentType: string): { payload: Rec
 }
 
 /** Writes a JSON answer unless the connection is gone. */
-export function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (response.writableEnded || response.destroyed) return;
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
@@ -44,7 +52,12 @@ export function send(response: ServerResponse, status: number, body: unknown, he
 /** Writes the Bot API error envelope (with `retry_after` and `Retry-After` for a 429). */
 export function sendFailure(response: ServerResponse, failure: ApiFailure): void {
   const retry = failure.retryAfter;
-  const body = { ok: false, error_code: failure.status, description: failure.description, ...(retry === undefined ? {} : { parameters: { retry_after: retry } }) };
+  const body = {
+    ok: false,
+    error_code: failure.status,
+    description: failure.description,
+    ...(retry === undefined ? {} : { parameters: { retry_after: retry } }),
+  };
   send(response, failure.status, body, retry === undefined ? {} : { 'retry-after': String(retry) });
 }
 
@@ -68,4 +81,3 @@ export function bucket(perSecond: number, burst: number): { take(): number } {
     },
   };
 }
-

@@ -12,7 +12,9 @@ describe('parseTelegramHtml', () => {
   });
 
   it('keeps pre with a language and expandable blockquotes', () => {
-    const parsed = parseTelegramHtml('<pre><code class="language-ts">a &lt; b</code></pre><blockquote expandable>q</blockquote>');
+    const parsed = parseTelegramHtml(
+      '<pre><code class="language-ts">a &lt; b</code></pre><blockquote expandable>q</blockquote>',
+    );
     expect(parsed.text).toBe('a < bq');
     expect(parsed.entities).toEqual([
       { type: 'pre', offset: 0, length: 5, language: 'ts' },
@@ -24,7 +26,7 @@ describe('parseTelegramHtml', () => {
     ['an unknown tag', 'a<br>b', 'Unsupported start tag "br"'],
     ['a paragraph', '<p>x</p>', 'Unsupported start tag "p"'],
     ['a stray <', '1 < 2', 'must be escaped'],
-    ['an unclosed tag', '<b>x', 'Can\'t find end tag'],
+    ['an unclosed tag', '<b>x', "Can't find end tag"],
     ['crossed tags', '<b><i>x</b></i>', 'Unmatched end tag'],
     ['a span without the spoiler class', '<span>x</span>', 'tg-spoiler'],
     ['an attribute without a value', '<a href>x</a>', 'equal sign'],

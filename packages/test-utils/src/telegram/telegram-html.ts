@@ -68,7 +68,8 @@ function decodeEntity(source: string, at: number): { text: string; next: number 
   if (semicolon !== -1 && named !== undefined) return { text: named, next: semicolon + 1 };
   // `&lt` without `;` is decoded too.
   for (const [name, value] of Object.entries(NAMED)) {
-    if (source.slice(at + 1, at + 1 + name.length).toLowerCase() === name) return { text: value, next: at + 1 + name.length };
+    if (source.slice(at + 1, at + 1 + name.length).toLowerCase() === name)
+      return { text: value, next: at + 1 + name.length };
   }
   return { text: '&', next: at + 1 };
 }
@@ -107,7 +108,7 @@ function readAttributes(source: string, at: number, tag: string): { attributes: 
       i += raw.length;
     }
     let value = '';
-    for (let k = 0; k < raw.length; ) {
+    for (let k = 0; k < raw.length;) {
       if (raw[k] === '&') {
         const decoded = decodeEntity(raw, k);
         value += decoded.text;
@@ -133,7 +134,8 @@ function toEntity(open: Open, end: number, inner: string, parent: Open | undefin
     const language = /^language-(.+)$/.exec(open.attributes['class'] ?? '')?.[1];
     return language === undefined ? undefined : { type: 'pre', offset: open.start, length, language };
   }
-  if (open.tag === 'blockquote' && open.attributes['expandable'] !== undefined) return { ...base, type: 'expandable_blockquote' };
+  if (open.tag === 'blockquote' && open.attributes['expandable'] !== undefined)
+    return { ...base, type: 'expandable_blockquote' };
   return base;
 }
 
@@ -163,21 +165,35 @@ export function parseTelegramHtml(source: string): ParsedText {
     if (source[i + 1] === '/') {
       const end = source.indexOf('>', i);
       if (end === -1) throw new EntityParseError(`Unclosed end tag at byte offset ${i}`);
-      const name = source.slice(i + 2, end).trim().toLowerCase();
+      const name = source
+        .slice(i + 2, end)
+        .trim()
+        .toLowerCase();
       const open = stack.pop();
       if (open === undefined) throw new EntityParseError(`Unexpected end tag at byte offset ${i}`);
       if (name !== '' && name !== open.tag) {
-        throw new EntityParseError(`Unmatched end tag at byte offset ${i}, expected "</${open.tag}>", found "</${name}>"`);
+        throw new EntityParseError(
+          `Unmatched end tag at byte offset ${i}, expected "</${open.tag}>", found "</${name}>"`,
+        );
       }
       const entity = toEntity(open, text.length, text.slice(open.start), stack.at(-1));
       // `<pre><code class="language-x">` is one pre entity with a language, as Telegram makes it.
-      const coded = open.tag === 'pre' && entities.some((e) => e.type === 'pre' && e.language !== undefined && e.offset === open.start && e.length === text.length - open.start);
+      const coded =
+        open.tag === 'pre' &&
+        entities.some(
+          (e) =>
+            e.type === 'pre' &&
+            e.language !== undefined &&
+            e.offset === open.start &&
+            e.length === text.length - open.start,
+        );
       if (entity && !coded) entities.push(entity);
       i = end + 1;
       continue;
     }
     const nameMatch = /^[A-Za-z][A-Za-z0-9-]*/.exec(source.slice(i + 1));
-    if (!nameMatch) throw new EntityParseError(`Unexpected character at byte offset ${i}: a "<" must be escaped as &lt;`);
+    if (!nameMatch)
+      throw new EntityParseError(`Unexpected character at byte offset ${i}: a "<" must be escaped as &lt;`);
     const tag = nameMatch[0].toLowerCase();
     const type = SIMPLE[tag];
     if (type === undefined) throw new EntityParseError(`Unsupported start tag "${tag}" at byte offset ${i}`);

@@ -9,7 +9,11 @@ import type { WebhookDelivery, WebhookState } from './bot-api-types.js';
  * Returns a function that starts delivering pending updates (no-op while a delivery runs).
  * The stand-in does not retry: a refused update is recorded once and dropped.
  */
-export function createWebhookDelivery(state: BotApiState, webhook: () => WebhookState | undefined, deliveries: WebhookDelivery[]): () => void {
+export function createWebhookDelivery(
+  state: BotApiState,
+  webhook: () => WebhookState | undefined,
+  deliveries: WebhookDelivery[],
+): () => void {
   let delivering = false;
   const deliver = async (): Promise<void> => {
     for (;;) {
@@ -20,7 +24,10 @@ export function createWebhookDelivery(state: BotApiState, webhook: () => Webhook
       try {
         const answer = await fetch(hook.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(hook.secret ? { 'x-telegram-bot-api-secret-token': hook.secret } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            ...(hook.secret ? { 'x-telegram-bot-api-secret-token': hook.secret } : {}),
+          },
           body: JSON.stringify(update),
         });
         status = answer.status;

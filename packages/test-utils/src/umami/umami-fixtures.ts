@@ -28,9 +28,20 @@ export const DEFAULT_UMAMI_WEBSITES: readonly UmamiFixtureWebsite[] = [
     active: 7,
     daily: [400, 380, 420, 390, 510, 300, 280],
     metrics: {
-      page: [{ x: '/', y: 5000 }, { x: '/login', y: 1200 }, { x: '/chat', y: 900 }],
-      referrer: [{ x: null, y: 800 }, { x: 'google.com', y: 500 }, { x: 'github.com', y: 120 }],
-      browser: [{ x: 'chrome', y: 1500 }, { x: 'firefox', y: 600 }],
+      page: [
+        { x: '/', y: 5000 },
+        { x: '/login', y: 1200 },
+        { x: '/chat', y: 900 },
+      ],
+      referrer: [
+        { x: null, y: 800 },
+        { x: 'google.com', y: 500 },
+        { x: 'github.com', y: 120 },
+      ],
+      browser: [
+        { x: 'chrome', y: 1500 },
+        { x: 'firefox', y: 600 },
+      ],
     },
   },
   {
@@ -44,4 +55,3 @@ export const DEFAULT_UMAMI_WEBSITES: readonly UmamiFixtureWebsite[] = [
     metrics: { page: [{ x: '/', y: 200 }], referrer: [] },
   },
 ];
-

@@ -46,7 +46,13 @@ export function activeBody(version: UmamiVersion, visitors: number): unknown {
 }
 
 /** The `/websites` body of `version` for one page. */
-export function websitesBody(version: UmamiVersion, page: readonly unknown[], count: number, pageNo: number, pageSize: number): unknown {
+export function websitesBody(
+  version: UmamiVersion,
+  page: readonly unknown[],
+  count: number,
+  pageNo: number,
+  pageSize: number,
+): unknown {
   if (version === 'v2.0') return page;
   const body: Record<string, unknown> = { data: page, count, page: pageNo, pageSize, orderBy: 'name' };
   if (version === 'v3') body['search'] = null;
@@ -54,11 +60,28 @@ export function websitesBody(version: UmamiVersion, page: readonly unknown[], co
 }
 
 /** An error answer of `version`: status, content type and body text. */
-export function errorBody(version: UmamiVersion, status: number, message: string, details: readonly string[] = []): { readonly type: string; readonly text: string } {
-  const reason: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 405: 'Method Not Allowed', 429: 'Too Many Requests', 500: 'Internal Server Error' };
-  if (!atLeast(version, 'v2.16')) return { type: 'text/plain', text: status === 400 && details.length > 0 ? details.join(', ') : `${status} ${reason[status] ?? 'Error'}` };
+export function errorBody(
+  version: UmamiVersion,
+  status: number,
+  message: string,
+  details: readonly string[] = [],
+): { readonly type: string; readonly text: string } {
+  const reason: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    405: 'Method Not Allowed',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+  };
+  if (!atLeast(version, 'v2.16'))
+    return {
+      type: 'text/plain',
+      text: status === 400 && details.length > 0 ? details.join(', ') : `${status} ${reason[status] ?? 'Error'}`,
+    };
   if (version !== 'v3') {
-    if (status === 400) return { type: 'application/json', text: JSON.stringify({ error: details.length > 0 ? details : [message] }) };
+    if (status === 400)
+      return { type: 'application/json', text: JSON.stringify({ error: details.length > 0 ? details : [message] }) };
     return { type: 'application/json', text: JSON.stringify({ error: message }) };
   }
   const code = message.toLowerCase().replace(/[^a-z]+/g, '-');

@@ -70,7 +70,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
 const isInt = (v: string | null): boolean => v !== null && /^-?\d+$/.test(v);
 
 function wallClock(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(ms);
   return `${parts} 00:00:00`;
 }
 
@@ -95,7 +100,15 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
   const denied = new Set(options.deniedWebsiteIds ?? []);
   const tokens = new Set<string>();
   const faults = new Map<UmamiRoute, { fault: UmamiFault; left: number }[]>();
-  const calls: Record<UmamiRoute, number> = { login: 0, websites: 0, stats: 0, active: 0, pageviews: 0, metrics: 0, verify: 0 };
+  const calls: Record<UmamiRoute, number> = {
+    login: 0,
+    websites: 0,
+    stats: 0,
+    active: 0,
+    pageviews: 0,
+    metrics: 0,
+    verify: 0,
+  };
   const sockets = new Set<import('node:net').Socket>();
 
   const state: RunningUmami = {
@@ -139,13 +152,19 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
       return true;
     }
     if (fault.status !== undefined) {
-      const headers: Record<string, string> = { 'content-type': fault.body !== undefined && fault.body.startsWith('<') ? 'text/html' : 'application/json' };
+      const headers: Record<string, string> = {
+        'content-type': fault.body !== undefined && fault.body.startsWith('<') ? 'text/html' : 'application/json',
+      };
       if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
       if (fault.body !== undefined) {
         res.writeHead(fault.status, headers);
         res.end(fault.body);
       } else {
-        const { type, text } = errorBody(state.version, fault.status, fault.status === 401 ? 'Unauthorized' : fault.status >= 500 ? 'Server error' : 'Error');
+        const { type, text } = errorBody(
+          state.version,
+          fault.status,
+          fault.status === 401 ? 'Unauthorized' : fault.status >= 500 ? 'Server error' : 'Error',
+        );
         res.writeHead(fault.status, { ...headers, 'content-type': type });
         res.end(text);
       }
@@ -155,7 +174,8 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
   }
 
   function authorized(req: IncomingMessage): boolean {
-    if (options.apiKey !== undefined && req.headers['x-umami-api-key'] === options.apiKey && state.version === 'v3') return true;
+    if (options.apiKey !== undefined && req.headers['x-umami-api-key'] === options.apiKey && state.version === 'v3')
+      return true;
     const header = req.headers.authorization ?? '';
     const m = /^Bearer (.+)$/.exec(header);
     return m?.[1] !== undefined && tokens.has(m[1]);
@@ -187,16 +207,23 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
       } catch {
         return fail(res, 400, 'Bad request', ['body: invalid JSON']);
       }
-      if (typeof body.username !== 'string' || typeof body.password !== 'string') return fail(res, 400, 'Bad request', ['username: Required']);
+      if (typeof body.username !== 'string' || typeof body.password !== 'string')
+        return fail(res, 400, 'Bad request', ['username: Required']);
       if (body.username !== username || body.password !== password) {
-        const { type, text } = state.version === 'v2.16' ? errorBody(state.version, 401, 'message.incorrect-username-password') : errorBody(state.version, 401, 'Unauthorized');
+        const { type, text } =
+          state.version === 'v2.16'
+            ? errorBody(state.version, 401, 'message.incorrect-username-password')
+            : errorBody(state.version, 401, 'Unauthorized');
         res.writeHead(401, { 'content-type': type });
         return void res.end(atLeast(state.version, 'v2.16') ? text : 'message.incorrect-username-password');
       }
       const token = randomUUID();
       tokens.add(token);
       registerSecret(token, 'Umami token');
-      return json(res, 200, { token, user: { id: 'u1', username, role: 'admin', createdAt: '2025-01-01T00:00:00.000Z', isAdmin: true } });
+      return json(res, 200, {
+        token,
+        user: { id: 'u1', username, role: 'admin', createdAt: '2025-01-01T00:00:00.000Z', isAdmin: true },
+      });
     }
     if (path === '/auth/verify') {
       calls.verify += 1;
@@ -210,13 +237,27 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
       if (!authorized(req)) return fail(res, 401, 'Unauthorized');
       const visible = websites.filter((w) => !hidden.has(w.id)).sort((a, b) => a.name.localeCompare(b.name));
       const rows = visible.map((w) => ({
-        id: w.id, name: w.name, domain: w.domain ?? null, shareId: null, resetAt: null, userId: 'u1', teamId: null,
-        createdBy: 'u1', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: null, deletedAt: null, user: { id: 'u1', username },
+        id: w.id,
+        name: w.name,
+        domain: w.domain ?? null,
+        shareId: null,
+        resetAt: null,
+        userId: 'u1',
+        teamId: null,
+        createdBy: 'u1',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        updatedAt: null,
+        deletedAt: null,
+        user: { id: 'u1', username },
       }));
       if (state.version === 'v2.0') return json(res, 200, rows);
       const pageSize = Math.max(1, Number(q.get('pageSize') ?? (state.version === 'v3' ? 20 : 10)));
       const page = Math.max(1, Number(q.get('page') ?? 1));
-      return json(res, 200, websitesBody(state.version, rows.slice((page - 1) * pageSize, page * pageSize), rows.length, page, pageSize));
+      return json(
+        res,
+        200,
+        websitesBody(state.version, rows.slice((page - 1) * pageSize, page * pageSize), rows.length, page, pageSize),
+      );
     }
     const m = /^\/websites\/([^/]+)\/(stats|active|pageviews|metrics)$/.exec(path);
     if (m === null) {
@@ -235,13 +276,34 @@ export async function startUmami(options: UmamiStandInOptions = {}): Promise<Run
     const type = q.get('type') ?? '';
     const v3 = state.version === 'v3';
     const pageType = v3 ? 'path' : 'url';
-    const known = [pageType, 'entry', 'exit', 'referrer', v3 ? 'hostname' : 'host', 'title', 'query', 'event', 'tag', 'browser', 'os', 'device', 'screen', 'language', 'country', 'region', 'city', 'channel', ...(v3 ? ['domain', 'distinctId'] : [])];
+    const known = [
+      pageType,
+      'entry',
+      'exit',
+      'referrer',
+      v3 ? 'hostname' : 'host',
+      'title',
+      'query',
+      'event',
+      'tag',
+      'browser',
+      'os',
+      'device',
+      'screen',
+      'language',
+      'country',
+      'region',
+      'city',
+      'channel',
+      ...(v3 ? ['domain', 'distinctId'] : []),
+    ];
     if (route === 'metrics' && !known.includes(type)) problems.push(`type: Invalid enum value '${type}'`);
     if (problems.length > 0) return fail(res, 400, 'Bad request', problems);
     if (!authorized(req)) return fail(res, 401, 'Unauthorized');
     const site = websites.find((w) => w.id === id);
     if (site === undefined || hidden.has(id) || denied.has(id)) return fail(res, 401, 'Unauthorized');
-    if (route === 'stats') return json(res, 200, statsBody(state.version, site.current ?? ZERO_TOTALS, site.previous ?? ZERO_TOTALS));
+    if (route === 'stats')
+      return json(res, 200, statsBody(state.version, site.current ?? ZERO_TOTALS, site.previous ?? ZERO_TOTALS));
     if (route === 'active') return json(res, 200, activeBody(state.version, site.active ?? 0));
     if (route === 'metrics') {
       const key = type === pageType ? 'page' : type === 'hostname' ? 'host' : type;

@@ -3,7 +3,14 @@ import { StatsError } from '../../errors/index.js';
 import { createFormatter } from '../../reports/index.js';
 import { userKey, type DeviceLogin, type SessionManager } from '../../sessions/index.js';
 import type { AuthServiceClient, CreditBalance, CreditTransaction } from '../../sources/index.js';
-import { aggregateUsage, deviceLoginReport, loggedInReport, mystatsReport, statusReport, type ReportFormat } from './account-reports.js';
+import {
+  aggregateUsage,
+  deviceLoginReport,
+  loggedInReport,
+  mystatsReport,
+  statusReport,
+  type ReportFormat,
+} from './account-reports.js';
 import { createLoginLimiter, type LoginLimiter } from './login-limiter.js';
 
 /** Options of {@link createAccountCommands}. */
@@ -23,9 +30,16 @@ export interface AccountCommandsOptions {
 }
 
 const DAY = 86_400_000;
-const format = (ctx: CommandContext<unknown>): ReportFormat => createFormatter(ctx.settings.locale.toLowerCase().startsWith('de') ? 'de' : 'en', ctx.settings.timeZone);
+const format = (ctx: CommandContext<unknown>): ReportFormat =>
+  createFormatter(ctx.settings.locale.toLowerCase().startsWith('de') ? 'de' : 'en', ctx.settings.timeZone);
 
-async function usage(credits: NonNullable<AccountCommandsOptions['credits']>, token: string, since: number, pages: number, signal: AbortSignal): Promise<CreditTransaction[]> {
+async function usage(
+  credits: NonNullable<AccountCommandsOptions['credits']>,
+  token: string,
+  since: number,
+  pages: number,
+  signal: AbortSignal,
+): Promise<CreditTransaction[]> {
   const all: CreditTransaction[] = [];
   for (let page = 0; page < pages; page++) {
     const batch = await credits.transactions(token, { limit: 100, offset: page * 100 }, { signal });
@@ -61,7 +75,9 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
   const login = defineCommand({
     name: 'login',
     category: 'Account',
-    summary: device ? 'Log in (direct message only; without arguments: by link and code)' : 'Log in with e-mail and password (direct message only)',
+    summary: device
+      ? 'Log in (direct message only; without arguments: by link and code)'
+      : 'Log in with e-mail and password (direct message only)',
     where: 'direct-only',
     sensitive: true,
     rateLimit: false,
@@ -87,17 +103,29 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
         }
       }
       if (given.email === undefined || given.password === undefined) {
-        throw new StatsError('bad_args', 'login without e-mail or password', format(ctx).t('Usage: {prefix}login <email> <password>', { prefix: ctx.settings.prefix }));
+        throw new StatsError(
+          'bad_args',
+          'login without e-mail or password',
+          format(ctx).t('Usage: {prefix}login <email> <password>', { prefix: ctx.settings.prefix }),
+        );
       }
       // Reserved before the auth service is asked, so concurrent attempts cannot all pass.
       const reservation = await limiter.reserve({ user, email: given.email });
       if (!reservation.ok) {
         const minutes = Math.max(1, Math.ceil(reservation.retryAfterMs / 60_000));
         ctx.logger.warn({ retryAfterMs: reservation.retryAfterMs }, 'login refused by the brute-force limit');
-        throw new StatsError('rate_limited', 'login blocked by the brute-force limit', format(ctx).t('Too many login attempts, try again in {minutes} min.', { minutes: String(minutes) }));
+        throw new StatsError(
+          'rate_limited',
+          'login blocked by the brute-force limit',
+          format(ctx).t('Too many login attempts, try again in {minutes} min.', { minutes: String(minutes) }),
+        );
       }
       try {
-        const session = await manager.login(user, { email: given.email, password: given.password }, { signal: ctx.signal });
+        const session = await manager.login(
+          user,
+          { email: given.email, password: given.password },
+          { signal: ctx.signal },
+        );
         await reservation.succeeded();
         ctx.logger.info({ account: session.account.id }, 'user logged in');
         return loggedInReport(session, f);
@@ -149,7 +177,12 @@ export function createAccountCommands(options: AccountCommandsOptions): Command[
     auth: 'session',
     private: true,
     run: async (ctx) => {
-      if (credits === undefined) throw new StatsError('config', 'mystats without the auth service', format(ctx).t('Personal statistics need the auth service (set AUTH_URL).'));
+      if (credits === undefined)
+        throw new StatsError(
+          'config',
+          'mystats without the auth service',
+          format(ctx).t('Personal statistics need the auth service (set AUTH_URL).'),
+        );
       const since = ctx.now() - 30 * DAY;
       const list = await usage(credits, ctx.session.accessToken, since, options.maxTransactionPages ?? 10, ctx.signal);
       return mystatsReport(ctx.session, aggregateUsage(list, since), format(ctx));

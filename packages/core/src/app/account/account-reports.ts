@@ -8,7 +8,8 @@ export type ReportFormat = Pick<Formatter, 'locale' | 'timeZone' | 't'>;
 
 const when = (ms: number, f: ReportFormat): string =>
   new Intl.DateTimeFormat(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone }).format(ms);
-const num = (n: number, f: ReportFormat): string => new Intl.NumberFormat(f.locale, { maximumFractionDigits: 2 }).format(n);
+const num = (n: number, f: ReportFormat): string =>
+  new Intl.NumberFormat(f.locale, { maximumFractionDigits: 2 }).format(n);
 
 /** The answer to a successful login. Never shows a token. */
 export function loggedInReport(session: Session, f: ReportFormat): Document {
@@ -23,14 +24,22 @@ export function loggedInReport(session: Session, f: ReportFormat): Document {
 export function deviceLoginReport(login: DeviceLogin, f: ReportFormat, again = false): Document {
   const url = login.verificationUriComplete ?? login.verificationUri;
   const doc = document().heading(f.t('Log in'));
-  if (again) doc.text(f.t('A login is already waiting for your confirmation: use this link and code (no new code was made).'));
-  return doc
-    .text([f.t('Open '), link(url, url), f.t(' and confirm the code '), code(login.userCode), '.'])
-    .text(f.t('The code is valid until {when}. I will tell you here once you have confirmed it.', { when: when(login.expiresAt, f) }));
+  if (again)
+    doc.text(f.t('A login is already waiting for your confirmation: use this link and code (no new code was made).'));
+  return doc.text([f.t('Open '), link(url, url), f.t(' and confirm the code '), code(login.userCode), '.']).text(
+    f.t('The code is valid until {when}. I will tell you here once you have confirmed it.', {
+      when: when(login.expiresAt, f),
+    }),
+  );
 }
 
 /** `status`: the account, the credits and the session's expiry. */
-export function statusReport(session: Session, balance: CreditBalance | undefined, balanceProblem: string | undefined, f: ReportFormat): Document {
+export function statusReport(
+  session: Session,
+  balance: CreditBalance | undefined,
+  balanceProblem: string | undefined,
+  f: ReportFormat,
+): Document {
   const fields = [
     { label: f.t('E-mail'), value: session.account.email ?? '—' },
     ...(session.account.name !== undefined ? [{ label: f.t('Name'), value: session.account.name }] : []),
@@ -42,7 +51,10 @@ export function statusReport(session: Session, balance: CreditBalance | undefine
       { label: f.t('Earned / spent'), value: `${num(balance.totalEarned, f)} / ${num(balance.totalSpent, f)}` },
     );
   } else {
-    fields.push({ label: f.t('Credits'), value: f.t('unavailable ({problem})', { problem: balanceProblem ?? f.t('unknown') }) });
+    fields.push({
+      label: f.t('Credits'),
+      value: f.t('unavailable ({problem})', { problem: balanceProblem ?? f.t('unknown') }),
+    });
   }
   fields.push({ label: f.t('Session ends'), value: when(session.expiresAt, f) });
   return document().heading(f.t('Account status')).fields(fields);
@@ -74,7 +86,10 @@ export function aggregateUsage(transactions: readonly CreditTransaction[], since
 /** `mystats`: the user's credit use of the last 30 days per app and type. */
 export function mystatsReport(session: Session, rows: readonly UsageRow[], f: ReportFormat): Document {
   const doc = document().heading(f.t('Your usage, last 30 days'));
-  if (rows.length === 0) return doc.text(f.t('No credit transactions in the last 30 days.')).footer(session.account.email ?? session.account.id);
+  if (rows.length === 0)
+    return doc
+      .text(f.t('No credit transactions in the last 30 days.'))
+      .footer(session.account.email ?? session.account.id);
   const total = rows.reduce((sum, r) => sum + r.amount, 0);
   const count = rows.reduce((sum, r) => sum + r.count, 0);
   return doc

@@ -14,7 +14,10 @@ describe('login limiter', () => {
       if (r.ok) await r.failed();
       t += 60_000;
     }
-    expect(await limiter.reserve({ user: alice, email: 'y@example.org' })).toEqual({ ok: false, retryAfterMs: 15 * 60_000 - 5 * 60_000 });
+    expect(await limiter.reserve({ user: alice, email: 'y@example.org' })).toEqual({
+      ok: false,
+      retryAfterMs: 15 * 60_000 - 5 * 60_000,
+    });
     expect((await limiter.reserve({ user: { platform: 'discord', id: '@m' }, email: 'y@example.org' })).ok).toBe(true);
     t = 15 * 60_000;
     expect((await limiter.reserve({ user: alice, email: 'y@example.org' })).ok).toBe(true);

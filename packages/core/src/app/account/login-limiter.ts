@@ -102,7 +102,8 @@ export function createLoginLimiter(options: LoginLimiterOptions = {}): LoginLimi
       ];
       for (const [key, limit] of checks) {
         const counter = live(key);
-        if (counter !== undefined && counter.count >= limit) return Promise.resolve({ ok: false, retryAfterMs: Math.max(1, counter.resetAt - now()) });
+        if (counter !== undefined && counter.count >= limit)
+          return Promise.resolve({ ok: false, retryAfterMs: Math.max(1, counter.resetAt - now()) });
       }
       for (const [key] of checks) {
         const counter = live(key);

@@ -1,4 +1,10 @@
-import { createLoginLimiter, loginLimiterKeys, loginLimits, type LoginLimiter, type LoginLimits } from './login-limiter.js';
+import {
+  createLoginLimiter,
+  loginLimiterKeys,
+  loginLimits,
+  type LoginLimiter,
+  type LoginLimits,
+} from './login-limiter.js';
 
 /**
  * The part of a Redis client the login limiter uses: `EVAL`. An ioredis `Redis` fits; so does
@@ -62,7 +68,10 @@ return 1`;
  * const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
  * const limiter = createRedisLoginLimiter(redis, { keyPrefix: 'stats:', perUser: 5, perEmail: 10 });
  */
-export function createRedisLoginLimiter(client: LoginLimiterRedis, options: RedisLoginLimiterOptions = {}): LoginLimiter {
+export function createRedisLoginLimiter(
+  client: LoginLimiterRedis,
+  options: RedisLoginLimiterOptions = {},
+): LoginLimiter {
   const { perUser, perEmail, windowMs } = loginLimits(options);
   const prefix = options.keyPrefix ?? 'stats:';
   const fallback = options.fallback ?? createLoginLimiter({ perUser, perEmail, windowMs });
@@ -96,7 +105,10 @@ export function createRedisLoginLimiter(client: LoginLimiterRedis, options: Redi
       };
       return {
         ok: true,
-        succeeded: () => settle(() => client.eval(GIVE_BACK, 1, email).then(() => client.eval(`return redis.call('del', KEYS[1])`, 1, user))),
+        succeeded: () =>
+          settle(() =>
+            client.eval(GIVE_BACK, 1, email).then(() => client.eval(`return redis.call('del', KEYS[1])`, 1, user)),
+          ),
         failed: () => settle(() => Promise.resolve()),
         released: () => settle(() => client.eval(GIVE_BACK, 2, user, email)),
       };

@@ -2,7 +2,14 @@ import type { Logger } from 'pino';
 import type { Command } from '../../commands/index.js';
 import type { StatsConfig } from '../config/index.js';
 import type { Metrics } from '../../metrics/index.js';
-import { cipherFromConfig, createMemorySessionStore, createSessionManager, type AuthProvider, type SessionManager, type SessionStore } from '../../sessions/index.js';
+import {
+  cipherFromConfig,
+  createMemorySessionStore,
+  createSessionManager,
+  type AuthProvider,
+  type SessionManager,
+  type SessionStore,
+} from '../../sessions/index.js';
 import { createAuthServiceClient, createDeviceFlowClient, type AuthServiceClient } from '../../sources/index.js';
 import { createAccountCommands } from './account-commands.js';
 import { createLoginLimiter, type LoginLimiter } from './login-limiter.js';
@@ -32,16 +39,26 @@ export interface SessionsDeps {
  * The brute-force limiter from `LOGIN_ATTEMPTS_*`: in Redis with `REDIS_URL` (replicas share
  * it; ioredis is loaded only then), else in memory.
  */
-async function openLimiter(config: StatsConfig, deps: SessionsDeps): Promise<{ limiter: LoginLimiter; close(): Promise<void> }> {
+async function openLimiter(
+  config: StatsConfig,
+  deps: SessionsDeps,
+): Promise<{ limiter: LoginLimiter; close(): Promise<void> }> {
   const limits = { perUser: config.login.perUser, perEmail: config.login.perEmail, windowMs: config.login.windowMs };
-  if (config.redis === undefined) return { limiter: createLoginLimiter({ ...limits, ...(deps.now ? { now: deps.now } : {}) }), close: async () => undefined };
+  if (config.redis === undefined)
+    return {
+      limiter: createLoginLimiter({ ...limits, ...(deps.now ? { now: deps.now } : {}) }),
+      close: async () => undefined,
+    };
   const { Redis } = await import('ioredis');
   // While Redis is away a reservation waits at most about a second, then the limiter falls back to memory.
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
   // Without a listener ioredis prints "Unhandled error event" for every reconnect attempt.
   redis.on('error', () => undefined);
   const onRedisError = (err: unknown): void =>
-    deps.logger?.warn({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'login limiter: Redis failed, limiting logins in this process only');
+    deps.logger?.warn(
+      { err: err instanceof Error ? { name: err.name, message: err.message } : String(err) },
+      'login limiter: Redis failed, limiting logins in this process only',
+    );
   return {
     limiter: createRedisLoginLimiter(redis, { ...limits, keyPrefix: config.redis.keyPrefix, onRedisError }),
     close: async () => {
@@ -50,17 +67,30 @@ async function openLimiter(config: StatsConfig, deps: SessionsDeps): Promise<{ l
   };
 }
 
-async function openStore(config: StatsConfig, now: (() => number) | undefined, logger: Logger | undefined): Promise<SessionStore> {
+async function openStore(
+  config: StatsConfig,
+  now: (() => number) | undefined,
+  logger: Logger | undefined,
+): Promise<SessionStore> {
   const kind = config.sessions.store;
   if (kind === 'memory') return createMemorySessionStore(now ? { now } : {});
   const cipher = cipherFromConfig({ secret: config.sessions.secret, dataDir: config.dataDir, logger });
   if (kind === 'redis') {
     const { createRedisSessionStore } = await import('../../stores/redis/index.js');
-    return createRedisSessionStore({ url: config.redis?.url ?? 'redis://127.0.0.1:6379', keyPrefix: config.redis?.keyPrefix ?? 'stats:', cipher, ...(logger ? { logger } : {}) });
+    return createRedisSessionStore({
+      url: config.redis?.url ?? 'redis://127.0.0.1:6379',
+      keyPrefix: config.redis?.keyPrefix ?? 'stats:',
+      cipher,
+      ...(logger ? { logger } : {}),
+    });
   }
   if (kind === 'postgres') {
     const { createPostgresSessionStore } = await import('../../stores/postgres/index.js');
-    const store = createPostgresSessionStore({ connectionString: config.sessions.databaseUrl ?? config.database?.url ?? '', cipher, ...(now ? { now } : {}) });
+    const store = createPostgresSessionStore({
+      connectionString: config.sessions.databaseUrl ?? config.database?.url ?? '',
+      cipher,
+      ...(now ? { now } : {}),
+    });
     await store.ready();
     return store;
   }
@@ -80,25 +110,43 @@ async function openStore(config: StatsConfig, now: (() => number) | undefined, l
  * const sessions = await createSessionsFromConfig(loadConfig(process.env), { logger, metrics });
  * const bot = createBot({ adapters, ...(sessions ? { sessions: sessions.manager } : {}), commands: sessions?.commands ?? [] });
  */
-export async function createSessionsFromConfig(config: StatsConfig, deps: SessionsDeps = {}): Promise<ConfiguredSessions | undefined> {
+export async function createSessionsFromConfig(
+  config: StatsConfig,
+  deps: SessionsDeps = {},
+): Promise<ConfiguredSessions | undefined> {
   if (config.auth === undefined && config.oidc === undefined) return undefined;
   const common = { logger: deps.logger, metrics: deps.metrics, ...(deps.now ? { now: deps.now } : {}) };
-  const auth = config.auth ? createAuthServiceClient({ url: config.auth.url, serviceKey: config.auth.serviceKey, ...common }) : undefined;
+  const auth = config.auth
+    ? createAuthServiceClient({ url: config.auth.url, serviceKey: config.auth.serviceKey, ...common })
+    : undefined;
   const providers: AuthProvider[] = [];
   if (auth) providers.push(auth);
   if (config.oidc) {
     providers.push(
-      createDeviceFlowClient({ issuer: config.oidc.issuer, clientId: config.oidc.clientId, scope: config.oidc.scope, maxActiveFlows: config.login.maxDeviceFlows, ...common }),
+      createDeviceFlowClient({
+        issuer: config.oidc.issuer,
+        clientId: config.oidc.clientId,
+        scope: config.oidc.scope,
+        maxActiveFlows: config.login.maxDeviceFlows,
+        ...common,
+      }),
     );
   }
-  if ((config.sessions.store === 'redis' || config.sessions.store === 'postgres') && config.sessions.secret === undefined) {
+  if (
+    (config.sessions.store === 'redis' || config.sessions.store === 'postgres') &&
+    config.sessions.secret === undefined
+  ) {
     deps.logger?.warn(
       { store: config.sessions.store, variable: 'SESSION_SECRET' },
       'SESSION_SECRET is unset: this process encrypts sessions with its own key file, so other replicas cannot read them',
     );
   }
   const store = await openStore(config, deps.now, deps.logger);
-  const jwksUrl = config.auth?.jwksUrl ?? (config.auth?.issuer !== undefined ? new URL('api/auth/jwks', `${config.auth.url.replace(/\/+$/, '')}/`).href : undefined);
+  const jwksUrl =
+    config.auth?.jwksUrl ??
+    (config.auth?.issuer !== undefined
+      ? new URL('api/auth/jwks', `${config.auth.url.replace(/\/+$/, '')}/`).href
+      : undefined);
   const manager = createSessionManager({
     store,
     providers,

@@ -15,7 +15,11 @@ const payload = webhookPayloadSchema.parse({
     {
       status: 'resolved',
       labels: { alertname: 'DiskFull', severity: 'warning', mount: '/var' },
-      annotations: { summary: 'Disk almost full', runbook_url: 'javascript:alert(1)', dashboard_url: 'https://grafana.example/d/1' },
+      annotations: {
+        summary: 'Disk almost full',
+        runbook_url: 'javascript:alert(1)',
+        dashboard_url: 'https://grafana.example/d/1',
+      },
       startsAt: '2026-06-01T07:00:00Z',
       endsAt: '2026-06-01T07:30:00Z',
       generatorURL: 'http://prom.example/graph',
@@ -51,8 +55,11 @@ describe('Alertmanager relay parts', () => {
   });
 
   it('reads silence durations', () => {
-    expect([parseSilenceDuration('30m'), parseSilenceDuration('2h'), parseSilenceDuration('1w'), parseSilenceDuration('soon')]).toEqual([
-      1_800_000, 7_200_000, 604_800_000, undefined,
-    ]);
+    expect([
+      parseSilenceDuration('30m'),
+      parseSilenceDuration('2h'),
+      parseSilenceDuration('1w'),
+      parseSilenceDuration('soon'),
+    ]).toEqual([1_800_000, 7_200_000, 604_800_000, undefined]);
   });
 });

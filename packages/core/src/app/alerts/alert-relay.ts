@@ -105,7 +105,10 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
 
   async function relay(payload: WebhookPayload): Promise<void> {
     const targets = route(payload);
-    const doc = renderAlertGroup(payload, { timeZone: options.timeZone ?? 'Europe/Berlin', ...(options.locale ? { locale: options.locale } : {}) });
+    const doc = renderAlertGroup(payload, {
+      timeZone: options.timeZone ?? 'Europe/Berlin',
+      ...(options.locale ? { locale: options.locale } : {}),
+    });
     const previous = await store.get(payload.groupKey);
     const firing = payload.alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint);
     const newlyFiring = firing.some((f) => !(previous?.firing ?? []).includes(f));
@@ -121,22 +124,40 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
           options.metrics?.deliveries.inc({ platform: target.platform, outcome: 'edited' });
           continue;
         } catch (err) {
-          logger?.warn({ err, platform: target.platform, room: target.roomId }, 'editing the alert message failed; sending a new one');
+          logger?.warn(
+            { err, platform: target.platform, room: target.roomId },
+            'editing the alert message failed; sending a new one',
+          );
         }
       }
       toSend.push(target);
     }
     if (toSend.length > 0) {
-      const state = `${payload.status}:${payload.alerts.map((a) => `${a.fingerprint}=${a.status}`).sort().join(',')}`;
-      const outcomes = await options.notifier.deliver({ id: `alert:${payload.groupKey}`, period: createHash('sha256').update(state).digest('hex').slice(0, 24), document: doc, targets: toSend });
+      const state = `${payload.status}:${payload.alerts
+        .map((a) => `${a.fingerprint}=${a.status}`)
+        .sort()
+        .join(',')}`;
+      const outcomes = await options.notifier.deliver({
+        id: `alert:${payload.groupKey}`,
+        period: createHash('sha256').update(state).digest('hex').slice(0, 24),
+        document: doc,
+        targets: toSend,
+      });
       for (const o of outcomes) if (o.sent.length > 0) messages[roomKey(o.target)] = o.sent;
     }
     if (firing.length === 0) {
       await store.delete(payload.groupKey);
     } else {
-      await store.set(payload.groupKey, { messages, firing: [...new Set([...(previous?.firing ?? []), ...firing])], commonLabels: payload.commonLabels });
+      await store.set(payload.groupKey, {
+        messages,
+        firing: [...new Set([...(previous?.firing ?? []), ...firing])],
+        commonLabels: payload.commonLabels,
+      });
     }
-    logger?.info({ receiver: payload.receiver, status: payload.status, alerts: payload.alerts.length, rooms: targets.length }, 'alert notification relayed');
+    logger?.info(
+      { receiver: payload.receiver, status: payload.status, alerts: payload.alerts.length, rooms: targets.length },
+      'alert notification relayed',
+    );
   }
 
   // Runs on the headers alone: the server refuses before reading a body.
@@ -163,14 +184,18 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     const parsed = webhookPayloadSchema.safeParse(json);
     if (!parsed.success) {
       reject('bad_payload');
-      response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: parsed.error.issues[0]?.message ?? 'bad payload' }));
+      response
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: parsed.error.issues[0]?.message ?? 'bad payload' }));
       return;
     }
     const payload = parsed.data;
     const before = chains.get(payload.groupKey) ?? Promise.resolve();
     const work: Promise<void> = before
       .then(() => relay(payload))
-      .catch((err: unknown) => logger?.error({ err, receiver: payload.receiver }, 'relaying an alert notification failed'))
+      .catch((err: unknown) =>
+        logger?.error({ err, receiver: payload.receiver }, 'relaying an alert notification failed'),
+      )
       .finally(() => {
         inFlight.delete(work);
         if (chains.get(payload.groupKey) === work) chains.delete(payload.groupKey);

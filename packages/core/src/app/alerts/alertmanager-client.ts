@@ -53,7 +53,12 @@ export function createAlertmanagerClient(options: AlertmanagerClientOptions): Al
   const base = options.url.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined): Promise<T> {
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res;
@@ -62,17 +67,37 @@ export function createAlertmanagerClient(options: AlertmanagerClientOptions): Al
       res = await request(`${base}/api/v2${path}`, {
         method,
         signal: combined,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      if (combined.aborted) throw new TimeoutError('alertmanager', `Alertmanager ${method} ${path} timed out`, 'Alertmanager did not answer in time.', { cause: error });
-      throw new UnreachableError('alertmanager', `Alertmanager ${method} ${path} unreachable`, 'Alertmanager is unreachable right now.', { cause: error });
+      if (combined.aborted)
+        throw new TimeoutError(
+          'alertmanager',
+          `Alertmanager ${method} ${path} timed out`,
+          'Alertmanager did not answer in time.',
+          { cause: error },
+        );
+      throw new UnreachableError(
+        'alertmanager',
+        `Alertmanager ${method} ${path} unreachable`,
+        'Alertmanager is unreachable right now.',
+        { cause: error },
+      );
     }
     const text = await res.body.text();
     if (res.statusCode >= 400) {
       const status = res.statusCode;
-      throw new UpstreamError('alertmanager', status, `Alertmanager ${method} ${path} answered ${status}: ${text.slice(0, 200)}`, status >= 500 ? 'Alertmanager failed; please try again later.' : `Alertmanager refused: ${text.slice(0, 120)}`, status >= 500 || status === 429);
+      throw new UpstreamError(
+        'alertmanager',
+        status,
+        `Alertmanager ${method} ${path} answered ${status}: ${text.slice(0, 200)}`,
+        status >= 500 ? 'Alertmanager failed; please try again later.' : `Alertmanager refused: ${text.slice(0, 120)}`,
+        status >= 500 || status === 429,
+      );
     }
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
@@ -80,7 +105,12 @@ export function createAlertmanagerClient(options: AlertmanagerClientOptions): Al
   return {
     async createSilence(silence, callOptions = {}) {
       const body = {
-        matchers: silence.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual ?? true })),
+        matchers: silence.matchers.map((m) => ({
+          name: m.name,
+          value: m.value,
+          isRegex: m.isRegex,
+          isEqual: m.isEqual ?? true,
+        })),
         startsAt: silence.startsAt.toISOString(),
         endsAt: silence.endsAt.toISOString(),
         createdBy: silence.createdBy,
@@ -89,6 +119,7 @@ export function createAlertmanagerClient(options: AlertmanagerClientOptions): Al
       const answer = await call<{ silenceID: string }>('POST', '/silences', body, callOptions.signal);
       return answer.silenceID;
     },
-    alerts: (callOptions = {}) => call<ActiveAlert[]>('GET', '/alerts?active=true&silenced=true&inhibited=true', undefined, callOptions.signal),
+    alerts: (callOptions = {}) =>
+      call<ActiveAlert[]>('GET', '/alerts?active=true&silenced=true&inhibited=true', undefined, callOptions.signal),
   };
 }

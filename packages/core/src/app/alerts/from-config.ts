@@ -35,11 +35,18 @@ export interface Alerts {
   /** `!silence` and `!ack` when `ALERTMANAGER_URL` is set. */
   readonly commands: readonly Command[];
   /** A `createBot` service registering the relay on the bot's HTTP server at start. */
-  readonly service: { readonly name: string; start(bot: { readonly http: HttpRoutes | undefined }): void; stop(): Promise<void> };
+  readonly service: {
+    readonly name: string;
+    start(bot: { readonly http: HttpRoutes | undefined }): void;
+    stop(): Promise<void>;
+  };
 }
 
 /** A Redis alert store that connects on first use (ioredis is loaded only then). */
-function lazyRedisStore(redis: { readonly url: string; readonly keyPrefix: string }, logger: Logger | undefined): AlertMessageStore & { close(): Promise<void> } {
+function lazyRedisStore(
+  redis: { readonly url: string; readonly keyPrefix: string },
+  logger: Logger | undefined,
+): AlertMessageStore & { close(): Promise<void> } {
   let client: import('ioredis').Redis | undefined;
   let opened: Promise<AlertMessageStore> | undefined;
   const get = (): Promise<AlertMessageStore> =>
@@ -93,7 +100,9 @@ export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromC
     start(bot: { readonly http: HttpRoutes | undefined }): void {
       if (!relay) return;
       if (!bot.http) {
-        options.logger?.warn('ALERTMANAGER_WEBHOOK_TOKEN is set but the bot has no HTTP server: the Alertmanager relay is off');
+        options.logger?.warn(
+          'ALERTMANAGER_WEBHOOK_TOKEN is set but the bot has no HTTP server: the Alertmanager relay is off',
+        );
         return;
       }
       relay.register(bot.http);
@@ -103,5 +112,10 @@ export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromC
       await owned?.close();
     },
   };
-  return { relay, client, service, commands: client ? [createSilenceCommand(client, policy), createAckCommand(client, store, undefined, policy)] : [] };
+  return {
+    relay,
+    client,
+    service,
+    commands: client ? [createSilenceCommand(client, policy), createAckCommand(client, store, undefined, policy)] : [],
+  };
 }

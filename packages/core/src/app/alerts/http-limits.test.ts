@@ -23,12 +23,22 @@ afterEach(async () => {
 async function startBot(limits?: HttpLimits): Promise<{ url: string; port: number; bot: Bot }> {
   const adapter = createMemoryAdapter({ platform: 'matrix' });
   const metrics = createMetrics();
-  const started = createBot({ adapters: [adapter], metrics, http: { port: 0, host: '127.0.0.1', ...(limits ? { limits } : {}) } });
+  const started = createBot({
+    adapters: [adapter],
+    metrics,
+    http: { port: 0, host: '127.0.0.1', ...(limits ? { limits } : {}) },
+  });
   bot = started;
   await started.start();
   const http = started.http;
   if (http === undefined) throw new Error('no HTTP server');
-  const relay = createAlertRelay({ adapters: [adapter], notifier: createNotifier({ adapters: [adapter] }), token: TOKEN, defaultTargets: [{ platform: 'matrix', roomId: '!ops:example.org' }], metrics });
+  const relay = createAlertRelay({
+    adapters: [adapter],
+    notifier: createNotifier({ adapters: [adapter] }),
+    token: TOKEN,
+    defaultTargets: [{ platform: 'matrix', roomId: '!ops:example.org' }],
+    metrics,
+  });
   relay.register(http);
   return { url: http.url, port: http.port, bot: started };
 }
@@ -64,7 +74,14 @@ function open(port: number, head?: string): Promise<Raw> {
         async until(pattern) {
           while (!pattern.test(text)) {
             const more = new Promise<void>((wake) => waiters.push(wake));
-            await Promise.race([more, closed.then(() => { throw new Error(`connection closed before ${String(pattern)}; got ${JSON.stringify(text.slice(0, 200))}`); })]);
+            await Promise.race([
+              more,
+              closed.then(() => {
+                throw new Error(
+                  `connection closed before ${String(pattern)}; got ${JSON.stringify(text.slice(0, 200))}`,
+                );
+              }),
+            ]);
           }
           return text;
         },
@@ -75,7 +92,12 @@ function open(port: number, head?: string): Promise<Raw> {
 }
 
 function postHead(path: string, length: number, headers: Readonly<Record<string, string>> = {}): string {
-  const lines = [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', `Content-Length: ${length}`];
+  const lines = [
+    `POST ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Content-Type: application/json',
+    `Content-Length: ${length}`,
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
@@ -103,7 +125,7 @@ describe('the bot HTTP server under hostile clients', () => {
   it('refuses a chunked body once it grows past the route limit', async () => {
     const { port, bot: running } = await startBot();
     let handled = 0;
-    const route: HttpRoute = { maxBodyBytes: 1024, handle: (_req, res) => void (handled += 1, res.end('ok')) };
+    const route: HttpRoute = { maxBodyBytes: 1024, handle: (_req, res) => void ((handled += 1), res.end('ok')) };
     running.http?.route('POST', '/small', route);
     const raw = await open(port, 'POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
     const chunk = 'x'.repeat(800);
@@ -117,7 +139,7 @@ describe('the bot HTTP server under hostile clients', () => {
   it('closes a request whose body never finishes once the request timeout passes', async () => {
     const { port, bot: running } = await startBot({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
     let handled = 0;
-    running.http?.route('POST', '/open', (_req, res) => void (handled += 1, res.end('ok')));
+    running.http?.route('POST', '/open', (_req, res) => void ((handled += 1), res.end('ok')));
     const raw = await open(port, postHead('/open', 1000));
     raw.socket.write('{"started": ');
     await raw.closed;
@@ -147,7 +169,9 @@ describe('the bot HTTP server under hostile clients', () => {
 
   it('keeps answering /health while 50 unauthenticated clients push big bodies', async () => {
     const { port, url } = await startBot();
-    const attackers = await Promise.all(Array.from({ length: 50 }, () => open(port, postHead(ALERTMANAGER_WEBHOOK_PATH, BIG))));
+    const attackers = await Promise.all(
+      Array.from({ length: 50 }, () => open(port, postHead(ALERTMANAGER_WEBHOOK_PATH, BIG))),
+    );
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     for (const raw of attackers) raw.socket.write(chunk);
     const health = await fetch(`${url}/health`);
@@ -170,7 +194,11 @@ describe('the bot HTTP server under hostile clients', () => {
 
   it('still hands an authorized body to the Alertmanager handler', async () => {
     const { url } = await startBot();
-    const response = await fetch(`${url}${ALERTMANAGER_WEBHOOK_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{"not":"a payload"}' });
+    const response = await fetch(`${url}${ALERTMANAGER_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{"not":"a payload"}',
+    });
     expect(response.status).toBe(400);
   });
 });

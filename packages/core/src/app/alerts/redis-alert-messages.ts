@@ -14,7 +14,10 @@ export interface AlertStoreRedis {
 }
 
 /** An {@link AlertMessageStore} in Redis (JSON, kept `ttlMs`, default 7 days), shared by replicas. */
-export function createRedisAlertMessageStore(redis: AlertStoreRedis, options: { readonly prefix?: string; readonly ttlMs?: number } = {}): AlertMessageStore {
+export function createRedisAlertMessageStore(
+  redis: AlertStoreRedis,
+  options: { readonly prefix?: string; readonly ttlMs?: number } = {},
+): AlertMessageStore {
   const prefix = `${options.prefix ?? 'stats:'}alerts:`;
   const ttl = options.ttlMs ?? 7 * 86_400_000;
   const read = async (key: string): Promise<AlertGroupState | undefined> => {

@@ -48,8 +48,12 @@ export function renderAlertGroup(payload: WebhookPayload, options: RenderAlertOp
   const resolved = payload.alerts.filter((a) => a.status === 'resolved');
   const name = payload.commonLabels['alertname'] ?? payload.groupLabels['alertname'] ?? 'alerts';
   const allResolved = firing.length === 0;
-  const doc = document().withTone(allResolved ? 'success' : firing.some((a) => ['critical', 'error'].includes(severityOf(a))) ? 'error' : 'warning');
-  doc.heading(allResolved ? `✅ RESOLVED: ${name}` : `🔥 FIRING${firing.length > 1 ? ` (${firing.length})` : ''}: ${name}`);
+  const doc = document().withTone(
+    allResolved ? 'success' : firing.some((a) => ['critical', 'error'].includes(severityOf(a))) ? 'error' : 'warning',
+  );
+  doc.heading(
+    allResolved ? `✅ RESOLVED: ${name}` : `🔥 FIRING${firing.length > 1 ? ` (${firing.length})` : ''}: ${name}`,
+  );
   const hidden = new Set(['alertname', 'severity', ...(options.hiddenLabels ?? [])]);
   const max = options.maxAlerts ?? 10;
   const shown = [...firing, ...resolved].slice(0, max);

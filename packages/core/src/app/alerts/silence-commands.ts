@@ -48,7 +48,11 @@ export function maySilence(policy: SilencePolicy, session: Session): boolean {
 
 function requireAllowed(policy: SilencePolicy, session: Session): void {
   if (maySilence(policy, session)) return;
-  throw new StatsError('auth', 'silence refused: not in ALERT_SILENCE_ALLOWED', 'You may not silence or acknowledge alerts on this bot. Ask an operator to add your account to ALERT_SILENCE_ALLOWED.');
+  throw new StatsError(
+    'auth',
+    'silence refused: not in ALERT_SILENCE_ALLOWED',
+    'You may not silence or acknowledge alerts on this bot. Ask an operator to add your account to ALERT_SILENCE_ALLOWED.',
+  );
 }
 
 /** `90 min`, `2 h`, `1 d`: a duration in the largest unit that divides it. */
@@ -66,17 +70,35 @@ export function silenceAuthor(session: Session): string {
 async function matchersFor(target: string, client: AlertmanagerClient, signal: AbortSignal): Promise<Matcher[]> {
   if (FINGERPRINT.test(target)) {
     const alert = (await client.alerts({ signal })).find((a) => a.fingerprint === target);
-    if (!alert) throw new StatsError('bad_args', `no alert with fingerprint ${target}`, `No active alert has the fingerprint ${target}.`);
+    if (!alert)
+      throw new StatsError(
+        'bad_args',
+        `no alert with fingerprint ${target}`,
+        `No active alert has the fingerprint ${target}.`,
+      );
     return Object.entries(alert.labels).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
   }
   if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(target)) {
-    throw new StatsError('bad_args', 'bad alert name', 'Give an alert name (e.g. HighLatency) or a 16-character fingerprint.');
+    throw new StatsError(
+      'bad_args',
+      'bad alert name',
+      'Give an alert name (e.g. HighLatency) or a 16-character fingerprint.',
+    );
   }
   return [{ name: 'alertname', value: target, isRegex: false, isEqual: true }];
 }
 
-function confirmation(title: string, id: string, matchers: readonly Matcher[], endsAt: number, timeZone: string, by: string): ReturnType<typeof document> {
-  const until = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(endsAt));
+function confirmation(
+  title: string,
+  id: string,
+  matchers: readonly Matcher[],
+  endsAt: number,
+  timeZone: string,
+  by: string,
+): ReturnType<typeof document> {
+  const until = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(endsAt),
+  );
   return document()
     .withTone('success')
     .heading(title)
@@ -111,16 +133,30 @@ export function createSilenceCommand(client: AlertmanagerClient, policy: Silence
       requireAllowed(policy, ctx.session);
       const ms = parseSilenceDuration(ctx.args.duration);
       if (ms === undefined || ms <= 0) {
-        throw new StatsError('bad_args', 'bad duration', `The duration must look like 30m, 2h, 1d or 1w (at most ${humanDuration(maxMs)}).`);
+        throw new StatsError(
+          'bad_args',
+          'bad duration',
+          `The duration must look like 30m, 2h, 1d or 1w (at most ${humanDuration(maxMs)}).`,
+        );
       }
       if (ms > maxMs) {
-        throw new StatsError('bad_args', 'silence longer than SILENCE_MAX_DURATION', `A silence may last at most ${humanDuration(maxMs)} on this bot; ask for a shorter one.`);
+        throw new StatsError(
+          'bad_args',
+          'silence longer than SILENCE_MAX_DURATION',
+          `A silence may last at most ${humanDuration(maxMs)} on this bot; ask for a shorter one.`,
+        );
       }
       const matchers = await matchersFor(ctx.args.alert, client, ctx.signal);
       const by = silenceAuthor(ctx.session);
       const start = ctx.now();
       const id = await client.createSilence(
-        { matchers, startsAt: new Date(start), endsAt: new Date(start + ms), createdBy: by, comment: ctx.args.comment ?? `Silenced from chat by ${by}` },
+        {
+          matchers,
+          startsAt: new Date(start),
+          endsAt: new Date(start + ms),
+          createdBy: by,
+          comment: ctx.args.comment ?? `Silenced from chat by ${by}`,
+        },
         { signal: ctx.signal },
       );
       ctx.logger.info({ silence: id, alert: ctx.args.alert, ms }, 'silence created');
@@ -135,7 +171,12 @@ export function createSilenceCommand(client: AlertmanagerClient, policy: Silence
  * user, the way Alertmanager UIs such as karma acknowledge. `ackMs` defaults to 1 hour, capped
  * at the policy's maximum duration; only users the policy allows may acknowledge.
  */
-export function createAckCommand(client: AlertmanagerClient, messages: AlertMessageStore, ackMs = 3_600_000, policy: SilencePolicy = {}): Command {
+export function createAckCommand(
+  client: AlertmanagerClient,
+  messages: AlertMessageStore,
+  ackMs = 3_600_000,
+  policy: SilencePolicy = {},
+): Command {
   const ackFor = Math.min(ackMs, policy.maxDurationMs ?? DEFAULT_MAX_MS);
   return defineCommand({
     name: 'ack',
@@ -154,14 +195,25 @@ export function createAckCommand(client: AlertmanagerClient, messages: AlertMess
       } else {
         const last = await messages.lastInRoom(`${ctx.message.platform}|${ctx.message.room.id}`);
         const labels = Object.entries(last?.commonLabels ?? {});
-        if (labels.length === 0) throw new StatsError('bad_args', 'no alert to ack', 'No firing alert was posted in this room; name one: !ack <alertname|fingerprint>.');
+        if (labels.length === 0)
+          throw new StatsError(
+            'bad_args',
+            'no alert to ack',
+            'No firing alert was posted in this room; name one: !ack <alertname|fingerprint>.',
+          );
         matchers = labels.map(([n, value]) => ({ name: n, value, isRegex: false, isEqual: true }));
         name = last?.commonLabels['alertname'] ?? 'the last alert';
       }
       const by = silenceAuthor(ctx.session);
       const start = ctx.now();
       const id = await client.createSilence(
-        { matchers, startsAt: new Date(start), endsAt: new Date(start + ackFor), createdBy: by, comment: `ACK: ${ctx.args.comment ?? `acknowledged by ${by}`}` },
+        {
+          matchers,
+          startsAt: new Date(start),
+          endsAt: new Date(start + ackFor),
+          createdBy: by,
+          comment: `ACK: ${ctx.args.comment ?? `acknowledged by ${by}`}`,
+        },
         { signal: ctx.signal },
       );
       return confirmation(`👀 Acknowledged ${name}`, id, matchers, start + ackFor, ctx.settings.timeZone, by);

@@ -33,7 +33,10 @@ export const statsCommand: Command = defineCommand({
   summary: 'Overview of all websites (30 days)',
   category: ANALYTICS,
   run: async (ctx) => {
-    const data = await gatherWebsiteStats(ctx.sources, lastDays(ctx.now(), 30), { signal: ctx.signal, timeZone: ctx.settings.timeZone });
+    const data = await gatherWebsiteStats(ctx.sources, lastDays(ctx.now(), 30), {
+      signal: ctx.signal,
+      timeZone: ctx.settings.timeZone,
+    });
     return statsReport(data, formatterFor(ctx));
   },
 });
@@ -44,7 +47,10 @@ export const todayCommand: Command = defineCommand({
   summary: "Today's statistics",
   category: ANALYTICS,
   run: async (ctx) => {
-    const data = await gatherWebsiteStats(ctx.sources, today(ctx.now(), ctx.settings.timeZone), { signal: ctx.signal, timeZone: ctx.settings.timeZone });
+    const data = await gatherWebsiteStats(ctx.sources, today(ctx.now(), ctx.settings.timeZone), {
+      signal: ctx.signal,
+      timeZone: ctx.settings.timeZone,
+    });
     return todayReport(data, formatterFor(ctx));
   },
 });
@@ -55,7 +61,11 @@ export const weekCommand: Command = defineCommand({
   summary: "This week's statistics (last 7 days)",
   category: ANALYTICS,
   run: async (ctx) => {
-    const data = await gatherWebsiteStats(ctx.sources, lastDays(ctx.now(), 7), { signal: ctx.signal, timeZone: ctx.settings.timeZone, daily: true });
+    const data = await gatherWebsiteStats(ctx.sources, lastDays(ctx.now(), 7), {
+      signal: ctx.signal,
+      timeZone: ctx.settings.timeZone,
+      daily: true,
+    });
     return weekReport(data, formatterFor(ctx));
   },
 });
@@ -86,7 +96,8 @@ export const systemCommand: Command = defineCommand({
   category: INFRASTRUCTURE,
   run: async (ctx) => {
     const fmt = formatterFor(ctx);
-    if (!ctx.sources.configured.includes('prometheus')) return systemReport(await ctx.sources.host.snapshot({ signal: ctx.signal }), fmt);
+    if (!ctx.sources.configured.includes('prometheus'))
+      return systemReport(await ctx.sources.host.snapshot({ signal: ctx.signal }), fmt);
     const prometheus = ctx.sources.prometheus;
     const [snapshot, history] = await Promise.all([
       prometheus.system({ signal: ctx.signal }),
@@ -126,7 +137,8 @@ export const growthCommand: Command = defineCommand({
   name: 'growth',
   summary: 'User growth statistics',
   category: ANALYTICS,
-  run: async (ctx) => growthReport(await ctx.sources.growth.signups({ signal: ctx.signal }), formatterFor(ctx), ctx.now()),
+  run: async (ctx) =>
+    growthReport(await ctx.sources.growth.signups({ signal: ctx.signal }), formatterFor(ctx), ctx.now()),
 });
 
 /**
@@ -139,5 +151,15 @@ export const growthCommand: Command = defineCommand({
  * const bot = createBot({ adapters, commands: analyticsCommands(), sources: createSources(config) });
  */
 export function analyticsCommands(): Command[] {
-  return [statsCommand, todayCommand, weekCommand, realtimeCommand, systemCommand, servicesCommand, trafficCommand, dbCommand, growthCommand];
+  return [
+    statsCommand,
+    todayCommand,
+    weekCommand,
+    realtimeCommand,
+    systemCommand,
+    servicesCommand,
+    trafficCommand,
+    dbCommand,
+    growthCommand,
+  ];
 }

@@ -29,7 +29,12 @@ export function reason(err: unknown): string {
 }
 
 /** Every website's stats over `range`; a site that fails is listed with its reason. */
-export async function gatherSiteStats(sources: Sources, range: TimeRange, options: GatherOptions, sites?: readonly UmamiWebsite[]): Promise<SiteStats[]> {
+export async function gatherSiteStats(
+  sources: Sources,
+  range: TimeRange,
+  options: GatherOptions,
+  sites?: readonly UmamiWebsite[],
+): Promise<SiteStats[]> {
   const umami = sources.umami;
   const websites = sites ?? (await umami.websites({ signal: options.signal }));
   return mapLimit(websites, 6, async (website) => {
@@ -43,14 +48,21 @@ export async function gatherSiteStats(sources: Sources, range: TimeRange, option
 }
 
 /** Visitors (sessions) per day over `range`, summed over `sites`. */
-export async function gatherDailyVisitors(sources: Sources, sites: readonly UmamiWebsite[], range: TimeRange, options: GatherOptions): Promise<{ day: string; visitors: number }[]> {
+export async function gatherDailyVisitors(
+  sources: Sources,
+  sites: readonly UmamiWebsite[],
+  range: TimeRange,
+  options: GatherOptions,
+): Promise<{ day: string; visitors: number }[]> {
   const umami = sources.umami;
   const perDay = new Map<string, number>();
   await mapLimit(sites, 6, async (site) => {
-    const series = await umami.pageviews(site.id, range, 'day', options.timeZone, { signal: options.signal }).catch((err: unknown) => {
-      if (options.signal?.aborted) throw err;
-      return undefined;
-    });
+    const series = await umami
+      .pageviews(site.id, range, 'day', options.timeZone, { signal: options.signal })
+      .catch((err: unknown) => {
+        if (options.signal?.aborted) throw err;
+        return undefined;
+      });
     for (const p of series?.sessions ?? []) {
       const day = p.x.slice(0, 10);
       perDay.set(day, (perDay.get(day) ?? 0) + p.y);
@@ -71,12 +83,15 @@ export async function gatherTop(
   const sums = new Map<string, number>();
   const limit = options.limit ?? 5;
   await mapLimit(sites, 6, async (site) => {
-    const rows = await umami.metrics(site.id, type, range, { signal: options.signal, limit: 10 }).catch((err: unknown) => {
-      if (options.signal?.aborted) throw err;
-      return [];
-    });
+    const rows = await umami
+      .metrics(site.id, type, range, { signal: options.signal, limit: 10 })
+      .catch((err: unknown) => {
+        if (options.signal?.aborted) throw err;
+        return [];
+      });
     for (const r of rows) {
-      const label = sites.length > 1 && type === 'page' && r.label !== undefined ? `${site.name}${r.label}` : (r.label ?? '');
+      const label =
+        sites.length > 1 && type === 'page' && r.label !== undefined ? `${site.name}${r.label}` : (r.label ?? '');
       sums.set(label, (sums.get(label) ?? 0) + r.value);
     }
   });
@@ -88,7 +103,11 @@ export async function gatherTop(
 }
 
 /** Stats plus (optionally) visitors per day for the website reports. */
-export async function gatherWebsiteStats(sources: Sources, range: TimeRange, options: GatherOptions & { readonly daily?: boolean }): Promise<WebsiteStatsData> {
+export async function gatherWebsiteStats(
+  sources: Sources,
+  range: TimeRange,
+  options: GatherOptions & { readonly daily?: boolean },
+): Promise<WebsiteStatsData> {
   const sites = await sources.umami.websites({ signal: options.signal });
   const [stats, daily] = await Promise.all([
     gatherSiteStats(sources, range, options, sites),

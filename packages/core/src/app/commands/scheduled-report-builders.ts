@@ -1,11 +1,22 @@
 import type { StatsConfig } from '../config/index.js';
 import type { Document } from '../../document/index.js';
-import { createFormatter, dayKey, periodReport, previousDays, type Formatter, type PeriodReportData, type TimeRange } from '../../reports/index.js';
+import {
+  createFormatter,
+  dayKey,
+  periodReport,
+  previousDays,
+  type Formatter,
+  type PeriodReportData,
+  type TimeRange,
+} from '../../reports/index.js';
 import type { Sources } from '../../sources/index.js';
 import { gatherSiteStats, gatherTop, reason } from './gather.js';
 
 /** Builds one scheduled report; the shape the scheduler takes. */
-export type PeriodReportBuilder = (period: { readonly scheduledAt: number }, options: { readonly signal: AbortSignal }) => Promise<Document>;
+export type PeriodReportBuilder = (
+  period: { readonly scheduledAt: number },
+  options: { readonly signal: AbortSignal },
+) => Promise<Document>;
 
 function before(range: TimeRange): TimeRange {
   return { startAt: range.startAt - (range.endAt - range.startAt), endAt: range.startAt };
@@ -43,7 +54,10 @@ export async function gatherPeriodReport(
   const infrastructure = async (): Promise<PeriodReportData['infrastructure']> => {
     if (!sources.configured.includes('prometheus')) return undefined;
     try {
-      const [targets, system] = await Promise.all([sources.prometheus.targets(gather), sources.prometheus.system(gather)]);
+      const [targets, system] = await Promise.all([
+        sources.prometheus.targets(gather),
+        sources.prometheus.system(gather),
+      ]);
       return { targets, disks: system.disks };
     } catch (err) {
       return { error: reason(err) };
@@ -64,16 +78,34 @@ export async function gatherPeriodReport(
     }
   };
   const [a, i, s] = await Promise.all([analytics(), infrastructure(), signups()]);
-  return { period, range, ...(a ? { analytics: a } : {}), ...(i ? { infrastructure: i } : {}), ...(s ? { signups: s } : {}) };
+  return {
+    period,
+    range,
+    ...(a ? { analytics: a } : {}),
+    ...(i ? { infrastructure: i } : {}),
+    ...(s ? { signups: s } : {}),
+  };
 }
 
 /**
  * The scheduled daily and weekly report builders for the scheduler (`DAILY_REPORT_CRON`,
  * `WEEKLY_REPORT_CRON`), formatted for `LOCALE` and `TZ`.
  */
-export function createPeriodReportBuilders(sources: Sources, config: Pick<StatsConfig, 'locale' | 'timeZone'>): { daily: PeriodReportBuilder; weekly: PeriodReportBuilder } {
+export function createPeriodReportBuilders(
+  sources: Sources,
+  config: Pick<StatsConfig, 'locale' | 'timeZone'>,
+): { daily: PeriodReportBuilder; weekly: PeriodReportBuilder } {
   const fmt = createFormatter(config.locale, config.timeZone);
-  const build = (period: 'daily' | 'weekly'): PeriodReportBuilder => async (occurrence, options) =>
-    periodReport(await gatherPeriodReport(sources, period, occurrence.scheduledAt, { signal: options.signal, timeZone: config.timeZone, formatter: fmt }), fmt);
+  const build =
+    (period: 'daily' | 'weekly'): PeriodReportBuilder =>
+    async (occurrence, options) =>
+      periodReport(
+        await gatherPeriodReport(sources, period, occurrence.scheduledAt, {
+          signal: options.signal,
+          timeZone: config.timeZone,
+          formatter: fmt,
+        }),
+        fmt,
+      );
   return { daily: build('daily'), weekly: build('weekly') };
 }

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const anyUrl = z.string().min(1).refine((v) => URL.canParse(v), 'must be a URL');
+const anyUrl = z
+  .string()
+  .min(1)
+  .refine((v) => URL.canParse(v), 'must be a URL');
 const text = z.string().trim().min(1, 'must not be empty');
 const port = z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535);
 const positiveInt = z.coerce.number({ error: 'must be a whole number' }).int().positive();
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -22,7 +30,9 @@ const duration = z.string().transform((v, ctx) => {
     return z.NEVER;
   }
   const n = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    (m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
   return Math.round(n * unit);
 });
 const cron = z.string().refine((v) => {
@@ -55,20 +65,34 @@ export const envSchema = z.object({
   UMAMI_API_KEY: text.optional(),
   // prometheus / victoriametrics
   PROMETHEUS_URL: url.optional(),
-  PROMETHEUS_STATUS_LABEL: z.string().regex(/^[a-zA-Z_]\w*$/, 'must be a label name').default('status'),
+  PROMETHEUS_STATUS_LABEL: z
+    .string()
+    .regex(/^[a-zA-Z_]\w*$/, 'must be a label name')
+    .default('status'),
   /** PromQL overrides as JSON, e.g. `{"cpuPercent":"…"}` (keys: see `defaultPrometheusQueries`). */
-  PROMETHEUS_QUERIES: z.string().transform((v, ctx) => {
-    try {
-      const parsed = JSON.parse(v) as unknown;
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((q) => typeof q === 'string' && q.trim() !== '')) {
-        return parsed as Record<string, string>;
+  PROMETHEUS_QUERIES: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        const parsed = JSON.parse(v) as unknown;
+        if (
+          typeof parsed === 'object' &&
+          parsed !== null &&
+          !Array.isArray(parsed) &&
+          Object.values(parsed).every((q) => typeof q === 'string' && q.trim() !== '')
+        ) {
+          return parsed as Record<string, string>;
+        }
+      } catch {
+        // reported below
       }
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: 'custom', message: 'must be a JSON object of query name to PromQL, e.g. {"cpuPercent":"…"}' });
-    return z.NEVER;
-  }).optional(),
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a JSON object of query name to PromQL, e.g. {"cpuPercent":"…"}',
+      });
+      return z.NEVER;
+    })
+    .optional(),
   // postgres growth
   DATABASE_URL: anyUrl.optional(),
   GROWTH_QUERY: text.optional(),
@@ -80,10 +104,15 @@ export const envSchema = z.object({
   OIDC_ISSUER: url.optional(),
   OIDC_CLIENT_ID: text.optional(),
   OIDC_SCOPE: text.default('openid email profile offline_access'),
-  SESSION_STORE: z.enum(['sqlite', 'memory', 'redis', 'postgres'], { error: 'must be sqlite, memory, redis or postgres' }).optional(),
+  SESSION_STORE: z
+    .enum(['sqlite', 'memory', 'redis', 'postgres'], { error: 'must be sqlite, memory, redis or postgres' })
+    .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_DATABASE_URL: anyUrl.optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   REDIS_KEY_PREFIX: z.string().default('stats:'),
   LOGIN_ATTEMPTS_PER_USER: positiveInt.default(5),
   LOGIN_ATTEMPTS_PER_EMAIL: positiveInt.default(10),
@@ -95,8 +124,14 @@ export const envSchema = z.object({
   SCHEDULE_GRACE: duration.default(7_200_000),
   REPORT_TARGETS: text.optional(),
   // report rooms per platform (each adapter's own variables are read by its `fromEnv`)
-  MATRIX_REPORT_ROOM_ID: z.string().regex(/^!.+:.+$/, 'must be a room id such as !abc:example.org').optional(),
-  TELEGRAM_REPORT_CHAT_ID: z.string().regex(/^-?\d+$|^@\w+$/, 'must be a chat id or @channelname').optional(),
+  MATRIX_REPORT_ROOM_ID: z
+    .string()
+    .regex(/^!.+:.+$/, 'must be a room id such as !abc:example.org')
+    .optional(),
+  TELEGRAM_REPORT_CHAT_ID: z
+    .string()
+    .regex(/^-?\d+$|^@\w+$/, 'must be a chat id or @channelname')
+    .optional(),
   DISCORD_REPORT_CHANNEL_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
   // alertmanager
   ALERTMANAGER_URL: url.optional(),

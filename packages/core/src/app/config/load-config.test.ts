@@ -14,7 +14,14 @@ function configError(env: Record<string, string>): ConfigError {
 describe('loadConfig', () => {
   it('runs on embedded defaults with an empty environment', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3312, timeZone: 'Europe/Berlin', locale: 'en', prefix: '!', dataDir: './data', sessions: { store: 'sqlite' } });
+    expect(config).toMatchObject({
+      port: 3312,
+      timeZone: 'Europe/Berlin',
+      locale: 'en',
+      prefix: '!',
+      dataDir: './data',
+      sessions: { store: 'sqlite' },
+    });
     expect(config.schedule).toMatchObject({ dailyCron: '0 9 * * *', weeklyCron: '0 9 * * 1', graceMs: 7_200_000 });
     expect(config.schedule.reportRooms).toEqual({});
     expect(config.umami).toBeUndefined();
@@ -51,7 +58,14 @@ describe('loadConfig', () => {
       MATRIX_REPORT_ROOM_ID: 'general',
     });
     expect(error.variables).toEqual(
-      expect.arrayContaining(['PORT', 'TZ', 'UMAMI_USERNAME', 'UMAMI_PASSWORD', 'SESSION_SECRET', 'MATRIX_REPORT_ROOM_ID']),
+      expect.arrayContaining([
+        'PORT',
+        'TZ',
+        'UMAMI_USERNAME',
+        'UMAMI_PASSWORD',
+        'SESSION_SECRET',
+        'MATRIX_REPORT_ROOM_ID',
+      ]),
     );
     expect(error.message).toContain('PORT must be a port number');
     expect(error.message).toContain('TZ must be an IANA time zone');
@@ -74,8 +88,10 @@ describe('loadConfig', () => {
       LOGIN_ATTEMPTS_PER_USER: '3',
       LOGIN_ATTEMPTS_WINDOW: '1h',
     });
-    expect(config.alertmanager).toMatchObject({ silenceAllowed: ['ops@example.org', 'telegram:111'], silenceMaxMs: 6 * 3_600_000 });
+    expect(config.alertmanager).toMatchObject({
+      silenceAllowed: ['ops@example.org', 'telegram:111'],
+      silenceMaxMs: 6 * 3_600_000,
+    });
     expect(config.login).toMatchObject({ perUser: 3, perEmail: 10, windowMs: 3_600_000 });
   });
 });
-

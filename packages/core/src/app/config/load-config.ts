@@ -18,10 +18,24 @@ export interface StatsConfig {
   readonly commandTimeoutMs: number;
   readonly catchUpWindowMs: number;
   readonly shutdownTimeoutMs: number;
-  readonly umami?: { readonly url: string; readonly username?: string; readonly password?: string; readonly apiKey?: string };
-  readonly prometheus?: { readonly url: string; readonly statusLabel: string; readonly queries?: Readonly<Record<string, string>> };
+  readonly umami?: {
+    readonly url: string;
+    readonly username?: string;
+    readonly password?: string;
+    readonly apiKey?: string;
+  };
+  readonly prometheus?: {
+    readonly url: string;
+    readonly statusLabel: string;
+    readonly queries?: Readonly<Record<string, string>>;
+  };
   readonly database?: { readonly url: string; readonly growthQuery?: string };
-  readonly auth?: { readonly url: string; readonly serviceKey?: string; readonly jwksUrl?: string; readonly issuer?: string };
+  readonly auth?: {
+    readonly url: string;
+    readonly serviceKey?: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+  };
   readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly scope: string };
   readonly sessions: {
     readonly store: 'sqlite' | 'memory' | 'redis' | 'postgres';
@@ -30,7 +44,12 @@ export interface StatsConfig {
   };
   readonly redis?: { readonly url: string; readonly keyPrefix: string };
   /** The brute-force and device-login limits (`LOGIN_ATTEMPTS_*`, `DEVICE_LOGIN_MAX_FLOWS`). */
-  readonly login: { readonly perUser: number; readonly perEmail: number; readonly windowMs: number; readonly maxDeviceFlows: number };
+  readonly login: {
+    readonly perUser: number;
+    readonly perEmail: number;
+    readonly windowMs: number;
+    readonly maxDeviceFlows: number;
+  };
   readonly schedule: {
     readonly dailyCron: string;
     readonly weeklyCron: string;
@@ -55,7 +74,9 @@ type Raw = Readonly<Record<string, string | undefined>>;
 
 /** Drops `undefined` values so optional properties stay absent (exactOptionalPropertyTypes). */
 function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }
 
 /**
@@ -125,24 +146,62 @@ export function loadConfig(raw: Raw): StatsConfig {
     catchUpWindowMs: e.CATCH_UP_WINDOW,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     ...(e.UMAMI_API_URL
-      ? { umami: defined({ url: e.UMAMI_API_URL, username: e.UMAMI_USERNAME, password: e.UMAMI_PASSWORD, apiKey: e.UMAMI_API_KEY }) }
+      ? {
+          umami: defined({
+            url: e.UMAMI_API_URL,
+            username: e.UMAMI_USERNAME,
+            password: e.UMAMI_PASSWORD,
+            apiKey: e.UMAMI_API_KEY,
+          }),
+        }
       : {}),
-    ...(e.PROMETHEUS_URL ? { prometheus: defined({ url: e.PROMETHEUS_URL, statusLabel: e.PROMETHEUS_STATUS_LABEL, queries: e.PROMETHEUS_QUERIES }) } : {}),
+    ...(e.PROMETHEUS_URL
+      ? {
+          prometheus: defined({
+            url: e.PROMETHEUS_URL,
+            statusLabel: e.PROMETHEUS_STATUS_LABEL,
+            queries: e.PROMETHEUS_QUERIES,
+          }),
+        }
+      : {}),
     ...(e.DATABASE_URL ? { database: defined({ url: e.DATABASE_URL, growthQuery: e.GROWTH_QUERY }) } : {}),
     ...(e.AUTH_URL
-      ? { auth: defined({ url: e.AUTH_URL, serviceKey: e.AUTH_SERVICE_KEY, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER }) }
+      ? {
+          auth: defined({
+            url: e.AUTH_URL,
+            serviceKey: e.AUTH_SERVICE_KEY,
+            jwksUrl: e.AUTH_JWKS_URL,
+            issuer: e.AUTH_ISSUER,
+          }),
+        }
       : {}),
-    ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { oidc: { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, scope: e.OIDC_SCOPE } } : {}),
+    ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+      ? { oidc: { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, scope: e.OIDC_SCOPE } }
+      : {}),
     sessions: defined({
       store: e.SESSION_STORE ?? 'sqlite',
       secret: e.SESSION_SECRET,
       databaseUrl: e.SESSION_DATABASE_URL ?? (e.SESSION_STORE === 'postgres' ? e.DATABASE_URL : undefined),
     }),
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
-    login: { perUser: e.LOGIN_ATTEMPTS_PER_USER, perEmail: e.LOGIN_ATTEMPTS_PER_EMAIL, windowMs: e.LOGIN_ATTEMPTS_WINDOW, maxDeviceFlows: e.DEVICE_LOGIN_MAX_FLOWS },
+    login: {
+      perUser: e.LOGIN_ATTEMPTS_PER_USER,
+      perEmail: e.LOGIN_ATTEMPTS_PER_EMAIL,
+      windowMs: e.LOGIN_ATTEMPTS_WINDOW,
+      maxDeviceFlows: e.DEVICE_LOGIN_MAX_FLOWS,
+    },
     schedule: {
-      ...defined({ dailyCron: e.DAILY_REPORT_CRON, weeklyCron: e.WEEKLY_REPORT_CRON, graceMs: e.SCHEDULE_GRACE, targets: e.REPORT_TARGETS }),
-      reportRooms: defined({ matrix: e.MATRIX_REPORT_ROOM_ID, telegram: e.TELEGRAM_REPORT_CHAT_ID, discord: e.DISCORD_REPORT_CHANNEL_ID }),
+      ...defined({
+        dailyCron: e.DAILY_REPORT_CRON,
+        weeklyCron: e.WEEKLY_REPORT_CRON,
+        graceMs: e.SCHEDULE_GRACE,
+        targets: e.REPORT_TARGETS,
+      }),
+      reportRooms: defined({
+        matrix: e.MATRIX_REPORT_ROOM_ID,
+        telegram: e.TELEGRAM_REPORT_CHAT_ID,
+        discord: e.DISCORD_REPORT_CHANNEL_ID,
+      }),
     },
     ...(e.ALERTMANAGER_URL || e.ALERTMANAGER_WEBHOOK_TOKEN
       ? {

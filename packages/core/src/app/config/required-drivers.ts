@@ -51,7 +51,11 @@ export function requiredDrivers(config: StatsConfig, features: DriverFeatures): 
  * @param from - Where to resolve the packages from (default: this package, as Node would).
  * @throws ConfigError naming the missing packages and `npm install …`.
  */
-export function checkDrivers(config: StatsConfig, features: DriverFeatures, from: string | URL = import.meta.url): void {
+export function checkDrivers(
+  config: StatsConfig,
+  features: DriverFeatures,
+  from: string | URL = import.meta.url,
+): void {
   const require = createRequire(from);
   const missing = requiredDrivers(config, features).filter(({ module }) => {
     try {
@@ -64,8 +68,5 @@ export function checkDrivers(config: StatsConfig, features: DriverFeatures, from
   if (missing.length === 0) return;
   const lines = missing.map(({ module, because }) => `${module} (for ${because})`);
   const install = `npm install ${missing.map((m) => m.module).join(' ')}`;
-  throw new ConfigError(
-    [],
-    `missing optional dependencies: ${lines.join('; ')}. Install them with: ${install}`,
-  );
+  throw new ConfigError([], `missing optional dependencies: ${lines.join('; ')}. Install them with: ${install}`);
 }

@@ -8,7 +8,10 @@ import { logProcessWarnings } from './process-warnings.js';
  * Reads the configuration from the environment, or prints the one error naming every bad
  * variable and exits with code 2 (a main program's first line).
  */
-export function loadConfigOrExit(name: string, env: Readonly<Record<string, string | undefined>> = process.env): StatsConfig {
+export function loadConfigOrExit(
+  name: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): StatsConfig {
   try {
     return loadConfig(env);
   } catch (error) {
@@ -52,7 +55,10 @@ export interface ExitOptions {
  * shutdown for other reasons (an adapter's fatal error, the end of console input). Process
  * warnings go to the logger from now on (see {@link logProcessWarnings}).
  */
-export function exitOnSignals(bot: Pick<Bot, 'stop'>, options: ExitOptions): (code: number, reason: string) => Promise<never> {
+export function exitOnSignals(
+  bot: Pick<Bot, 'stop'>,
+  options: ExitOptions,
+): (code: number, reason: string) => Promise<never> {
   const deadlineMs = options.deadlineMs ?? 9_500;
   logProcessWarnings(options.logger);
   let exiting = false;

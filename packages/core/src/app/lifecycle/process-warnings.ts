@@ -11,7 +11,16 @@ export function logProcessWarnings(logger: Logger): () => void {
   const printers = process.listeners('warning').filter((listener) => listener.name === 'onWarning');
   for (const printer of printers) process.off('warning', printer);
   const onWarning = (warning: Error & { code?: string }): void => {
-    logger.warn({ warning: { name: warning.name, message: warning.message, ...(warning.code === undefined ? {} : { code: warning.code }) } }, `process warning: ${warning.name}`);
+    logger.warn(
+      {
+        warning: {
+          name: warning.name,
+          message: warning.message,
+          ...(warning.code === undefined ? {} : { code: warning.code }),
+        },
+      },
+      `process warning: ${warning.name}`,
+    );
   };
   process.on('warning', onWarning);
   return () => {

@@ -7,7 +7,13 @@ import type { StatsConfig } from '../config/index.js';
 import type { Document } from '../../document/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import { lazyStores } from './lazy-stores.js';
-import { createNotifier, type DeliveryOutcome, type Notifier, type Report, type RetryPolicy } from '../../schedule/notifier.js';
+import {
+  createNotifier,
+  type DeliveryOutcome,
+  type Notifier,
+  type Report,
+  type RetryPolicy,
+} from '../../schedule/notifier.js';
 import { createQueueNotifier, type QueueNotifier } from '../../schedule/queue-notifier.js';
 import type { SendLimitsByPlatform } from '../../schedule/rate-limits.js';
 import { openRedisClaims } from './open-redis-claims.js';
@@ -17,7 +23,14 @@ import { createScheduleCommand } from '../../schedule/schedule-command.js';
 import { createScheduler, type Scheduler } from '../../schedule/scheduler.js';
 import { createSqliteScheduleStores } from '../../schedule/sqlite-stores.js';
 import { targetsFromConfig } from './targets.js';
-import type { Claims, ReportBuilder, ReportPeriod, ReportTarget, ScheduledJob, ScheduleSpec } from '../../schedule/types.js';
+import type {
+  Claims,
+  ReportBuilder,
+  ReportPeriod,
+  ReportTarget,
+  ScheduledJob,
+  ScheduleSpec,
+} from '../../schedule/types.js';
 
 /** Options of {@link createSchedulesFromConfig}. */
 export interface SchedulesFromConfigOptions {
@@ -74,8 +87,22 @@ export interface Schedules {
 export function createSchedulesFromConfig(config: StatsConfig, options: SchedulesFromConfigOptions): Schedules {
   const targets = targetsFromConfig(config, new Set(options.adapters.map((adapter) => adapter.platform)));
   const jobs: ScheduledJob[] = [];
-  if (options.buildDaily) jobs.push({ id: 'daily', cron: config.schedule.dailyCron, description: 'Daily report', targets, build: options.buildDaily });
-  if (options.buildWeekly) jobs.push({ id: 'weekly', cron: config.schedule.weeklyCron, description: 'Weekly report', targets, build: options.buildWeekly });
+  if (options.buildDaily)
+    jobs.push({
+      id: 'daily',
+      cron: config.schedule.dailyCron,
+      description: 'Daily report',
+      targets,
+      build: options.buildDaily,
+    });
+  if (options.buildWeekly)
+    jobs.push({
+      id: 'weekly',
+      cron: config.schedule.weeklyCron,
+      description: 'Weekly report',
+      targets,
+      build: options.buildWeekly,
+    });
   for (const spec of options.schedules ?? []) jobs.push({ ...spec, targets: spec.targets ?? targets });
   const redis = config.redis;
   let queue: Promise<QueueNotifier> | undefined;
@@ -87,7 +114,10 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
       const client = new Redis(redis.url, { maxRetriesPerRequest: null });
       logRedisErrors(client, options.logger, 'schedule');
       redisClient = client;
-      return { ...createRedisScheduleStores(client, { prefix: redis.keyPrefix }), close: async () => void (await client.quit()) };
+      return {
+        ...createRedisScheduleStores(client, { prefix: redis.keyPrefix }),
+        close: async () => void (await client.quit()),
+      };
     }
     await mkdir(config.dataDir, { recursive: true });
     const { default: Database } = await import('better-sqlite3');
@@ -156,7 +186,11 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
   // Claims get a connection of their own: the schedule's waits for Redis without bound
   // (BullMQ needs that), a message must not (see README, "When Redis is down").
   const ownClaims = redis
-    ? openRedisClaims(redis.url, { prefix: redis.keyPrefix, ...(options.logger ? { logger: options.logger } : {}), ...(options.owner ? { owner: options.owner } : {}) })
+    ? openRedisClaims(redis.url, {
+        prefix: redis.keyPrefix,
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.owner ? { owner: options.owner } : {}),
+      })
     : undefined;
   const claims: Claims | undefined = ownClaims;
   return {

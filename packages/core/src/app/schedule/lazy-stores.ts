@@ -1,7 +1,9 @@
 import type { DeliveryLog, ScheduleStore } from '../../schedule/types.js';
 
 /** Stores opened on first use (drivers are loaded with a dynamic import, only when needed). */
-export function lazyStores(open: () => Promise<{ schedule: ScheduleStore; deliveries: DeliveryLog; close(): Promise<void> }>): {
+export function lazyStores(
+  open: () => Promise<{ schedule: ScheduleStore; deliveries: DeliveryLog; close(): Promise<void> }>,
+): {
   schedule: ScheduleStore;
   deliveries: DeliveryLog;
   close(): Promise<void>;

@@ -38,7 +38,10 @@ export function openRedisClaims(url: string, options: OpenRedisClaimsOptions = {
       logRedisErrors(client, options.logger, 'claims');
       client.on('close', () => (downSince ??= Date.now()));
       client.on('ready', () => (downSince = undefined));
-      const claims = createRedisClaims(client, { ...(options.prefix === undefined ? {} : { prefix: options.prefix }), ...(options.owner === undefined ? {} : { owner: options.owner }) });
+      const claims = createRedisClaims(client, {
+        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+        ...(options.owner === undefined ? {} : { owner: options.owner }),
+      });
       return { client, claims };
     }));
   /** The connection, once ready or after `readyWaitMs` (a command then fails at once). */

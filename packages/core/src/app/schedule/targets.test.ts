@@ -28,6 +28,8 @@ describe('targetsFromConfig', () => {
   });
 
   it('names REPORT_TARGETS when an entry is malformed', () => {
-    expect(() => targetsFromConfig(loadConfig({ REPORT_TARGETS: 'nowhere' }))).toThrow(expect.objectContaining({ variables: ['REPORT_TARGETS'] }));
+    expect(() => targetsFromConfig(loadConfig({ REPORT_TARGETS: 'nowhere' }))).toThrow(
+      expect.objectContaining({ variables: ['REPORT_TARGETS'] }),
+    );
   });
 });

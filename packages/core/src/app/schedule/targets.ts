@@ -16,18 +16,27 @@ export function targetsFromConfig(config: Pick<StatsConfig, 'schedule'>, served?
   for (const [platform, roomId] of Object.entries(config.schedule.reportRooms)) {
     if (roomId && (served === undefined || served.has(platform))) targets.push({ platform, roomId });
   }
-  for (const entry of (config.schedule.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (config.schedule.targets ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
     const platform = entry.slice(0, colon);
     const [roomId = '', timeZone] = entry.slice(colon + 1).split('#');
     if (colon <= 0 || roomId === '' || !/^[a-z][a-z0-9-]*$/.test(platform)) {
-      throw new ConfigError(['REPORT_TARGETS'], 'REPORT_TARGETS must be a comma-separated list of platform:roomId, e.g. matrix:!room:example.org,telegram:-100123');
+      throw new ConfigError(
+        ['REPORT_TARGETS'],
+        'REPORT_TARGETS must be a comma-separated list of platform:roomId, e.g. matrix:!room:example.org,telegram:-100123',
+      );
     }
     if (timeZone !== undefined) {
       try {
         new Intl.DateTimeFormat('en', { timeZone });
       } catch {
-        throw new ConfigError(['REPORT_TARGETS'], `REPORT_TARGETS names an unknown time zone after "#" (use an IANA zone such as Europe/Berlin)`);
+        throw new ConfigError(
+          ['REPORT_TARGETS'],
+          `REPORT_TARGETS names an unknown time zone after "#" (use an IANA zone such as Europe/Berlin)`,
+        );
       }
     }
     if (targets.some((t) => t.platform === platform && t.roomId === roomId)) continue;

@@ -7,7 +7,12 @@ describe('createSources', () => {
   it('lists what is configured; the host source is always there', () => {
     expect(createSources(loadConfig({})).configured).toEqual(['host']);
     const all = createSources(
-      loadConfig({ UMAMI_API_URL: 'https://api.umami.is/v1', UMAMI_API_KEY: 'k', PROMETHEUS_URL: 'http://vm:8428', DATABASE_URL: 'postgresql://u@db/app' }),
+      loadConfig({
+        UMAMI_API_URL: 'https://api.umami.is/v1',
+        UMAMI_API_KEY: 'k',
+        PROMETHEUS_URL: 'http://vm:8428',
+        DATABASE_URL: 'postgresql://u@db/app',
+      }),
     );
     expect(all.configured).toEqual(['host', 'umami', 'prometheus', 'growth']);
     expect(typeof all.umami.websites).toBe('function');
@@ -28,8 +33,12 @@ describe('createSources', () => {
     expect(umami).toBeInstanceOf(ConfigError);
     expect(umami.code).toBe('config');
     expect(umami.variables).toEqual(['UMAMI_API_URL', 'UMAMI_USERNAME', 'UMAMI_PASSWORD']);
-    expect(umami.userMessage).toBe('Umami is not configured: set UMAMI_API_URL, UMAMI_USERNAME and UMAMI_PASSWORD (or UMAMI_API_KEY).');
-    expect(caught(() => sources.prometheus).userMessage).toBe('Prometheus is not configured: set PROMETHEUS_URL (Prometheus or VictoriaMetrics).');
+    expect(umami.userMessage).toBe(
+      'Umami is not configured: set UMAMI_API_URL, UMAMI_USERNAME and UMAMI_PASSWORD (or UMAMI_API_KEY).',
+    );
+    expect(caught(() => sources.prometheus).userMessage).toBe(
+      'Prometheus is not configured: set PROMETHEUS_URL (Prometheus or VictoriaMetrics).',
+    );
     expect(caught(() => sources.growth).variables).toEqual(['DATABASE_URL']);
   });
 

@@ -21,7 +21,10 @@ export interface StatusSources {
 }
 
 async function upstreams(metrics: StatusSources['metrics']): Promise<UpstreamStatus[]> {
-  const bySource = new Map<string, { ok: number; errors: number; cached: number; errorKinds: Record<string, number> }>();
+  const bySource = new Map<
+    string,
+    { ok: number; errors: number; cached: number; errorKinds: Record<string, number> }
+  >();
   const entry = (source: string) => {
     let found = bySource.get(source);
     if (!found) bySource.set(source, (found = { ok: 0, errors: 0, cached: 0, errorKinds: {} }));
@@ -44,7 +47,8 @@ async function upstreams(metrics: StatusSources['metrics']): Promise<UpstreamSta
 export async function collectStatus(sources: StatusSources): Promise<StatusSnapshot> {
   const now = (sources.now ?? Date.now)();
   const syncs = new Map<string, number>();
-  for (const { labels, value } of (await sources.metrics.adapterLastSync.get()).values) syncs.set(String(labels.platform), value * 1000);
+  for (const { labels, value } of (await sources.metrics.adapterLastSync.get()).values)
+    syncs.set(String(labels.platform), value * 1000);
   let sessions: number | undefined;
   try {
     sessions = sources.sessions ? await sources.sessions() : undefined;
@@ -59,7 +63,12 @@ export async function collectStatus(sources: StatusSources): Promise<StatusSnaps
     timeZone: sources.timeZone,
     adapters: sources.adapters.map((adapter) => {
       const lastSyncAt = syncs.get(adapter.platform);
-      return { platform: adapter.platform, connected: adapter.isReady(), ...sources.recorder.activity(adapter.platform), ...(lastSyncAt === undefined ? {} : { lastSyncAt }) };
+      return {
+        platform: adapter.platform,
+        connected: adapter.isReady(),
+        ...sources.recorder.activity(adapter.platform),
+        ...(lastSyncAt === undefined ? {} : { lastSyncAt }),
+      };
     }),
     schedules: (sources.schedules?.() ?? []).map((s) => ({
       id: s.id,

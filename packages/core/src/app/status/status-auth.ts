@@ -27,7 +27,8 @@ function cookie(request: IncomingMessage, name: string): string | undefined {
 /** True when the request carries `Authorization: Bearer <token>` or the login cookie. */
 export function statusAuthorized(request: IncomingMessage, token: string): boolean {
   const header = request.headers.authorization;
-  if (header !== undefined && /^Bearer\s+/i.test(header) && sameSecret(header.replace(/^Bearer\s+/i, ''), token)) return true;
+  if (header !== undefined && /^Bearer\s+/i.test(header) && sameSecret(header.replace(/^Bearer\s+/i, ''), token))
+    return true;
   const value = cookie(request, STATUS_COOKIE);
   return value !== undefined && sameSecret(value, statusCookieValue(token));
 }

@@ -18,7 +18,9 @@ const e = (value: string | number): string => escapeHtml(String(value));
 
 function time(ms: number | undefined, timeZone: string): string {
   if (ms === undefined) return '<span class="muted">never</span>';
-  const text = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
+  const text = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'medium' }).format(
+    new Date(ms),
+  );
   return `<time datetime="${e(new Date(ms).toISOString())}">${e(text)}</time>`;
 }
 
@@ -66,7 +68,12 @@ export function renderStatusPage(s: StatusSnapshot): string {
   );
   const schedules = table(
     ['Schedule', 'Cron', 'Next run', 'Delivers to'],
-    s.schedules.map((x) => [e(x.id), `<code>${e(x.cron)}</code> <span class="muted">${e(x.timeZone)}</span>`, time(x.nextRun, tz), e(x.platforms.join(', ') || '—')]),
+    s.schedules.map((x) => [
+      e(x.id),
+      `<code>${e(x.cron)}</code> <span class="muted">${e(x.timeZone)}</span>`,
+      time(x.nextRun, tz),
+      e(x.platforms.join(', ') || '—'),
+    ]),
     'No schedules.',
   );
   const deliveries = table(
@@ -75,7 +82,9 @@ export function renderStatusPage(s: StatusSnapshot): string {
       time(d.at, tz),
       e(d.kind === 'alert' ? 'alert' : `report ${d.name}`),
       e(d.platform),
-      d.outcome === 'sent' || d.outcome === 'duplicate' ? `<span class="ok">${e(d.outcome)}</span>` : `<span class="bad">${e(d.outcome)}</span>`,
+      d.outcome === 'sent' || d.outcome === 'duplicate'
+        ? `<span class="ok">${e(d.outcome)}</span>`
+        : `<span class="bad">${e(d.outcome)}</span>`,
     ]),
     'Nothing delivered since the start.',
   );
@@ -86,7 +95,11 @@ export function renderStatusPage(s: StatusSnapshot): string {
       e(u.ok),
       u.errors > 0 ? `<span class="bad">${e(u.errors)}</span>` : '0',
       e(u.cached),
-      e(Object.entries(u.errorKinds).map(([kind, n]) => `${kind} ${n}`).join(', ') || '—'),
+      e(
+        Object.entries(u.errorKinds)
+          .map(([kind, n]) => `${kind} ${n}`)
+          .join(', ') || '—',
+      ),
     ]),
     'No upstream called since the start.',
   );

@@ -11,14 +11,24 @@ const TOKEN = 'status-token-0123456789-abcdef';
 let server: HttpServer;
 
 beforeEach(async () => {
-  server = await startHttpServer({ port: 0, host: '127.0.0.1', registry: new Registry(), logger: silentLogger(), readiness: () => ({}) });
+  server = await startHttpServer({
+    port: 0,
+    host: '127.0.0.1',
+    registry: new Registry(),
+    logger: silentLogger(),
+    readiness: () => ({}),
+  });
   const metrics = createMetrics({ processMetrics: false });
   metrics.upstreamRequests.inc({ source: 'umami', outcome: 'ok' }, 3);
   metrics.upstreamRequests.inc({ source: 'umami', outcome: 'error' });
   metrics.upstreamErrors.inc({ source: 'umami', kind: 'timeout' });
   const recorder = createStatusRecorder({ now: () => Date.UTC(2026, 2, 29, 7, 30) });
-  recorder.onDelivered({ id: 'daily' }, [{ target: { platform: 'matrix', roomId: '!secret-room:example.org' }, outcome: 'sent', attempts: 1, sent: [] }]);
-  recorder.onDelivered({ id: 'alert:{}:{alertname="Disk<script>"}' }, [{ target: { platform: 'telegram', roomId: '-100123' }, outcome: 'failed', attempts: 3, sent: [] }]);
+  recorder.onDelivered({ id: 'daily' }, [
+    { target: { platform: 'matrix', roomId: '!secret-room:example.org' }, outcome: 'sent', attempts: 1, sent: [] },
+  ]);
+  recorder.onDelivered({ id: 'alert:{}:{alertname="Disk<script>"}' }, [
+    { target: { platform: 'telegram', roomId: '-100123' }, outcome: 'failed', attempts: 3, sent: [] },
+  ]);
   registerStatusPage(server, {
     name: 'stats <b>bot</b>',
     token: TOKEN,
@@ -29,10 +39,22 @@ beforeEach(async () => {
         startedAt: Date.UTC(2026, 2, 29, 6, 0),
         now: () => Date.UTC(2026, 2, 29, 7, 30),
         timeZone: 'Europe/Berlin',
-        adapters: [{ platform: 'matrix', isReady: () => true }, { platform: 'x<img src=x onerror=alert(1)>', isReady: () => false }],
+        adapters: [
+          { platform: 'matrix', isReady: () => true },
+          { platform: 'x<img src=x onerror=alert(1)>', isReady: () => false },
+        ],
         metrics,
         recorder,
-        schedules: () => [{ id: 'daily', cron: '0 9 * * *', timeZone: 'Europe/Berlin', description: undefined, targets: [{ platform: 'matrix', roomId: '!secret-room:example.org' }], nextRun: Date.UTC(2026, 2, 30, 7, 0) }],
+        schedules: () => [
+          {
+            id: 'daily',
+            cron: '0 9 * * *',
+            timeZone: 'Europe/Berlin',
+            description: undefined,
+            targets: [{ platform: 'matrix', roomId: '!secret-room:example.org' }],
+            nextRun: Date.UTC(2026, 2, 30, 7, 0),
+          },
+        ],
         sessions: () => Promise.resolve(2),
       }),
   });
@@ -40,7 +62,8 @@ beforeEach(async () => {
 
 afterEach(() => server.close());
 
-const get = (headers: Record<string, string> = {}): Promise<Response> => fetch(`${server.url}/status`, { headers, redirect: 'manual' });
+const get = (headers: Record<string, string> = {}): Promise<Response> =>
+  fetch(`${server.url}/status`, { headers, redirect: 'manual' });
 
 describe('/status', () => {
   it('refuses a request without the token with the login form and the security headers', async () => {
@@ -79,10 +102,18 @@ describe('/status', () => {
   });
 
   it('logs in through the form with an HttpOnly SameSite=Strict cookie that is not the token', async () => {
-    const wrong = await fetch(`${server.url}/status`, { method: 'POST', body: new URLSearchParams({ token: 'nope' }), redirect: 'manual' });
+    const wrong = await fetch(`${server.url}/status`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: 'nope' }),
+      redirect: 'manual',
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
-    const right = await fetch(`${server.url}/status`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+    const right = await fetch(`${server.url}/status`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: TOKEN }),
+      redirect: 'manual',
+    });
     expect(right.status).toBe(303);
     expect(right.headers.get('location')).toBe('/status');
     const cookie = right.headers.get('set-cookie') ?? '';

@@ -25,8 +25,18 @@ export const STATUS_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-function send(response: ServerResponse, status: number, html: string, extra: Record<string, string | string[]> = {}): void {
-  response.writeHead(status, { ...STATUS_SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), ...extra });
+function send(
+  response: ServerResponse,
+  status: number,
+  html: string,
+  extra: Record<string, string | string[]> = {},
+): void {
+  response.writeHead(status, {
+    ...STATUS_SECURITY_HEADERS,
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    ...extra,
+  });
   response.end(html);
 }
 

@@ -10,7 +10,10 @@ export interface StatusRecorder {
   /** Notes the outcomes of a delivered report or alert (`createSchedulesFromConfig({ onDelivered })`). */
   readonly onDelivered: (report: Pick<Report, 'id'>, outcomes: readonly DeliveryOutcome[]) => void;
   /** The platform's last command and last failure. */
-  activity(platform: string): { readonly lastEventAt?: number; readonly lastError?: { readonly code: string; readonly at: number } };
+  activity(platform: string): {
+    readonly lastEventAt?: number;
+    readonly lastError?: { readonly code: string; readonly at: number };
+  };
   /** The latest deliveries, newest first. */
   deliveries(): readonly DeliveryStatus[];
   /** Alert deliveries since the start. */
@@ -21,7 +24,9 @@ export interface StatusRecorder {
  * Creates the status page's recorder. It keeps platforms, error codes, schedule ids and
  * outcomes only: no sender, no room, no message text.
  */
-export function createStatusRecorder(options: { readonly now?: () => number; readonly keep?: number } = {}): StatusRecorder {
+export function createStatusRecorder(
+  options: { readonly now?: () => number; readonly keep?: number } = {},
+): StatusRecorder {
   const now = options.now ?? Date.now;
   const keep = options.keep ?? 20;
   const events = new Map<string, number>();
@@ -44,14 +49,23 @@ export function createStatusRecorder(options: { readonly now?: () => number; rea
       const kind = report.id.startsWith('alert:') ? 'alert' : 'report';
       for (const outcome of outcomes) {
         if (kind === 'alert') alerts++;
-        recent.unshift({ kind, name: kind === 'alert' ? 'alert' : report.id, platform: outcome.target.platform, outcome: outcome.outcome, at: now() });
+        recent.unshift({
+          kind,
+          name: kind === 'alert' ? 'alert' : report.id,
+          platform: outcome.target.platform,
+          outcome: outcome.outcome,
+          at: now(),
+        });
       }
       recent.splice(keep);
     },
     activity(platform) {
       const lastEventAt = events.get(platform);
       const lastError = errors.get(platform);
-      return { ...(lastEventAt === undefined ? {} : { lastEventAt }), ...(lastError === undefined ? {} : { lastError }) };
+      return {
+        ...(lastEventAt === undefined ? {} : { lastEventAt }),
+        ...(lastError === undefined ? {} : { lastError }),
+      };
     },
     deliveries: () => [...recent],
     get alertsRelayed() {

@@ -55,7 +55,11 @@ export const answer: Guard = {
         let doc: Document | undefined;
         try {
           result = next();
-          if (isThenable(result)) return result.then((value) => send(ctx, value), (error: unknown) => fail(ctx, error, options));
+          if (isThenable(result))
+            return result.then(
+              (value) => send(ctx, value),
+              (error: unknown) => fail(ctx, error, options),
+            );
           doc = toDocument(result);
         } catch (error) {
           return fail(ctx, error, options);
@@ -71,7 +75,12 @@ export const answer: Guard = {
 
 type Fail = (ctx: MiddlewareContext, error: unknown, options: ReplyOptions) => Promise<undefined>;
 
-async function sendWithNote(ctx: MiddlewareContext, doc: Document | undefined, options: ReplyOptions, fail: Fail): Promise<undefined> {
+async function sendWithNote(
+  ctx: MiddlewareContext,
+  doc: Document | undefined,
+  options: ReplyOptions,
+  fail: Fail,
+): Promise<undefined> {
   const note = await ctx.note;
   try {
     if (doc !== undefined) await ctx.adapter.reply(ctx.message, withNote(doc, note), options);
@@ -110,7 +119,8 @@ function failureAnswer(bot: GuardSetup): Fail {
     } catch (replyError) {
       // An adapter that gives up a send because the platform rate-limits it counts and logs that
       // itself (once, at stop); one error line per command would flood the log.
-      if (replyError instanceof StatsError && replyError.code === 'rate_limited') logger.debug({ ...where, err: replyError }, 'error answer given up (rate-limited)');
+      if (replyError instanceof StatsError && replyError.code === 'rate_limited')
+        logger.debug({ ...where, err: replyError }, 'error answer given up (rate-limited)');
       else logger.error({ ...where, err: replyError }, 'could not send the error answer');
     }
     return undefined;

@@ -17,7 +17,11 @@ export const directOnly: Guard = {
         const { message, adapter } = ctx;
         if (message.isDirect) return next();
         if (!command.sensitive) {
-          throw new StatsError('direct_only', `${command.name} refused in a shared room`, `${prefix}${command.name} works in a direct message only. ${where}`);
+          throw new StatsError(
+            'direct_only',
+            `${command.name} refused in a shared room`,
+            `${prefix}${command.name} works in a direct message only. ${where}`,
+          );
         }
         let removed = false;
         let reason = 'this platform does not let me remove messages';
@@ -28,13 +32,20 @@ export const directOnly: Guard = {
             if (result.reason !== undefined) reason = result.reason;
           } catch (error) {
             reason = 'removing it failed';
-            bot.logger.warn({ err: error, platform: message.platform, room: message.room.id }, 'could not redact a sensitive message');
+            bot.logger.warn(
+              { err: error, platform: message.platform, room: message.room.id },
+              'could not redact a sensitive message',
+            );
           }
         }
         const text = removed
           ? `I removed your message because it contained a password, and did nothing with it. ${where}`
           : `⚠️ I could not remove your message (${reason}): your password is visible to everyone in this room. Change your password now, then ${where.charAt(0).toLowerCase()}${where.slice(1)}`;
-        throw new StatsError('direct_only', `sensitive ${command.name} seen in a shared room (removed: ${removed})`, text);
+        throw new StatsError(
+          'direct_only',
+          `sensitive ${command.name} seen in a shared room (removed: ${removed})`,
+          text,
+        );
       };
     };
   },

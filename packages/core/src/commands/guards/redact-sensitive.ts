@@ -12,7 +12,8 @@ export const redactSensitive: Guard = {
     return (command) => {
       if (!command.sensitive) return undefined;
       return (ctx, next) => {
-        if (ctx.message.isDirect && ctx.argText.trim() !== '') ctx.note = removeFromDirectRoom(bot, ctx.message, ctx.adapter);
+        if (ctx.message.isDirect && ctx.argText.trim() !== '')
+          ctx.note = removeFromDirectRoom(bot, ctx.message, ctx.adapter);
         return next();
       };
     };
@@ -20,7 +21,11 @@ export const redactSensitive: Guard = {
 };
 
 /** Resolves to a line for the answer; undefined where the platform cannot remove messages at all. */
-async function removeFromDirectRoom(bot: GuardSetup, message: IncomingMessage, adapter: ChatAdapter): Promise<string | undefined> {
+async function removeFromDirectRoom(
+  bot: GuardSetup,
+  message: IncomingMessage,
+  adapter: ChatAdapter,
+): Promise<string | undefined> {
   if (adapter.redact === undefined) return undefined;
   let reason = 'removing it failed';
   try {
@@ -28,7 +33,10 @@ async function removeFromDirectRoom(bot: GuardSetup, message: IncomingMessage, a
     if (result.removed) return 'I removed your message with the password from this chat.';
     if (result.reason !== undefined) reason = result.reason;
   } catch (error) {
-    bot.logger.warn({ err: error, platform: message.platform, room: message.room.id }, 'could not redact a sensitive message in a direct room');
+    bot.logger.warn(
+      { err: error, platform: message.platform, room: message.room.id },
+      'could not redact a sensitive message in a direct room',
+    );
   }
   return `Please delete your message with the password yourself: I could not remove it (${reason}).`;
 }

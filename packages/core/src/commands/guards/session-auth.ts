@@ -11,11 +11,19 @@ export const sessionAuth: Guard = {
       return async (ctx, next) => {
         const sessions = bot.sessions;
         if (sessions === undefined) {
-          throw new StatsError('config', 'session command without a session service', 'Logging in is not configured on this bot (set AUTH_URL).');
+          throw new StatsError(
+            'config',
+            'session command without a session service',
+            'Logging in is not configured on this bot (set AUTH_URL).',
+          );
         }
         const session = await sessions.current(ctx.message.sender, { signal: ctx.signal });
         if (session === undefined) {
-          throw new StatsError('not_logged_in', 'no session', `You are not logged in. Send ${prefix}login to me in a direct message first.`);
+          throw new StatsError(
+            'not_logged_in',
+            'no session',
+            `You are not logged in. Send ${prefix}login to me in a direct message first.`,
+          );
         }
         ctx.session = session;
         return next();

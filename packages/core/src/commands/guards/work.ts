@@ -23,10 +23,15 @@ export const work: Guard = {
         const result = next();
         if (!isThenable(result)) return result;
         const adapter = ctx.adapter;
-        const stopTyping = adapter.typing === undefined ? undefined : typingWhileWorking(adapter, ctx.message.room, typingDelayMs);
+        const stopTyping =
+          adapter.typing === undefined ? undefined : typingWhileWorking(adapter, ctx.message.room, typingDelayMs);
         return new Promise<CommandResult>((resolve, reject) => {
           const timer = setTimeout(() => {
-            const error = new TimeoutError('command', `${command.name} ran past its budget of ${budget} ms`, userMessage);
+            const error = new TimeoutError(
+              'command',
+              `${command.name} ran past its budget of ${budget} ms`,
+              userMessage,
+            );
             ctx.abort(error);
             stopTyping?.();
             reject(error);

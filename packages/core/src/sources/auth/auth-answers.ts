@@ -6,7 +6,9 @@ import { asObject, finiteNumber, idString, MISSING, nonEmptyString } from './jso
 export function accountFromToken(accessToken: string): Account {
   const claims = decodeJwtClaims(accessToken);
   if (claims === undefined) return { id: 'unknown' };
-  const account: { id: string; email?: string; name?: string } = { id: typeof claims.sub === 'string' ? claims.sub : 'unknown' };
+  const account: { id: string; email?: string; name?: string } = {
+    id: typeof claims.sub === 'string' ? claims.sub : 'unknown',
+  };
   if (typeof claims['email'] === 'string') account.email = claims['email'];
   if (typeof claims['name'] === 'string') account.name = claims['name'];
   return account;
@@ -26,7 +28,11 @@ function readUser(value: unknown): { id: string; email?: string; name?: string }
 }
 
 const unreadableLogin = (): StatsError =>
-  new StatsError('upstream', 'The auth service answered a login without the expected tokens', 'The auth service sent an answer the bot could not read.');
+  new StatsError(
+    'upstream',
+    'The auth service answered a login without the expected tokens',
+    'The auth service sent an answer the bot could not read.',
+  );
 
 /**
  * Reads a login, refresh or SSO-link answer in either shape of the contract: seed 002
@@ -42,10 +48,14 @@ export function readLoginAnswer(body: unknown): LoginResult {
   const refresh = nonEmptyString(answer['refreshToken']);
   const token = nonEmptyString(answer['token']);
   const user = readUser(answer['user']);
-  if (typeof accessToken !== 'string' || refresh === undefined || token === undefined || user === null) throw unreadableLogin();
+  if (typeof accessToken !== 'string' || refresh === undefined || token === undefined || user === null)
+    throw unreadableLogin();
   const refreshToken = refresh !== MISSING ? refresh : token !== MISSING ? token : undefined;
   if (refreshToken === undefined) throw unreadableLogin();
-  const account: { id: string; email?: string; name?: string } = { ...accountFromToken(accessToken), ...(user ? { id: user.id } : {}) };
+  const account: { id: string; email?: string; name?: string } = {
+    ...accountFromToken(accessToken),
+    ...(user ? { id: user.id } : {}),
+  };
   if (user?.email !== undefined) account.email = user.email;
   if (user?.name !== undefined) account.name = user.name;
   return { account, accessToken, refreshToken };
@@ -95,7 +105,9 @@ export function readCreditTransaction(item: unknown): CreditTransaction | undefi
   const amount = finiteNumber(row['amount']);
   const type = row['type'] === undefined ? 'usage' : row['type'];
   const { appId, description, createdAt } = row;
-  if (id === undefined || typeof amount !== 'number' || typeof type !== 'string' || typeof createdAt !== 'string') return undefined;
-  if ((appId != null && typeof appId !== 'string') || (description != null && typeof description !== 'string')) return undefined;
+  if (id === undefined || typeof amount !== 'number' || typeof type !== 'string' || typeof createdAt !== 'string')
+    return undefined;
+  if ((appId != null && typeof appId !== 'string') || (description != null && typeof description !== 'string'))
+    return undefined;
   return { id, type, amount, appId: appId ?? 'unknown', description: description ?? '', createdAt };
 }

@@ -5,7 +5,13 @@ import { StatsError, UpstreamError } from '../../errors/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import type { AuthCallOptions, AuthProvider, Credentials, LoginResult } from '../../sessions/index.js';
 import { createUpstreamClient, MalformedAnswerError, parseRetryAfter, type UpstreamResponse } from '../http/index.js';
-import { readCreditBalance, readCreditTransaction, readLoginAnswer, type CreditBalance, type CreditTransaction } from './auth-answers.js';
+import {
+  readCreditBalance,
+  readCreditTransaction,
+  readLoginAnswer,
+  type CreditBalance,
+  type CreditTransaction,
+} from './auth-answers.js';
 
 /** Options of {@link createAuthServiceClient}. */
 export interface AuthServiceOptions {
@@ -30,7 +36,11 @@ export interface AuthServiceClient extends AuthProvider {
   /** The credit balance of the token's account. */
   balance(accessToken: string, options?: AuthCallOptions): Promise<CreditBalance>;
   /** The token's account's credit transactions, newest first (one page). */
-  transactions(accessToken: string, page?: { readonly limit?: number; readonly offset?: number }, options?: AuthCallOptions): Promise<CreditTransaction[]>;
+  transactions(
+    accessToken: string,
+    page?: { readonly limit?: number; readonly offset?: number },
+    options?: AuthCallOptions,
+  ): Promise<CreditTransaction[]>;
 }
 
 /** The user messages of failed logins; tests and translations key on them. */
@@ -84,24 +94,47 @@ export function createAuthServiceClient(options: AuthServiceOptions): AuthServic
         accept: [400, 401, 403, 429],
         ...signal(o),
       });
-      if (res.status === 401 || res.status === 400) throw new StatsError('auth', `Login refused (HTTP ${res.status})`, LOGIN_MESSAGES.wrongCredentials);
-      if (res.status === 403) throw new StatsError('auth', 'Login refused: e-mail not verified (HTTP 403)', LOGIN_MESSAGES.notVerified);
+      if (res.status === 401 || res.status === 400)
+        throw new StatsError('auth', `Login refused (HTTP ${res.status})`, LOGIN_MESSAGES.wrongCredentials);
+      if (res.status === 403)
+        throw new StatsError('auth', 'Login refused: e-mail not verified (HTTP 403)', LOGIN_MESSAGES.notVerified);
       if (res.status === 429) {
         const waitMs = parseRetryAfter(res.headers['retry-after'], now()) ?? 60_000;
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-        throw new UpstreamError('auth', 429, `Login rate limited for ${seconds} s`, LOGIN_MESSAGES.rateLimited(seconds), true, { retryAfterMs: waitMs });
+        throw new UpstreamError(
+          'auth',
+          429,
+          `Login rate limited for ${seconds} s`,
+          LOGIN_MESSAGES.rateLimited(seconds),
+          true,
+          { retryAfterMs: waitMs },
+        );
       }
       return readLoginAnswer(json(res));
     },
     async refresh(refreshToken, o) {
-      const res = await http.request({ method: 'POST', path: 'api/v1/auth/refresh', json: { refreshToken }, idempotent: false, accept: [400, 401, 403], ...signal(o) });
+      const res = await http.request({
+        method: 'POST',
+        path: 'api/v1/auth/refresh',
+        json: { refreshToken },
+        idempotent: false,
+        accept: [400, 401, 403],
+        ...signal(o),
+      });
       if (res.status !== 200 && res.status !== 201) {
         throw new StatsError('auth', `Refresh token rejected (HTTP ${res.status})`, LOGIN_MESSAGES.refreshRejected);
       }
       return readLoginAnswer(json(res));
     },
     async logout(accessToken, o) {
-      await http.request({ method: 'POST', path: 'api/v1/auth/logout', headers: bearer(accessToken), idempotent: false, accept: [401, 404], ...signal(o) });
+      await http.request({
+        method: 'POST',
+        path: 'api/v1/auth/logout',
+        headers: bearer(accessToken),
+        idempotent: false,
+        accept: [401, 404],
+        ...signal(o),
+      });
     },
     async linkedSession(user, o) {
       if (options.serviceKey === undefined) return undefined;
@@ -119,7 +152,8 @@ export function createAuthServiceClient(options: AuthServiceOptions): AuthServic
     async balance(accessToken, o) {
       const { body } = await http.json({ path: 'api/v1/credits/balance', headers: bearer(accessToken), ...signal(o) });
       const balance = readCreditBalance(body);
-      if (balance === undefined) throw new MalformedAnswerError('auth', 'The auth service', 'credit balance without a number');
+      if (balance === undefined)
+        throw new MalformedAnswerError('auth', 'The auth service', 'credit balance without a number');
       return balance;
     },
     async transactions(accessToken, page = {}, o) {
@@ -130,7 +164,8 @@ export function createAuthServiceClient(options: AuthServiceOptions): AuthServic
         ...signal(o),
       });
       const list = Array.isArray(body) ? body : (body as { transactions?: unknown } | undefined)?.transactions;
-      if (!Array.isArray(list)) throw new MalformedAnswerError('auth', 'The auth service', 'transactions are not a list');
+      if (!Array.isArray(list))
+        throw new MalformedAnswerError('auth', 'The auth service', 'transactions are not a list');
       return list.flatMap((item) => {
         const transaction = readCreditTransaction(item);
         return transaction === undefined ? [] : [transaction];

@@ -6,7 +6,9 @@
 
 /** A JSON object (not an array, not null), or `undefined`. */
 export function asObject(value: unknown): Readonly<Record<string, unknown>> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Marks a field that is absent (or `undefined`), as opposed to present with a wrong kind. */
@@ -26,5 +28,9 @@ export function finiteNumber(value: unknown): number | typeof MISSING | undefine
 
 /** A string or a number as a string (ids sent either way); `undefined` otherwise. */
 export function idString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : undefined;
 }

@@ -54,15 +54,35 @@ function classify(err: unknown): StatsError {
   if (err instanceof StatsError) return err;
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : 'unknown';
-  if (code === '57014') return new TimeoutError(SOURCE, `${NAME}: growth query cancelled by statement_timeout`, `${NAME} did not answer the growth query in time.`, { cause: err });
+  if (code === '57014')
+    return new TimeoutError(
+      SOURCE,
+      `${NAME}: growth query cancelled by statement_timeout`,
+      `${NAME} did not answer the growth query in time.`,
+      { cause: err },
+    );
   if (/^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN|57P0[1-3]|08\d\d\d)$/.test(code)) {
     return new UnreachableError(SOURCE, `${NAME}: ${code}`, undefined, { cause: err });
   }
   if (code === '28P01' || code === '28000') {
-    return new UpstreamError(SOURCE, 0, `${NAME}: authentication failed (${code})`, `${NAME} refused the bot's login: check DATABASE_URL.`, false, { cause: err });
+    return new UpstreamError(
+      SOURCE,
+      0,
+      `${NAME}: authentication failed (${code})`,
+      `${NAME} refused the bot's login: check DATABASE_URL.`,
+      false,
+      { cause: err },
+    );
   }
   const detail = typeof e.message === 'string' ? e.message : 'unknown error';
-  return new UpstreamError(SOURCE, 0, `${NAME}: growth query failed (${code}): ${detail}`, `${NAME} could not run the growth query (${code}): check GROWTH_QUERY.`, false, { cause: err });
+  return new UpstreamError(
+    SOURCE,
+    0,
+    `${NAME}: growth query failed (${code}): ${detail}`,
+    `${NAME} could not run the growth query (${code}): check GROWTH_QUERY.`,
+    false,
+    { cause: err },
+  );
 }
 
 /**
@@ -89,7 +109,13 @@ export function createGrowthSource(options: GrowthSourceOptions): GrowthSource {
 
   function getPool(): Promise<Pool> {
     pool ??= import('pg').then((pg) => {
-      const created = new pg.default.Pool({ connectionString: options.url, max: 2, connectionTimeoutMillis: timeoutMs, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+      const created = new pg.default.Pool({
+        connectionString: options.url,
+        max: 2,
+        connectionTimeoutMillis: timeoutMs,
+        idleTimeoutMillis: 30_000,
+        allowExitOnIdle: true,
+      });
       created.on('error', () => undefined);
       return created;
     });
@@ -100,11 +126,21 @@ export function createGrowthSource(options: GrowthSourceOptions): GrowthSource {
     await client.query('BEGIN READ ONLY');
     try {
       await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
-      const result = await client.query<{ day: unknown; signups: unknown }>({ name: statement, text: query, values: params });
+      const result = await client.query<{ day: unknown; signups: unknown }>({
+        name: statement,
+        text: query,
+        values: params,
+      });
       await client.query('COMMIT');
       const days = result.rows.map((row) => ({ day: dayText(row.day), signups: Number(row.signups) }));
       if (days.some((d) => !Number.isFinite(d.signups))) {
-        throw new UpstreamError(SOURCE, 0, `${NAME}: growth query returned a non-numeric signups column`, `${NAME}: the growth query must return the columns day and signups.`, false);
+        throw new UpstreamError(
+          SOURCE,
+          0,
+          `${NAME}: growth query returned a non-numeric signups column`,
+          `${NAME}: the growth query must return the columns day and signups.`,
+          false,
+        );
       }
       return { days, total: days.reduce((sum, d) => sum + d.signups, 0) };
     } catch (err) {

@@ -20,14 +20,18 @@ describe('createTtlCache', () => {
     const cache = createTtlCache({ ttlMs: 1000, metrics, source: 'umami' });
     let loads = 0;
     const gate = deferred<string>();
-    const reads = Array.from({ length: 100 }, () => cache.get('k', () => {
-      loads++;
-      return gate.promise;
-    }));
+    const reads = Array.from({ length: 100 }, () =>
+      cache.get('k', () => {
+        loads++;
+        return gate.promise;
+      }),
+    );
     gate.resolve('v');
     expect(new Set(await Promise.all(reads))).toEqual(new Set(['v']));
     expect(loads).toBe(1);
-    expect(await metrics.registry.getSingleMetricAsString('stats_upstream_requests_total')).toContain('source="umami",outcome="cached"} 99');
+    expect(await metrics.registry.getSingleMetricAsString('stats_upstream_requests_total')).toContain(
+      'source="umami",outcome="cached"} 99',
+    );
   });
 
   it('reuses a value until its TTL passes on the injected clock', async () => {
@@ -79,7 +83,11 @@ describe('upstream error helpers', () => {
 
   it('words each status for the chat, naming the upstream', () => {
     expect(statusUserMessage('Umami', 401, undefined, undefined)).toMatch(/^Umami refused/);
-    expect(statusUserMessage('Umami', 429, undefined, 1500)).toBe('Umami is rate limiting the bot. Please try again in 2 s.');
-    expect(statusUserMessage('Prometheus', 400, 'bad_data: parse error', undefined)).toBe('Prometheus rejected the request (HTTP 400): bad_data: parse error');
+    expect(statusUserMessage('Umami', 429, undefined, 1500)).toBe(
+      'Umami is rate limiting the bot. Please try again in 2 s.',
+    );
+    expect(statusUserMessage('Prometheus', 400, 'bad_data: parse error', undefined)).toBe(
+      'Prometheus rejected the request (HTTP 400): bad_data: parse error',
+    );
   });
 });

@@ -26,7 +26,11 @@ export interface TtlCache {
    * signal, so one caller giving up never fails the others; each caller's own `signal` only
    * stops its own wait. Failures are not cached.
    */
-  get<T>(key: string, load: () => Promise<T>, options?: { readonly signal?: AbortSignal | undefined; readonly ttlMs?: number }): Promise<T>;
+  get<T>(
+    key: string,
+    load: () => Promise<T>,
+    options?: { readonly signal?: AbortSignal | undefined; readonly ttlMs?: number },
+  ): Promise<T>;
   /** Forgets one key, or everything. */
   clear(key?: string): void;
   /** Entries held now (for tests). */
@@ -48,11 +52,16 @@ export function createTtlCache(options: TtlCacheOptions): TtlCache {
   const inFlight = new Map<string, Promise<unknown>>();
 
   function hit(): void {
-    if (options.source !== undefined) options.metrics?.upstreamRequests.inc({ source: options.source, outcome: 'cached' });
+    if (options.source !== undefined)
+      options.metrics?.upstreamRequests.inc({ source: options.source, outcome: 'cached' });
   }
 
   return {
-    get<T>(key: string, load: () => Promise<T>, call?: { readonly signal?: AbortSignal | undefined; readonly ttlMs?: number }): Promise<T> {
+    get<T>(
+      key: string,
+      load: () => Promise<T>,
+      call?: { readonly signal?: AbortSignal | undefined; readonly ttlMs?: number },
+    ): Promise<T> {
       const ttl = call?.ttlMs ?? options.ttlMs;
       const cached = values.get(key);
       if (cached !== undefined) {
@@ -89,7 +98,11 @@ export function createTtlCache(options: TtlCacheOptions): TtlCache {
       return raceSignal(pending, call?.signal, () => {
         const source = options.source ?? 'upstream';
         const name = options.name ?? source;
-        return new TimeoutError(source, `${name}: caller gave up waiting for ${key}`, `${name} did not answer in time. Please try again later.`);
+        return new TimeoutError(
+          source,
+          `${name}: caller gave up waiting for ${key}`,
+          `${name} did not answer in time. Please try again later.`,
+        );
       });
     },
     clear(key?: string): void {

@@ -3,7 +3,13 @@ import type { Dispatcher } from 'undici';
 import { sleep } from '../../async/index.js';
 import { TimeoutError, UnreachableError, UpstreamError } from '../../errors/index.js';
 import type { Metrics } from '../../metrics/index.js';
-import { isRetryableStatus, MalformedAnswerError, oneLine, parseRetryAfter, statusUserMessage } from './upstream-errors.js';
+import {
+  isRetryableStatus,
+  MalformedAnswerError,
+  oneLine,
+  parseRetryAfter,
+  statusUserMessage,
+} from './upstream-errors.js';
 
 let undici: Promise<typeof import('undici')> | undefined;
 /** undici, loaded on the first upstream call: a bot that never calls an upstream never pays for it. */
@@ -83,7 +89,18 @@ export interface UpstreamClient {
   malformed(detail: string, cause?: unknown): MalformedAnswerError;
 }
 
-const SYSTEM_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
+const SYSTEM_UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
 
 function errorCode(err: unknown): string | undefined {
   let current: unknown = err;
@@ -151,7 +168,11 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
   async function attempt(req: UpstreamRequest, url: URL): Promise<UpstreamResponse> {
     const budget = AbortSignal.timeout(req.timeoutMs ?? timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, budget]) : budget;
-    const headers: Record<string, string> = { accept: 'application/json', ...(authorization ? { authorization } : {}), ...req.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(authorization ? { authorization } : {}),
+      ...req.headers,
+    };
     let body: string | null = null;
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -196,8 +217,10 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
   }
 
   function statusError(res: UpstreamResponse, url: URL, method: string): UpstreamError {
-    const detail = options.describeError?.(res.status, res.text) ?? (res.text.trim() === '' ? undefined : oneLine(res.text));
-    const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers['retry-after'], now()) : undefined;
+    const detail =
+      options.describeError?.(res.status, res.text) ?? (res.text.trim() === '' ? undefined : oneLine(res.text));
+    const retryAfterMs =
+      res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers['retry-after'], now()) : undefined;
     return new UpstreamError(
       source,
       res.status,
@@ -245,7 +268,10 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
         failure = err as Error;
       }
       if (n >= maxAttempts || req.signal?.aborted) throw failure;
-      log?.debug({ attempt: n, waitMs: Math.round(waitMs), code: (failure as { code?: string }).code }, 'retrying upstream read');
+      log?.debug(
+        { attempt: n, waitMs: Math.round(waitMs), code: (failure as { code?: string }).code },
+        'retrying upstream read',
+      );
       try {
         await sleep(waitMs, req.signal);
         req.signal?.throwIfAborted();

@@ -6,7 +6,14 @@ import { UpstreamError } from '../../errors/index.js';
  */
 export class MalformedAnswerError extends UpstreamError {
   constructor(source: string, name: string, detail: string, options?: ErrorOptions) {
-    super(source, 200, `${name} sent an answer that could not be read: ${detail}`, `${name} sent an answer the bot could not read.`, false, options);
+    super(
+      source,
+      200,
+      `${name} sent an answer that could not be read: ${detail}`,
+      `${name} sent an answer the bot could not read.`,
+      false,
+      options,
+    );
   }
 }
 
@@ -17,15 +24,23 @@ export function oneLine(text: string, max = 200): string {
 }
 
 /** The short chat text for an upstream's HTTP error status. */
-export function statusUserMessage(name: string, status: number, detail: string | undefined, retryAfterMs: number | undefined): string {
-  if (status === 401 || status === 403) return `${name} refused the bot's request (HTTP ${status}): check its credentials and permissions.`;
+export function statusUserMessage(
+  name: string,
+  status: number,
+  detail: string | undefined,
+  retryAfterMs: number | undefined,
+): string {
+  if (status === 401 || status === 403)
+    return `${name} refused the bot's request (HTTP ${status}): check its credentials and permissions.`;
   if (status === 404) return `${name} does not know this endpoint (HTTP 404): check its URL.`;
   if (status === 429) {
     const wait = retryAfterMs === undefined ? '' : ` in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`;
     return `${name} is rate limiting the bot. Please try again${wait}.`;
   }
   if (status >= 500) return `${name} answered with a server error (HTTP ${status}). Please try again later.`;
-  return detail ? `${name} rejected the request (HTTP ${status}): ${oneLine(detail, 160)}` : `${name} rejected the request (HTTP ${status}).`;
+  return detail
+    ? `${name} rejected the request (HTTP ${status}): ${oneLine(detail, 160)}`
+    : `${name} rejected the request (HTTP ${status}).`;
 }
 
 /** Whether an HTTP status may succeed when asked again. */

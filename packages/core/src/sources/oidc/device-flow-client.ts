@@ -75,9 +75,16 @@ function readDeviceGrant(value: unknown): DeviceGrant | undefined {
   const complete = doc['verification_uri_complete'];
   const expiresIn = finiteNumber(doc['expires_in']);
   const interval = finiteNumber(doc['interval']);
-  if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || uri === undefined || url === undefined) return undefined;
+  if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || uri === undefined || url === undefined)
+    return undefined;
   if (complete !== undefined && typeof complete !== 'string') return undefined;
-  if (typeof expiresIn !== 'number' || expiresIn <= 0 || interval === undefined || (interval !== MISSING && interval <= 0)) return undefined;
+  if (
+    typeof expiresIn !== 'number' ||
+    expiresIn <= 0 ||
+    interval === undefined ||
+    (interval !== MISSING && interval <= 0)
+  )
+    return undefined;
   return {
     device_code: deviceCode,
     user_code: userCode,
@@ -93,10 +100,15 @@ const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new TimeoutError('oidc', 'Device login aborted', 'The login was cancelled. Send `login` again to start over.'));
+    if (signal?.aborted)
+      return reject(
+        new TimeoutError('oidc', 'Device login aborted', 'The login was cancelled. Send `login` again to start over.'),
+      );
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new TimeoutError('oidc', 'Device login aborted', 'The login was cancelled. Send `login` again to start over.'));
+      reject(
+        new TimeoutError('oidc', 'Device login aborted', 'The login was cancelled. Send `login` again to start over.'),
+      );
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -118,7 +130,9 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * console.log(`Open ${login.verificationUriComplete ?? login.verificationUri} and enter ${login.userCode}`);
  * const tokens = await login.wait({ signal });
  */
-export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider & { startDeviceLogin: NonNullable<AuthProvider['startDeviceLogin']> } {
+export function createDeviceFlowClient(
+  options: DeviceFlowOptions,
+): AuthProvider & { startDeviceLogin: NonNullable<AuthProvider['startDeviceLogin']> } {
   const now = options.now ?? Date.now;
   const second = options.secondMs ?? 1000;
   const scope = options.scope ?? 'openid email profile offline_access';
@@ -127,7 +141,12 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
   const active = new Set<{ expiresAt: number }>();
   const admit = (): { expiresAt: number } => {
     for (const flow of active) if (flow.expiresAt <= now()) active.delete(flow);
-    if (active.size >= maxActive) throw new StatsError('rate_limited', `${active.size} device logins are waiting (DEVICE_LOGIN_MAX_FLOWS)`, DEVICE_MESSAGES.busy);
+    if (active.size >= maxActive)
+      throw new StatsError(
+        'rate_limited',
+        `${active.size} device logins are waiting (DEVICE_LOGIN_MAX_FLOWS)`,
+        DEVICE_MESSAGES.busy,
+      );
     const flow = { expiresAt: now() + 15 * 60_000 };
     active.add(flow);
     return flow;
@@ -144,9 +163,13 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
   let discovery: Promise<Discovery> | undefined;
   const discover = (o?: AuthCallOptions): Promise<Discovery> =>
     (discovery ??= (async () => {
-      const { body } = await http.json({ path: '.well-known/openid-configuration', ...(o?.signal ? { signal: o.signal } : {}) });
+      const { body } = await http.json({
+        path: '.well-known/openid-configuration',
+        ...(o?.signal ? { signal: o.signal } : {}),
+      });
       const read = readDiscovery(body);
-      if (read === undefined) throw new MalformedAnswerError('oidc', 'The login provider', 'discovery without device_authorization_endpoint');
+      if (read === undefined)
+        throw new MalformedAnswerError('oidc', 'The login provider', 'discovery without device_authorization_endpoint');
       return read;
     })().catch((err: unknown) => {
       discovery = undefined;
@@ -163,15 +186,21 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
     const answer = asObject(body(res));
     const accessToken = nonEmptyString(answer?.['access_token']);
     const refreshToken = nonEmptyString(answer?.['refresh_token']);
-    if (typeof accessToken !== 'string' || refreshToken === undefined) throw new MalformedAnswerError('oidc', 'The login provider', 'token answer without access_token');
-    return { account: accountFromToken(accessToken), accessToken, refreshToken: refreshToken === MISSING ? '' : refreshToken };
+    if (typeof accessToken !== 'string' || refreshToken === undefined)
+      throw new MalformedAnswerError('oidc', 'The login provider', 'token answer without access_token');
+    return {
+      account: accountFromToken(accessToken),
+      accessToken,
+      refreshToken: refreshToken === MISSING ? '' : refreshToken,
+    };
   };
 
   return {
     name: 'oidc',
     async refresh(refreshToken, o) {
       const { token_endpoint } = await discover(o);
-      if (refreshToken === '') throw new StatsError('auth', 'No refresh token was issued', DEVICE_MESSAGES.refreshRejected);
+      if (refreshToken === '')
+        throw new StatsError('auth', 'No refresh token was issued', DEVICE_MESSAGES.refreshRejected);
       const res = await http.request({
         method: 'POST',
         path: token_endpoint,
@@ -179,7 +208,8 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
         accept: [400, 401],
         ...(o?.signal ? { signal: o.signal } : {}),
       });
-      if (res.status !== 200) throw new StatsError('auth', `Refresh token rejected (HTTP ${res.status})`, DEVICE_MESSAGES.refreshRejected);
+      if (res.status !== 200)
+        throw new StatsError('auth', `Refresh token rejected (HTTP ${res.status})`, DEVICE_MESSAGES.refreshRejected);
       return tokens(res) as LoginResult;
     },
     async startDeviceLogin(o) {
@@ -196,7 +226,12 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
           ...(o?.signal ? { signal: o.signal } : {}),
         });
         const read = readDeviceGrant(answer);
-        if (read === undefined) throw new MalformedAnswerError('oidc', 'The login provider', 'device authorization without device_code/user_code');
+        if (read === undefined)
+          throw new MalformedAnswerError(
+            'oidc',
+            'The login provider',
+            'device authorization without device_code/user_code',
+          );
         grant = read;
       } catch (err) {
         active.delete(flow);
@@ -208,7 +243,9 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
       const login: DeviceLogin = {
         userCode: grant.user_code,
         verificationUri,
-        ...(grant.verification_uri_complete !== undefined ? { verificationUriComplete: grant.verification_uri_complete } : {}),
+        ...(grant.verification_uri_complete !== undefined
+          ? { verificationUriComplete: grant.verification_uri_complete }
+          : {}),
         expiresAt,
         async wait(w) {
           try {
@@ -222,7 +259,8 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
         let interval = (grant.interval ?? 5) * second;
         for (;;) {
           await wait(interval, w?.signal);
-          if (now() >= expiresAt) throw new StatsError('auth', 'Device code expired (local clock)', DEVICE_MESSAGES.expired);
+          if (now() >= expiresAt)
+            throw new StatsError('auth', 'Device code expired (local clock)', DEVICE_MESSAGES.expired);
           const res = await http.request({
             method: 'POST',
             path: tokenEndpoint,
@@ -240,7 +278,11 @@ export function createDeviceFlowClient(options: DeviceFlowOptions): AuthProvider
           }
           if (code === 'access_denied') throw new StatsError('auth', 'Device login denied', DEVICE_MESSAGES.denied);
           if (code === 'expired_token') throw new StatsError('auth', 'Device code expired', DEVICE_MESSAGES.expired);
-          throw new StatsError('upstream', `Device login failed: ${code}`, 'The login provider refused the login. Please try again later.');
+          throw new StatsError(
+            'upstream',
+            `Device login failed: ${code}`,
+            'The login provider refused the login. Please try again later.',
+          );
         }
       };
       return login;

@@ -22,10 +22,19 @@ export interface ServiceTraffic {
 /** PostgreSQL and Redis as their exporters report them; `undefined` = exporter not scraped. */
 export interface DatabaseStatus {
   readonly postgres:
-    | { readonly up: boolean; readonly connections: number | undefined; readonly databases: readonly { readonly name: string; readonly sizeBytes: number }[] }
+    | {
+        readonly up: boolean;
+        readonly connections: number | undefined;
+        readonly databases: readonly { readonly name: string; readonly sizeBytes: number }[];
+      }
     | undefined;
   readonly redis:
-    | { readonly up: boolean; readonly clients: number | undefined; readonly memoryBytes: number | undefined; readonly keys: number | undefined }
+    | {
+        readonly up: boolean;
+        readonly clients: number | undefined;
+        readonly memoryBytes: number | undefined;
+        readonly keys: number | undefined;
+      }
     | undefined;
 }
 
@@ -40,14 +49,30 @@ type Signal = { readonly signal?: AbortSignal | undefined };
 const finite = (v: number | undefined): number | undefined => (v === undefined || !Number.isFinite(v) ? undefined : v);
 
 /** Reads the host's vital signs from node-exporter metrics in Prometheus. */
-export async function readSystem(prom: PrometheusClient, q: PrometheusQueries, options: Signal = {}): Promise<SystemSnapshot> {
+export async function readSystem(
+  prom: PrometheusClient,
+  q: PrometheusQueries,
+  options: Signal = {},
+): Promise<SystemSnapshot> {
   const ask = (expr: string): Promise<Sample[]> => prom.query(expr, { signal: options.signal });
-  const [cpu, mem, memTotal, memAvail, diskPct, diskSize, diskAvail, l1, l5, l15, uptime, cpus, uname] = await Promise.all([
-    ask(q.cpuPercent), ask(q.memoryPercent), ask(q.memoryTotalBytes), ask(q.memoryAvailableBytes),
-    ask(q.diskPercent), ask(q.diskSizeBytes), ask(q.diskAvailableBytes),
-    ask(q.load1), ask(q.load5), ask(q.load15), ask(q.uptimeSeconds), ask(q.cpuCount), ask(q.hostname),
-  ]);
-  const byMount = (samples: Sample[]): Map<string, number> => new Map(samples.map((s) => [s.labels['mountpoint'] ?? '', s.value]));
+  const [cpu, mem, memTotal, memAvail, diskPct, diskSize, diskAvail, l1, l5, l15, uptime, cpus, uname] =
+    await Promise.all([
+      ask(q.cpuPercent),
+      ask(q.memoryPercent),
+      ask(q.memoryTotalBytes),
+      ask(q.memoryAvailableBytes),
+      ask(q.diskPercent),
+      ask(q.diskSizeBytes),
+      ask(q.diskAvailableBytes),
+      ask(q.load1),
+      ask(q.load5),
+      ask(q.load15),
+      ask(q.uptimeSeconds),
+      ask(q.cpuCount),
+      ask(q.hostname),
+    ]);
+  const byMount = (samples: Sample[]): Map<string, number> =>
+    new Map(samples.map((s) => [s.labels['mountpoint'] ?? '', s.value]));
   const sizes = byMount(diskSize);
   const avails = byMount(diskAvail);
   const seen = new Set<string>();
@@ -56,7 +81,12 @@ export async function readSystem(prom: PrometheusClient, q: PrometheusQueries, o
     const mountpoint = s.labels['mountpoint'];
     if (mountpoint === undefined || seen.has(mountpoint) || !Number.isFinite(s.value)) continue;
     seen.add(mountpoint);
-    disks.push({ mountpoint, usedPercent: s.value, sizeBytes: finite(sizes.get(mountpoint)), availableBytes: finite(avails.get(mountpoint)) });
+    disks.push({
+      mountpoint,
+      usedPercent: s.value,
+      sizeBytes: finite(sizes.get(mountpoint)),
+      availableBytes: finite(avails.get(mountpoint)),
+    });
   }
   const loads = [singleValue(l1), singleValue(l5), singleValue(l15)];
   return {
@@ -74,7 +104,11 @@ export async function readSystem(prom: PrometheusClient, q: PrometheusQueries, o
 }
 
 /** Every scrape target, down ones first, then by job and instance. */
-export async function readTargets(prom: PrometheusClient, q: PrometheusQueries, options: Signal = {}): Promise<TargetState[]> {
+export async function readTargets(
+  prom: PrometheusClient,
+  q: PrometheusQueries,
+  options: Signal = {},
+): Promise<TargetState[]> {
   const samples = await prom.query(q.up, { signal: options.signal });
   return samples
     .map((s) => ({ job: s.labels['job'] ?? '(no job)', instance: s.labels['instance'] ?? '', up: s.value === 1 }))
@@ -82,8 +116,16 @@ export async function readTargets(prom: PrometheusClient, q: PrometheusQueries, 
 }
 
 /** Requests/s, 5xx error rate and p95 latency per job, busiest first. */
-export async function readTraffic(prom: PrometheusClient, q: PrometheusQueries, statusLabel: string, options: Signal = {}): Promise<ServiceTraffic[]> {
-  const [rates, p95] = await Promise.all([prom.query(q.requestRate, { signal: options.signal }), prom.query(q.latencyP95, { signal: options.signal })]);
+export async function readTraffic(
+  prom: PrometheusClient,
+  q: PrometheusQueries,
+  statusLabel: string,
+  options: Signal = {},
+): Promise<ServiceTraffic[]> {
+  const [rates, p95] = await Promise.all([
+    prom.query(q.requestRate, { signal: options.signal }),
+    prom.query(q.latencyP95, { signal: options.signal }),
+  ]);
   const jobs = new Map<string, { total: number; errors: number; any: boolean }>();
   for (const s of rates) {
     const job = s.labels['job'] ?? '(no job)';
@@ -108,10 +150,20 @@ export async function readTraffic(prom: PrometheusClient, q: PrometheusQueries, 
 }
 
 /** PostgreSQL and Redis status from postgres_exporter and redis_exporter. */
-export async function readDatabases(prom: PrometheusClient, q: PrometheusQueries, options: Signal = {}): Promise<DatabaseStatus> {
+export async function readDatabases(
+  prom: PrometheusClient,
+  q: PrometheusQueries,
+  options: Signal = {},
+): Promise<DatabaseStatus> {
   const ask = (expr: string): Promise<Sample[]> => prom.query(expr, { signal: options.signal });
   const [pgUp, pgConn, pgSize, rUp, rClients, rMem, rKeys] = await Promise.all([
-    ask(q.pgUp), ask(q.pgConnections), ask(q.pgDatabaseSize), ask(q.redisUp), ask(q.redisClients), ask(q.redisMemory), ask(q.redisKeys),
+    ask(q.pgUp),
+    ask(q.pgConnections),
+    ask(q.pgDatabaseSize),
+    ask(q.redisUp),
+    ask(q.redisClients),
+    ask(q.redisMemory),
+    ask(q.redisKeys),
   ]);
   return {
     postgres:
@@ -128,7 +180,12 @@ export async function readDatabases(prom: PrometheusClient, q: PrometheusQueries
     redis:
       rUp.length === 0
         ? undefined
-        : { up: rUp.some((s) => s.value === 1), clients: singleValue(rClients), memoryBytes: singleValue(rMem), keys: singleValue(rKeys) },
+        : {
+            up: rUp.some((s) => s.value === 1),
+            clients: singleValue(rClients),
+            memoryBytes: singleValue(rMem),
+            keys: singleValue(rKeys),
+          },
   };
 }
 
@@ -140,7 +197,9 @@ export async function readCpuMemoryHistory(
 ): Promise<TimeSeries[]> {
   const toSeries = (name: string, series: Series[]): TimeSeries => ({
     name,
-    points: (series[0]?.points ?? []).filter((p) => Number.isFinite(p.v)).map((p) => ({ t: Math.round(p.t * 1000), v: p.v })),
+    points: (series[0]?.points ?? [])
+      .filter((p) => Number.isFinite(p.v))
+      .map((p) => ({ t: Math.round(p.t * 1000), v: p.v })),
   });
   const [cpu, mem] = await Promise.all([prom.queryRange(q.cpuPercent, range), prom.queryRange(q.memoryPercent, range)]);
   return [toSeries('CPU %', cpu), toSeries('Memory %', mem)];

@@ -23,14 +23,31 @@ describe('samplesOf', () => {
 
   it('reads a Prometheus scalar and a matrix (last point per series)', () => {
     expect(samplesOf({ resultType: 'scalar', result: [1, '2'] })).toEqual([{ labels: {}, value: 2, timestamp: 1 }]);
-    const matrix = { resultType: 'matrix', result: [{ metric: { x: '1' }, values: [[1, '1'], [2, '3']] }, { metric: {}, values: [] }] };
+    const matrix = {
+      resultType: 'matrix',
+      result: [
+        {
+          metric: { x: '1' },
+          values: [
+            [1, '1'],
+            [2, '3'],
+          ],
+        },
+        { metric: {}, values: [] },
+      ],
+    };
     expect(samplesOf(matrix)).toEqual([{ labels: { x: '1' }, value: 3, timestamp: 2 }]);
-    expect(seriesOf(matrix)[0]?.points).toEqual([{ t: 1, v: 1 }, { t: 2, v: 3 }]);
+    expect(seriesOf(matrix)[0]?.points).toEqual([
+      { t: 1, v: 1 },
+      { t: 2, v: 3 },
+    ]);
   });
 
   it('rejects unknown encodings', () => {
     expect(() => samplesOf({ resultType: 'histogram', result: [] })).toThrow(ResultShapeError);
-    expect(() => samplesOf({ resultType: 'vector', result: [{ metric: {}, value: [1, 'abc'] }] })).toThrow(ResultShapeError);
+    expect(() => samplesOf({ resultType: 'vector', result: [{ metric: {}, value: [1, 'abc'] }] })).toThrow(
+      ResultShapeError,
+    );
     expect(() => parseSampleValue(null)).toThrow(ResultShapeError);
   });
 });

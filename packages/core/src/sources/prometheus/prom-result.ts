@@ -27,7 +27,8 @@ export function parseSampleValue(raw: unknown): number {
   if (raw === '-Inf') return Number.NEGATIVE_INFINITY;
   if (raw === 'NaN') return Number.NaN;
   const n = Number(raw);
-  if (raw.trim() === '' || Number.isNaN(n)) throw new ResultShapeError(`sample value "${raw.slice(0, 20)}" is not a number`);
+  if (raw.trim() === '' || Number.isNaN(n))
+    throw new ResultShapeError(`sample value "${raw.slice(0, 20)}" is not a number`);
   return n;
 }
 
@@ -81,7 +82,8 @@ export function samplesOf(data: unknown): Sample[] {
 export function seriesOf(data: unknown): Series[] {
   if (typeof data !== 'object' || data === null) throw new ResultShapeError('data is missing');
   const { resultType, result } = data as { resultType?: unknown; result?: unknown };
-  if (resultType !== 'matrix') return samplesOf(data).map((s) => ({ labels: s.labels, points: [{ t: s.timestamp, v: s.value }] }));
+  if (resultType !== 'matrix')
+    return samplesOf(data).map((s) => ({ labels: s.labels, points: [{ t: s.timestamp, v: s.value }] }));
   if (!Array.isArray(result)) throw new ResultShapeError('matrix result is not an array');
   return result.map((item: { metric?: unknown; values?: unknown }) => {
     if (!Array.isArray(item.values)) throw new ResultShapeError('matrix series has no values');

@@ -42,7 +42,10 @@ export function readPrometheusError(text: string): string | undefined {
   if (trimmed === '' || trimmed.startsWith('<')) return undefined;
   try {
     const body = JSON.parse(trimmed) as { error?: unknown; errorType?: unknown };
-    if (typeof body.error === 'string') return typeof body.errorType === 'string' && !/^\d+$/.test(body.errorType) ? `${body.errorType}: ${body.error}` : body.error;
+    if (typeof body.error === 'string')
+      return typeof body.errorType === 'string' && !/^\d+$/.test(body.errorType)
+        ? `${body.errorType}: ${body.error}`
+        : body.error;
     return undefined;
   } catch {
     return trimmed;
@@ -67,11 +70,19 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
 
   async function call(path: string, params: Record<string, string>, signal: AbortSignal | undefined): Promise<unknown> {
     const long = (params['query'] ?? '').length > MAX_GET_QUERY;
-    const res = await http.json(long ? { method: 'POST', path, form: params, idempotent: true, signal } : { path, query: params, signal });
+    const res = await http.json(
+      long ? { method: 'POST', path, form: params, idempotent: true, signal } : { path, query: params, signal },
+    );
     const body = res.body as { status?: unknown; data?: unknown; error?: unknown } | undefined;
     if (body?.status === 'error') {
       const detail = typeof body.error === 'string' ? body.error : 'unknown error';
-      throw new UpstreamError(http.source, res.status, `${http.name}: ${path} failed: ${detail}`, `${http.name} could not run the query: ${detail.slice(0, 160)}`, false);
+      throw new UpstreamError(
+        http.source,
+        res.status,
+        `${http.name}: ${path} failed: ${detail}`,
+        `${http.name} could not run the query: ${detail.slice(0, 160)}`,
+        false,
+      );
     }
     if (body?.status !== 'success') throw http.malformed('answer has no status "success"');
     return body.data;
@@ -94,10 +105,14 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     query(expr, opts) {
       const params: Record<string, string> = { query: expr };
       if (opts?.time !== undefined) params['time'] = (opts.time / 1000).toFixed(3);
-      return cached(`q:${params['time'] ?? ''}:${expr}`, async () => {
-        const data = await call('api/v1/query', params, opts?.signal);
-        return read(() => samplesOf(data));
-      }, opts?.signal);
+      return cached(
+        `q:${params['time'] ?? ''}:${expr}`,
+        async () => {
+          const data = await call('api/v1/query', params, opts?.signal);
+          return read(() => samplesOf(data));
+        },
+        opts?.signal,
+      );
     },
     queryRange(expr, range) {
       if (!(range.stepSeconds > 0)) throw new RangeError('stepSeconds must be > 0');
@@ -107,10 +122,14 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         end: (range.end / 1000).toFixed(3),
         step: String(range.stepSeconds),
       };
-      return cached(`r:${params.start}:${params.end}:${params.step}:${expr}`, async () => {
-        const data = await call('api/v1/query_range', params, range.signal);
-        return read(() => seriesOf(data));
-      }, range.signal);
+      return cached(
+        `r:${params.start}:${params.end}:${params.step}:${expr}`,
+        async () => {
+          const data = await call('api/v1/query_range', params, range.signal);
+          return read(() => seriesOf(data));
+        },
+        range.signal,
+      );
     },
   };
 }

@@ -31,10 +31,14 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -68,7 +72,8 @@ export function createHostSource(options: HostSourceOptions = {}): HostSource {
       await wait(sampleMs, call?.signal);
       const after = cpuTimes();
       const total = after.total - before.total;
-      const cpuPercent = total > 0 ? Math.min(100, Math.max(0, (1 - (after.idle - before.idle) / total) * 100)) : undefined;
+      const cpuPercent =
+        total > 0 ? Math.min(100, Math.max(0, (1 - (after.idle - before.idle) / total) * 100)) : undefined;
       const memoryTotalBytes = os.totalmem();
       const memoryAvailableBytes = os.freemem();
       const disks = (await Promise.all(mountpoints.map(disk))).filter((d): d is DiskUsage => d !== undefined);

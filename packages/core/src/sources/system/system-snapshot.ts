@@ -33,5 +33,7 @@ export interface SystemSnapshot {
 
 /** Sorts disks root first, then by mountpoint. */
 export function sortDisks(disks: readonly DiskUsage[]): DiskUsage[] {
-  return [...disks].sort((a, b) => (a.mountpoint === '/' ? -1 : b.mountpoint === '/' ? 1 : a.mountpoint.localeCompare(b.mountpoint)));
+  return [...disks].sort((a, b) =>
+    a.mountpoint === '/' ? -1 : b.mountpoint === '/' ? 1 : a.mountpoint.localeCompare(b.mountpoint),
+  );
 }

@@ -1,12 +1,19 @@
 import { UpstreamError } from '../../errors/index.js';
 import { type TtlCache, type UpstreamClient, type UpstreamRequest } from '../http/index.js';
 import { readActive, readMetrics, readSeries, readStats, readWebsitePage, ShapeError } from './umami-shapes.js';
-import type { UmamiFlavor, UmamiMetricRow, UmamiMetricType, UmamiRange, UmamiSeries, UmamiStats, UmamiUnit, UmamiWebsite } from './umami-types.js';
+import type {
+  UmamiFlavor,
+  UmamiMetricRow,
+  UmamiMetricType,
+  UmamiRange,
+  UmamiSeries,
+  UmamiStats,
+  UmamiUnit,
+  UmamiWebsite,
+} from './umami-types.js';
 
 /** How the client signs in: username/password (self-hosted) or an API key (Umami Cloud). */
-export type UmamiCredentials =
-  | { readonly username: string; readonly password: string }
-  | { readonly apiKey: string };
+export type UmamiCredentials = { readonly username: string; readonly password: string } | { readonly apiKey: string };
 
 /** Options of {@link createUmamiClient}. */
 export interface UmamiClientOptions {
@@ -33,9 +40,20 @@ export interface UmamiClient {
   /** Visitors in the last 5 minutes. */
   active(websiteId: string, options?: CallOptions): Promise<number>;
   /** Page views and sessions per bucket of `unit`, bucketed in `timeZone`. */
-  pageviews(websiteId: string, range: UmamiRange, unit: UmamiUnit, timeZone: string, options?: CallOptions): Promise<UmamiSeries>;
+  pageviews(
+    websiteId: string,
+    range: UmamiRange,
+    unit: UmamiUnit,
+    timeZone: string,
+    options?: CallOptions,
+  ): Promise<UmamiSeries>;
   /** The top rows of one metric (pages, referrers, browsers, …), largest first. */
-  metrics(websiteId: string, type: UmamiMetricType, range: UmamiRange, options?: CallOptions & { readonly limit?: number }): Promise<UmamiMetricRow[]>;
+  metrics(
+    websiteId: string,
+    type: UmamiMetricType,
+    range: UmamiRange,
+    options?: CallOptions & { readonly limit?: number },
+  ): Promise<UmamiMetricRow[]>;
   /** The detected API generation, once a call revealed it. */
   flavor(): UmamiFlavor | undefined;
 }
@@ -124,7 +142,13 @@ export function createUmamiClient(options: UmamiClientOptions): UmamiClient {
     if ('apiKey' in credentials) {
       const res = await http.json({ ...req, headers: { 'x-umami-api-key': credentials.apiKey }, accept: [401] });
       if (res.status === 401) {
-        throw new UpstreamError(http.source, 401, `${http.name}: API key refused on ${req.path}`, `${http.name} refused the API key: check UMAMI_API_KEY.`, false);
+        throw new UpstreamError(
+          http.source,
+          401,
+          `${http.name}: API key refused on ${req.path}`,
+          `${http.name} refused the API key: check UMAMI_API_KEY.`,
+          false,
+        );
       }
       return res.body;
     }
@@ -177,7 +201,11 @@ export function createUmamiClient(options: UmamiClientOptions): UmamiClient {
     if (detected === undefined) {
       // One probe settles the version for good: v3 answers 400 to `url`, v2 answers rows.
       try {
-        await get({ path: `websites/${encodeURIComponent(probeId)}/metrics`, query: { type: 'url', startAt: 0, endAt: 1, limit: 1 }, signal });
+        await get({
+          path: `websites/${encodeURIComponent(probeId)}/metrics`,
+          query: { type: 'url', startAt: 0, endAt: 1, limit: 1 },
+          signal,
+        });
         learn('v2');
       } catch (err) {
         if (err instanceof UpstreamError && err.status === 400) learn('v3');
@@ -191,50 +219,79 @@ export function createUmamiClient(options: UmamiClientOptions): UmamiClient {
     websites: (call) => cached('websites', () => fetchWebsites(call?.signal), call?.signal),
     stats(websiteId, range, call) {
       const q = rangeQuery(range);
-      return cached(`stats:${websiteId}:${q.startAt}:${q.endAt}`, async () => {
-        const body = await get({ path: `websites/${encodeURIComponent(websiteId)}/stats`, query: q, signal: call?.signal });
-        try {
-          const read = readStats(body);
-          learn(read.flavor);
-          return read.stats;
-        } catch (err) {
-          return malformed(err, 'stats');
-        }
-      }, call?.signal);
+      return cached(
+        `stats:${websiteId}:${q.startAt}:${q.endAt}`,
+        async () => {
+          const body = await get({
+            path: `websites/${encodeURIComponent(websiteId)}/stats`,
+            query: q,
+            signal: call?.signal,
+          });
+          try {
+            const read = readStats(body);
+            learn(read.flavor);
+            return read.stats;
+          } catch (err) {
+            return malformed(err, 'stats');
+          }
+        },
+        call?.signal,
+      );
     },
     active(websiteId, call) {
-      return cached(`active:${websiteId}`, async () => {
-        const body = await get({ path: `websites/${encodeURIComponent(websiteId)}/active`, signal: call?.signal });
-        try {
-          return readActive(body);
-        } catch (err) {
-          return malformed(err, 'active');
-        }
-      }, call?.signal, options.activeTtlMs ?? 10_000);
+      return cached(
+        `active:${websiteId}`,
+        async () => {
+          const body = await get({ path: `websites/${encodeURIComponent(websiteId)}/active`, signal: call?.signal });
+          try {
+            return readActive(body);
+          } catch (err) {
+            return malformed(err, 'active');
+          }
+        },
+        call?.signal,
+        options.activeTtlMs ?? 10_000,
+      );
     },
     pageviews(websiteId, range, unit, timeZone, call) {
       const q = rangeQuery(range);
-      return cached(`pageviews:${websiteId}:${q.startAt}:${q.endAt}:${unit}:${timeZone}`, async () => {
-        const body = await get({ path: `websites/${encodeURIComponent(websiteId)}/pageviews`, query: { ...q, unit, timezone: timeZone }, signal: call?.signal });
-        try {
-          return readSeries(body);
-        } catch (err) {
-          return malformed(err, 'pageviews');
-        }
-      }, call?.signal);
+      return cached(
+        `pageviews:${websiteId}:${q.startAt}:${q.endAt}:${unit}:${timeZone}`,
+        async () => {
+          const body = await get({
+            path: `websites/${encodeURIComponent(websiteId)}/pageviews`,
+            query: { ...q, unit, timezone: timeZone },
+            signal: call?.signal,
+          });
+          try {
+            return readSeries(body);
+          } catch (err) {
+            return malformed(err, 'pageviews');
+          }
+        },
+        call?.signal,
+      );
     },
     metrics(websiteId, type, range, call) {
       const q = rangeQuery(range);
       const limit = call?.limit ?? 10;
-      return cached(`metrics:${websiteId}:${type}:${q.startAt}:${q.endAt}:${limit}`, async () => {
-        const sent = await metricType(type, call?.signal, websiteId);
-        const body = await get({ path: `websites/${encodeURIComponent(websiteId)}/metrics`, query: { type: sent, ...q, limit }, signal: call?.signal });
-        try {
-          return readMetrics(body).slice(0, limit);
-        } catch (err) {
-          return malformed(err, 'metrics');
-        }
-      }, call?.signal);
+      return cached(
+        `metrics:${websiteId}:${type}:${q.startAt}:${q.endAt}:${limit}`,
+        async () => {
+          const sent = await metricType(type, call?.signal, websiteId);
+          const body = await get({
+            path: `websites/${encodeURIComponent(websiteId)}/metrics`,
+            query: { type: sent, ...q, limit },
+            signal: call?.signal,
+          });
+          try {
+            return readMetrics(body).slice(0, limit);
+          } catch (err) {
+            return malformed(err, 'metrics');
+          }
+        },
+        call?.signal,
+      );
     },
     flavor: () => detected,
   };

@@ -1,4 +1,12 @@
-import type { UmamiFlavor, UmamiMetricRow, UmamiPoint, UmamiSeries, UmamiStats, UmamiTotals, UmamiWebsite } from './umami-types.js';
+import type {
+  UmamiFlavor,
+  UmamiMetricRow,
+  UmamiPoint,
+  UmamiSeries,
+  UmamiStats,
+  UmamiTotals,
+  UmamiWebsite,
+} from './umami-types.js';
 
 /** Thrown by the readers below when a body is not of any known shape; the client wraps it. */
 export class ShapeError extends Error {}
@@ -12,13 +20,18 @@ function isObject(value: unknown): value is Obj {
 /** Umami numbers arrive as numbers or numeric strings; anything else is a shape error. */
 export function num(value: unknown, what: string): number {
   if (value === null || value === undefined) return 0;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   if (!Number.isFinite(n)) throw new ShapeError(`${what} is not a number`);
   return n;
 }
 
 /** A page of `GET /api/websites`: a bare array (v2.0–v2.4) or `{ data, count }`. */
-export function readWebsitePage(body: unknown): { readonly sites: UmamiWebsite[]; readonly count: number | undefined; readonly flavor: UmamiFlavor | undefined } {
+export function readWebsitePage(body: unknown): {
+  readonly sites: UmamiWebsite[];
+  readonly count: number | undefined;
+  readonly flavor: UmamiFlavor | undefined;
+} {
   const list = Array.isArray(body) ? body : isObject(body) && Array.isArray(body['data']) ? body['data'] : undefined;
   if (list === undefined) throw new ShapeError('websites answer is neither an array nor { data: [] }');
   const sites = list.map((item: unknown, i) => {
@@ -28,7 +41,11 @@ export function readWebsitePage(body: unknown): { readonly sites: UmamiWebsite[]
     return { id: item['id'], name, domain };
   });
   const count = isObject(body) && body['count'] !== undefined ? num(body['count'], 'count') : undefined;
-  const flavor: UmamiFlavor | undefined = Array.isArray(body) ? 'v2' : isObject(body) && 'search' in body ? 'v3' : undefined;
+  const flavor: UmamiFlavor | undefined = Array.isArray(body)
+    ? 'v2'
+    : isObject(body) && 'search' in body
+      ? 'v3'
+      : undefined;
   return { sites, count, flavor };
 }
 
@@ -58,7 +75,9 @@ export function readStats(body: unknown): { readonly stats: UmamiStats; readonly
   if (isObject(body['pageviews'])) {
     const current = nestedTotals(body, (f, key) => num(f['value'], `${key}.value`));
     const previous = nestedTotals(body, (f, key) =>
-      f['prev'] !== undefined ? num(f['prev'], `${key}.prev`) : num(f['value'], `${key}.value`) - num(f['change'], `${key}.change`),
+      f['prev'] !== undefined
+        ? num(f['prev'], `${key}.prev`)
+        : num(f['value'], `${key}.value`) - num(f['change'], `${key}.change`),
     );
     return { stats: { current, previous }, flavor: 'v2' };
   }
@@ -102,7 +121,10 @@ export function readMetrics(body: unknown): UmamiMetricRow[] {
   return body.map((row: unknown, i) => {
     if (!isObject(row)) throw new ShapeError(`metrics[${i}] is not a row`);
     const x = row['x'];
-    return { label: x === null || x === undefined || x === '' ? undefined : String(x), value: num(row['y'], `metrics[${i}].y`) };
+    return {
+      label: x === null || x === undefined || x === '' ? undefined : String(x),
+      value: num(row['y'], `metrics[${i}].y`),
+    };
   });
 }
 

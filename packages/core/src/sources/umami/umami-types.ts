@@ -50,7 +50,20 @@ export interface UmamiMetricRow {
  * The metric types the bot asks for. `page` is `url` on Umami v2 and `path` on v3; `host` is
  * `host` on v2 and `hostname` on v3: the client sends what the detected version expects.
  */
-export type UmamiMetricType = 'page' | 'entry' | 'exit' | 'referrer' | 'host' | 'title' | 'event' | 'browser' | 'os' | 'device' | 'country' | 'language' | 'channel';
+export type UmamiMetricType =
+  | 'page'
+  | 'entry'
+  | 'exit'
+  | 'referrer'
+  | 'host'
+  | 'title'
+  | 'event'
+  | 'browser'
+  | 'os'
+  | 'device'
+  | 'country'
+  | 'language'
+  | 'channel';
 
 /** Bucket size of a series. */
 export type UmamiUnit = 'minute' | 'hour' | 'day' | 'month' | 'year';

@@ -3,4 +3,8 @@
  *
  * @packageDocumentation
  */
-export { createPostgresSessionStore, type PostgresSessionStore, type PostgresSessionStoreOptions } from './postgres-session-store.js';
+export {
+  createPostgresSessionStore,
+  type PostgresSessionStore,
+  type PostgresSessionStoreOptions,
+} from './postgres-session-store.js';

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createSessionCodec, userKey, type SessionCipher, type SessionLock, type SessionStore } from '../../sessions/index.js';
+import {
+  createSessionCodec,
+  userKey,
+  type SessionCipher,
+  type SessionLock,
+  type SessionStore,
+} from '../../sessions/index.js';
 
 /** Options of {@link createPostgresSessionStore}. */
 export interface PostgresSessionStoreOptions {
@@ -52,7 +58,8 @@ export function createPostgresSessionStore(options: PostgresSessionStoreOptions)
   let timer: NodeJS.Timeout | undefined;
   let readying: Promise<void> | undefined;
 
-  const purge = async (): Promise<number> => (await pool.query(`DELETE FROM ${table} WHERE expires_at <= $1`, [now()])).rowCount ?? 0;
+  const purge = async (): Promise<number> =>
+    (await pool.query(`DELETE FROM ${table} WHERE expires_at <= $1`, [now()])).rowCount ?? 0;
   // Replicas starting together would race on the catalog; a transaction-scoped advisory lock
   // keyed on the table name lets one create the tables while the others wait.
   const createTables = async (): Promise<void> => {
@@ -60,9 +67,13 @@ export function createPostgresSessionStore(options: PostgresSessionStoreOptions)
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${table} (user_key TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at BIGINT NOT NULL)`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${table} (user_key TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at BIGINT NOT NULL)`,
+      );
       await client.query(`CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at)`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${locks} (user_key TEXT PRIMARY KEY, token TEXT NOT NULL, until BIGINT NOT NULL)`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${locks} (user_key TEXT PRIMARY KEY, token TEXT NOT NULL, until BIGINT NOT NULL)`,
+      );
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -89,7 +100,10 @@ export function createPostgresSessionStore(options: PostgresSessionStoreOptions)
     ready,
     async get(user) {
       await ready();
-      const { rows } = await pool.query<{ data: string }>(`SELECT data FROM ${table} WHERE user_key = $1 AND expires_at > $2`, [userKey(user), now()]);
+      const { rows } = await pool.query<{ data: string }>(
+        `SELECT data FROM ${table} WHERE user_key = $1 AND expires_at > $2`,
+        [userKey(user), now()],
+      );
       const data = rows[0]?.data;
       return data === undefined ? undefined : codec.decode(userKey(user), data);
     },
@@ -107,7 +121,10 @@ export function createPostgresSessionStore(options: PostgresSessionStoreOptions)
     },
     async list() {
       await ready();
-      const { rows } = await pool.query<{ user_key: string; data: string }>(`SELECT user_key, data FROM ${table} WHERE expires_at > $1`, [now()]);
+      const { rows } = await pool.query<{ user_key: string; data: string }>(
+        `SELECT user_key, data FROM ${table} WHERE expires_at > $1`,
+        [now()],
+      );
       return rows.flatMap((row) => codec.decode(row.user_key, row.data) ?? []);
     },
     purgeExpired: async () => {

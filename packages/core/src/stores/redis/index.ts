@@ -6,7 +6,11 @@
  */
 
 // Sessions
-export { createRedisSessionStore, type RedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store.js';
+export {
+  createRedisSessionStore,
+  type RedisSessionStore,
+  type RedisSessionStoreOptions,
+} from './redis-session-store.js';
 
 // Schedules: job state, delivery log, claims and a rate limiter shared by replicas
 export { createRedisScheduleStores, createRedisClaims, type RedisStoreOptions } from '../../schedule/redis-stores.js';

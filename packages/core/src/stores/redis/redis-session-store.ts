@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createSessionCodec, userKey, type SessionCipher, type SessionLock, type SessionStore } from '../../sessions/index.js';
+import {
+  createSessionCodec,
+  userKey,
+  type SessionCipher,
+  type SessionLock,
+  type SessionStore,
+} from '../../sessions/index.js';
 
 /** Options of {@link createRedisSessionStore}. */
 export interface RedisSessionStoreOptions {
@@ -33,7 +39,8 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * const store = createRedisSessionStore({ url: 'redis://127.0.0.1:6379', keyPrefix: 'stats:', cipher });
  */
 export function createRedisSessionStore(options: RedisSessionStoreOptions): RedisSessionStore {
-  if (options.client === undefined && options.url === undefined) throw new TypeError('createRedisSessionStore needs a url or a client');
+  if (options.client === undefined && options.url === undefined)
+    throw new TypeError('createRedisSessionStore needs a url or a client');
   const owned = options.client === undefined;
   const client = options.client ?? new Redis(options.url ?? '', { maxRetriesPerRequest: 2, lazyConnect: false });
   if (owned) {
@@ -42,7 +49,10 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
     client.on('error', (error: Error) => {
       if (Date.now() - lastLogged < 10_000) return;
       lastLogged = Date.now();
-      options.logger?.warn({ err: { name: error.name, message: error.message }, redis: 'sessions' }, 'Redis connection error');
+      options.logger?.warn(
+        { err: { name: error.name, message: error.message }, redis: 'sessions' },
+        'Redis connection error',
+      );
     });
   }
   const prefix = `${options.keyPrefix ?? 'stats:'}session:`;
@@ -56,7 +66,12 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
       return data === null ? undefined : codec.decode(userKey(user), data);
     },
     async set(user, session, ttlMs) {
-      await client.set(prefix + userKey(user), codec.encode({ ...session, user }), 'PX', Math.max(1, Math.round(ttlMs)));
+      await client.set(
+        prefix + userKey(user),
+        codec.encode({ ...session, user }),
+        'PX',
+        Math.max(1, Math.round(ttlMs)),
+      );
     },
     async delete(user) {
       await client.del(prefix + userKey(user));

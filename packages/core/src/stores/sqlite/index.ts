@@ -6,7 +6,11 @@
  */
 
 // Sessions
-export { createSqliteSessionStore, type SqliteSessionStore, type SqliteSessionStoreOptions } from './sqlite-session-store.js';
+export {
+  createSqliteSessionStore,
+  type SqliteSessionStore,
+  type SqliteSessionStoreOptions,
+} from './sqlite-session-store.js';
 
 // Schedules: job state and delivery log
 export { createSqliteScheduleStores, type SqliteScheduleStores } from '../../schedule/sqlite-stores.js';

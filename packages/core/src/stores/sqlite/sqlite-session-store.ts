@@ -54,12 +54,16 @@ CREATE TABLE IF NOT EXISTS session_locks (user_key TEXT PRIMARY KEY, token TEXT 
   const now = options.now ?? Date.now;
   const codec = createSessionCodec(options.cipher);
   const q = {
-    get: db.prepare<[string, number], string>('SELECT data FROM sessions WHERE user_key = ? AND expires_at > ?').pluck(),
+    get: db
+      .prepare<[string, number], string>('SELECT data FROM sessions WHERE user_key = ? AND expires_at > ?')
+      .pluck(),
     set: db.prepare<[string, string, number]>(
       'INSERT INTO sessions (user_key, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (user_key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at',
     ),
     delete: db.prepare<[string]>('DELETE FROM sessions WHERE user_key = ?'),
-    list: db.prepare<[number], { user_key: string; data: string }>('SELECT user_key, data FROM sessions WHERE expires_at > ?'),
+    list: db.prepare<[number], { user_key: string; data: string }>(
+      'SELECT user_key, data FROM sessions WHERE expires_at > ?',
+    ),
     purge: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
     lock: db.prepare<[string, string, number, number]>(
       'INSERT INTO session_locks (user_key, token, until) VALUES (?, ?, ?) ON CONFLICT (user_key) DO UPDATE SET token = excluded.token, until = excluded.until WHERE session_locks.until <= ?',

@@ -33,10 +33,38 @@ describe('account commands', () => {
     const { bot: b, store } = await bot();
     const now = Date.now();
     auth.addTransactions('alice@example.org', [
-      { id: '1', type: 'usage', amount: -3, appId: 'chat', description: 'msg', createdAt: new Date(now - 86_400_000).toISOString() },
-      { id: '2', type: 'usage', amount: -2, appId: 'chat', description: 'msg', createdAt: new Date(now - 2 * 86_400_000).toISOString() },
-      { id: '3', type: 'purchase', amount: 100, appId: 'store', description: 'buy', createdAt: new Date(now - 3 * 86_400_000).toISOString() },
-      { id: '4', type: 'usage', amount: -50, appId: 'old-app', description: 'old', createdAt: new Date(now - 40 * 86_400_000).toISOString() },
+      {
+        id: '1',
+        type: 'usage',
+        amount: -3,
+        appId: 'chat',
+        description: 'msg',
+        createdAt: new Date(now - 86_400_000).toISOString(),
+      },
+      {
+        id: '2',
+        type: 'usage',
+        amount: -2,
+        appId: 'chat',
+        description: 'msg',
+        createdAt: new Date(now - 2 * 86_400_000).toISOString(),
+      },
+      {
+        id: '3',
+        type: 'purchase',
+        amount: 100,
+        appId: 'store',
+        description: 'buy',
+        createdAt: new Date(now - 3 * 86_400_000).toISOString(),
+      },
+      {
+        id: '4',
+        type: 'usage',
+        amount: -50,
+        appId: 'old-app',
+        description: 'old',
+        createdAt: new Date(now - 40 * 86_400_000).toISOString(),
+      },
     ]);
     const login = await b.say(`!login alice@example.org ${PASSWORD}`);
     expect(login.plain).toContain('Logged in as alice@example.org');
@@ -94,7 +122,9 @@ describe('account commands', () => {
   it('blocks a chat user after 5 failed logins in 15 minutes, without asking the auth service', async () => {
     const { bot: b } = await bot();
     for (let i = 0; i < 5; i++) {
-      expect((await b.say(`!login alice@example.org wrong${i}`, { user: '@mallory' })).plain).toContain('Wrong e-mail or password');
+      expect((await b.say(`!login alice@example.org wrong${i}`, { user: '@mallory' })).plain).toContain(
+        'Wrong e-mail or password',
+      );
     }
     const before = auth.calls('login');
     const blocked = await b.say(`!login alice@example.org ${PASSWORD}`, { user: '@mallory' });
@@ -115,8 +145,15 @@ describe('account commands', () => {
   });
 
   it('warns and urges a password change when the platform cannot remove the login message', async () => {
-    const manager = createSessionManager({ store: createMemorySessionStore(), providers: [createAuthServiceClient({ url: auth.url })] });
-    const b = await createTestBot({ commands: createAccountCommands({ manager }), sessions: manager, adapter: { redactResult: { removed: false, reason: 'M_FORBIDDEN' } } });
+    const manager = createSessionManager({
+      store: createMemorySessionStore(),
+      providers: [createAuthServiceClient({ url: auth.url })],
+    });
+    const b = await createTestBot({
+      commands: createAccountCommands({ manager }),
+      sessions: manager,
+      adapter: { redactResult: { removed: false, reason: 'M_FORBIDDEN' } },
+    });
     const sentBefore = auth.receivedPasswords.length;
     const reply = await b.say(`!login alice@example.org ${PASSWORD}`, { direct: false, user: '@bob' });
     expect(reply.plain).toMatch(/could not remove.*M_FORBIDDEN.*Change your password/s);

@@ -21,9 +21,13 @@ describe('account commands of a German bot', () => {
     const client = createAuthServiceClient({ url: auth.url, logger });
     const manager = createSessionManager({ store: createMemorySessionStore(), providers: [client], logger });
     const commands = createAccountCommands({ manager, credits: client, limiter: createLoginLimiter() });
-    const bot = await createTestBot({ commands, sessions: manager, logger, config: { locale: 'de', timeZone: 'Europe/Berlin' } });
+    const bot = await createTestBot({
+      commands,
+      sessions: manager,
+      logger,
+      config: { locale: 'de', timeZone: 'Europe/Berlin' },
+    });
     try {
-
       const login = await bot.say(`!login bob@example.org ${PASSWORD}`);
       expect(login.plain).toContain('Angemeldet als bob@example.org');
       expect(login.plain).toContain('Deine Sitzung gilt bis');

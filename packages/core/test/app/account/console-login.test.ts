@@ -28,7 +28,11 @@ async function session(lines: readonly string[]): Promise<string> {
   let ended: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (ended = resolve));
   const terminal = createConsoleAdapter({ input, output, user: 'lena', onEnd: () => ended() });
-  const bot = await createStandardBot(loadConfig({ AUTH_URL: auth.url, DATA_DIR: dataDir }), { adapters: [terminal], http: false, handleSignals: false });
+  const bot = await createStandardBot(loadConfig({ AUTH_URL: auth.url, DATA_DIR: dataDir }), {
+    adapters: [terminal],
+    http: false,
+    handleSignals: false,
+  });
   await bot.start();
   for (const line of lines) input.write(`${line}\n`);
   input.end();

@@ -13,13 +13,18 @@ beforeAll(async () => {
 afterAll(() => oidc.stop());
 
 async function deviceBot(maxActiveFlows?: number): Promise<TestBot> {
-  const provider = createDeviceFlowClient({ issuer: oidc.url, clientId: oidc.clientId, secondMs: SECOND_MS, ...(maxActiveFlows ? { maxActiveFlows } : {}) });
+  const provider = createDeviceFlowClient({
+    issuer: oidc.url,
+    clientId: oidc.clientId,
+    secondMs: SECOND_MS,
+    ...(maxActiveFlows ? { maxActiveFlows } : {}),
+  });
   const manager = createSessionManager({ store: createMemorySessionStore(), providers: [provider] });
   return createTestBot({ commands: createAccountCommands({ manager }), sessions: manager });
 }
 
 describe('device-login limits', () => {
-  it('answers a second login of the same user with the running flow\'s link and code', async () => {
+  it("answers a second login of the same user with the running flow's link and code", async () => {
     const bot = await deviceBot();
     const devicesBefore = oidc.calls('device');
     const first = bot.sayAll('!login', { user: '@ivan' });

@@ -84,7 +84,12 @@ describe('device-authorization login (RFC 8628)', () => {
   it('gives up on its own when expires_in passes without an answer', async () => {
     // The client's clock is the test's: it passes expires_in only after the first poll.
     let t = 0;
-    const provider = createDeviceFlowClient({ issuer: oidc.url, clientId: oidc.clientId, secondMs: SECOND_MS, now: () => t });
+    const provider = createDeviceFlowClient({
+      issuer: oidc.url,
+      clientId: oidc.clientId,
+      secondMs: SECOND_MS,
+      now: () => t,
+    });
     const login = await provider.startDeviceLogin();
     const code = await oidc.nextUserCode();
     const outcome = login.wait().catch((err: unknown) => err);

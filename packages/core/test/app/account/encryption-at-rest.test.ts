@@ -42,7 +42,13 @@ function dataDir(): string {
 
 /** Every secret that must not appear in stored bytes. */
 function secretsOf(session: Session): string[] {
-  return [session.accessToken, session.refreshToken, PASSWORD, session.accessToken.split('.')[1] ?? 'x', session.account.email ?? 'x'];
+  return [
+    session.accessToken,
+    session.refreshToken,
+    PASSWORD,
+    session.accessToken.split('.')[1] ?? 'x',
+    session.account.email ?? 'x',
+  ];
 }
 
 describe('encryption at rest', () => {
@@ -53,7 +59,11 @@ describe('encryption at rest', () => {
     const session = await sessions?.manager.login(user, { email: 'ivan@example.org', password: PASSWORD });
     expect(session).toBeDefined();
     if (!session) return;
-    const raw = Buffer.concat(readdirSync(dir).filter((f) => f.startsWith('sessions.sqlite')).map((f) => readFileSync(join(dir, f))));
+    const raw = Buffer.concat(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('sessions.sqlite'))
+        .map((f) => readFileSync(join(dir, f))),
+    );
     expect(raw.length).toBeGreaterThan(0);
     const db = new Database(join(dir, 'sessions.sqlite'), { readonly: true });
     const rows = db.prepare('SELECT * FROM sessions').all();
@@ -85,22 +95,32 @@ describe('encryption at rest', () => {
   it('uses SESSION_SECRET instead of a key file, and another secret cannot read the sessions', async () => {
     const dir = dataDir();
     const secret = randomBytes(24).toString('hex');
-    const sessions = await createSessionsFromConfig(loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: secret }));
+    const sessions = await createSessionsFromConfig(
+      loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: secret }),
+    );
     await sessions?.manager.login(user, { email: 'ivan@example.org', password: PASSWORD });
     await sessions?.close();
     expect(existsSync(join(dir, SESSION_KEY_FILE))).toBe(false);
 
-    const other = await createSessionsFromConfig(loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: `${secret}-other` }));
+    const other = await createSessionsFromConfig(
+      loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: `${secret}-other` }),
+    );
     expect(await other?.store.get(user)).toBeUndefined();
     await other?.close();
-    const same = await createSessionsFromConfig(loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: secret }));
+    const same = await createSessionsFromConfig(
+      loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: secret }),
+    );
     expect((await same?.store.get(user))?.account.email).toBe('ivan@example.org');
     await same?.close();
   });
 
   it('keeps no token readable in Redis', async () => {
     const keyPrefix = `${uniqueName('enc')}:`;
-    const store = createRedisSessionStore({ client: redis, keyPrefix, cipher: createSessionCipher(keyFromSecret('x'.repeat(40))) });
+    const store = createRedisSessionStore({
+      client: redis,
+      keyPrefix,
+      cipher: createSessionCipher(keyFromSecret('x'.repeat(40))),
+    });
     const session = sampleSession(user);
     await store.set(user, session, 60_000);
     const keys = await redis.keys(`${keyPrefix}*`);
@@ -114,7 +134,12 @@ describe('encryption at rest', () => {
 
   it('keeps no token readable in PostgreSQL', async () => {
     const table = uniqueName('enc').toLowerCase();
-    const store = createPostgresSessionStore({ pool, table, cipher: createSessionCipher(randomBytes(32)), purgeEveryMs: 0 });
+    const store = createPostgresSessionStore({
+      pool,
+      table,
+      cipher: createSessionCipher(randomBytes(32)),
+      purgeEveryMs: 0,
+    });
     const session = sampleSession(user);
     await store.set(user, session, 60_000);
     const { rows } = await pool.query(`SELECT * FROM ${table}`);
@@ -127,7 +152,13 @@ describe('encryption at rest', () => {
   it('purges expired PostgreSQL rows', async () => {
     let t = Date.now();
     const table = uniqueName('purge').toLowerCase();
-    const store = createPostgresSessionStore({ pool, table, cipher: createSessionCipher(randomBytes(32)), now: () => t, purgeEveryMs: 0 });
+    const store = createPostgresSessionStore({
+      pool,
+      table,
+      cipher: createSessionCipher(randomBytes(32)),
+      now: () => t,
+      purgeEveryMs: 0,
+    });
     await store.set(user, sampleSession(user), 1000);
     await store.set({ platform: 'discord', id: '1' }, sampleSession({ platform: 'discord', id: '1' }), 60_000);
     t += 5000;
@@ -139,7 +170,9 @@ describe('encryption at rest', () => {
   it('creates its PostgreSQL tables when several processes start at once', async () => {
     const table = uniqueName('race').toLowerCase();
     const cipher = createSessionCipher(randomBytes(32));
-    const stores = Array.from({ length: 8 }, () => createPostgresSessionStore({ pool, table, cipher, purgeEveryMs: 0 }));
+    const stores = Array.from({ length: 8 }, () =>
+      createPostgresSessionStore({ pool, table, cipher, purgeEveryMs: 0 }),
+    );
     await Promise.all(stores.map((store) => store.ready()));
     await stores[0]?.set(user, sampleSession(user), 60_000);
     expect((await stores[3]?.get(user))?.user).toEqual(user);

@@ -6,6 +6,16 @@ import { logSink } from '@stats/test-utils';
 export function captureLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   // Configured as createLogger does, and read by the log scan too.
-  const options = { level: 'trace', serializers: { ...errorSerializers }, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } };
-  return { logger: pino(options, logSink((line) => void lines.push(line))), lines };
+  const options = {
+    level: 'trace',
+    serializers: { ...errorSerializers },
+    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+  };
+  return {
+    logger: pino(
+      options,
+      logSink((line) => void lines.push(line)),
+    ),
+    lines,
+  };
 }

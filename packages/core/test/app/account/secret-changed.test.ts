@@ -15,7 +15,8 @@ let dir: string;
 
 beforeAll(async () => {
   auth = await startAuthServer();
-  for (const user of users) auth.addUser({ email: `${user.id.slice(1, 4)}@example.org`, password: `pw-${user.id}-secret` });
+  for (const user of users)
+    auth.addUser({ email: `${user.id.slice(1, 4)}@example.org`, password: `pw-${user.id}-secret` });
   dir = mkdtempSync(join(tmpdir(), 'stats-secret-changed-'));
 });
 afterAll(async () => {
@@ -25,19 +26,31 @@ afterAll(async () => {
 
 describe('a changed SESSION_SECRET', () => {
   it('logs one warning naming the cause, not one per session or per message, on the SQLite store', async () => {
-    const before = await createSessionsFromConfig(loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: OLD_SECRET }));
-    for (const user of users) await before?.manager.login(user, { email: `${user.id.slice(1, 4)}@example.org`, password: `pw-${user.id}-secret` });
+    const before = await createSessionsFromConfig(
+      loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: OLD_SECRET }),
+    );
+    for (const user of users)
+      await before?.manager.login(user, {
+        email: `${user.id.slice(1, 4)}@example.org`,
+        password: `pw-${user.id}-secret`,
+      });
     for (const user of users) expect(await before?.manager.current(user)).toBeDefined();
     await before?.close();
 
     const { logger, lines } = captureLogger();
-    const after = await createSessionsFromConfig(loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: NEW_SECRET }), { logger });
+    const after = await createSessionsFromConfig(
+      loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: NEW_SECRET }),
+      { logger },
+    );
     // Every user, several messages each, and a listing: all of them find an unreadable session.
-    for (let round = 0; round < 3; round += 1) for (const user of users) expect(await after?.manager.current(user)).toBeUndefined();
+    for (let round = 0; round < 3; round += 1)
+      for (const user of users) expect(await after?.manager.current(user)).toBeUndefined();
     expect(await after?.manager.store.list()).toEqual([]);
     await after?.close();
 
-    const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string; variable?: string }).filter((entry) => entry.level === 40);
+    const warnings = lines
+      .map((line) => JSON.parse(line) as { level: number; msg: string; variable?: string })
+      .filter((entry) => entry.level === 40);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.msg).toMatch(/cannot be decrypted with the current SESSION_SECRET/);
     expect(warnings[0]?.variable).toBe('SESSION_SECRET');
@@ -47,7 +60,10 @@ describe('a changed SESSION_SECRET', () => {
 
   it('stays silent when the secret is unchanged', async () => {
     const { logger, lines } = captureLogger();
-    const same = await createSessionsFromConfig(loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: OLD_SECRET }), { logger });
+    const same = await createSessionsFromConfig(
+      loadConfig({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: OLD_SECRET }),
+      { logger },
+    );
     const user = users[0] as UserRef;
     await same?.manager.login(user, { email: `${user.id.slice(1, 4)}@example.org`, password: `pw-${user.id}-secret` });
     expect(await same?.manager.current(user)).toBeDefined();

@@ -27,7 +27,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const base = (): Record<string, string> => ({ AUTH_URL: auth.url, DATA_DIR: dir, SESSION_SECRET: 'a-test-secret-of-at-least-32-characters' });
+const base = (): Record<string, string> => ({
+  AUTH_URL: auth.url,
+  DATA_DIR: dir,
+  SESSION_SECRET: 'a-test-secret-of-at-least-32-characters',
+});
 
 describe('createSessionsFromConfig', () => {
   it('is undefined when neither AUTH_URL nor OIDC_ISSUER is set', async () => {
@@ -36,7 +40,9 @@ describe('createSessionsFromConfig', () => {
 
   it('stores sessions in Redis under REDIS_KEY_PREFIX with SESSION_STORE=redis', async () => {
     const prefix = `${uniqueName('cfg')}:`;
-    const sessions = await createSessionsFromConfig(loadConfig({ ...base(), SESSION_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix }));
+    const sessions = await createSessionsFromConfig(
+      loadConfig({ ...base(), SESSION_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix }),
+    );
     await sessions?.manager.login(user, { email: 'kim@example.org', password: 'pw-kim-123' });
     const keys = await redis.keys(`${prefix}*`);
     expect(keys).toEqual([`${prefix}session:${user.platform}:${user.id}`]);
@@ -47,19 +53,38 @@ describe('createSessionsFromConfig', () => {
 
   it('stores sessions in its own PostgreSQL table with SESSION_STORE=postgres', async () => {
     const sessions = await createSessionsFromConfig(
-      loadConfig({ ...base(), SESSION_STORE: 'postgres', SESSION_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }),
+      loadConfig({
+        ...base(),
+        SESSION_STORE: 'postgres',
+        SESSION_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      }),
     );
     await sessions?.manager.login(user, { email: 'kim@example.org', password: 'pw-kim-123' });
-    const { rows } = await pool.query('SELECT user_key FROM stats_sessions WHERE user_key = $1', [`${user.platform}:${user.id}`]);
+    const { rows } = await pool.query('SELECT user_key FROM stats_sessions WHERE user_key = $1', [
+      `${user.platform}:${user.id}`,
+    ]);
     expect(rows).toHaveLength(1);
     await sessions?.store.delete(user);
     await sessions?.close();
   });
 
   it('verifies tokens against the JWKS when AUTH_JWKS_URL and AUTH_ISSUER are set', async () => {
-    const good = await createSessionsFromConfig(loadConfig({ ...base(), SESSION_STORE: 'memory', AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_ISSUER: auth.issuer }));
-    await expect(good?.manager.login(user, { email: 'kim@example.org', password: 'pw-kim-123' })).resolves.toBeDefined();
-    const bad = await createSessionsFromConfig(loadConfig({ ...base(), SESSION_STORE: 'memory', AUTH_ISSUER: 'https://auth.mana.how' }));
-    await expect(bad?.manager.login(user, { email: 'kim@example.org', password: 'pw-kim-123' })).rejects.toMatchObject({ code: 'auth' });
+    const good = await createSessionsFromConfig(
+      loadConfig({
+        ...base(),
+        SESSION_STORE: 'memory',
+        AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
+        AUTH_ISSUER: auth.issuer,
+      }),
+    );
+    await expect(
+      good?.manager.login(user, { email: 'kim@example.org', password: 'pw-kim-123' }),
+    ).resolves.toBeDefined();
+    const bad = await createSessionsFromConfig(
+      loadConfig({ ...base(), SESSION_STORE: 'memory', AUTH_ISSUER: 'https://auth.mana.how' }),
+    );
+    await expect(bad?.manager.login(user, { email: 'kim@example.org', password: 'pw-kim-123' })).rejects.toMatchObject({
+      code: 'auth',
+    });
   });
 });

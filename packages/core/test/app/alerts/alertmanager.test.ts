@@ -39,8 +39,10 @@ beforeAll(async () => {
   // the commands need the Alertmanager URL, the Alertmanager config needs the bot URL: late-bind the client
   let amUrl = '';
   const client = {
-    createSilence: (...a: Parameters<ReturnType<typeof createAlertmanagerClient>['createSilence']>) => createAlertmanagerClient({ url: amUrl }).createSilence(...a),
-    alerts: (...a: Parameters<ReturnType<typeof createAlertmanagerClient>['alerts']>) => createAlertmanagerClient({ url: amUrl }).alerts(...a),
+    createSilence: (...a: Parameters<ReturnType<typeof createAlertmanagerClient>['createSilence']>) =>
+      createAlertmanagerClient({ url: amUrl }).createSilence(...a),
+    alerts: (...a: Parameters<ReturnType<typeof createAlertmanagerClient>['alerts']>) =>
+      createAlertmanagerClient({ url: amUrl }).alerts(...a),
   };
   let store: AlertRelay['store'] | undefined;
   const lazyStore: AlertRelay['store'] = {
@@ -83,7 +85,8 @@ afterAll(async () => {
 });
 
 async function nextSend(count: number): Promise<SentRecord[]> {
-  while (sent.filter((s) => s.room.id === OPS.roomId).length < count) await new Promise<void>((r) => sentWaiters.push(r));
+  while (sent.filter((s) => s.room.id === OPS.roomId).length < count)
+    await new Promise<void>((r) => sentWaiters.push(r));
   return sent.filter((s) => s.room.id === OPS.roomId);
 }
 
@@ -102,7 +105,13 @@ describe('Alertmanager relay (real Alertmanager)', () => {
     expect(firing?.plain).toMatch(/critical/);
     expect(firing?.plain).toMatch(/instance=web-1/);
 
-    await am.postAlerts([{ ...alert, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() - 1000).toISOString() }]);
+    await am.postAlerts([
+      {
+        ...alert,
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() - 1000).toISOString(),
+      },
+    ]);
     await vi.waitFor(() => expect(test.adapter.edits).toHaveLength(1), { timeout: 15_000, interval: 50 });
     await relay.settled();
     const edit = test.adapter.edits[0];
@@ -112,36 +121,64 @@ describe('Alertmanager relay (real Alertmanager)', () => {
   });
 
   it('creates a real silence as the logged-in user with !silence', async () => {
-    const reply = await test.say('!silence HighLatency 2h deploying the fix', { user: '@alice:example.org', direct: false, room: OPS.roomId });
+    const reply = await test.say('!silence HighLatency 2h deploying the fix', {
+      user: '@alice:example.org',
+      direct: false,
+      room: OPS.roomId,
+    });
     expect(reply.plain).toMatch(/Silenced HighLatency/);
     const silences = await am.silences();
     const mine = silences.find((s) => s.comment === 'deploying the fix');
     expect(mine).toMatchObject({ createdBy: 'alice@example.org', status: { state: 'active' } });
-    expect(mine?.matchers).toEqual([expect.objectContaining({ name: 'alertname', value: 'HighLatency', isRegex: false })]);
+    expect(mine?.matchers).toEqual([
+      expect.objectContaining({ name: 'alertname', value: 'HighLatency', isRegex: false }),
+    ]);
     expect(Date.parse(mine?.endsAt ?? '') - Date.parse(mine?.startsAt ?? '')).toBeGreaterThan(7_100_000);
   });
 
-  it('acknowledges the alert named, as a short silence in the user\'s name', async () => {
-    const reply = await test.say('!ack DiskFull looking into it', { user: '@alice:example.org', direct: false, room: OPS.roomId });
+  it("acknowledges the alert named, as a short silence in the user's name", async () => {
+    const reply = await test.say('!ack DiskFull looking into it', {
+      user: '@alice:example.org',
+      direct: false,
+      room: OPS.roomId,
+    });
     expect(reply.plain).toMatch(/Acknowledged DiskFull/);
     const ack = (await am.silences()).find((s) => s.comment === 'ACK: looking into it');
     expect(ack).toMatchObject({ createdBy: 'alice@example.org' });
   });
 
   it('acknowledges the last firing group posted in the room when no alert is named', async () => {
-    await am.postAlerts([{ labels: { alertname: 'QueueBacklog', severity: 'warning', queue: 'mail' }, annotations: { summary: 'mail queue grows' } }]);
-    await vi.waitFor(() => expect(sent.some((s) => s.plain.includes('FIRING: QueueBacklog'))).toBe(true), { timeout: 15_000, interval: 50 });
+    await am.postAlerts([
+      {
+        labels: { alertname: 'QueueBacklog', severity: 'warning', queue: 'mail' },
+        annotations: { summary: 'mail queue grows' },
+      },
+    ]);
+    await vi.waitFor(() => expect(sent.some((s) => s.plain.includes('FIRING: QueueBacklog'))).toBe(true), {
+      timeout: 15_000,
+      interval: 50,
+    });
     await relay.settled();
     const reply = await test.say('!ack', { user: '@alice:example.org', direct: false, room: OPS.roomId });
     expect(reply.plain).toMatch(/Acknowledged QueueBacklog/);
-    const ack = (await am.silences()).find((s) => s.matchers.some((m) => m.name === 'alertname' && m.value === 'QueueBacklog'));
+    const ack = (await am.silences()).find((s) =>
+      s.matchers.some((m) => m.name === 'alertname' && m.value === 'QueueBacklog'),
+    );
     expect(ack?.createdBy).toBe('alice@example.org');
-    expect(ack?.matchers.map((m) => `${m.name}=${m.value}`).sort()).toEqual(['alertname=QueueBacklog', 'queue=mail', 'severity=warning']);
+    expect(ack?.matchers.map((m) => `${m.name}=${m.value}`).sort()).toEqual([
+      'alertname=QueueBacklog',
+      'queue=mail',
+      'severity=warning',
+    ]);
   });
 
   it('refuses !silence to a user who is not logged in', async () => {
     const before = (await am.silences()).length;
-    const reply = await test.say('!silence HighLatency 1h', { user: '@mallory:example.org', direct: false, room: OPS.roomId });
+    const reply = await test.say('!silence HighLatency 1h', {
+      user: '@mallory:example.org',
+      direct: false,
+      room: OPS.roomId,
+    });
     expect(reply.plain).toMatch(/log ?in/i);
     expect(await am.silences()).toHaveLength(before);
   });
@@ -150,9 +187,22 @@ describe('Alertmanager relay (real Alertmanager)', () => {
     const http = test.bot.http;
     if (!http) throw new Error('no http');
     const before = test.adapter.sent.length;
-    const payload = { version: '4', groupKey: 'x', status: 'firing', receiver: 'stats', alerts: [{ status: 'firing', labels: { alertname: 'Fake' }, startsAt: new Date().toISOString() }] };
-    const wrong = await fetch(`${http.url}${ALERTMANAGER_WEBHOOK_PATH}`, { method: 'POST', headers: { authorization: 'Bearer not-the-token-at-all-000', 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-    const missing = await fetch(`${http.url}${ALERTMANAGER_WEBHOOK_PATH}`, { method: 'POST', body: JSON.stringify(payload) });
+    const payload = {
+      version: '4',
+      groupKey: 'x',
+      status: 'firing',
+      receiver: 'stats',
+      alerts: [{ status: 'firing', labels: { alertname: 'Fake' }, startsAt: new Date().toISOString() }],
+    };
+    const wrong = await fetch(`${http.url}${ALERTMANAGER_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-the-token-at-all-000', 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    const missing = await fetch(`${http.url}${ALERTMANAGER_WEBHOOK_PATH}`, {
+      method: 'POST',
+      body: JSON.stringify(payload),
+    });
     expect([wrong.status, missing.status]).toEqual([401, 401]);
     await relay.settled();
     expect(test.adapter.sent.length).toBe(before);

@@ -1,6 +1,12 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERTMANAGER_WEBHOOK_PATH, createAlertRelay, createAlertsFromConfig, createRedisAlertMessageStore, loadConfig } from '@stats/core/app';
+import {
+  ALERTMANAGER_WEBHOOK_PATH,
+  createAlertRelay,
+  createAlertsFromConfig,
+  createRedisAlertMessageStore,
+  loadConfig,
+} from '@stats/core/app';
 import { createBot, createMetrics, createNotifier, type Bot } from '@stats/core';
 import { MemoryAdapter } from '@stats/core/testing';
 import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
@@ -68,7 +74,12 @@ describe('Alertmanager relay routing and state', () => {
         { receiver: 'pager', targets: [{ platform: 'matrix', roomId: '!pager:hs' }] },
       ],
     });
-    const bot = createBot({ adapters: [matrix, telegram], metrics, http: { port: 0, host: '127.0.0.1' }, services: [alerts.service] });
+    const bot = createBot({
+      adapters: [matrix, telegram],
+      metrics,
+      http: { port: 0, host: '127.0.0.1' },
+      services: [alerts.service],
+    });
     await bot.start();
     try {
       expect(await post(bot, payload('firing', { alertname: 'DiskFull', team: 'db' }))).toBe(200);
@@ -79,7 +90,10 @@ describe('Alertmanager relay routing and state', () => {
       expect(matrix.sent.map((s) => s.room.id).sort()).toEqual(['!ops:hs', '!pager:hs']);
       expect(await post(bot, payload('resolved', { alertname: 'DiskFull', team: 'db' }))).toBe(200);
       await alerts.relay?.settled();
-      expect(telegram.sent.map((s) => s.plain.split('\n')[0])).toEqual(['🔥 FIRING: DiskFull', '✅ RESOLVED: DiskFull']);
+      expect(telegram.sent.map((s) => s.plain.split('\n')[0])).toEqual([
+        '🔥 FIRING: DiskFull',
+        '✅ RESOLVED: DiskFull',
+      ]);
       expect(await post(bot, { version: '3' })).toBe(400);
       const rejected = await bot.metrics.registry.getSingleMetricAsString('stats_webhook_rejected_total');
       expect(rejected).toMatch(/reason="bad_payload"} 1/);

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAckCommand, createAlertmanagerClient, createMemoryAlertMessageStore, createSilenceCommand, loadConfig } from '@stats/core/app';
+import {
+  createAckCommand,
+  createAlertmanagerClient,
+  createMemoryAlertMessageStore,
+  createSilenceCommand,
+  loadConfig,
+} from '@stats/core/app';
 import { type Session, type SessionService } from '@stats/core';
 import { createTestBot, type TestBot } from '@stats/core/testing';
 import { startAlertmanager, type RunningAlertmanager } from '@stats/test-utils';
@@ -13,7 +19,9 @@ const accounts: Record<string, Session['account']> = {
 const sessions: SessionService = {
   current: async (user) => {
     const account = accounts[user.id];
-    return account === undefined ? undefined : { user, account, accessToken: 'a', refreshToken: 'r', createdAt: 0, expiresAt: Date.now() + 86_400_000 };
+    return account === undefined
+      ? undefined
+      : { user, account, accessToken: 'a', refreshToken: 'r', createdAt: 0, expiresAt: Date.now() + 86_400_000 };
   },
 };
 
@@ -23,12 +31,22 @@ const ROOM = '!ops:example.org';
 
 beforeAll(async () => {
   // Nothing is posted to the webhook here: only silences are created.
-  am = await startAlertmanager({ webhookUrl: 'http://127.0.0.1:9/unused', webhookToken: 'unused-webhook-token-0123456789' });
+  am = await startAlertmanager({
+    webhookUrl: 'http://127.0.0.1:9/unused',
+    webhookToken: 'unused-webhook-token-0123456789',
+  });
   const client = createAlertmanagerClient({ url: am.url });
-  const config = loadConfig({ ALERTMANAGER_URL: am.url, ALERT_SILENCE_ALLOWED: 'alice@example.org, matrix:@bob:example.org', SILENCE_MAX_DURATION: '12h' });
+  const config = loadConfig({
+    ALERTMANAGER_URL: am.url,
+    ALERT_SILENCE_ALLOWED: 'alice@example.org, matrix:@bob:example.org',
+    SILENCE_MAX_DURATION: '12h',
+  });
   const policy = { allowed: config.alertmanager?.silenceAllowed, maxDurationMs: config.alertmanager?.silenceMaxMs };
   bot = await createTestBot({
-    commands: [createSilenceCommand(client, policy), createAckCommand(client, createMemoryAlertMessageStore(), 86_400_000, policy)],
+    commands: [
+      createSilenceCommand(client, policy),
+      createAckCommand(client, createMemoryAlertMessageStore(), 86_400_000, policy),
+    ],
     sessions,
     adapter: { platform: 'matrix' },
   });
@@ -38,12 +56,15 @@ afterAll(async () => {
   await am?.stop();
 });
 
-const say = (text: string, user: string): Promise<string> => bot.say(text, { user, direct: false, room: ROOM }).then((r) => r.plain);
+const say = (text: string, user: string): Promise<string> =>
+  bot.say(text, { user, direct: false, room: ROOM }).then((r) => r.plain);
 
 describe('who may silence, and for how long (real Alertmanager)', () => {
   it('refuses !silence and !ack to a logged-in user not in ALERT_SILENCE_ALLOWED, creating nothing', async () => {
     const before = (await am.silences()).length;
-    expect(await say('!silence HighLatency 1h', '@mallory:example.org')).toMatch(/may not silence or acknowledge alerts.*ALERT_SILENCE_ALLOWED/);
+    expect(await say('!silence HighLatency 1h', '@mallory:example.org')).toMatch(
+      /may not silence or acknowledge alerts.*ALERT_SILENCE_ALLOWED/,
+    );
     expect(await say('!ack HighLatency', '@mallory:example.org')).toMatch(/may not silence or acknowledge alerts/);
     expect(await am.silences()).toHaveLength(before);
   });
@@ -62,7 +83,9 @@ describe('who may silence, and for how long (real Alertmanager)', () => {
     expect(await am.silences()).toHaveLength(before);
     expect(await say('!silence DiskFull 12h at the limit', '@alice:example.org')).toMatch(/Silenced DiskFull/);
     const made = (await am.silences()).find((s) => s.comment === 'at the limit');
-    expect(Date.parse(made?.endsAt ?? '') - Date.parse(made?.startsAt ?? '')).toBeLessThanOrEqual(12 * 3_600_000 + 1000);
+    expect(Date.parse(made?.endsAt ?? '') - Date.parse(made?.startsAt ?? '')).toBeLessThanOrEqual(
+      12 * 3_600_000 + 1000,
+    );
   });
 
   it('caps an acknowledgement at the maximum duration', async () => {

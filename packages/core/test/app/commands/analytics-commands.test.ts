@@ -28,7 +28,12 @@ const bots: TestBot[] = [];
 async function botWith(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<TestBot> {
   const config = loadConfig({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret', ...env });
   const metrics = createMetrics({ processMetrics: false });
-  const sources = createSources(config, { metrics, retryBaseMs: 1, timeoutMs: options.timeoutMs ?? 2000, hostSampleMs: 20 });
+  const sources = createSources(config, {
+    metrics,
+    retryBaseMs: 1,
+    timeoutMs: options.timeoutMs ?? 2000,
+    hostSampleMs: 20,
+  });
   const bot = await createTestBot({ commands: analyticsCommands(), sources, config, metrics });
   bots.push(bot);
   return bot;
@@ -82,7 +87,10 @@ describe('analytics commands against the Umami stand-in', () => {
   it('keeps hostile website names as data in every renderer', async () => {
     const { say } = await botWith({});
     const { document } = await say('!stats');
-    const matrix = matrixRenderer.render(document).map((m) => m.formatted_body).join('');
+    const matrix = matrixRenderer
+      .render(document)
+      .map((m) => m.formatted_body)
+      .join('');
     expect(matrix).not.toContain('<script>');
     expect(matrix).toContain('&lt;script&gt;');
     const telegram = telegramRenderer.render(document).join('');
@@ -123,7 +131,11 @@ describe('analytics commands against the Umami stand-in', () => {
     const denied = await startUmami({ version: 'v2.16', deniedWebsiteIds: ['9b1d3c5e-7f20-4a6b-8c9d-1e2f3a4b5c6d'] });
     try {
       const config = loadConfig({ UMAMI_API_URL: denied.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret' });
-      const bot = await createTestBot({ commands: analyticsCommands(), sources: createSources(config, { retryBaseMs: 1 }), config });
+      const bot = await createTestBot({
+        commands: analyticsCommands(),
+        sources: createSources(config, { retryBaseMs: 1 }),
+        config,
+      });
       bots.push(bot);
       const reply = await bot.say('!stats');
       expect(reply.plain).toMatch(/todo\.mana\.how: Umami refused access for the bot user/);
@@ -153,13 +165,20 @@ describe('without Umami configured', () => {
     const config = loadConfig({});
     const bot = await createTestBot({ commands: analyticsCommands(), sources: createSources(config), config });
     bots.push(bot);
-    expect((await bot.say('!stats')).plain).toContain('Umami is not configured: set UMAMI_API_URL, UMAMI_USERNAME and UMAMI_PASSWORD (or UMAMI_API_KEY).');
+    expect((await bot.say('!stats')).plain).toContain(
+      'Umami is not configured: set UMAMI_API_URL, UMAMI_USERNAME and UMAMI_PASSWORD (or UMAMI_API_KEY).',
+    );
   });
 });
 
 describe('scheduled reports from Umami', () => {
   it('builds the daily and weekly reports with top pages and referrers', async () => {
-    const config = loadConfig({ UMAMI_API_URL: umami.url, UMAMI_USERNAME: 'admin', UMAMI_PASSWORD: 'secret', TZ: 'Europe/Berlin' });
+    const config = loadConfig({
+      UMAMI_API_URL: umami.url,
+      UMAMI_USERNAME: 'admin',
+      UMAMI_PASSWORD: 'secret',
+      TZ: 'Europe/Berlin',
+    });
     const { daily, weekly } = createPeriodReportBuilders(createSources(config, { retryBaseMs: 1 }), config);
     const scheduledAt = Date.parse('2026-02-09T08:00:00Z'); // Monday 09:00 in Berlin
     const day = plainRenderer.render(await daily({ scheduledAt }, { signal: AbortSignal.timeout(10_000) })).join('\n');
@@ -169,7 +188,9 @@ describe('scheduled reports from Umami', () => {
     expect(day).toContain('chat.mana.how/login');
     expect(day).toMatch(/\(none\)\s+800/);
     expect(day).not.toContain('Infrastructure');
-    const week = plainRenderer.render(await weekly({ scheduledAt }, { signal: AbortSignal.timeout(10_000) })).join('\n');
+    const week = plainRenderer
+      .render(await weekly({ scheduledAt }, { signal: AbortSignal.timeout(10_000) }))
+      .join('\n');
     expect(week).toContain('Weekly report: Mon, Feb 2 – Sun, Feb 8');
   });
 
@@ -178,7 +199,10 @@ describe('scheduled reports from Umami', () => {
     const { daily } = createPeriodReportBuilders(createSources(config, { retryBaseMs: 1 }), config);
     const doc = await daily({ scheduledAt: Date.now() }, { signal: AbortSignal.timeout(10_000) });
     expect(plainRenderer.render(doc).join('\n')).toContain('/<b>hi</b>');
-    const html = matrixRenderer.render(doc).map((m) => m.formatted_body).join('');
+    const html = matrixRenderer
+      .render(doc)
+      .map((m) => m.formatted_body)
+      .join('');
     expect(html).not.toMatch(/<b>hi<\/b>|<script>/);
     expect(html).toContain('&lt;b&gt;hi&lt;/b&gt;');
     expect(telegramRenderer.render(doc).join('')).not.toMatch(/<b>hi<\/b>|<script>/);

@@ -56,7 +56,7 @@ describe('schedules from configuration', () => {
     expect(adapter.sent.map((s) => [s.room.id, s.plain])).toEqual([['room-1', 'daily 2026-06-01T09:00']]);
   });
 
-  it('lists the schedules with their next run in the room\'s time zone', async () => {
+  it("lists the schedules with their next run in the room's time zone", async () => {
     const config = loadConfig({ DATA_DIR: '/nonexistent', REPORT_TARGETS: 'memory:room:team#America/New_York' });
     const now = () => Date.parse('2026-03-28T12:00:00Z');
     const schedules = createSchedulesFromConfig(config, {
@@ -68,7 +68,9 @@ describe('schedules from configuration', () => {
     const bot = await createTestBot({ commands: schedules.commands });
     try {
       const here = await bot.say('!schedule', { direct: false, room: 'room:team' });
-      expect(here.plain).toMatch(/Daily report.*0 9 \* \* \*.*Sun, 29 Mar 2026, 03:00 \(America\/New_York\).*this room/);
+      expect(here.plain).toMatch(
+        /Daily report.*0 9 \* \* \*.*Sun, 29 Mar 2026, 03:00 \(America\/New_York\).*this room/,
+      );
       expect(here.plain).toMatch(/Weekly report.*0 9 \* \* 1.*Mon, 30 Mar 2026, 03:00 \(America\/New_York\)/);
       const elsewhere = await bot.say('!schedule', { direct: true });
       expect(elsewhere.plain).toMatch(/Sun, 29 Mar 2026, 09:00 \(Europe\/Berlin\)/);

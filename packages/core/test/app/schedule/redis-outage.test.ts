@@ -39,10 +39,12 @@ async function metric(bot: Bot, name: string): Promise<number> {
     .filter((line) => line.startsWith(name) && !line.startsWith('#'))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
-const total = async (name: string): Promise<number> => (await Promise.all(replicas.map((r) => metric(r.bot, name)))).reduce((a, b) => a + b, 0);
+const total = async (name: string): Promise<number> =>
+  (await Promise.all(replicas.map((r) => metric(r.bot, name)))).reduce((a, b) => a + b, 0);
 
 /** Answers to one message id, over both replicas. */
-const answersTo = (id: string): number => replicas.reduce((n, r) => n + r.adapter.sent.filter((s) => s.inReplyTo === id).length, 0);
+const answersTo = (id: string): number =>
+  replicas.reduce((n, r) => n + r.adapter.sent.filter((s) => s.inReplyTo === id).length, 0);
 
 /** Every replica receives the event (as on a platform); resolves once each replica has dealt with it, failing after the budget + 3 s. */
 async function arrive(id: string, user: string): Promise<void> {
@@ -51,7 +53,10 @@ async function arrive(id: string, user: string): Promise<void> {
     timer = setTimeout(() => reject(new Error(`${id} was not dealt with within its budget + 3 s`)), BUDGET_MS + 3000);
   });
   try {
-    await Promise.race([Promise.all(replicas.map((r) => r.adapter.deliver('!ping', { id, user, direct: true }))), late]);
+    await Promise.race([
+      Promise.all(replicas.map((r) => r.adapter.deliver('!ping', { id, user, direct: true }))),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -79,7 +84,13 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const adapter = createMemoryAdapter();
     const every2s = { id: 'tick', cron: '*/2 * * * * *', timeZone: 'UTC', build: async () => textDocument('tick') };
-    const bot = await createStandardBot(config, { adapters: [adapter], commands: [ping], schedules: [every2s], http: { port: 0, host: '127.0.0.1' }, handleSignals: false });
+    const bot = await createStandardBot(config, {
+      adapters: [adapter],
+      commands: [ping],
+      schedules: [every2s],
+      http: { port: 0, host: '127.0.0.1' },
+      handleSignals: false,
+    });
     await bot.start();
     replicas.push({ bot, adapter });
   }
@@ -121,7 +132,21 @@ describe('two replicas while Redis is down for 30 s', () => {
         alert = await fetch(`${url}/webhooks/alertmanager`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: 'Bearer outage-test-token' },
-          body: JSON.stringify({ version: '4', status: 'firing', receiver: 'stats', groupKey: 'g', alerts: [{ status: 'firing', labels: { alertname: 'Outage' }, annotations: {}, fingerprint: 'f1', startsAt: new Date().toISOString() }] }),
+          body: JSON.stringify({
+            version: '4',
+            status: 'firing',
+            receiver: 'stats',
+            groupKey: 'g',
+            alerts: [
+              {
+                status: 'firing',
+                labels: { alertname: 'Outage' },
+                annotations: {},
+                fingerprint: 'f1',
+                startsAt: new Date().toISOString(),
+              },
+            ],
+          }),
         }).catch(() => undefined);
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -132,10 +157,16 @@ describe('two replicas while Redis is down for 30 s', () => {
 
     // Redis back: the claims made without it are recorded, duplicates counted exactly.
     proxy.restore();
-    await vi.waitFor(async () => expect(await total('stats_claims_pending')).toBe(0), { timeout: 20_000, interval: 250 });
+    await vi.waitFor(async () => expect(await total('stats_claims_pending')).toBe(0), {
+      timeout: 20_000,
+      interval: 250,
+    });
     const answered = during.reduce((n, id) => n + answersTo(id), 0);
     expect(await total('stats_claims_possible_duplicates_total')).toBe(answered - during.length);
-    if (process.env['STATS_DEBUG']) console.log(`outage: ${during.length} commands, ${answered} answers, unclaimed ${await total('stats_claims_unclaimed_total')}, late ${await total('stats_claims_recorded_late_total')}, slowest ${slowest} ms, alert answered ${alert?.status}`);
+    if (process.env['STATS_DEBUG'])
+      console.log(
+        `outage: ${during.length} commands, ${answered} answers, unclaimed ${await total('stats_claims_unclaimed_total')}, late ${await total('stats_claims_recorded_late_total')}, slowest ${slowest} ms, alert answered ${alert?.status}`,
+      );
 
     // Redelivered events (a platform retrying) are not answered again, by either replica.
     for (const [i, id] of [...before, ...during].entries()) await arrive(id, `@again${i}`);
@@ -148,7 +179,8 @@ describe('two replicas while Redis is down for 30 s', () => {
     expect(answersTo('after-2')).toBe(1);
 
     // The schedule survived and delivers again.
-    const ticks = (): number => replicas.flatMap((r) => r.adapter.sent).filter((m) => m.room.id === 'reports' && m.plain.includes('tick')).length;
+    const ticks = (): number =>
+      replicas.flatMap((r) => r.adapter.sent).filter((m) => m.room.id === 'reports' && m.plain.includes('tick')).length;
     const ticksNow = ticks();
     // A guard, not a timing assertion: with other test files on the cores a tick can take a while.
     await vi.waitFor(() => expect(ticks()).toBeGreaterThan(ticksNow), { timeout: 45_000, interval: 250 });

@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectRedis, dropPrefix, spawnBot, TEST_REDIS_URL as REDIS_URL, testPrefix, type BotProcess } from '@stats/test-utils';
+import {
+  connectRedis,
+  dropPrefix,
+  spawnBot,
+  TEST_REDIS_URL as REDIS_URL,
+  testPrefix,
+  type BotProcess,
+} from '@stats/test-utils';
 import { startSink, type Sink } from './sink.js';
 
 const ROOMS = 24;
@@ -36,7 +43,10 @@ afterAll(async () => {
 });
 
 function spawnReplica(name: string, env: Record<string, string>, booted: () => void): Replica {
-  const replica = spawnBot('packages/core/test/schedule/fixtures/replica.ts', { baseEnv: 'inherit', env: { ...env, REPLICA: name } });
+  const replica = spawnBot('packages/core/test/schedule/fixtures/replica.ts', {
+    baseEnv: 'inherit',
+    env: { ...env, REPLICA: name },
+  });
   const leads: string[] = [];
   replica.onLine((line) => {
     if (line === 'booted') booted();
@@ -47,7 +57,10 @@ function spawnReplica(name: string, env: Record<string, string>, booted: () => v
   return { name, process: replica, leads, ready };
 }
 
-async function startReplicas(count: number, extraEnv: Record<string, string> = {}): Promise<{ prefix: string; baseline: number }> {
+async function startReplicas(
+  count: number,
+  extraEnv: Record<string, string> = {},
+): Promise<{ prefix: string; baseline: number }> {
   sink = await startSink();
   const prefix = testPrefix();
   prefixes.push(prefix);
@@ -76,7 +89,9 @@ describe('replicas sharing Redis (real processes)', () => {
   it('answers each command once and delivers the report once to every target with 2 replicas', async () => {
     await startReplicas(2);
     await Promise.all(running.map((r) => r.ready));
-    for (let i = 0; i < 10; i++) for (const p of PLATFORMS) sink.push({ id: `${p}-m${i}`, platform: p, room: `${p}-room-0`, user: 'alice', text: '!ping' });
+    for (let i = 0; i < 10; i++)
+      for (const p of PLATFORMS)
+        sink.push({ id: `${p}-m${i}`, platform: p, room: `${p}-room-0`, user: 'alice', text: '!ping' });
     await sink.until(() => sink.replies.length >= 30 && sink.shown.length >= ROOMS * PLATFORMS.length);
     await sink.until(() => running.some((r) => r.leads.length > 0));
     expect(new Set(sink.replies.map((r) => r.messageId)).size).toBe(30);
@@ -89,7 +104,9 @@ describe('replicas sharing Redis (real processes)', () => {
   it('runs the standard bot (createStandardBot) as 2 replicas: commands and the report once each', async () => {
     await startReplicas(2, { STANDARD: '1' });
     await Promise.all(running.map((r) => r.ready));
-    for (let i = 0; i < 6; i++) for (const p of PLATFORMS) sink.push({ id: `std-${p}-${i}`, platform: p, room: `${p}-room-2`, user: 'carol', text: '!ping' });
+    for (let i = 0; i < 6; i++)
+      for (const p of PLATFORMS)
+        sink.push({ id: `std-${p}-${i}`, platform: p, room: `${p}-room-2`, user: 'carol', text: '!ping' });
     await sink.until(() => sink.replies.length >= 18 && sink.shown.length >= ROOMS * PLATFORMS.length);
     await sink.until(() => running.some((r) => r.leads.length > 0));
     expect(sink.replies).toHaveLength(18);
@@ -108,17 +125,22 @@ describe('replicas sharing Redis (real processes)', () => {
     const shownAtKill = sink.shown.length;
     expect(shownAtKill).toBeLessThan(total);
     // the same commands still get exactly one answer from the survivors
-    for (let i = 0; i < 5; i++) sink.push({ id: `after-kill-${i}`, platform: 'telegram', room: 'telegram-room-1', user: 'bob', text: '!ping' });
+    for (let i = 0; i < 5; i++)
+      sink.push({ id: `after-kill-${i}`, platform: 'telegram', room: 'telegram-room-1', user: 'bob', text: '!ping' });
     await sink.until(() => sink.shown.length >= total && sink.replies.length >= 5);
     // another replica took the lease over and finished the run
     await sink.until(() => running.some((r) => r !== leader && r.leads.length > 0));
     expectEachTargetOnce(sink);
     expect(sink.replies).toHaveLength(5);
-    if (process.env['STATS_DEBUG']) console.log(`resent after the kill (shown once by key): ${sink.received.length - sink.shown.length}`);
+    if (process.env['STATS_DEBUG'])
+      console.log(`resent after the kill (shown once by key): ${sink.received.length - sink.shown.length}`);
     expect(sink.replies.every((r) => r.replica !== leader.name)).toBe(true);
     const late = sink.shown.slice(shownAtKill);
     expect(late.every((s) => s.replica !== leader.name)).toBe(true);
     // the new leader saw every queued delivery finish and marked the run done
-    await vi.waitFor(async () => expect(Number(await redis.get(`${prefix}schedule:last:fanout`))).toBeGreaterThan(baseline), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(
+      async () => expect(Number(await redis.get(`${prefix}schedule:last:fanout`))).toBeGreaterThan(baseline),
+      { timeout: 20_000, interval: 100 },
+    );
   }, 90_000);
 });

@@ -93,7 +93,13 @@ export async function startSink(): Promise<Sink> {
     readJson(req).then(
       (body) => {
         if (url.pathname === '/send') {
-          const send = { replica: String(body['replica']), platform: String(body['platform']), room: String(body['room']), key: body['key'] === undefined ? undefined : String(body['key']), text: String(body['text']) };
+          const send = {
+            replica: String(body['replica']),
+            platform: String(body['platform']),
+            room: String(body['room']),
+            key: body['key'] === undefined ? undefined : String(body['key']),
+            text: String(body['text']),
+          };
           received.push(send);
           let id = send.key === undefined ? undefined : keys.get(send.key);
           if (id === undefined) {
@@ -104,7 +110,12 @@ export async function startSink(): Promise<Sink> {
           }
           json(200, { id });
         } else if (url.pathname === '/reply') {
-          replies.push({ replica: String(body['replica']), platform: String(body['platform']), messageId: String(body['messageId']), text: String(body['text']) });
+          replies.push({
+            replica: String(body['replica']),
+            platform: String(body['platform']),
+            messageId: String(body['messageId']),
+            text: String(body['text']),
+          });
           json(200, {});
         } else json(404, {});
         notify();
@@ -136,7 +147,10 @@ export async function startSink(): Promise<Sink> {
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`sink: condition not met in ${timeoutMs} ms (${received.length} sends received, ${shown.length} shown, ${replies.length} replies)`);
+        if (left <= 0)
+          throw new Error(
+            `sink: condition not met in ${timeoutMs} ms (${received.length} sends received, ${shown.length} shown, ${replies.length} replies)`,
+          );
         await new Promise<void>((r) => {
           const timer = setTimeout(r, Math.min(left, 1000));
           watchers.push(() => {

@@ -19,15 +19,28 @@ beforeAll(async () => {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is not answering on 127.0.0.1:5432 (run "node scripts/test-setup.mjs"): ${String(err)}`);
+    throw new Error(
+      `PostgreSQL is not answering on 127.0.0.1:5432 (run "node scripts/test-setup.mjs"): ${String(err)}`,
+    );
   }
   await admin.query(`CREATE DATABASE ${DB}`);
   const c = new pg.Client({ connectionString: DB_URL });
   await c.connect();
-  await c.query('CREATE SCHEMA auth; CREATE TABLE auth.users (id serial primary key, email text, created_at timestamptz not null)');
+  await c.query(
+    'CREATE SCHEMA auth; CREATE TABLE auth.users (id serial primary key, email text, created_at timestamptz not null)',
+  );
   // 3 users today (Berlin), 2 yesterday, 1 ten days ago, 1 at 23:30 UTC on Feb 8 = Feb 9 in Berlin.
-  const rows = [NOW - 3600_000, NOW - 7200_000, NOW - 3 * 3600_000, NOW - DAY, NOW - DAY - 60_000, NOW - 10 * DAY, Date.parse('2026-02-08T23:30:00Z')];
-  for (const [i, at] of rows.entries()) await c.query('INSERT INTO auth.users (email, created_at) VALUES ($1, $2)', [`u${i}@example.org`, new Date(at)]);
+  const rows = [
+    NOW - 3600_000,
+    NOW - 7200_000,
+    NOW - 3 * 3600_000,
+    NOW - DAY,
+    NOW - DAY - 60_000,
+    NOW - 10 * DAY,
+    Date.parse('2026-02-08T23:30:00Z'),
+  ];
+  for (const [i, at] of rows.entries())
+    await c.query('INSERT INTO auth.users (email, created_at) VALUES ($1, $2)', [`u${i}@example.org`, new Date(at)]);
   await c.end();
 });
 
@@ -53,7 +66,12 @@ describe('growth source on real PostgreSQL', () => {
   });
 
   it('runs read-only: a writing GROWTH_QUERY fails without writing', async () => {
-    const growth = createGrowthSource({ url: DB_URL, timeZone: 'UTC', query: "INSERT INTO auth.users (email, created_at) VALUES ('x', now()) RETURNING '2026-01-01' AS day, 1 AS signups" });
+    const growth = createGrowthSource({
+      url: DB_URL,
+      timeZone: 'UTC',
+      query:
+        "INSERT INTO auth.users (email, created_at) VALUES ('x', now()) RETURNING '2026-01-01' AS day, 1 AS signups",
+    });
     try {
       const err = (await growth.signups().catch((e: unknown) => e)) as UpstreamError;
       expect(err).toBeInstanceOf(UpstreamError);
@@ -88,7 +106,12 @@ describe('growth source on real PostgreSQL', () => {
   });
 
   it('stops a slow query at the statement timeout', async () => {
-    const growth = createGrowthSource({ url: DB_URL, timeZone: 'UTC', statementTimeoutMs: 100, query: "SELECT '2026-01-01' AS day, 1 AS signups FROM pg_sleep(5)" });
+    const growth = createGrowthSource({
+      url: DB_URL,
+      timeZone: 'UTC',
+      statementTimeoutMs: 100,
+      query: "SELECT '2026-01-01' AS day, 1 AS signups FROM pg_sleep(5)",
+    });
     try {
       await expect(growth.signups()).rejects.toBeInstanceOf(TimeoutError);
     } finally {
@@ -97,7 +120,11 @@ describe('growth source on real PostgreSQL', () => {
   });
 
   it('accepts an overriding query without $1', async () => {
-    const growth = createGrowthSource({ url: DB_URL, timeZone: 'UTC', query: "SELECT '2026-02-01'::date AS day, count(*) AS signups FROM auth.users" });
+    const growth = createGrowthSource({
+      url: DB_URL,
+      timeZone: 'UTC',
+      query: "SELECT '2026-02-01'::date AS day, count(*) AS signups FROM auth.users",
+    });
     try {
       expect(await growth.signups()).toEqual({ total: 7, days: [{ day: '2026-02-01', signups: 7 }] });
     } finally {
@@ -106,7 +133,11 @@ describe('growth source on real PostgreSQL', () => {
   });
 
   it('calls a missing table a failed query and an unreachable server unreachable', async () => {
-    const missing = createGrowthSource({ url: ADMIN_URL, timeZone: 'UTC', query: 'SELECT day, signups FROM no_such_table' });
+    const missing = createGrowthSource({
+      url: ADMIN_URL,
+      timeZone: 'UTC',
+      query: 'SELECT day, signups FROM no_such_table',
+    });
     const down = createGrowthSource({ url: 'postgresql://postgres@127.0.0.1:1/test', timeZone: 'UTC' });
     try {
       await expect(missing.signups()).rejects.toMatchObject({ userMessage: expect.stringContaining('GROWTH_QUERY') });

@@ -13,10 +13,16 @@ afterEach(async () => {
   stubs = [];
 });
 
-async function stub(answer: (path: string, params: URLSearchParams, n: number) => StubAnswer): Promise<{ server: RunningPrometheusStub; prom: PrometheusSource }> {
+async function stub(
+  answer: (path: string, params: URLSearchParams, n: number) => StubAnswer,
+): Promise<{ server: RunningPrometheusStub; prom: PrometheusSource }> {
   const server = await startPrometheusStub(answer);
   stubs.push(server);
-  const prom = createSources(loadConfig({ PROMETHEUS_URL: server.url }), { retryBaseMs: 1, timeoutMs: 1_000, prometheusCacheTtlMs: 0 }).prometheus;
+  const prom = createSources(loadConfig({ PROMETHEUS_URL: server.url }), {
+    retryBaseMs: 1,
+    timeoutMs: 1_000,
+    prometheusCacheTtlMs: 0,
+  }).prometheus;
   return { server, prom };
 }
 
@@ -26,7 +32,10 @@ const vector = (value: string, metric: Record<string, string> = {}): StubAnswer 
 
 describe('Prometheus client faults', () => {
   it('retries a 503 timeout error and then names Prometheus', async () => {
-    const { server, prom } = await stub(() => ({ status: 503, body: { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' } }));
+    const { server, prom } = await stub(() => ({
+      status: 503,
+      body: { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' },
+    }));
     const err = (await prom.query('up').catch((e: unknown) => e)) as UpstreamError;
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err.retryable).toBe(true);
@@ -36,19 +45,30 @@ describe('Prometheus client faults', () => {
   });
 
   it('succeeds when a retry does', async () => {
-    const { server, prom } = await stub((_p, _q, n) => (n === 1 ? { status: 502, body: '<html>Bad Gateway</html>' } : vector('1')));
+    const { server, prom } = await stub((_p, _q, n) =>
+      n === 1 ? { status: 502, body: '<html>Bad Gateway</html>' } : vector('1'),
+    );
     expect((await prom.query('up'))[0]?.value).toBe(1);
     expect(server.requests).toHaveLength(2);
   });
 
   it('shows the VictoriaMetrics 422 error text', async () => {
-    const { prom } = await stub(() => ({ status: 422, body: { status: 'error', errorType: '422', error: 'cannot parse "sum(": unexpected end of stream' } }));
+    const { prom } = await stub(() => ({
+      status: 422,
+      body: { status: 'error', errorType: '422', error: 'cannot parse "sum(": unexpected end of stream' },
+    }));
     const err = (await prom.query('sum(').catch((e: unknown) => e)) as UpstreamError;
-    expect(err.userMessage).toBe('Prometheus rejected the request (HTTP 422): cannot parse "sum(": unexpected end of stream');
+    expect(err.userMessage).toBe(
+      'Prometheus rejected the request (HTTP 422): cannot parse "sum(": unexpected end of stream',
+    );
   });
 
   it('calls malformed JSON and unknown envelopes malformed', async () => {
-    const { prom } = await stub((_p, q) => (q.get('query') === 'a' ? { body: '{"status":"succ' } : { body: { status: 'success', data: { resultType: 'histogram', result: [] } } }));
+    const { prom } = await stub((_p, q) =>
+      q.get('query') === 'a'
+        ? { body: '{"status":"succ' }
+        : { body: { status: 'success', data: { resultType: 'histogram', result: [] } } },
+    );
     await expect(prom.query('a')).rejects.toBeInstanceOf(MalformedAnswerError);
     await expect(prom.query('b')).rejects.toBeInstanceOf(MalformedAnswerError);
   });
@@ -59,7 +79,10 @@ describe('Prometheus client faults', () => {
   });
 
   it('calls a closed port unreachable', async () => {
-    const prom = createSources(loadConfig({ PROMETHEUS_URL: 'http://127.0.0.1:9' }), { retryBaseMs: 1, retries: 1 }).prometheus;
+    const prom = createSources(loadConfig({ PROMETHEUS_URL: 'http://127.0.0.1:9' }), {
+      retryBaseMs: 1,
+      retries: 1,
+    }).prometheus;
     const err = (await prom.query('up').catch((e: unknown) => e)) as UnreachableError;
     expect(err).toBeInstanceOf(UnreachableError);
     expect(err.userMessage).toBe('Prometheus is unreachable right now. Please try again later.');
@@ -80,12 +103,17 @@ describe('Prometheus client faults', () => {
   it('takes PromQL overrides from PROMETHEUS_QUERIES', async () => {
     const server = await startPrometheusStub(() => vector('42'));
     stubs.push(server);
-    const config = loadConfig({ PROMETHEUS_URL: server.url, PROMETHEUS_QUERIES: '{"cpuPercent":"my_cpu_percent","nope":"x"}' });
+    const config = loadConfig({
+      PROMETHEUS_URL: server.url,
+      PROMETHEUS_QUERIES: '{"cpuPercent":"my_cpu_percent","nope":"x"}',
+    });
     const prom = createSources(config).prometheus;
     expect(prom.queries.cpuPercent).toBe('my_cpu_percent');
     expect((await prom.system()).cpuPercent).toBe(42);
     expect(server.requests.map((r) => r.params.get('query'))).toContain('my_cpu_percent');
-    expect(() => loadConfig({ PROMETHEUS_URL: server.url, PROMETHEUS_QUERIES: '["up"]' })).toThrow(/PROMETHEUS_QUERIES must be a JSON object/);
+    expect(() => loadConfig({ PROMETHEUS_URL: server.url, PROMETHEUS_QUERIES: '["up"]' })).toThrow(
+      /PROMETHEUS_QUERIES must be a JSON object/,
+    );
   });
 
   it('sends long queries as a form POST', async () => {
@@ -103,12 +131,18 @@ describe('Prometheus client faults', () => {
       const query = q.get('query') ?? '';
       if (query.includes('idle')) return vector('NaN');
       if (query.includes('MemAvailable_bytes /')) return vector('+Inf');
-      if (query.includes('http_requests_total') || query.includes('duration')) return { body: { status: 'success', data: { resultType: 'vector', result: [] } } };
+      if (query.includes('http_requests_total') || query.includes('duration'))
+        return { body: { status: 'success', data: { resultType: 'vector', result: [] } } };
       return { body: { status: 'success', data: { resultType: 'vector', result: [] } } };
     });
     const config = loadConfig({ PROMETHEUS_URL: server.url });
     const metrics = createMetrics({ processMetrics: false });
-    const bot = await createTestBot({ commands: analyticsCommands(), sources: createSources(config, { metrics }), config, metrics });
+    const bot = await createTestBot({
+      commands: analyticsCommands(),
+      sources: createSources(config, { metrics }),
+      config,
+      metrics,
+    });
     try {
       const system = await bot.say('!system');
       expect(system.plain).toMatch(/CPU:?\s+no data/);
@@ -123,13 +157,23 @@ describe('Prometheus client faults', () => {
   });
 
   it('answers a failing Prometheus with a short message and counts it', async () => {
-    const { server } = await stub(() => ({ status: 500, body: { status: 'error', errorType: 'internal', error: 'boom' } }));
+    const { server } = await stub(() => ({
+      status: 500,
+      body: { status: 'error', errorType: 'internal', error: 'boom' },
+    }));
     const config = loadConfig({ PROMETHEUS_URL: server.url });
     const metrics = createMetrics({ processMetrics: false });
-    const bot = await createTestBot({ commands: analyticsCommands(), sources: createSources(config, { metrics, retryBaseMs: 1, retries: 0 }), config, metrics });
+    const bot = await createTestBot({
+      commands: analyticsCommands(),
+      sources: createSources(config, { metrics, retryBaseMs: 1, retries: 0 }),
+      config,
+      metrics,
+    });
     try {
       expect((await bot.say('!services')).plain).toContain('Prometheus answered with a server error (HTTP 500)');
-      expect(await metrics.registry.getSingleMetricAsString('stats_upstream_errors_total')).toContain('source="prometheus",kind="status"} 1');
+      expect(await metrics.registry.getSingleMetricAsString('stats_upstream_errors_total')).toContain(
+        'source="prometheus",kind="status"} 1',
+      );
     } finally {
       await bot.stop();
     }

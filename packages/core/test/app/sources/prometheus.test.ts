@@ -1,4 +1,10 @@
-import { startMetricsTarget, startPrometheus, startVictoriaMetrics, type RunningServer, type RunningTsdb } from '@stats/test-utils';
+import {
+  startMetricsTarget,
+  startPrometheus,
+  startVictoriaMetrics,
+  type RunningServer,
+  type RunningTsdb,
+} from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../src/errors/index.js';
 import { analyticsCommands, createPeriodReportBuilders } from '../../../src/app/commands/index.js';
@@ -97,7 +103,11 @@ for (const kind of ['Prometheus', 'VictoriaMetrics'] as const) {
 
     it('reads PostgreSQL and Redis exporter figures', async () => {
       const db = await prom.databases();
-      expect(db.postgres).toMatchObject({ up: true, connections: 3, databases: [{ name: 'test', sizeBytes: 8_000_000 }] });
+      expect(db.postgres).toMatchObject({
+        up: true,
+        connections: 3,
+        databases: [{ name: 'test', sizeBytes: 8_000_000 }],
+      });
       expect(db.redis).toMatchObject({ up: true, clients: 2, memoryBytes: 1_048_576, keys: 42 });
     });
 
@@ -122,7 +132,11 @@ for (const kind of ['Prometheus', 'VictoriaMetrics'] as const) {
 
     it('reads a range as series of points', async () => {
       const now = Date.now();
-      const series = await prom.queryRange(prom.queries.memoryPercent, { start: now - 60_000, end: now, stepSeconds: 1 });
+      const series = await prom.queryRange(prom.queries.memoryPercent, {
+        start: now - 60_000,
+        end: now,
+        stepSeconds: 1,
+      });
       expect(series).toHaveLength(1);
       expect(series[0]?.points.length).toBeGreaterThan(0);
       for (const p of series[0]?.points ?? []) expect(p.v).toBeGreaterThan(0);
@@ -133,7 +147,11 @@ for (const kind of ['Prometheus', 'VictoriaMetrics'] as const) {
 
     it('answers !system, !services, !traffic and !db through the bot, markup kept as data', async () => {
       const config = loadConfig({ PROMETHEUS_URL: tsdb.url });
-      const bot = await createTestBot({ commands: analyticsCommands(), sources: createSources(config, { retryBaseMs: 5 }), config });
+      const bot = await createTestBot({
+        commands: analyticsCommands(),
+        sources: createSources(config, { retryBaseMs: 5 }),
+        config,
+      });
       try {
         const system = await bot.say('!system');
         expect(system.plain).toMatch(/CPU:?\s+\d/);
@@ -144,7 +162,10 @@ for (const kind of ['Prometheus', 'VictoriaMetrics'] as const) {
         expect(services.plain.indexOf('gone')).toBeLessThan(services.plain.indexOf('node'));
         const traffic = await bot.say('!traffic');
         expect(traffic.plain).toContain(HOSTILE_JOB);
-        const html = matrixRenderer.render(traffic.document).map((m) => m.formatted_body).join('');
+        const html = matrixRenderer
+          .render(traffic.document)
+          .map((m) => m.formatted_body)
+          .join('');
         expect(html).not.toContain('<img');
         expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&amp;amp;');
         expect(telegramRenderer.render(traffic.document).join('')).not.toContain('<img');
