@@ -64,7 +64,12 @@ describe('stopping `pnpm start:matrix`', { timeout: 120_000 }, () => {
     // Every reply is refused with a long retry-after: they wait inside the bot when SIGTERM comes.
     hs.fail({ path: '/send/', method: 'PUT', status: 429, retryAfterMs: 30_000, times: 1_000 });
     for (let i = 0; i < 12; i++) alice.say(room, '!help');
-    await hs.waitForTyping((t) => t.typing && t.roomId === room);
+    // The replies are waiting once the stand-in has refused a send with 429.
+    const deadline = Date.now() + 20_000;
+    while (!hs.requests.some((r) => r.method === 'PUT' && r.path.includes('/send/') && r.status === 429)) {
+      if (Date.now() > deadline) throw new Error('the bot tried no reply within 20 s (every send answers 429)');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     process.kill(started.pid, 'SIGTERM');
     expect(await groupGoneWithin(started.pid, 10_000)).toBe(true);
   });

@@ -15,9 +15,11 @@ import {
 import {
   CRYPTO_STORE_FILE,
   ENCRYPTED_ROOM_NOTICE,
+  PRIVATE_ANSWER_POINTER,
   UNDECRYPTABLE_NOTICE,
   type MatrixAdapterOptions,
 } from '../src/index.js';
+import { HELD_EVENTS_FILE } from '../src/crypto/index.js';
 import { bodyOf, echo, login, ping, startBot, tempDataDir, where, type RunningBot } from './harness.js';
 
 let hs: MatrixHomeserver;
@@ -186,6 +188,29 @@ describe('Matrix adapter: end-to-end encryption', () => {
     ).toHaveLength(0);
   });
 
+  it('keeps a message waiting for its room key across a restart, and answers it when the key arrives', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    hs.state.e2ee.holdToDevice(hs.bot.userId, 'STATSBOT');
+    await alice.sendEncrypted(dm, 'm.room.message', { msgtype: 'm.text', body: 'rotating' }, { withholdKey: true });
+    const asked = await alice.say(dm, '!echo held-over-restart');
+    const synced = hs.requests.length;
+    // The bot has synced the message without its key, and its sync token has moved past it.
+    await hs.waitForRequest((r) => r.path.includes('/sync') && hs.requests.indexOf(r) > synced + 1);
+    const held = readFileSync(join(data.dir, HELD_EVENTS_FILE), 'utf8');
+    expect(JSON.parse(held)).toMatchObject({ version: 1, userId: hs.bot.userId, deviceId: 'STATSBOT' });
+    expect(held).not.toContain(asked);
+    await restart();
+    // Both events sent without their key are back in memory ('rotating' never gets one).
+    expect(logLines.some((line) => line.includes('end-to-end encryption running') && line.includes('"held":2'))).toBe(
+      true,
+    );
+    hs.state.e2ee.releaseToDevice(hs.bot.userId, 'STATSBOT');
+    expect(body((await alice.waitForReply(asked)).content)).toContain('held-over-restart');
+  });
+
   it('logs a message it cannot decrypt, answers it once with a notice and keeps syncing', async () => {
     await start({ roomKeyWaitMs: 300 });
     const alice = await human('alice');
@@ -241,6 +266,54 @@ describe('Matrix adapter: end-to-end encryption', () => {
     expect(body((await alice.waitForReply(asked)).content)).toContain('worked');
     release();
     await first.stop();
+  });
+
+  it('opens the direct room for a private answer encrypted and shares the key with the invitee, who reads it after joining', async () => {
+    const status = defineCommand({
+      name: 'status',
+      summary: 'Your account',
+      private: true,
+      run: () => document().text('credits: 42'),
+    });
+    await start({}, [status]);
+    const alice = await human('alice');
+    const group = alice.createRoom({ invite: [hs.bot.userId], preset: 'trusted_private_chat' });
+    const bob = hs.human('bob');
+    alice.invite(group, bob.userId);
+    bob.join(group);
+    await hs.waitFor(
+      (e) =>
+        e['room_id'] === group &&
+        e['state_key'] === hs.bot.userId &&
+        (e['content'] as { membership?: string }).membership === 'join',
+      { what: 'bot join' },
+    );
+    const asked = await alice.say(group, '!status');
+    expect(body((await alice.waitForReply(asked)).content)).toBe(PRIVATE_ANSWER_POINTER);
+    const invite = await hs.waitFor(
+      (e) =>
+        e['state_key'] === alice.userId &&
+        e['sender'] === hs.bot.userId &&
+        (e['content'] as { membership?: string }).membership === 'invite',
+      {
+        what: 'invite to the direct room',
+      },
+    );
+    const dm = String(invite['room_id']);
+    expect(hs.state.room(dm).state.get('m.room.encryption\u0000')?.content).toEqual({
+      algorithm: 'm.megolm.v1.aes-sha2',
+    });
+    // The answer went out while Alice was only invited: encrypted, with the key sent to her device.
+    const answer = await hs.waitFor(
+      (e) => e['room_id'] === dm && e['sender'] === hs.bot.userId && e['type'] === 'm.room.encrypted',
+      { what: 'the encrypted answer' },
+    );
+    expect(hs.state.membership(dm, alice.userId)).toBe('invite');
+    expect(hs.botEvents(dm).filter((e) => e['type'] === 'm.room.message')).toEqual([]);
+    alice.join(dm);
+    const read = await alice.waitFor((e) => e.eventId === answer['event_id'], { what: 'the decrypted answer' });
+    expect(read.encrypted).toBe(true);
+    expect(body(read.content)).toContain('credits: 42');
   });
 
   it('sends a chart into an encrypted room as an encrypted attachment (file, not url)', async () => {

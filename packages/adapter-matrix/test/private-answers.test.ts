@@ -37,7 +37,7 @@ beforeEach(async () => {
   data = tempDataDir();
   alice = hs.human('alice', 'Alice');
   shared = createBotRoom(hs, { owner: alice, name: 'ops', members: [hs.human('bob', 'Bob')] }).roomId;
-  running = await startBot(hs, data.dir, [ping, login, where, status]);
+  running = await startBot(hs, data.dir, [ping, login, where, status], { encryption: false });
 });
 
 afterEach(async () => {

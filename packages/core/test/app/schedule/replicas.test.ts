@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 function spawnReplica(name: string, env: Record<string, string>, booted: () => void): Replica {
-  const replica = spawnBot('packages/core/test/schedule/fixtures/replica.ts', {
+  const replica = spawnBot('packages/core/test/app/schedule/fixtures/replica.ts', {
     baseEnv: 'inherit',
     env: { ...env, REPLICA: name },
   });
