@@ -47,12 +47,24 @@ const cron = z.string().refine((v) => {
  */
 export const envSchema = z.object({
   // general
-  NODE_ENV: z.enum(['development', 'production', 'test']).optional(),
+  // Enums take objects, not arrays: a union of literals prints in an order that varies between
+  // builds, which made the API report differ on a clean clone; an object keeps its written order.
+  NODE_ENV: z.enum({ development: 'development', production: 'production', test: 'test' }).optional(),
   PORT: port.default(3312),
   HOST: z.string().default('0.0.0.0'),
   TZ: timeZone.default('Europe/Berlin'),
-  LOCALE: z.enum(['en', 'de'], { error: 'must be en or de' }).default('en'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOCALE: z.enum({ en: 'en', de: 'de' }, { error: 'must be en or de' }).default('en'),
+  LOG_LEVEL: z
+    .enum({
+      fatal: 'fatal',
+      error: 'error',
+      warn: 'warn',
+      info: 'info',
+      debug: 'debug',
+      trace: 'trace',
+      silent: 'silent',
+    })
+    .default('info'),
   DATA_DIR: text.default('./data'),
   COMMAND_PREFIX: z.string().min(1).max(5).default('!'),
   COMMAND_TIMEOUT: duration.default(15_000),
@@ -105,7 +117,10 @@ export const envSchema = z.object({
   OIDC_CLIENT_ID: text.optional(),
   OIDC_SCOPE: text.default('openid email profile offline_access'),
   SESSION_STORE: z
-    .enum(['sqlite', 'memory', 'redis', 'postgres'], { error: 'must be sqlite, memory, redis or postgres' })
+    .enum(
+      { sqlite: 'sqlite', memory: 'memory', redis: 'redis', postgres: 'postgres' },
+      { error: 'must be sqlite, memory, redis or postgres' },
+    )
     .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_DATABASE_URL: anyUrl.optional(),
