@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  connectPostgres,
   createBotRoom,
   DEFAULT_UMAMI_WEBSITES,
   startMatrixHomeserver,
@@ -16,18 +17,19 @@ import {
   type RunningTsdb,
   type RunningBot,
   type RunningUmami,
+  TEST_DATABASE_URL as DATABASE_URL,
 } from '@stats/test-utils';
 import { startMatrixStatsBot } from './bot-process.js';
+import { createSignupsTable, type SignupsTable } from './signups-table.js';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const table = `matrix_e2e_users_${process.pid}`;
 
 let hs: MatrixHomeserver;
 let umami: RunningUmami;
 let target: RunningServer;
 let prometheus: RunningTsdb;
-let db: pg.Client;
+let db: pg.Pool;
+let signups: SignupsTable | undefined;
 let dataDir: string;
 let bot: RunningBot;
 let alice: MatrixHuman;
@@ -75,14 +77,9 @@ function exposition(scrape: number): string {
 }
 
 beforeAll(async () => {
-  db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect().catch((err: unknown) => {
-    throw new Error(
-      `PostgreSQL is not reachable at ${DATABASE_URL} (${String(err)}): start it (apt-get install postgresql; service postgresql start) or set TEST_DATABASE_URL`,
-    );
-  });
-  await db.query(`CREATE TABLE ${table} (created_at timestamptz NOT NULL)`);
-  await db.query(`INSERT INTO ${table} SELECT now() - (i || ' days')::interval FROM generate_series(0, 11) AS i`);
+  // Fails (never skips) with how to start PostgreSQL when it is not running.
+  db = await connectPostgres();
+  signups = await createSignupsTable(db, `matrix_e2e_users_${process.pid}`);
   umami = await startUmami({
     version: 'v3',
     password: 'umami-secret',
@@ -121,7 +118,7 @@ beforeAll(async () => {
     UMAMI_PASSWORD: 'umami-secret',
     PROMETHEUS_URL: prometheus.url,
     DATABASE_URL,
-    GROWTH_QUERY: `SELECT to_char(date_trunc('day', created_at AT TIME ZONE $1), 'YYYY-MM-DD') AS day, count(*)::bigint AS signups FROM ${table} GROUP BY 1 ORDER BY 1`,
+    GROWTH_QUERY: signups.growthQuery,
     // once a minute, 25 s from now, instead of 09:00: the test sees a scheduled report arrive.
     // With the default grace (2 h) the scheduler's first check finds the previous minute's run and
     // records its baseline at once, so the next run (≤ 60 s) is sent rather than the one after.
@@ -135,7 +132,7 @@ afterAll(async () => {
   await prometheus?.stop();
   await target?.stop();
   await umami?.stop();
-  await db?.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  await signups?.drop();
   await db?.end();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });

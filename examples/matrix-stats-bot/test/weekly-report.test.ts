@@ -19,6 +19,7 @@ import {
   type RunningUmami,
 } from '@stats/test-utils';
 import { startMatrixStatsBot } from './bot-process.js';
+import { createSignupsTable, type SignupsTable } from './signups-table.js';
 
 // The weekly report end to end through the example: the bot as a process with WEEKLY_REPORT_CRON
 // in a time zone whose date differs from UTC's right now, Umami, Prometheus (one target up, one
@@ -26,8 +27,6 @@ import { startMatrixStatsBot } from './bot-process.js';
 // the zone's wall-clock hour and minutes a moment from now (not a week away): a bot reading it
 // in UTC, or any other zone, would not send it. The scheduler's first check only records a
 // baseline, so the cron also names the minute before the start, and the next five.
-
-const table = `weekly_report_users_${process.pid}`;
 
 /** The calendar date (`YYYY-MM-DD`) of `ms` in `timeZone`. */
 function dateIn(ms: number, timeZone: string): string {
@@ -66,6 +65,7 @@ let umami: RunningUmami;
 let target: RunningServer;
 let prometheus: RunningTsdb;
 let db: pg.Pool;
+let signups: SignupsTable | undefined;
 let dataDir: string;
 let bot: RunningBot;
 let room: string;
@@ -74,9 +74,8 @@ let timeZone: string;
 beforeAll(async () => {
   // Fails (never skips) with how to start PostgreSQL when it is not running.
   db = await connectPostgres();
-  // One sign-up a day at this time of day, today and the 11 days before: 7 in the week the report covers, 4 in the week before.
-  await db.query(`CREATE TABLE ${table} (created_at timestamptz NOT NULL)`);
-  await db.query(`INSERT INTO ${table} SELECT now() - (i || ' days')::interval FROM generate_series(0, 11) AS i`);
+  // 7 sign-ups in the week the report covers, 4 in the week before.
+  signups = await createSignupsTable(db, `weekly_report_users_${process.pid}`);
   umami = await startUmami({ version: 'v3', password: 'umami-weekly-secret' });
   target = await startMetricsTarget(() => 'app_up 1\n');
   // "billing" points at a port where nothing listens: a service that is down.
@@ -108,7 +107,7 @@ beforeAll(async () => {
     UMAMI_PASSWORD: 'umami-weekly-secret',
     PROMETHEUS_URL: prometheus.url,
     DATABASE_URL,
-    GROWTH_QUERY: `SELECT to_char(date_trunc('day', created_at AT TIME ZONE $1), 'YYYY-MM-DD') AS day, count(*)::bigint AS signups FROM ${table} GROUP BY 1 ORDER BY 1`,
+    GROWTH_QUERY: signups.growthQuery,
   });
   await waitForBotJoin(hs, room);
 }, 180_000);
@@ -119,7 +118,7 @@ afterAll(async () => {
   await prometheus?.stop();
   await target?.stop();
   await umami?.stop();
-  await db?.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  await signups?.drop();
   await db?.end();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });

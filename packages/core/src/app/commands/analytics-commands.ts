@@ -13,7 +13,10 @@ import {
   trafficReport,
   weekReport,
   type Formatter,
+  type TimeRange,
+  type WebsiteStatsData,
 } from '../../reports/index.js';
+import type { Document } from '../../document/index.js';
 import type { TimeSeries } from '../../sources/index.js';
 import { gatherWebsiteStats, mapLimit } from './gather.js';
 
@@ -27,47 +30,55 @@ export function formatterFor(ctx: Pick<Ctx, 'settings'>): Formatter {
 const ANALYTICS = 'Analytics';
 const INFRASTRUCTURE = 'Infrastructure';
 
+/** What a website-statistics command varies: its name, the period it covers and the report it renders. */
+interface WebsiteStatsCommand {
+  readonly name: string;
+  readonly summary: string;
+  readonly period: (ctx: Ctx) => TimeRange;
+  readonly daily?: boolean;
+  readonly report: (data: WebsiteStatsData, fmt: Formatter) => Document;
+}
+
+/** One Umami command: every website over a period, gathered with the command's signal and time zone. */
+function websiteStatsCommand(spec: WebsiteStatsCommand): Command {
+  return defineCommand({
+    name: spec.name,
+    summary: spec.summary,
+    category: ANALYTICS,
+    run: async (ctx) => {
+      const data = await gatherWebsiteStats(ctx.sources, spec.period(ctx), {
+        signal: ctx.signal,
+        timeZone: ctx.settings.timeZone,
+        daily: spec.daily === true,
+      });
+      return spec.report(data, formatterFor(ctx));
+    },
+  });
+}
+
 /** `!stats`: every website, 30 days, with the change vs the 30 days before. */
-export const statsCommand: Command = defineCommand({
+export const statsCommand: Command = websiteStatsCommand({
   name: 'stats',
   summary: 'Overview of all websites (30 days)',
-  category: ANALYTICS,
-  run: async (ctx) => {
-    const data = await gatherWebsiteStats(ctx.sources, lastDays(ctx.now(), 30), {
-      signal: ctx.signal,
-      timeZone: ctx.settings.timeZone,
-    });
-    return statsReport(data, formatterFor(ctx));
-  },
+  period: (ctx) => lastDays(ctx.now(), 30),
+  report: statsReport,
 });
 
 /** `!today`: every website since midnight (in `TZ`). */
-export const todayCommand: Command = defineCommand({
+export const todayCommand: Command = websiteStatsCommand({
   name: 'today',
   summary: "Today's statistics",
-  category: ANALYTICS,
-  run: async (ctx) => {
-    const data = await gatherWebsiteStats(ctx.sources, today(ctx.now(), ctx.settings.timeZone), {
-      signal: ctx.signal,
-      timeZone: ctx.settings.timeZone,
-    });
-    return todayReport(data, formatterFor(ctx));
-  },
+  period: (ctx) => today(ctx.now(), ctx.settings.timeZone),
+  report: todayReport,
 });
 
 /** `!week`: every website over the last 7 days, with visitors per day. */
-export const weekCommand: Command = defineCommand({
+export const weekCommand: Command = websiteStatsCommand({
   name: 'week',
   summary: "This week's statistics (last 7 days)",
-  category: ANALYTICS,
-  run: async (ctx) => {
-    const data = await gatherWebsiteStats(ctx.sources, lastDays(ctx.now(), 7), {
-      signal: ctx.signal,
-      timeZone: ctx.settings.timeZone,
-      daily: true,
-    });
-    return weekReport(data, formatterFor(ctx));
-  },
+  period: (ctx) => lastDays(ctx.now(), 7),
+  daily: true,
+  report: weekReport,
 });
 
 /** `!realtime`: visitors in the last 5 minutes. */
