@@ -1,5 +1,6 @@
 import {
   discordRenderer,
+  textDocument,
   withErrorSerializers,
   type AdapterCapabilities,
   type AdapterContext,
@@ -205,6 +206,32 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     return out;
   };
 
+  /** Says `text` in the room, as a reply to the message. */
+  const notice = async (message: IncomingMessage, text: string, tone?: 'warning'): Promise<SentMessage[]> =>
+    sendPayloads(message.room, await toPayloads(textDocument(text, tone), renderer, undefined), message.id);
+
+  /**
+   * An answer for the sender only, asked for with a prefix command in a shared channel (a message
+   * cannot be ephemeral): it goes to the sender's DM and the channel hears only where it went.
+   * When the user accepts no DMs from the bot (50007) the channel hears how to get it, never the answer.
+   */
+  const replyPrivately = async (message: IncomingMessage, payloads: readonly OutgoingPayload[]) => {
+    const name = message.sender.displayName ?? 'you';
+    try {
+      const dm = await live().users.createDM(message.sender.id);
+      const out = await sendPayloads({ platform: PLATFORM, id: dm.id }, payloads, undefined);
+      await notice(message, `📬 ${name}, I sent you the answer in a direct message.`);
+      return out;
+    } catch (error) {
+      if (!(error instanceof DiscordAPIError) || error.code !== 50007) throw discordFailure(error, 'reply');
+      return notice(
+        message,
+        `🔒 ${name}, this answer is for you only and you accept no direct messages from me: allow direct messages from this server's members, or use the slash command, whose answer only you see.`,
+        'warning',
+      );
+    }
+  };
+
   return {
     platform: PLATFORM,
     capabilities: CAPABILITIES,
@@ -284,6 +311,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         }
         return out;
       }
+      if (replyOptions?.ephemeral === true && !message.isDirect) return replyPrivately(message, payloads);
       return sendPayloads(message.room, payloads, message.id).catch((error: unknown) => {
         throw discordFailure(error, 'reply');
       });

@@ -7,7 +7,7 @@ import {
   type SessionStore,
 } from '@stats/core';
 import { startAuthServer, type RunningAuthServer } from '@stats/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
 
 const PASSWORD = 'Sw0rdfish!-never-shown';
@@ -111,5 +111,42 @@ describe('a prefix !login in a shared channel', () => {
     expect(JSON.stringify(reply.body)).toMatch(/Logged in as \W*alice@example\.org/);
     expect(h.discord.state.deleted.map((d) => d.messageId)).not.toContain(message.id);
     expect(h.lines.join('')).not.toContain(PASSWORD);
+  });
+});
+
+describe('a prefix session command in a shared channel', () => {
+  let before = 0;
+  beforeEach(() => {
+    before = h.discord.state.botMessages.length;
+  });
+  /** The texts the bot sent into `channelId` during this test. */
+  const sentInto = (channelId: string): string[] =>
+    h.discord.state.botMessages
+      .slice(before)
+      .filter((m) => m.message.channel_id === channelId)
+      .map((m) => JSON.stringify(m.body));
+
+  it('answers in the sender’s DM, and the channel hears only where the answer went', async () => {
+    const frank = h.discord.user('frank');
+    const message = h.discord.say('!status', { user: 'frank' });
+    const pointer = await h.discord.replyTo(message.id);
+    expect(JSON.stringify(pointer.body)).toMatch(/sent you the answer in a direct message/);
+    const dm = h.discord.state.directChannel(frank.id);
+    expect(sentInto(dm.id).join('\n')).toMatch(/not logged in/i);
+    expect(sentInto(message.channel_id).join('\n')).not.toMatch(/not logged in/i);
+  });
+
+  it('never shows the answer in the channel when the user accepts no DMs (403 50007)', async () => {
+    const gina = h.discord.user('gina');
+    h.discord.state.behaviour.closedDirectMessages.add(gina.id);
+    try {
+      const message = h.discord.say('!status', { user: 'gina' });
+      const warning = await h.discord.replyTo(message.id);
+      expect(JSON.stringify(warning.body)).toMatch(/for you only and you accept no direct messages/);
+      expect(sentInto(message.channel_id).join('\n')).not.toMatch(/not logged in/i);
+      expect(sentInto(h.discord.state.directChannel(gina.id).id)).toEqual([]);
+    } finally {
+      h.discord.state.behaviour.closedDirectMessages.delete(gina.id);
+    }
   });
 });

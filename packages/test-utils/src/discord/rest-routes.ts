@@ -319,6 +319,9 @@ export async function route(
     if (sub === 'messages' && messageId === undefined && method === 'POST') {
       const invalid = validate(body);
       if (invalid !== undefined) return invalid;
+      if (channel.type === 1 && state.behaviour.closedDirectMessages.has(channel.recipient?.id ?? '')) {
+        return error(403, 50007, 'Cannot send messages to this user');
+      }
       const nonce =
         body.json['enforce_nonce'] === true && body.json['nonce'] !== undefined
           ? `${channel.id}:${String(body.json['nonce'])}`

@@ -95,6 +95,8 @@ export interface DiscordBehaviour {
   bucket: { limit: number; windowMs: number } | undefined;
   /** The gateway's heartbeat interval sent in Hello. */
   heartbeatIntervalMs: number;
+  /** Users who do not accept direct messages from the bot: a message to their DM → 403 50007. */
+  readonly closedDirectMessages: Set<string>;
 }
 
 /** The shared model behind the REST and gateway stand-ins. */
@@ -105,6 +107,7 @@ export class DiscordState {
     messageContentAllowed: true,
     bucket: undefined,
     heartbeatIntervalMs: 41_250,
+    closedDirectMessages: new Set(),
   };
   readonly events = new EventEmitter();
   readonly channels = new Map<string, ChannelRecord>();
