@@ -90,7 +90,10 @@ export interface SendOptions {
 
 /** Options of a reply. */
 export interface ReplyOptions {
-  /** Visible to the sender only, where the platform allows (else sent normally). */
+  /**
+   * For the sender only: ephemeral where the platform has it, else in the sender's direct room
+   * with a pointer in the shared one. An adapter never shows such an answer to the room.
+   */
   readonly ephemeral?: boolean;
 }
 
