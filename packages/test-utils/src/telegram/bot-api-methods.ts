@@ -77,6 +77,33 @@ function record(context: MethodContext, sent: SentByBot): void {
   context.state.changed();
 }
 
+/** Records a message the bot sent, with what it asked for (raw text, parse mode, reply, thread). */
+function recordSent(
+  context: MethodContext,
+  sent: {
+    readonly method: 'sendMessage' | 'sendPhoto';
+    readonly payload: Record<string, unknown>;
+    readonly message: TgMessage;
+    readonly raw: string;
+    readonly parsed: ParsedText;
+    readonly photo: Buffer | undefined;
+  },
+): void {
+  const { payload, message, parsed } = sent;
+  record(context, {
+    method: sent.method,
+    chatId: message.chat.id,
+    messageId: message.message_id,
+    raw: sent.raw,
+    text: parsed.text,
+    entities: parsed.entities,
+    parseMode: payload['parse_mode'] as string | undefined,
+    replyTo: message.reply_to_message?.message_id,
+    threadId: payload['message_thread_id'] === undefined ? undefined : Number(payload['message_thread_id']),
+    photo: sent.photo,
+  });
+}
+
 function sendMessage(context: MethodContext, payload: Record<string, unknown>): TgMessage {
   const chat = chatOf(context, payload);
   const raw = typeof payload['text'] === 'string' ? payload['text'] : '';
@@ -93,18 +120,7 @@ function sendMessage(context: MethodContext, payload: Record<string, unknown>): 
     ...(parsed.entities.length > 0 ? { entities: parsed.entities } : {}),
     ...(target ? { reply_to_message: target } : {}),
   });
-  record(context, {
-    method: 'sendMessage',
-    chatId: chat.chat.id,
-    messageId: message.message_id,
-    raw,
-    text: parsed.text,
-    entities: parsed.entities,
-    parseMode: payload['parse_mode'] as string | undefined,
-    replyTo: target?.message_id,
-    threadId: payload['message_thread_id'] === undefined ? undefined : Number(payload['message_thread_id']),
-    photo: undefined,
-  });
+  recordSent(context, { method: 'sendMessage', payload, message, raw, parsed, photo: undefined });
   return message;
 }
 
@@ -132,18 +148,7 @@ function sendPhoto(context: MethodContext, payload: Record<string, unknown>): Tg
     ...(parsed.entities.length > 0 ? { caption_entities: parsed.entities } : {}),
     ...(target ? { reply_to_message: target } : {}),
   });
-  record(context, {
-    method: 'sendPhoto',
-    chatId: chat.chat.id,
-    messageId: message.message_id,
-    raw,
-    text: parsed.text,
-    entities: parsed.entities,
-    parseMode: payload['parse_mode'] as string | undefined,
-    replyTo: target?.message_id,
-    threadId: payload['message_thread_id'] === undefined ? undefined : Number(payload['message_thread_id']),
-    photo: attached.data,
-  });
+  recordSent(context, { method: 'sendPhoto', payload, message, raw, parsed, photo: attached.data });
   return message;
 }
 
