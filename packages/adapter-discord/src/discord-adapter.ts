@@ -81,6 +81,9 @@ const CAPABILITIES: AdapterCapabilities = {
 
 const PLATFORM = 'discord';
 
+/** Discord shows a typing indicator for 10 s (or until the bot's next message); the core renews it. */
+const TYPING_TIMEOUT_MS = 10_000;
+
 /** API error codes that mean "you may not delete this" (Missing Access, DM, Missing Permissions). */
 const NOT_ALLOWED = new Set([50001, 50003, 50013]);
 
@@ -235,6 +238,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   return {
     platform: PLATFORM,
     capabilities: CAPABILITIES,
+    typingTimeoutMs: TYPING_TIMEOUT_MS,
 
     async start(ctx) {
       context = ctx;

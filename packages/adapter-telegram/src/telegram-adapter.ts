@@ -16,6 +16,7 @@ import {
   type RoomRef,
   type SentMessage,
 } from '@stats/core';
+import { settleWithin } from '@stats/core/adapter';
 import { Bot, GrammyError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { allowListMiddleware, type TelegramAllowList } from './allow-list.js';
@@ -44,8 +45,17 @@ export interface TelegramAdapterOptions {
   readonly webhook?: { readonly url: string; readonly secret: string; readonly path?: string } | undefined;
   /** Where the handled-update journal lives (`DATA_DIR`). */
   readonly dataDir: string;
-  /** After a restart, commands younger than this are answered, older ones dropped (default 5 min). */
+  /**
+   * After a restart, commands younger than this are answered, older ones dropped (default the
+   * core's `DEFAULT_CATCH_UP_WINDOW_MS`, 5 min).
+   */
   readonly catchUpWindowMs?: number;
+  /**
+   * How long `stop()` waits for updates being handled before it confirms what was handled and
+   * returns anyway, ms (default 10,000). Updates still running then stay unconfirmed, so the
+   * next start gets them again (and the journal drops those that did finish).
+   */
+  readonly stopTimeoutMs?: number;
   /** The adapter's logger (default: the bot's, from the start context). */
   readonly logger?: AdapterContext['logger'];
   /** Renders documents to Telegram HTML (default the core's `telegramRenderer`, split at 4,096). */
@@ -99,8 +109,10 @@ const CAPABILITIES: AdapterCapabilities = {
   edit: true,
 };
 
-/** How often `typing` is repeated while a command runs (Telegram shows it ~5 s). */
-const TYPING_EVERY_MS = 4000;
+/** Telegram shows `typing` about 5 s, or until the bot's next message; the core renews it. */
+const TYPING_TIMEOUT_MS = 5000;
+/** The default of {@link TelegramAdapterOptions.stopTimeoutMs}. */
+const STOP_TIMEOUT_MS = 10_000;
 
 function describe(error: unknown): string {
   if (error instanceof GrammyError) return `${error.method}: ${error.error_code} ${error.description}`;
@@ -139,7 +151,7 @@ function refusedToken(error: unknown): never {
  */
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
   const now = options.now ?? Date.now;
-  const catchUpWindowMs = options.catchUpWindowMs ?? 300_000;
+  const catchUpWindowMs = options.catchUpWindowMs;
   const renderer = options.renderer ?? telegramRenderer;
   let bot: Bot | undefined;
   let sender: TelegramSender | undefined;
@@ -149,8 +161,6 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   let context: AdapterContext | undefined;
   let receiving = false;
   const inFlight = new Set<Promise<void>>();
-  /** Rooms showing `typing`, repeated until turned off (Telegram shows it about 5 s). */
-  const typingTimers = new Map<string, NodeJS.Timeout>();
 
   const requireSender = (): TelegramSender => {
     if (sender === undefined) throw new Error('the Telegram adapter is not started');
@@ -164,6 +174,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   return {
     platform: 'telegram',
     capabilities: CAPABILITIES,
+    typingTimeoutMs: TYPING_TIMEOUT_MS,
 
     async start(startContext: AdapterContext): Promise<void> {
       context = startContext;
@@ -268,12 +279,17 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       receiving = false;
       const instance = bot;
       setReady(false);
-      for (const timer of typingTimers.values()) clearInterval(timer);
-      typingTimers.clear();
       if (instance === undefined) return;
       await poller?.stopFetching();
-      await poller?.settled();
-      await Promise.allSettled([...inFlight]);
+      // The poller's chat queues and the webhook's updates, bounded: a hung command cannot hold the stop.
+      const running = [...inFlight, ...(poller === undefined ? [] : [poller.settled()])];
+      const settled = await settleWithin(running, options.stopTimeoutMs ?? STOP_TIMEOUT_MS);
+      if (!settled) {
+        logger?.warn(
+          { running: inFlight.size },
+          'telegram: updates still running at the stop deadline stay unconfirmed for the next start',
+        );
+      }
       // Tell Telegram what was handled, so the next start is not handed it again.
       await poller
         ?.confirm()
@@ -348,21 +364,13 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     sendImage: (room: RoomRef, image: ImageAttachment): Promise<SentMessage> =>
       requireSender().image(destinationOf(room), image),
 
+    // One chat action per call: the core's work stage renews it before it lapses
+    // (typingTimeoutMs), and Telegram has no "stop typing", the bot's next message ends it.
     async typing(room: RoomRef, on: boolean): Promise<void> {
-      const key = `${room.id}/${room.threadId ?? ''}`;
-      clearInterval(typingTimers.get(key));
-      typingTimers.delete(key);
       const api = bot?.api;
       if (!on || api === undefined) return;
       const destination = destinationOf(room);
       const thread = destination.threadId === undefined ? {} : { message_thread_id: destination.threadId };
-      const timer = setInterval(() => {
-        api
-          .sendChatAction(destination.chatId, 'typing', thread)
-          .catch((error: unknown) => logger?.debug({ err: describe(error) }, 'typing failed'));
-      }, TYPING_EVERY_MS);
-      timer.unref();
-      typingTimers.set(key, timer);
       await api.sendChatAction(destination.chatId, 'typing', thread);
     },
 

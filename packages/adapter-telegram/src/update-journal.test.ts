@@ -15,18 +15,18 @@ describe('openUpdateJournal', () => {
   it('remembers handled update ids across opens, and the first start time', async () => {
     const first = await openUpdateJournal(dir, 7, () => 1000);
     expect(first.firstStart).toBe(true);
-    await first.done(10);
-    await first.done(12);
+    await first.add('10', 0);
+    await first.add('12', 0);
     const second = await openUpdateJournal(dir, 7, () => 5000);
     expect(second.firstStart).toBe(false);
     expect(second.firstStartedAt).toBe(1000);
-    expect([second.seen(10), second.seen(11), second.seen(12), second.seen(13)]).toEqual([true, false, true, false]);
+    expect(['10', '11', '12', '13'].map((id) => second.has(id))).toEqual([true, false, true, false]);
     expect(JSON.parse(await readFile(join(dir, 'telegram-7.json'), 'utf8'))).toMatchObject({ lastUpdateId: 12 });
   });
 
   it('keeps one file per bot', async () => {
-    await (await openUpdateJournal(dir, 1, () => 0)).done(5);
-    expect((await openUpdateJournal(dir, 2, () => 0)).seen(5)).toBe(false);
+    await (await openUpdateJournal(dir, 1, () => 0)).add('5', 0);
+    expect((await openUpdateJournal(dir, 2, () => 0)).has('5')).toBe(false);
   });
 });
 

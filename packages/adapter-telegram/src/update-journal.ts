@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { HandledLog } from '@stats/core/adapter';
 
 /** What the journal keeps on disk (no message content, no token). */
 interface JournalFile {
@@ -16,18 +17,20 @@ const RECENT = 512;
 
 /**
  * Remembers which Telegram updates were handled, in a small JSON file in `DATA_DIR`, so a
- * restart never answers an update twice. Writes are atomic (temporary file + rename) and
- * serialised.
+ * restart never answers an update twice: the core's {@link HandledLog} port, keyed by the update
+ * id (as a string); the core's intake gate decides, the journal keeps. It bounds itself (the
+ * last 512 ids, and every id at least 512 below the highest), so it needs no `forget`. Writes are
+ * atomic (temporary file + rename) and serialised.
  */
-export interface UpdateJournal {
+export interface UpdateJournal extends HandledLog {
   /** True when the bot had never started with this data directory before. */
   readonly firstStart: boolean;
   /** When the bot first started with this data directory, Unix ms. */
   readonly firstStartedAt: number;
-  /** True when `updateId` was handled already. */
-  seen(updateId: number): boolean;
-  /** Records `updateId` as handled and persists it. */
-  done(updateId: number): Promise<void>;
+  /** True when the update with this id (`String(update_id)`) was handled already. */
+  has(updateId: string): boolean;
+  /** Records the update as handled and persists it; resolves once it is on disk. */
+  add(updateId: string, sentAt: number): Promise<void>;
 }
 
 /**
@@ -73,8 +76,12 @@ export async function openUpdateJournal(dataDir: string, botId: number, now: () 
   return {
     firstStart,
     firstStartedAt,
-    seen: (updateId) => recent.has(updateId) || updateId <= lastUpdateId - RECENT,
-    done: (updateId) => {
+    has: (id) => {
+      const updateId = Number(id);
+      return recent.has(updateId) || updateId <= lastUpdateId - RECENT;
+    },
+    add: (id) => {
+      const updateId = Number(id);
       recent.add(updateId);
       if (recent.size > RECENT) {
         const oldest = recent.values().next().value;

@@ -241,6 +241,8 @@ describe('Telegram adapter: commands through grammY', () => {
       'a typing action',
     );
     expect(api.sentTo(gus.id)).toHaveLength(0);
+    // Renewed by the core before Telegram's ~5 s lapse; the adapter only declares it.
+    expect(stack.bot.adapter('telegram')?.typingTimeoutMs).toBe(5000);
     open();
     const [answer] = await api.waitForSent(gus.id);
     expect(answer?.text).toBe('done');

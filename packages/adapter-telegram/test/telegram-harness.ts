@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBot, createLogger, type Bot, type Command } from '@stats/core';
+import { createBot, createLogger, type Bot, type BotConfig, type Command } from '@stats/core';
 import { logSink, startTelegramBotApi, type TelegramBotApi } from '@stats/test-utils';
 import { createTelegramAdapter, type TelegramAdapterOptions } from '../src/index.js';
 
@@ -31,6 +31,8 @@ export interface StackOptions {
   readonly httpPort?: number;
   /** Don't start the bot (the test starts it). */
   readonly deferStart?: boolean;
+  /** The bot's settings (timeouts). */
+  readonly config?: BotConfig;
 }
 
 /** A free loopback port (for a webhook URL known before the bot starts). */
@@ -65,6 +67,7 @@ export async function startTelegramStack(options: StackOptions): Promise<Telegra
       commands: options.commands,
       rateLimit: false,
       logger,
+      ...(options.config === undefined ? {} : { config: options.config }),
       http: options.httpPort === undefined ? false : { port: options.httpPort, host: '127.0.0.1' },
     });
     bots.push(bot);

@@ -4,7 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_HEADER, type TelegramAdapter } from '../src/index.js';
 import { freePort, startTelegramStack, type TelegramStack } from './telegram-harness.js';
 
-const commands = [defineCommand({ name: 'ping', summary: 'Answers pong', run: () => 'pong' })];
+/** Started by `/slow`, released by the test: the command is still running until then. */
+let slowStarted: () => void = () => {};
+let releaseSlow: () => void = () => {};
+const commands = [
+  defineCommand({ name: 'ping', summary: 'Answers pong', run: () => 'pong' }),
+  defineCommand({
+    name: 'slow',
+    summary: 'Answers once the test lets it',
+    run: async () => {
+      slowStarted();
+      await new Promise<void>((resolve) => (releaseSlow = resolve));
+      return 'done';
+    },
+  }),
+];
 
 let stack: TelegramStack;
 let hookUrl: string;
@@ -72,6 +86,32 @@ describe('Telegram adapter: webhook mode', () => {
     });
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(await rejected()).toBe(before + 1);
+  });
+
+  it('drops a repeated delivery of an update that is still being handled, and answers it once', async () => {
+    const { api, bot } = stack;
+    const duplicates = async (): Promise<number> => {
+      const metric = await bot.metrics.messagesDropped.get();
+      return metric.values.find((v) => v.labels.platform === 'telegram' && v.labels.reason === 'duplicate')?.value ?? 0;
+    };
+    const before = await duplicates();
+    const started = new Promise<void>((resolve) => (slowStarted = resolve));
+    const dave = api.user('Dave');
+    const update = api.privateChat(dave).say(dave, '/slow');
+    await started;
+    // Telegram gave up waiting for the answer and POSTs the same update again.
+    const again = await fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SECRET_HEADER]: 'good_secret-1' },
+      body: JSON.stringify(update),
+    });
+    expect(again.status).toBe(200);
+    expect(await duplicates()).toBe(before + 1);
+    releaseSlow();
+    const [answer] = await api.waitForSent(dave.id);
+    await api.waitFor(() => api.webhookDeliveries.find((d) => d.updateId === update.update_id), 'the delivery');
+    expect(answer?.text).toBe('done');
+    expect(api.sentTo(dave.id)).toHaveLength(1);
   });
 
   it('answers 503 while stopping, so Telegram delivers the update again later', async () => {

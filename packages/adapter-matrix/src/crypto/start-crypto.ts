@@ -3,6 +3,7 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceId, initAsync, OlmMachine, StoreHandle, UserId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { Logger } from '@stats/core';
+import { DEFAULT_CATCH_UP_WINDOW_MS } from '@stats/core/adapter';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import { withRetry } from '../retry.js';
 import { CRYPTO_STORE_FILE, readStoreFile, StoreFileError } from './crypto-store-file.js';
@@ -111,7 +112,7 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
     handle.free();
     const owner = { userId, deviceId };
     const heldFile = new HeldEventsFile(join(dataDir, HELD_EVENTS_FILE), storeKey, owner);
-    const oldest = Date.now() - (options.catchUpWindowMs ?? 300_000);
+    const oldest = Date.now() - (options.catchUpWindowMs ?? DEFAULT_CATCH_UP_WINDOW_MS);
     const held = heldFile
       .load((reason) =>
         logger.warn(

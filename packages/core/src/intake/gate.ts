@@ -80,10 +80,16 @@ export function createIntakeGate(options: IntakeGateOptions): IntakeGate {
   };
   const cutoff = (notBefore = 0): number => Math.max(notBefore, now() - windowMs);
   const finish = async (id: string, sentAt: number): Promise<void> => {
-    inFlight.delete(id);
     sinceForget += 1;
     if (sinceForget >= FORGET_EVERY) forget();
-    await log.add(id, sentAt);
+    // In flight until the log holds it: a log that records asynchronously must not let a
+    // repeated delivery through in between.
+    inFlight.add(id);
+    try {
+      await log.add(id, sentAt);
+    } finally {
+      inFlight.delete(id);
+    }
   };
   forget();
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CATCH_UP_WINDOW_MS } from '../../intake/index.js';
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const anyUrl = z
@@ -68,7 +69,7 @@ export const envSchema = z.object({
   DATA_DIR: text.default('./data'),
   COMMAND_PREFIX: z.string().min(1).max(5).default('!'),
   COMMAND_TIMEOUT: duration.default(15_000),
-  CATCH_UP_WINDOW: duration.default(300_000),
+  CATCH_UP_WINDOW: duration.default(DEFAULT_CATCH_UP_WINDOW_MS),
   SHUTDOWN_TIMEOUT: duration.default(10_000),
   // umami
   UMAMI_API_URL: url.optional(),
