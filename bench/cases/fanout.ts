@@ -2,11 +2,13 @@ import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { DISCORD_SEND_LIMITS } from '@stats/adapter-discord';
+import { MATRIX_SEND_LIMITS } from '@stats/adapter-matrix';
+import { TELEGRAM_SEND_LIMITS } from '@stats/adapter-telegram';
 import {
   createMemoryDeliveryLog,
   createNotifier,
   minimumFanOutMs,
-  PUBLISHED_LIMITS,
   textDocument,
   UpstreamError,
   type ChatAdapter,
@@ -14,6 +16,7 @@ import {
   type Notifier,
   type ReportTarget,
   type RoomRef,
+  type SendLimits,
   type SendOptions,
   type SentMessage,
 } from '@stats/core';
@@ -22,6 +25,12 @@ import { createRedisScheduleStores } from '@stats/core/stores/redis';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 
 const PLATFORMS = ['matrix', 'telegram', 'discord'] as const;
+/** Each platform's limits as its adapter declares them. */
+const LIMITS: Readonly<Record<string, SendLimits>> = {
+  matrix: MATRIX_SEND_LIMITS,
+  telegram: TELEGRAM_SEND_LIMITS,
+  discord: DISCORD_SEND_LIMITS,
+};
 
 /** A server-side token bucket: the platform's own enforcement. */
 class ServerBucket {
@@ -73,7 +82,7 @@ async function startPlatforms(): Promise<Platforms> {
     const key = String(req.headers['idempotency-key'] ?? '');
     req.resume();
     req.on('end', (): void => {
-      const limits = PUBLISHED_LIMITS[platform];
+      const limits = LIMITS[platform];
       if (!limits) {
         res.writeHead(404).end();
         return;
@@ -138,6 +147,7 @@ function httpAdapter(platform: string, base: string, agent: Agent): ChatAdapter 
   const url = new URL(base);
   return {
     platform,
+    ...(LIMITS[platform] === undefined ? {} : { sendLimits: LIMITS[platform] }),
     capabilities: {
       maxMessageLength: 4000,
       html: false,
@@ -181,7 +191,7 @@ export function targetsFor(count: number): ReportTarget[] {
 function minimumMs(targets: readonly ReportTarget[]): number {
   return Math.max(
     ...PLATFORMS.map((p) => {
-      const limits = PUBLISHED_LIMITS[p];
+      const limits = LIMITS[p];
       return limits
         ? minimumFanOutMs(
             limits,

@@ -2,16 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createTelegramAdapter } from '@stats/adapter-telegram';
-import {
-  createBot,
-  defineCommand,
-  document,
-  minimumFanOutMs,
-  PUBLISHED_LIMITS,
-  type Bot,
-  type ChatAdapter,
-} from '@stats/core';
+import { createTelegramAdapter, TELEGRAM_SEND_LIMITS } from '@stats/adapter-telegram';
+import { createBot, defineCommand, document, minimumFanOutMs, type Bot, type ChatAdapter } from '@stats/core';
 import { startTelegramBotApi, type TelegramBotApi } from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
@@ -112,16 +104,14 @@ async function fanOut(context: BenchContext | undefined): Promise<BenchRow[]> {
     const delivered = new Set(api.sent.map((m) => m.chatId)).size;
     const failed = results.filter((r) => r.status === 'rejected').length;
     const refused = api.calls.filter((c) => c.status === 429).length;
-    const limits = PUBLISHED_LIMITS['telegram'];
-    if (limits === undefined) throw new Error('the core publishes no Telegram limits');
-    const minimum = minimumFanOutMs(limits, ids);
+    const minimum = minimumFanOutMs(TELEGRAM_SEND_LIMITS, ids);
     context?.progress(
       `${n} chats in ${(elapsed / 1000).toFixed(1)} s (minimum ${(minimum / 1000).toFixed(1)} s), ${delivered} delivered, ${failed} failed, ${refused} 429s`,
     );
     context?.note(
-      `Telegram fan-out: ${delivered}/${n} chats got the report, ${failed} sends failed, the stand-in answered ${refused} times 429 (flood control at 30 msg/s with a burst of 30); grammY's throttler refills its reservoir once a second, auto-retry resends what the server refused.`,
+      `Telegram fan-out: ${delivered}/${n} chats got the report, ${failed} sends failed, the stand-in answered ${refused} times 429 (flood control at 30 msg/s with a burst of 30); the adapter's throttle (the core's rate limiter over TELEGRAM_SEND_LIMITS) spaces the sends, auto-retry resends what the server refused.`,
     );
-    const how = `one report sent with adapter.send to ${n} private chats at once through grammY (transformer-throttler at its 30 msg/s default, auto-retry), against a stand-in that enforces 30 msg/s (burst 30) with 429 + retry_after; ratio of the elapsed time to the limit's minimum (${(minimum / 1000).toFixed(1)} s)`;
+    const how = `one report sent with adapter.send to ${n} private chats at once through grammY (the adapter's throttle at TELEGRAM_SEND_LIMITS, 30 msg/s, burst 30; auto-retry), against a stand-in that enforces 30 msg/s (burst 30) with 429 + retry_after; ratio of the elapsed time to the limit's minimum (${(minimum / 1000).toFixed(1)} s)`;
     return [
       {
         case: `fan-out telegram: 1 report → ${n} chats`,

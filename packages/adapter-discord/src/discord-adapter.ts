@@ -31,6 +31,7 @@ import { commandModal, modalArgs, modalCommandName } from './login-modal.js';
 import { chartFile, NO_MENTIONS, nonceOf, toPayloads, type ChartRenderer, type OutgoingPayload } from './outgoing.js';
 import { discordAllowList, type DiscordAllowList } from './allow-list.js';
 import { registerCommands } from './register-commands.js';
+import { DISCORD_SEND_LIMITS } from './send-limits.js';
 import { discordFailure } from './sdk-errors.js';
 
 /** Options of {@link createDiscordAdapter}. */
@@ -239,6 +240,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     platform: PLATFORM,
     capabilities: CAPABILITIES,
     typingTimeoutMs: TYPING_TIMEOUT_MS,
+    sendLimits: DISCORD_SEND_LIMITS,
 
     async start(ctx) {
       context = ctx;

@@ -5,7 +5,7 @@
  */
 export { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from './telegram-adapter.js';
 export type { ChartRenderer } from './outgoing.js';
-export type { ThrottleOptions } from './throttle.js';
+export { TELEGRAM_SEND_LIMITS } from './send-limits.js';
 export { commandMenu } from './command-menu.js';
 export { telegramAllows, type TelegramAllowList } from './allow-list.js';
 export { telegramCommandName, toIncomingMessage, type IncomingContext } from './incoming.js';

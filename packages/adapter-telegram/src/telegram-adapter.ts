@@ -14,6 +14,7 @@ import {
   type ReplyOptions,
   type Renderer,
   type RoomRef,
+  type SendLimits,
   type SentMessage,
 } from '@stats/core';
 import { settleWithin } from '@stats/core/adapter';
@@ -23,7 +24,8 @@ import { allowListMiddleware, type TelegramAllowList } from './allow-list.js';
 import { commandMenu } from './command-menu.js';
 import { parseMessageKey } from './incoming.js';
 import { TelegramSender, destinationOf, type ChartRenderer } from './outgoing.js';
-import { throttler, type ThrottleOptions } from './throttle.js';
+import { TELEGRAM_SEND_LIMITS } from './send-limits.js';
+import { throttler } from './throttle.js';
 import { openUpdateJournal } from './update-journal.js';
 import { createUpdateIntake } from './update-intake.js';
 import { networkRetry } from './network-retry.js';
@@ -74,8 +76,12 @@ export interface TelegramAdapterOptions {
   };
   /** Long polling: the pause between polls while a command runs, ms (default 250; see the README). */
   readonly busyPollMs?: number;
-  /** Outgoing rate limits (default Telegram's published ones); `false` turns throttling off. */
-  readonly throttle?: ThrottleOptions | false;
+  /**
+   * Outgoing rate limits (default {@link TELEGRAM_SEND_LIMITS}, Telegram's published ones): the
+   * adapter throttles its calls by them and declares them as `sendLimits` for the notifier.
+   * `false` turns the adapter's own throttling off (the notifier still keeps the default ones).
+   */
+  readonly throttle?: SendLimits | false;
   /** The getMe answer, to skip the call (tests, many bots in one process). */
   readonly botInfo?: UserFromGetMe;
   /** The clock, Unix ms (default `Date.now`). */
@@ -153,6 +159,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const now = options.now ?? Date.now;
   const catchUpWindowMs = options.catchUpWindowMs;
   const renderer = options.renderer ?? telegramRenderer;
+  const sendLimits =
+    options.throttle === false || options.throttle === undefined ? TELEGRAM_SEND_LIMITS : options.throttle;
   let bot: Bot | undefined;
   let sender: TelegramSender | undefined;
   let logger: Logger | undefined = options.logger;
@@ -175,6 +183,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     platform: 'telegram',
     capabilities: CAPABILITIES,
     typingTimeoutMs: TYPING_TIMEOUT_MS,
+    sendLimits,
 
     async start(startContext: AdapterContext): Promise<void> {
       context = startContext;
@@ -185,7 +194,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         client: { ...(options.apiRoot === undefined ? {} : { apiRoot: options.apiRoot }) },
         ...(options.botInfo === undefined ? {} : { botInfo: options.botInfo }),
       });
-      if (options.throttle !== false) instance.api.config.use(throttler(options.throttle ?? {}));
+      if (options.throttle !== false) instance.api.config.use(throttler(sendLimits));
       instance.api.config.use(
         autoRetry({
           maxRetryAttempts: options.retry?.maxRetryAttempts ?? 5,

@@ -1,41 +1,25 @@
-import { apiThrottler } from '@grammyjs/transformer-throttler';
+import { createRateLimiter, type SendLimits } from '@stats/core';
 import type { Transformer } from 'grammy';
-
-/**
- * Outgoing rate limits, per Telegram's published limits by default: about 30 messages a second
- * overall, one a second per chat, 20 a minute per group.
- */
-export interface ThrottleOptions {
-  /** Calls per second over all chats (default 30). */
-  readonly globalPerSecond?: number;
-  /** Least time between two messages into one chat, ms (default 1000). */
-  readonly perChatIntervalMs?: number;
-  /** Messages per minute into one group (default 20). */
-  readonly groupPerMinute?: number;
-}
 
 /** Methods that send no message, so Telegram's per-chat message limits do not apply to them. */
 const UNLIMITED = new Set(['sendChatAction', 'deleteMessage', 'setMyCommands', 'getMe', 'getUpdates']);
 
 /**
- * The grammY transformer that keeps messages with a `chat_id` within {@link ThrottleOptions};
+ * The grammY transformer that keeps calls into a chat (a `chat_id`) within `limits` (usually
+ * `TELEGRAM_SEND_LIMITS`), through the core's rate limiter: each call reserves its slot
+ * when it is made, so calls go out in order and concurrent senders never overdraw a bucket.
  * `typing` and deletions pass at once, so a reply is never queued behind its own typing action.
  */
-export function throttler(options: ThrottleOptions): Transformer {
-  const globalPerSecond = options.globalPerSecond ?? 30;
-  const perChatIntervalMs = options.perChatIntervalMs ?? 1000;
-  const groupPerMinute = options.groupPerMinute ?? 20;
-  const throttled = apiThrottler({
-    global: { reservoir: globalPerSecond, reservoirRefreshAmount: globalPerSecond, reservoirRefreshInterval: 1000 },
-    group: {
-      maxConcurrent: 1,
-      minTime: perChatIntervalMs,
-      reservoir: groupPerMinute,
-      reservoirRefreshAmount: groupPerMinute,
-      reservoirRefreshInterval: 60_000,
-    },
-    out: { maxConcurrent: 1, minTime: perChatIntervalMs },
-  });
-  return (prev, method, payload, signal) =>
-    UNLIMITED.has(method) ? prev(method, payload, signal) : throttled(prev, method, payload, signal);
+export function throttler(limits: SendLimits): Transformer {
+  const limiter = createRateLimiter({ telegram: limits });
+  return async (prev, method, payload, signal) => {
+    const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    if (UNLIMITED.has(method) || (typeof chatId !== 'number' && typeof chatId !== 'string')) {
+      return prev(method, payload, signal);
+    }
+    const now = Date.now();
+    const wait = limiter.reserve('telegram', String(chatId), now) - now;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return prev(method, payload, signal);
+  };
 }

@@ -2,6 +2,7 @@ import { arg, defineCommand, document, type Document } from '@stats/core';
 import { hostileCorpus, hostileDocuments } from '@stats/core/testing';
 import { parseTelegramHtml } from '@stats/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TELEGRAM_SEND_LIMITS } from '../src/index.js';
 import { startTelegramStack, type TelegramStack } from './telegram-harness.js';
 
 /** A 1×1 PNG (8-byte signature, IHDR with width 1 and height 1). */
@@ -243,6 +244,8 @@ describe('Telegram adapter: commands through grammY', () => {
     expect(api.sentTo(gus.id)).toHaveLength(0);
     // Renewed by the core before Telegram's ~5 s lapse; the adapter only declares it.
     expect(stack.bot.adapter('telegram')?.typingTimeoutMs).toBe(5000);
+    // And its send limits, for the notifier (the same ones its throttle keeps to).
+    expect(stack.bot.adapter('telegram')?.sendLimits).toBe(TELEGRAM_SEND_LIMITS);
     open();
     const [answer] = await api.waitForSent(gus.id);
     expect(answer?.text).toBe('done');

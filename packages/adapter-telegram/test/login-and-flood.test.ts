@@ -22,7 +22,9 @@ let stack: TelegramStack;
 beforeAll(async () => {
   stack = await startTelegramStack({
     commands,
-    adapter: { throttle: { perChatIntervalMs: 5, globalPerSecond: 1000 } },
+    adapter: {
+      throttle: { global: { capacity: 1000, perSecond: 1000 }, room: () => [{ capacity: 1, perSecond: 200 }] },
+    },
   });
 });
 afterAll(() => stack.stop());

@@ -6,6 +6,7 @@ import type {
   ChatAdapter,
   IncomingMessage,
   RoomRef,
+  SendLimits,
   SentMessage,
 } from '../chat/index.js';
 import { plainRenderer, type Document } from '../document/index.js';
@@ -41,6 +42,8 @@ const CAPABILITIES: AdapterCapabilities = {
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = 'console';
   readonly capabilities = CAPABILITIES;
+  /** A terminal has no limits to keep: no bucket. */
+  readonly sendLimits: SendLimits = { room: () => [] };
   readonly #input: Readable;
   readonly #output: Writable;
   readonly #user: string;

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, minimumFanOutMs, PUBLISHED_LIMITS } from './rate-limits.js';
+import type { SendLimits } from '../chat/index.js';
+import { createRateLimiter, declaredSendLimits, DEFAULT_SEND_LIMITS, minimumFanOutMs } from './rate-limits.js';
+
+/** Telegram-shaped limits: 1/s per chat, and 20 a minute in groups (negative ids). */
+const GROUPS: SendLimits = {
+  room: (id) =>
+    id.startsWith('-')
+      ? [
+          { capacity: 1, perSecond: 1 },
+          { capacity: 20, perSecond: 20 / 60 },
+        ]
+      : [{ capacity: 1, perSecond: 1 }],
+};
 
 describe('createRateLimiter', () => {
   it('lets a burst through and spaces the rest at the refill rate', () => {
@@ -17,8 +29,8 @@ describe('createRateLimiter', () => {
     expect(limiter.reserve('p', 'a', 0)).toBe(1000);
   });
 
-  it('applies the Telegram group limit of 20 per minute', () => {
-    const limiter = createRateLimiter(PUBLISHED_LIMITS);
+  it('applies every bucket of a room: a group limit of 20 per minute', () => {
+    const limiter = createRateLimiter({ telegram: GROUPS });
     const slots = Array.from({ length: 60 }, () => limiter.reserve('telegram', '-100', 0));
     expect(slots[1]).toBe(1000);
     // a bucket of 20 refilled every 3 s: after the burst, one message per 3 s
@@ -30,9 +42,20 @@ describe('createRateLimiter', () => {
   });
 
   it('computes the minimum time of a fan-out', () => {
-    const discord = PUBLISHED_LIMITS['discord'];
-    if (!discord) throw new Error('discord limits missing');
+    const discord: SendLimits = {
+      global: { capacity: 50, perSecond: 50 },
+      room: () => [{ capacity: 5, perSecond: 1 }],
+    };
     const rooms = Array.from({ length: 100 }, (_, i) => String(i));
     expect(minimumFanOutMs(discord, rooms)).toBeCloseTo(1000, -1);
+  });
+});
+
+describe('declaredSendLimits', () => {
+  it("takes each adapter's own limits, and the defaults for one that declares none", () => {
+    const limits = declaredSendLimits([{ platform: 'telegram', sendLimits: GROUPS }, { platform: 'other' }]);
+    expect(limits['telegram']).toBe(GROUPS);
+    expect(limits['other']).toBe(DEFAULT_SEND_LIMITS);
+    expect(Object.keys(limits)).toEqual(['telegram', 'other']);
   });
 });

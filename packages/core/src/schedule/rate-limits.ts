@@ -2,46 +2,28 @@ import type { BucketSpec, ChatAdapter, Platform, SendLimits } from '../chat/inde
 
 export type { BucketSpec } from '../chat/index.js';
 
-/**
- * The buckets of one platform.
- *
- * @deprecated Use {@link SendLimits}: each adapter declares its platform's limits as
- * `adapter.sendLimits` (`MATRIX_SEND_LIMITS`, `TELEGRAM_SEND_LIMITS`, `DISCORD_SEND_LIMITS`).
- */
-export type PlatformLimits = SendLimits;
-
 /** Send limits by platform, as the notifier and the rate limiters take them. */
 export type SendLimitsByPlatform = Readonly<Record<string, SendLimits>>;
 
 /**
- * Each platform's published limits. Matrix (Synapse `rc_message`): 0.2/s with bursts of 10.
- * Telegram: 30 messages/s per bot, 1/s per chat, 20/min per group (negative chat ids).
- * Discord: 50 requests/s per bot, 5 per 5 s per channel.
- *
- * @deprecated Adapters declare their limits as `sendLimits`; this table only fills in for
- * adapters that do not yet (Telegram, Discord) and goes away once they do.
+ * The limits kept for an adapter that declares none ({@link ChatAdapter.sendLimits}): bursts of
+ * 5 per room, then one message a second, and 30 a second overall. Each platform's own numbers
+ * live with its adapter (`MATRIX_SEND_LIMITS`, `TELEGRAM_SEND_LIMITS`, `DISCORD_SEND_LIMITS`).
  */
-export const PUBLISHED_LIMITS: SendLimitsByPlatform = {
-  matrix: { room: () => [{ capacity: 10, perSecond: 0.2 }] },
-  telegram: {
-    global: { capacity: 30, perSecond: 30 },
-    room: (id) =>
-      id.startsWith('-')
-        ? [
-            { capacity: 1, perSecond: 1 },
-            { capacity: 20, perSecond: 20 / 60 },
-          ]
-        : [{ capacity: 1, perSecond: 1 }],
-  },
-  discord: { global: { capacity: 50, perSecond: 50 }, room: () => [{ capacity: 5, perSecond: 1 }] },
+export const DEFAULT_SEND_LIMITS: SendLimits = {
+  global: { capacity: 30, perSecond: 30 },
+  room: () => [{ capacity: 5, perSecond: 1 }],
 };
 
-/** The limits the adapters declare ({@link ChatAdapter.sendLimits}), by platform (the deprecated table fills in). */
+/**
+ * The limits the adapters declare ({@link ChatAdapter.sendLimits}), by platform;
+ * {@link DEFAULT_SEND_LIMITS} for an adapter that declares none.
+ */
 export function declaredSendLimits(
   adapters: readonly Pick<ChatAdapter, 'platform' | 'sendLimits'>[],
 ): SendLimitsByPlatform {
-  const limits: Record<string, SendLimits> = { ...PUBLISHED_LIMITS };
-  for (const adapter of adapters) if (adapter.sendLimits !== undefined) limits[adapter.platform] = adapter.sendLimits;
+  const limits: Record<string, SendLimits> = {};
+  for (const adapter of adapters) limits[adapter.platform] = adapter.sendLimits ?? DEFAULT_SEND_LIMITS;
   return limits;
 }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Platform } from '../chat/index.js';
-import { PUBLISHED_LIMITS, type BucketSpec, type SendLimitsByPlatform } from './rate-limits.js';
+import type { BucketSpec, SendLimitsByPlatform } from './rate-limits.js';
 
 // GCRA over several buckets at once, on Redis' clock: the send slot is the latest of the
 // buckets' earliest instants; every bucket is then charged at that slot.
@@ -30,14 +30,16 @@ export interface SharedRateLimiter {
 
 /**
  * A rate limiter whose buckets live in Redis (GCRA, one Lua script per send on Redis' own
- * clock), so replicas together keep to a platform's per-bot and per-room limits.
+ * clock), so replicas together keep to a platform's per-bot and per-room limits: `limits` by
+ * platform (the queue notifier passes what its adapters declare); a platform without limits is
+ * not throttled.
  */
 export function createRedisRateLimiter(
   redis: Redis,
   options: { readonly prefix?: string; readonly limits?: SendLimitsByPlatform } = {},
 ): SharedRateLimiter {
   const prefix = `${options.prefix ?? 'stats:'}ratelimit:`;
-  const limits = options.limits ?? PUBLISHED_LIMITS;
+  const limits = options.limits ?? {};
   const args = (b: BucketSpec): string[] => {
     const interval = 1000 / b.perSecond;
     return [String(interval), String((b.capacity - 1) * interval)];

@@ -7,6 +7,7 @@ import type {
   RedactResult,
   ReplyOptions,
   RoomRef,
+  SendLimits,
   SentMessage,
   UserRef,
 } from '../chat/index.js';
@@ -37,6 +38,8 @@ export interface MemoryAdapterOptions {
   readonly redactResult?: RedactResult;
   /** Declares the platform's typing timeout, ms (see `ChatAdapter.typingTimeoutMs`); default none. */
   readonly typingTimeoutMs?: number;
+  /** Declares send limits (see `ChatAdapter.sendLimits`); default none: memory needs no throttling. */
+  readonly sendLimits?: SendLimits;
 }
 
 /** One `typing` call the in-memory adapter got. */
@@ -60,6 +63,9 @@ export interface DeliverOptions {
   readonly receivedAt?: number;
   readonly command?: IncomingMessage['command'];
 }
+
+/** No bucket at all: nothing to protect in memory. */
+const NO_SEND_LIMITS: SendLimits = { room: () => [] };
 
 const DEFAULT_CAPABILITIES: AdapterCapabilities = {
   maxMessageLength: 4000,
@@ -86,6 +92,8 @@ export class MemoryAdapter implements ChatAdapter {
   readonly typingCalls: TypingRecord[] = [];
   /** The typing timeout this adapter declares (from its options), ms. */
   readonly typingTimeoutMs?: number;
+  /** The send limits this adapter declares (from its options; default none). */
+  readonly sendLimits: SendLimits;
   readonly #renderer: Renderer<string>;
   readonly #record: boolean;
   readonly #onSend: ((record: SentRecord) => void) | undefined;
@@ -104,6 +112,7 @@ export class MemoryAdapter implements ChatAdapter {
     this.#onSend = options.onSend;
     this.#redactResult = options.redactResult ?? { removed: true };
     if (options.typingTimeoutMs !== undefined) this.typingTimeoutMs = options.typingTimeoutMs;
+    this.sendLimits = options.sendLimits ?? NO_SEND_LIMITS;
   }
 
   /** Records the call in `typingCalls`. */

@@ -3,10 +3,10 @@ import {
   createMemoryDeliveryLog,
   createMetrics,
   createNotifier,
-  PUBLISHED_LIMITS,
   textDocument,
   UpstreamError,
   type RoomRef,
+  type SendLimits,
   type SentMessage,
 } from '@stats/core';
 import { MemoryAdapter } from '@stats/core/testing';
@@ -15,12 +15,24 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Telegram's limits as its adapter declares them: 30/s per bot, 1/s per chat, 20/min per group. */
+const TELEGRAM_LIMITS: SendLimits = {
+  global: { capacity: 30, perSecond: 30 },
+  room: (id) =>
+    id.startsWith('-')
+      ? [
+          { capacity: 1, perSecond: 1 },
+          { capacity: 20, perSecond: 20 / 60 },
+        ]
+      : [{ capacity: 1, perSecond: 1 }],
+};
+
 /** Telegram answering 429 (retry after 5 s) to one chat for its first 30 s. */
 class FloodedTelegram extends MemoryAdapter {
   readonly sentAt = new Map<string, number>();
   refusals = 0;
   constructor(private readonly until: number) {
-    super({ platform: 'telegram' });
+    super({ platform: 'telegram', sendLimits: TELEGRAM_LIMITS });
   }
   override async send(room: RoomRef, doc: Parameters<MemoryAdapter['send']>[1]): Promise<SentMessage[]> {
     if (room.id === '-1001' && Date.now() < this.until) {
@@ -42,7 +54,6 @@ it('delivers to a chat refusing with 429 for 30 s once the limit lifts, while th
   const notifier = createNotifier({
     adapters: [telegram],
     deliveries: createMemoryDeliveryLog(),
-    limits: PUBLISHED_LIMITS,
     metrics,
   });
   const targets = [

@@ -8,7 +8,7 @@ import {
   textDocument,
   UpstreamError,
   type DeliveryLog,
-  type PlatformLimits,
+  type SendLimits,
   type RoomRef,
   type SentMessage,
 } from '@stats/core';
@@ -17,7 +17,7 @@ import { createSqliteScheduleStores } from '@stats/core/stores/sqlite';
 import { MemoryAdapter } from '@stats/core/testing';
 import { connectRedis, dropPrefix, testPrefix } from '@stats/test-utils';
 
-const FAST: Record<string, PlatformLimits> = {
+const FAST: Record<string, SendLimits> = {
   matrix: { room: () => [{ capacity: 2, perSecond: 100 }] },
   telegram: { global: { capacity: 10, perSecond: 200 }, room: () => [{ capacity: 1, perSecond: 100 }] },
   discord: { global: { capacity: 10, perSecond: 200 }, room: () => [{ capacity: 5, perSecond: 100 }] },
