@@ -33,10 +33,6 @@ export function stripReplyFallback(body: string): string {
   return lines.slice(i).join('\n');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** True when the event itself says it mentions the bot: `m.mentions` (Element) or a `matrix.to` pill. */
 function explicitMention(content: Record<string, unknown>, bot: BotIdentity): boolean {
   const userIds = record(content['m.mentions'])?.['user_ids'];
@@ -55,7 +51,8 @@ function explicitMention(content: Record<string, unknown>, bot: BotIdentity): bo
 export function mentionsBot(content: Record<string, unknown>, text: string, bot: BotIdentity): boolean {
   if (explicitMention(content, bot) || text.includes(bot.userId)) return true;
   const name = bot.displayName?.trim();
-  return name !== undefined && name !== '' && new RegExp(`^${escapeRegExp(name)}[:,]`, 'i').test(text.trimStart());
+  // The core's one mention parser: the name with a separator, case-folded, matched literally.
+  return name !== undefined && name !== '' && stripLeadingMention(text, [`${name}:`, `${name},`]) !== undefined;
 }
 
 /**
