@@ -44,5 +44,12 @@ describe('fromEnv (Discord)', () => {
     expect(() => fromEnv(bad)).toThrow(ConfigError);
     expect(() => fromEnv(bad)).toThrow('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
     expect(() => fromEnv(bad)).not.toThrow(/secret-token|sometimes|ops\b/);
+    // An application id without its token would silently mean no Discord at all: refused instead.
+    expect(() => fromEnv({ DISCORD_APPLICATION_ID: '123' })).toThrow(
+      expect.objectContaining({ variables: ['DISCORD_TOKEN'] }),
+    );
+    expect(() => fromEnv({ DISCORD_APPLICATION_ID: '123' })).toThrow(
+      'DISCORD_TOKEN is required when DISCORD_APPLICATION_ID is set',
+    );
   });
 });

@@ -21,7 +21,8 @@ export const DISCORD_ENV_VARIABLES: readonly string[] = [
 const NUMERIC = /^\d+$/;
 
 /**
- * The Discord slice of the configuration: `DISCORD_TOKEN` with its `DISCORD_APPLICATION_ID`;
+ * The Discord slice of the configuration: `DISCORD_TOKEN` with its `DISCORD_APPLICATION_ID`
+ * (each requires the other);
  * `DISCORD_GUILD_ID` (slash commands in that guild only, registered instantly);
  * `DISCORD_API_URL` (a REST proxy, trailing slashes dropped); `DISCORD_MESSAGE_CONTENT`
  * (`true`: prefix commands in channels, a privileged intent; default false);
@@ -45,7 +46,7 @@ export function fromEnv(env: EnvVariables = process.env): DiscordEnvOptions | un
   const messageContent = read.flag('DISCORD_MESSAGE_CONTENT') ?? false;
   const guilds = read.list('DISCORD_ALLOWED_GUILDS', NUMERIC, 'must be numeric Discord guild ids, comma-separated');
   const roles = read.list('DISCORD_ALLOWED_ROLES', NUMERIC, 'must be numeric Discord role ids, comma-separated');
-  read.requireWith('DISCORD_TOKEN', ['DISCORD_APPLICATION_ID']);
+  read.requireTogether('DISCORD_TOKEN', 'DISCORD_APPLICATION_ID');
   read.check();
   if (token === undefined || applicationId === undefined) return undefined;
   return {

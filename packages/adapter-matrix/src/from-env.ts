@@ -29,8 +29,7 @@ export function fromEnv(env: EnvVariables = process.env): MatrixEnvOptions | und
   const homeserverUrl = read.url('MATRIX_HOMESERVER_URL');
   const accessToken = read.text('MATRIX_ACCESS_TOKEN');
   const allowedInviters = read.list('MATRIX_ALLOWED_INVITERS');
-  read.requireWith('MATRIX_HOMESERVER_URL', ['MATRIX_ACCESS_TOKEN']);
-  read.requireWith('MATRIX_ACCESS_TOKEN', ['MATRIX_HOMESERVER_URL']);
+  read.requireTogether('MATRIX_HOMESERVER_URL', 'MATRIX_ACCESS_TOKEN');
   read.check();
   if (homeserverUrl === undefined || accessToken === undefined) return undefined;
   return allowedInviters === undefined

@@ -36,7 +36,12 @@ describe('fromEnv (Telegram)', () => {
     };
     expect(() => fromEnv(bad)).toThrow(
       expect.objectContaining({
-        variables: ['TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_ALLOWED_USERS', 'TELEGRAM_ALLOWED_CHATS'],
+        variables: [
+          'TELEGRAM_WEBHOOK_SECRET',
+          'TELEGRAM_ALLOWED_USERS',
+          'TELEGRAM_ALLOWED_CHATS',
+          'TELEGRAM_WEBHOOK_URL',
+        ],
       }),
     );
     expect(() => fromEnv(bad)).toThrow(ConfigError);
@@ -44,6 +49,10 @@ describe('fromEnv (Telegram)', () => {
     const webhook = { TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram' };
     expect(() => fromEnv(webhook)).toThrow(
       expect.objectContaining({ variables: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'] }),
+    );
+    // A secret without its URL would silently mean long polling: refused instead.
+    expect(() => fromEnv({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 'good_secret' })).toThrow(
+      'TELEGRAM_WEBHOOK_URL is required when TELEGRAM_WEBHOOK_SECRET is set',
     );
     expect(() => fromEnv({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_API_ROOT: 'api.telegram.org' })).toThrow(
       'TELEGRAM_API_ROOT must be an http(s) URL',

@@ -17,7 +17,8 @@ export const TELEGRAM_ENV_VARIABLES: readonly string[] = [
 /**
  * The Telegram slice of the configuration: `TELEGRAM_BOT_TOKEN`; `TELEGRAM_API_ROOT` (a
  * self-hosted Bot API server, trailing slashes dropped); webhook mode with `TELEGRAM_WEBHOOK_URL`
- * and its `TELEGRAM_WEBHOOK_SECRET` (1-256 of `A-Z a-z 0-9 _ -`), else long polling;
+ * and its `TELEGRAM_WEBHOOK_SECRET` (1-256 of `A-Z a-z 0-9 _ -`; each requires the other),
+ * else long polling;
  * `TELEGRAM_ALLOWED_USERS` and `TELEGRAM_ALLOWED_CHATS` (numeric ids, comma-separated, groups
  * negative; unset: everyone). Blank counts as unset.
  *
@@ -45,7 +46,8 @@ export function fromEnv(env: EnvVariables = process.env): TelegramEnvOptions | u
     /^-?\d+$/,
     'must be numeric Telegram chat ids (groups are negative), comma-separated',
   );
-  read.requireWith('TELEGRAM_WEBHOOK_URL', ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']);
+  read.requireWith('TELEGRAM_WEBHOOK_URL', ['TELEGRAM_BOT_TOKEN']);
+  read.requireTogether('TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET');
   read.check();
   if (token === undefined) return undefined;
   return {

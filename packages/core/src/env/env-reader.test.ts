@@ -36,4 +36,21 @@ describe('envReader', () => {
     }
     expect(() => env.check()).not.toThrow(/secret-host|@alice|maybe|abc/);
   });
+
+  it('requires variables that only mean something together, once any of them is set', () => {
+    const none = envReader({});
+    none.requireTogether('URL', 'TOKEN', 'ID');
+    expect(() => none.check()).not.toThrow();
+    const all = envReader({ URL: 'u', TOKEN: 't', ID: 'i' });
+    all.requireTogether('URL', 'TOKEN', 'ID');
+    expect(() => all.check()).not.toThrow();
+    const half = envReader({ TOKEN: 't0ken', ID: ' ' });
+    half.requireTogether('URL', 'TOKEN', 'ID');
+    expect(() => half.check()).toThrow(expect.objectContaining({ variables: ['URL', 'ID'] }));
+    expect(() => half.check()).toThrow('URL is required when TOKEN is set');
+    expect(() => half.check()).not.toThrow(/t0ken/);
+    const two = envReader({ URL: 'u', TOKEN: 't' });
+    two.requireTogether('URL', 'TOKEN', 'ID');
+    expect(() => two.check()).toThrow('ID is required when URL and TOKEN are set');
+  });
 });

@@ -24,6 +24,12 @@ export interface EnvReader {
   flag(name: string): boolean | undefined;
   /** Records each of `needs` that is unset while `when` is set. */
   requireWith(when: string, needs: readonly string[]): void;
+  /**
+   * Records each of `names` that is unset while another of them is set: variables that only
+   * mean something together (a URL and its token), so half a setting is refused rather than
+   * silently ignored.
+   */
+  requireTogether(...names: readonly string[]): void;
   /** Throws the `ConfigError` naming every problem recorded so far; returns when none. */
   check(): void;
 }
@@ -85,6 +91,12 @@ export function envReader(env: EnvVariables = process.env): EnvReader {
     requireWith(when, needs) {
       if (text(when) === undefined) return;
       for (const need of needs) if (text(need) === undefined) fail(need, `is required when ${when} is set`);
+    },
+    requireTogether(...names) {
+      const set = names.filter((name) => text(name) !== undefined);
+      if (set.length === 0) return;
+      const when = `${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'}`;
+      for (const name of names) if (text(name) === undefined) fail(name, `is required when ${when} set`);
     },
     check() {
       if (problems.length > 0)
