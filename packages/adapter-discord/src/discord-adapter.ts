@@ -15,6 +15,7 @@ import {
   type RoomRef,
   type SentMessage,
 } from '@stats/core';
+import { createIntakeGate, type IntakeGate } from '@stats/core/adapter';
 import {
   DiscordAPIError,
   Events,
@@ -30,6 +31,7 @@ import { InteractionReply } from './interaction-reply.js';
 import { commandModal, modalArgs, modalCommandName } from './login-modal.js';
 import { chartFile, NO_MENTIONS, nonceOf, toPayloads, type ChartRenderer, type OutgoingPayload } from './outgoing.js';
 import { discordAllowList, type DiscordAllowList } from './allow-list.js';
+import { createMemoryHandledLog } from './handled-log.js';
 import { registerCommands } from './register-commands.js';
 import { DISCORD_SEND_LIMITS } from './send-limits.js';
 import { discordFailure } from './sdk-errors.js';
@@ -65,6 +67,11 @@ export interface DiscordAdapterOptions {
   readonly registerCommands?: boolean;
   /** Who may use the bot (`DISCORD_ALLOWED_GUILDS`, `DISCORD_ALLOWED_ROLES`); default everyone. */
   readonly allow?: DiscordAllowList;
+  /**
+   * Events a resumed session replays that are older than this are dropped (default the core's
+   * `DEFAULT_CATCH_UP_WINDOW_MS`, 5 min).
+   */
+  readonly catchUpWindowMs?: number;
 }
 
 /** The logger adapters get from the bot (pino). */
@@ -114,6 +121,20 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   let connected = false;
   let context: AdapterContext | undefined;
   let commandsByName = new Map<string, CommandDescriptor>();
+  let intake: IntakeGate | undefined;
+
+  /**
+   * Runs `handle` for an event the core's intake gate admits: a message or interaction replayed
+   * after a RESUME that was handled (or is being handled) already is dropped, and counted.
+   */
+  const once = async (id: string, sentAt: number, handle: () => Promise<void>): Promise<void> => {
+    if (intake === undefined || (await intake.admit(id, sentAt)) !== 'handle') return;
+    try {
+      await handle();
+    } finally {
+      await intake.finish(id, sentAt);
+    }
+  };
 
   const live = (): Client<true> => {
     if (client === undefined || !client.isReady()) throw new Error('the Discord adapter is not started');
@@ -253,13 +274,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       client = created;
       const log = logger;
       watchClient(created, log, setConnected);
+      intake = createIntakeGate({
+        platform: PLATFORM,
+        log: createMemoryHandledLog(),
+        catchUpWindowMs: options.catchUpWindowMs,
+        metrics: ctx.metrics,
+      });
       created.on(Events.InteractionCreate, (interaction) => {
-        onInteraction(interaction, ctx).catch((error: unknown) =>
-          log.error({ err: describe(error) }, 'answering an interaction failed'),
+        once(interaction.id, interaction.createdTimestamp, () => onInteraction(interaction, ctx)).catch(
+          (error: unknown) => log.error({ err: describe(error) }, 'answering an interaction failed'),
         );
       });
       created.on(Events.MessageCreate, (message) => {
-        onMessage(message, ctx).catch((error: unknown) =>
+        once(message.id, message.createdTimestamp, () => onMessage(message, ctx)).catch((error: unknown) =>
           log.error({ err: describe(error) }, 'handling a message failed'),
         );
       });

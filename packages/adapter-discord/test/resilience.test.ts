@@ -81,6 +81,26 @@ describe('gateway connection', () => {
     expect(h.adapter.isReady()).toBe(true);
   });
 
+  it('answers a message Discord delivers again after a resume only once', async () => {
+    const duplicates = async (): Promise<number> => {
+      const metric = await h.bot.metrics.messagesDropped.get();
+      return metric.values.find((v) => v.labels.platform === 'discord' && v.labels.reason === 'duplicate')?.value ?? 0;
+    };
+    const before = await duplicates();
+    const first = h.discord.say('!ping', { user: 'replayed' });
+    expect((await h.discord.replyTo(first.id)).message.content).toBe('pong replayed');
+    // The resume re-sends the last dispatches the bot had, the message among them.
+    h.discord.dropConnection({ replayAgain: 2 });
+    await h.discord.connected();
+    // Gateway events are handled in order: once this is answered, the replay was decided on.
+    const later = h.discord.say('!ping', { user: 'afterreplay' });
+    expect((await h.discord.replyTo(later.id)).message.content).toBe('pong afterreplay');
+    expect(await duplicates()).toBeGreaterThan(before);
+    expect(
+      h.discord.state.botMessages.filter((r) => r.message.message_reference?.message_id === first.id),
+    ).toHaveLength(1);
+  });
+
   it('identifies afresh when the session cannot be resumed (op 9) and keeps answering', async () => {
     const old = h.discord.state.session;
     h.discord.dropConnection({ invalidateSession: true });

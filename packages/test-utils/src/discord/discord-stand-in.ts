@@ -84,8 +84,12 @@ export interface DiscordStandIn {
   replyTo(messageId: string): Promise<BotMessageRecord>;
   /** Fails the next matching REST requests (429, 401, 5xx) or slows them. */
   fault(fault: RestFault): void;
-  /** Drops the gateway connection without a close frame; the bot should resume (or, with `invalidateSession`, identify again). */
-  dropConnection(options?: { readonly invalidateSession?: boolean }): void;
+  /**
+   * Drops the gateway connection without a close frame; the bot should resume (or, with
+   * `invalidateSession`, identify again). With `replayAgain` the resume also re-sends the last
+   * that many dispatches the bot already had, as Discord may deliver an event twice.
+   */
+  dropConnection(options?: { readonly invalidateSession?: boolean; readonly replayAgain?: number }): void;
   /** Asks the bot to reconnect (op 7). */
   requestReconnect(): void;
   stop(): Promise<void>;
@@ -346,7 +350,8 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     fault(fault) {
       state.faults.push({ ...fault });
     },
-    dropConnection: (dropOptions) => gateway.drop(dropOptions?.invalidateSession === true),
+    dropConnection: (dropOptions) =>
+      gateway.drop(dropOptions?.invalidateSession === true, dropOptions?.replayAgain ?? 0),
     requestReconnect: () => gateway.requestReconnect(),
     async stop() {
       await gateway.close();

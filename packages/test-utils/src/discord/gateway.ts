@@ -29,6 +29,8 @@ export class Gateway {
   private current: WebSocket | undefined;
   /** Sessions a resume must be refused for (op 9). */
   private readonly forgotten: GatewaySession[] = [];
+  /** Dispatches the bot already had that the next resume sends again (Discord may deliver twice). */
+  private replayAgain = 0;
 
   constructor(private readonly state: DiscordState) {}
 
@@ -141,7 +143,11 @@ export class Gateway {
     }
     this.attach(ws, session);
     session.resumes += 1;
-    for (const frame of session.sent) if (frame.s > Number(d.seq ?? 0)) this.send(ws, frame);
+    const seq = Number(d.seq ?? 0);
+    const again = this.replayAgain > 0 ? session.sent.filter((frame) => frame.s <= seq).slice(-this.replayAgain) : [];
+    this.replayAgain = 0;
+    for (const frame of again) this.send(ws, frame);
+    for (const frame of session.sent) if (frame.s > seq) this.send(ws, frame);
     this.state.dispatch('RESUMED', null);
     this.state.changed();
   }
@@ -168,9 +174,11 @@ export class Gateway {
   /**
    * Drops the current connection without a close frame (a network failure); the bot should
    * resume. With `invalidateSession` the session is forgotten, so the resume gets op 9 and the
-   * bot must identify afresh (events in between are lost, as on Discord).
+   * bot must identify afresh (events in between are lost, as on Discord). With `replayAgain`
+   * the resume also sends the last that many dispatches the bot already had, a re-delivery.
    */
-  drop(invalidateSession = false): void {
+  drop(invalidateSession = false, replayAgain = 0): void {
+    this.replayAgain = replayAgain;
     const ws = this.current;
     if (ws === undefined) throw new Error('Discord stand-in: no gateway connection to drop');
     this.current = undefined;
