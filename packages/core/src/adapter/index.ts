@@ -4,7 +4,8 @@
  * catch-up window and de-duplication ({@link createIntakeGate} over the adapter's
  * {@link HandledLog}), the parsing of a leading mention ({@link stripLeadingMention}), and the
  * bounded wait of a stop ({@link settleWithin}). Typing renewal and the drain on stop are the
- * bot's; send limits are declared by each adapter as `sendLimits` and applied by the notifier.
+ * bot's (an adapter declares `typingTimeoutMs`); send limits are declared by each adapter as
+ * `sendLimits` and applied by the notifier.
  *
  * @packageDocumentation
  */
