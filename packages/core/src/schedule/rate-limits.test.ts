@@ -2,15 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { SendLimits } from '../chat/index.js';
 import { createRateLimiter, declaredSendLimits, DEFAULT_SEND_LIMITS, minimumFanOutMs } from './rate-limits.js';
 
-/** Telegram-shaped limits: 1/s per chat, and 20 a minute in groups (negative ids). */
+/** Two buckets per room: 1/s, and 20 a minute. */
 const GROUPS: SendLimits = {
-  room: (id) =>
-    id.startsWith('-')
-      ? [
-          { capacity: 1, perSecond: 1 },
-          { capacity: 20, perSecond: 20 / 60 },
-        ]
-      : [{ capacity: 1, perSecond: 1 }],
+  room: () => [
+    { capacity: 1, perSecond: 1 },
+    { capacity: 20, perSecond: 20 / 60 },
+  ],
 };
 
 describe('createRateLimiter', () => {

@@ -15,16 +15,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Telegram's limits as its adapter declares them: 30/s per bot, 1/s per chat, 20/min per group. */
+/** Limits the fake Telegram declares: 30/s per bot and 1/s per chat, as Telegram's own. */
 const TELEGRAM_LIMITS: SendLimits = {
   global: { capacity: 30, perSecond: 30 },
-  room: (id) =>
-    id.startsWith('-')
-      ? [
-          { capacity: 1, perSecond: 1 },
-          { capacity: 20, perSecond: 20 / 60 },
-        ]
-      : [{ capacity: 1, perSecond: 1 }],
+  room: () => [{ capacity: 1, perSecond: 1 }],
 };
 
 /** Telegram answering 429 (retry after 5 s) to one chat for its first 30 s. */
