@@ -13,6 +13,11 @@ export interface SharedRedisClaimsOptions {
    * reconnect under way), ms (default 500); then it fails and the bot answers without it.
    */
   readonly readyWaitMs?: number;
+  /**
+   * How long `open()` waits for the first connection, ms (default 2,000, the connect timeout):
+   * a bot that answered before Redis was connected would answer without claims, on every replica.
+   */
+  readonly openWaitMs?: number;
 }
 
 /** Claims on the shared client, see {@link sharedRedisClaims}. */
@@ -43,20 +48,20 @@ export function sharedRedisClaims(client: () => Promise<Redis>, options: SharedR
       });
       return { redis, claims };
     }));
-  /** The claims once the connection is ready, or after `readyWaitMs`; rejects in a real outage. */
-  const ready = async (): Promise<Claims> => {
+  /** The claims once the connection is ready, or after `waitMs`; rejects in a real outage. */
+  const ready = async (waitMs = readyWaitMs): Promise<Claims> => {
     const { redis, claims } = await get();
     const isReady = (): boolean => redis.status === 'ready';
     if (isReady()) return claims;
     if (redis.status === 'wait') redis.connect().catch(() => undefined); // lazy: the first use connects
-    if (downSince === undefined || Date.now() - downSince < readyWaitMs)
+    if (downSince === undefined || Date.now() - downSince < waitMs)
       await new Promise<void>((resolve) => {
         const done = (): void => {
           clearTimeout(timer);
           redis.off('ready', done);
           resolve();
         };
-        const timer = setTimeout(done, readyWaitMs);
+        const timer = setTimeout(done, waitMs);
         timer.unref();
         redis.on('ready', done);
       });
@@ -65,7 +70,7 @@ export function sharedRedisClaims(client: () => Promise<Redis>, options: SharedR
   };
   return {
     async open() {
-      await ready().catch(() => undefined); // a bot starts without Redis; its claims fall back
+      await ready(options.openWaitMs ?? 2000).catch(() => undefined); // a bot starts without Redis; its claims fall back
     },
     claim: async (key, ttlMs) => (await ready()).claim(key, ttlMs),
     record: async (key, ttlMs) => {

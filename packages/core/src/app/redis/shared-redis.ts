@@ -21,7 +21,7 @@ export interface SharedRedis {
   readonly maskedUrl: string;
   /**
    * The shared client (claims, sessions, the login limiter, alerts): a command waits at most
-   * {@link SHARED_COMMAND_TIMEOUT_MS}, then fails. Made on the first call (ioredis is imported
+   * 1.5 s, then fails. Made on the first call (ioredis is imported
    * then); it connects with its first command.
    */
   client(): Promise<Redis>;
@@ -77,10 +77,9 @@ function passwordOf(url: string): string | undefined {
  * counts every error in `stats_redis_errors_total`.
  *
  * @example
- * const redis = createSharedRedis(config.redis.url, { name: 'stats', logger, metrics });
- * const store = createRedisSessionStore({ client: await redis.client(), cipher });
- * // … on stop, after every user of it:
- * await redis.close();
+ * const redis = createSharedRedis(url, { name: 'stats', logger, metrics });
+ * const limiter = createRedisLoginLimiter(await redis.client());
+ * await redis.close(); // on stop, after everything that uses it
  */
 export function createSharedRedis(url: string, options: SharedRedisOptions): SharedRedis {
   const maskedUrl = maskRedisUrl(url);
