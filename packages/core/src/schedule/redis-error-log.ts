@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /** A rate-limited log of one Redis connection's errors (see {@link redisErrorLog}). */
@@ -47,14 +46,4 @@ export function redisErrorLog(logger: Logger | undefined, what: string, everyMs 
       suppressed = 0;
     },
   };
-}
-
-/**
- * Gives an ioredis client `error` and `ready` listeners that log through {@link redisErrorLog}:
- * without an `error` listener, Node prints "Unhandled error event" for every failed reconnect.
- */
-export function logRedisErrors(client: Redis, logger: Logger | undefined, what: string): void {
-  const log = redisErrorLog(logger, what);
-  client.on('error', (error: Error) => log.error(error));
-  client.on('ready', () => log.ready());
 }
