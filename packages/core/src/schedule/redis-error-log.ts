@@ -13,7 +13,7 @@ export interface RedisErrorLog {
  * at once, then at most one line per `everyMs` with how many were left out; `ready` after an
  * outage is logged once. Errors are logged by name, message and code only.
  *
- * @param what names the connection in the log, e.g. `claims`, `schedule`, `alerts`.
+ * @param what names the connection in the log, e.g. `shared`, `bullmq`, `worker matrix`.
  */
 export function redisErrorLog(logger: Logger | undefined, what: string, everyMs = 10_000): RedisErrorLog {
   let lastLogged = 0;
