@@ -55,6 +55,9 @@ export { createSources, type CreateSourcesOptions, type ManagedSources } from '.
 export { createSchedulesFromConfig, type Schedules, type SchedulesFromConfigOptions } from './schedule/from-config.js';
 export { targetsFromConfig } from './schedule/targets.js';
 
+// ── Redis ────────────────────────────────────────────────────────────────────────────────────────
+export { createSharedRedis, type SharedRedis, type SharedRedisOptions } from './redis/shared-redis.js';
+
 // ── Accounts ─────────────────────────────────────────────────────────────────────────────────────
 export {
   createAccountCommands,

@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
-import { createBot, type Bot, type BotService, type MessageClaims } from '../bot.js';
+import { createBot, type Bot, type BotService } from '../bot.js';
 import { createSessionsFromConfig } from './account/index.js';
 import { createAlertsFromConfig } from './alerts/index.js';
 import type { ChatAdapter } from '../chat/index.js';
 import { arg, defineCommand, type Command, type Middleware } from '../commands/index.js';
 import { checkDrivers, type StatsConfig } from './config/index.js';
 import { defaultLogger, withErrorSerializers } from '../logging/index.js';
-import { createMetrics } from '../metrics/index.js';
-import { openRedisClaims } from './schedule/open-redis-claims.js';
+import { createMetrics, type Metrics } from '../metrics/index.js';
+import { createSharedRedis, type SharedRedis } from './redis/shared-redis.js';
+import { sharedRedisClaims, type SharedClaims } from './redis/shared-redis-claims.js';
 import type { ReportBuilder, ScheduleSpec } from '../schedule/index.js';
 import { createSchedulesFromConfig, type Schedules } from './schedule/from-config.js';
 import { createSources, type ManagedSources } from '../sources/index.js';
@@ -30,7 +31,7 @@ export interface StandardBotOptions {
   /** Stop on SIGTERM/SIGINT and exit (default true). */
   readonly handleSignals?: boolean;
   readonly now?: () => number;
-  /** The bot's name on the `/status` page (default `stats`). */
+  /** The bot's name on the `/status` page and its Redis connections' name in `CLIENT LIST` (default `stats`). */
   readonly name?: string;
 }
 
@@ -97,15 +98,24 @@ const ACCOUNT_PLACEHOLDERS: readonly Command[] = [
   unconfigured('mystats', 'Your credit use over the last 30 days', 'Account', LOGIN, 'AUTH_URL'),
 ];
 
-/** Claims on a bounded connection of their own (see the schedule README, "When Redis is down"). */
-function openClaims(config: StatsConfig, services: BotService[], logger: Logger): MessageClaims | undefined {
+/**
+ * With `REDIS_URL`: the bot's one Redis client, registered as the first service so it is
+ * closed last, after everything that uses it; claims are connected when the bot starts.
+ */
+function openRedis(
+  config: StatsConfig,
+  services: BotService[],
+  options: { readonly name: string; readonly logger: Logger; readonly metrics: Metrics },
+): { redis: SharedRedis; claims: SharedClaims } | undefined {
   if (config.redis === undefined) return undefined;
-  const claims = openRedisClaims(config.redis.url, {
-    prefix: `${config.redis.keyPrefix}claims:`,
-    logger: logger.child({ component: 'claims' }),
+  const redis = createSharedRedis(config.redis.url, {
+    name: options.name,
+    logger: options.logger.child({ component: 'redis' }),
+    metrics: options.metrics,
   });
-  services.push({ name: 'claims', start: () => claims.open(), stop: () => claims.close() });
-  return claims;
+  const claims = sharedRedisClaims(() => redis.client(), { prefix: config.redis.keyPrefix });
+  services.push({ name: 'redis', start: () => claims.open(), stop: () => redis.close() });
+  return { redis, claims };
 }
 
 /**
@@ -134,6 +144,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
   const metrics = createMetrics();
   const now = options.now ?? Date.now;
   const services: BotService[] = [];
+  const shared = openRedis(config, services, { name: options.name ?? 'stats', logger, metrics });
   const sources: ManagedSources = createSources(config, {
     logger: logger.child({ component: 'sources' }),
     metrics,
@@ -145,6 +156,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
     logger: logger.child({ component: 'sessions' }),
     metrics,
     now,
+    ...(shared ? { redis: shared.redis } : {}),
   });
   if (sessions) {
     services.push({ name: 'sessions', stop: () => sessions.close() });
@@ -187,6 +199,7 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
         buildWeekly: builders.weekly,
         ...(options.schedules ? { schedules: options.schedules } : {}),
         ...(status ? { onDelivered: status.recorder.onDelivered } : {}),
+        ...(shared ? { redis: shared.redis } : {}),
         now,
       })
     : undefined;
@@ -198,12 +211,13 @@ export async function createStandardBot(config: StatsConfig, options: StandardBo
         targets: schedules.targets,
         metrics,
         logger,
+        ...(shared ? { redis: shared.redis } : {}),
       })
     : undefined;
   if (schedules) services.push(schedules.service);
   if (alerts) services.push(alerts.service);
   if (status) services.push(status.service);
-  const claims = schedules?.claims ?? openClaims(config, services, logger);
+  const claims = shared?.claims;
   const middleware = [...(status ? [status.recorder.middleware] : []), ...(options.middleware ?? [])];
 
   const commands: Command[] = [

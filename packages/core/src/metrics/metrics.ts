@@ -38,6 +38,8 @@ export interface Metrics {
   readonly adapterLastSync: FastGauge<'platform'>;
   /** `stats_schedule_overdue_seconds{schedule}`: how long the latest due run has waited without any replica completing it (0 when done). */
   readonly scheduleOverdue: FastGauge<'schedule'>;
+  /** `stats_redis_errors_total{connection}`: `error` events of the bot's Redis connections (`shared`, `bullmq`). */
+  readonly redisErrors: FastCounter<'connection'>;
 }
 
 /** Options of {@link createMetrics}. */
@@ -87,6 +89,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       'stats_schedule_overdue_seconds',
       'Seconds the latest due run has waited without a replica completing it',
       ['schedule'],
+    ),
+    redisErrors: counter(
+      'stats_redis_errors_total',
+      'Errors of the Redis connections (failed connects, lost connections)',
+      ['connection'],
     ),
   };
   let registry: Registry | undefined;

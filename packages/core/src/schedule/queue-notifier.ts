@@ -167,11 +167,9 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
       target.threadId === undefined
         ? { platform: target.platform, id: target.roomId }
         : { platform: target.platform, id: target.roomId, threadId: target.threadId };
+    let sent: SentMessage[];
     try {
-      const sent = await adapter.send(room, document, { idempotencyKey: key });
-      await options.deliveries.confirm(key);
-      count(target.platform, 'sent');
-      return { outcome: 'sent', sent };
+      sent = await adapter.send(room, document, { idempotencyKey: key });
     } catch (error) {
       await options.deliveries.release(key, owner);
       const failure = classifySendFailure(error);
@@ -196,6 +194,18 @@ export async function createQueueNotifier(options: QueueNotifierOptions): Promis
         { cause: error },
       );
     }
+    // Sent: a confirm that fails now must not make the job fail, or its retry would send again;
+    // the key stays reserved by this replica until its reservation lapses.
+    await options.deliveries
+      .confirm(key)
+      .catch((error: unknown) =>
+        logger?.warn(
+          { err: error, report: job.data.reportId, platform: target.platform, room: target.roomId },
+          'delivered, but its idempotency key could not be confirmed',
+        ),
+      );
+    count(target.platform, 'sent');
+    return { outcome: 'sent', sent };
   }
 
   const notifier: QueueNotifier = {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /** A rate-limited log of one Redis connection's errors (see {@link redisErrorLog}). */
@@ -14,7 +13,7 @@ export interface RedisErrorLog {
  * at once, then at most one line per `everyMs` with how many were left out; `ready` after an
  * outage is logged once. Errors are logged by name, message and code only.
  *
- * @param what names the connection in the log, e.g. `claims`, `schedule`, `alerts`.
+ * @param what names the connection in the log, e.g. `shared`, `bullmq`, `worker matrix`.
  */
 export function redisErrorLog(logger: Logger | undefined, what: string, everyMs = 10_000): RedisErrorLog {
   let lastLogged = 0;
@@ -47,14 +46,4 @@ export function redisErrorLog(logger: Logger | undefined, what: string, everyMs 
       suppressed = 0;
     },
   };
-}
-
-/**
- * Gives an ioredis client `error` and `ready` listeners that log through {@link redisErrorLog}:
- * without an `error` listener, Node prints "Unhandled error event" for every failed reconnect.
- */
-export function logRedisErrors(client: Redis, logger: Logger | undefined, what: string): void {
-  const log = redisErrorLog(logger, what);
-  client.on('error', (error: Error) => log.error(error));
-  client.on('ready', () => log.ready());
 }

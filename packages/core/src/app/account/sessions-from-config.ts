@@ -14,6 +14,7 @@ import { createAuthServiceClient, createDeviceFlowClient, type AuthServiceClient
 import { createAccountCommands } from './account-commands.js';
 import { createLoginLimiter, type LoginLimiter } from './login-limiter.js';
 import { createRedisLoginLimiter } from './redis-login-limiter.js';
+import { createSharedRedis, type SharedRedis } from '../redis/shared-redis.js';
 
 /** Everything a bot needs for logged-in users, built from the configuration. */
 export interface ConfiguredSessions {
@@ -33,55 +34,54 @@ export interface SessionsDeps {
   readonly metrics?: Metrics | undefined;
   /** The clock (Unix ms). */
   readonly now?: () => number;
+  /**
+   * With `REDIS_URL`: the bot's shared Redis client for the login limiter and a Redis session
+   * store (`createStandardBot` passes its own); one of the sessions' own is opened, and closed
+   * by `close()`, when absent.
+   */
+  readonly redis?: SharedRedis | undefined;
 }
 
 /**
  * The brute-force limiter from `LOGIN_ATTEMPTS_*`: in Redis with `REDIS_URL` (replicas share
- * it; ioredis is loaded only then), else in memory.
+ * it), else in memory.
  */
 async function openLimiter(
   config: StatsConfig,
   deps: SessionsDeps,
-): Promise<{ limiter: LoginLimiter; close(): Promise<void> }> {
+  shared: SharedRedis | undefined,
+): Promise<LoginLimiter> {
   const limits = { perUser: config.login.perUser, perEmail: config.login.perEmail, windowMs: config.login.windowMs };
-  if (config.redis === undefined)
-    return {
-      limiter: createLoginLimiter({ ...limits, ...(deps.now ? { now: deps.now } : {}) }),
-      close: async () => undefined,
-    };
-  const { Redis } = await import('ioredis');
-  // While Redis is away a reservation waits at most about a second, then the limiter falls back to memory.
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
-  // Without a listener ioredis prints "Unhandled error event" for every reconnect attempt.
-  redis.on('error', () => undefined);
+  if (config.redis === undefined || shared === undefined)
+    return createLoginLimiter({ ...limits, ...(deps.now ? { now: deps.now } : {}) });
+  // While Redis is away a reservation waits at most the shared client's command timeout, then
+  // the limiter falls back to memory.
+  const redis = await shared.client();
   const onRedisError = (err: unknown): void =>
     deps.logger?.warn(
       { err: err instanceof Error ? { name: err.name, message: err.message } : String(err) },
       'login limiter: Redis failed, limiting logins in this process only',
     );
-  return {
-    limiter: createRedisLoginLimiter(redis, { ...limits, keyPrefix: config.redis.keyPrefix, onRedisError }),
-    close: async () => {
-      if (redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
-    },
-  };
+  return createRedisLoginLimiter(redis, { ...limits, keyPrefix: config.redis.keyPrefix, onRedisError });
 }
 
 async function openStore(
   config: StatsConfig,
   now: (() => number) | undefined,
   logger: Logger | undefined,
+  shared: SharedRedis | undefined,
 ): Promise<SessionStore> {
   const kind = config.sessions.store;
   if (kind === 'memory') return createMemorySessionStore(now ? { now } : {});
   const cipher = cipherFromConfig({ secret: config.sessions.secret, dataDir: config.dataDir, logger });
   if (kind === 'redis') {
     const { createRedisSessionStore } = await import('../../stores/redis/index.js');
+    // loadConfig requires REDIS_URL with SESSION_STORE=redis
+    if (shared === undefined) throw new TypeError('SESSION_STORE=redis needs REDIS_URL');
     return createRedisSessionStore({
-      url: config.redis?.url ?? 'redis://127.0.0.1:6379',
+      client: await shared.client(),
       keyPrefix: config.redis?.keyPrefix ?? 'stats:',
       cipher,
-      ...(logger ? { logger } : {}),
     });
   }
   if (kind === 'postgres') {
@@ -141,7 +141,12 @@ export async function createSessionsFromConfig(
       'SESSION_SECRET is unset: this process encrypts sessions with its own key file, so other replicas cannot read them',
     );
   }
-  const store = await openStore(config, deps.now, deps.logger);
+  const owned =
+    config.redis && deps.redis === undefined
+      ? createSharedRedis(config.redis.url, { name: 'stats', logger: deps.logger, metrics: deps.metrics })
+      : undefined;
+  const shared = deps.redis ?? owned;
+  const store = await openStore(config, deps.now, deps.logger, shared);
   const jwksUrl =
     config.auth?.jwksUrl ??
     (config.auth?.issuer !== undefined
@@ -153,15 +158,15 @@ export async function createSessionsFromConfig(
     ...common,
     ...(jwksUrl !== undefined ? { verify: { jwksUrl, issuer: config.auth?.issuer } } : {}),
   });
-  const limiter = await openLimiter(config, deps);
+  const limiter = await openLimiter(config, deps, shared);
   return {
     store,
     manager,
     auth,
-    commands: createAccountCommands({ manager, credits: auth, limiter: limiter.limiter }),
+    commands: createAccountCommands({ manager, credits: auth, limiter }),
     close: async () => {
-      await limiter.close();
       await store.close?.();
+      await owned?.close();
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Command } from '../../commands/index.js';
 import type { StatsConfig } from '../config/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import type { Notifier, ReportTarget } from '../../schedule/index.js';
-import { logRedisErrors } from '../../schedule/redis-error-log.js';
+import { createSharedRedis, type SharedRedis } from '../redis/shared-redis.js';
 import type { AlertMessageStore } from './alert-messages.js';
 import { createAlertRelay, type AlertRelay, type AlertRoute } from './alert-relay.js';
 import { createAlertmanagerClient, type AlertmanagerClient } from './alertmanager-client.js';
@@ -24,6 +24,11 @@ export interface AlertsFromConfigOptions {
   readonly store?: AlertMessageStore;
   readonly metrics?: Metrics;
   readonly logger?: Logger;
+  /**
+   * With `REDIS_URL`: the bot's shared Redis client for the alert store (`createStandardBot`
+   * passes its own); one of the alerts' own is opened on first use, and closed on stop, when absent.
+   */
+  readonly redis?: SharedRedis;
 }
 
 /** The wired Alertmanager integration. */
@@ -42,25 +47,12 @@ export interface Alerts {
   };
 }
 
-/** A Redis alert store that connects on first use (ioredis is loaded only then). */
-function lazyRedisStore(
-  redis: { readonly url: string; readonly keyPrefix: string },
-  logger: Logger | undefined,
-): AlertMessageStore & { close(): Promise<void> } {
-  let client: import('ioredis').Redis | undefined;
+/** A Redis alert store on the shared client, made on first use (ioredis is loaded only then). */
+function lazyRedisStore(redis: SharedRedis, prefix: string): AlertMessageStore {
   let opened: Promise<AlertMessageStore> | undefined;
   const get = (): Promise<AlertMessageStore> =>
-    (opened ??= import('ioredis').then(({ Redis }) => {
-      client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
-      logRedisErrors(client, logger, 'alerts');
-      return createRedisAlertMessageStore(client, { prefix: redis.keyPrefix });
-    }));
+    (opened ??= redis.client().then((client) => createRedisAlertMessageStore(client, { prefix })));
   return {
-    close: async () => {
-      await client?.quit();
-      client = undefined;
-      opened = undefined;
-    },
     get: async (key) => (await get()).get(key),
     set: async (key, state) => (await get()).set(key, state),
     delete: async (key) => (await get()).delete(key),
@@ -74,8 +66,14 @@ function lazyRedisStore(
  * `SILENCE_MAX_DURATION`) from configuration; either part is left out when unset.
  */
 export function createAlertsFromConfig(config: StatsConfig, options: AlertsFromConfigOptions): Alerts {
-  const owned = options.store === undefined && config.redis ? lazyRedisStore(config.redis, options.logger) : undefined;
-  const store = options.store ?? owned ?? createMemoryAlertMessageStore();
+  const redis = options.store === undefined ? config.redis : undefined;
+  const owned =
+    redis && options.redis === undefined
+      ? createSharedRedis(redis.url, { name: 'stats', logger: options.logger, metrics: options.metrics })
+      : undefined;
+  const shared = options.redis ?? owned;
+  const store =
+    options.store ?? (redis && shared ? lazyRedisStore(shared, redis.keyPrefix) : createMemoryAlertMessageStore());
   const token = config.alertmanager?.webhookToken;
   const url = config.alertmanager?.url;
   const relay =

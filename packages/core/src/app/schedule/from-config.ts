@@ -16,8 +16,8 @@ import {
 } from '../../schedule/notifier.js';
 import { createQueueNotifier, type QueueNotifier } from '../../schedule/queue-notifier.js';
 import type { SendLimitsByPlatform } from '../../schedule/rate-limits.js';
-import { openRedisClaims } from './open-redis-claims.js';
-import { logRedisErrors } from '../../schedule/redis-error-log.js';
+import { createSharedRedis, type SharedRedis } from '../redis/shared-redis.js';
+import { sharedRedisClaims, type SharedClaims } from '../redis/shared-redis-claims.js';
 import { createRedisScheduleStores } from '../../schedule/redis-stores.js';
 import { createScheduleCommand } from '../../schedule/schedule-command.js';
 import { createScheduler, type Scheduler } from '../../schedule/scheduler.js';
@@ -52,6 +52,11 @@ export interface SchedulesFromConfigOptions {
   /** This replica's name in leases and reservations (default a random id). */
   readonly owner?: string;
   readonly now?: () => number;
+  /**
+   * With `REDIS_URL`: the bot's shared Redis client (`createStandardBot` passes its own); the
+   * schedule opens one of its own, and closes it on stop, when absent.
+   */
+  readonly redis?: SharedRedis;
   /** Called with each report's outcomes once delivered (scheduled reports and relayed alerts): the status page's feed. */
   readonly onDelivered?: (report: Pick<Report, 'id' | 'period'>, outcomes: readonly DeliveryOutcome[]) => void;
 }
@@ -63,7 +68,7 @@ export interface Schedules {
   /** `!schedule`. */
   readonly commands: readonly Command[];
   readonly targets: readonly ReportTarget[];
-  /** With `REDIS_URL`: message claims for `createBot({ claims })`, so one replica answers each message. */
+  /** With `REDIS_URL`: message claims for `createBot({ claims })` on the shared client, so one replica answers each message. */
   readonly claims: Claims | undefined;
   /** The same start/stop as a `createBot` service: `createBot({ services: [schedules.service] })`. */
   readonly service: { readonly name: string; start(): Promise<void>; stop(): Promise<void> };
@@ -106,18 +111,18 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
   for (const spec of options.schedules ?? []) jobs.push({ ...spec, targets: spec.targets ?? targets });
   const redis = config.redis;
   let queue: Promise<QueueNotifier> | undefined;
-  let redisClient: import('ioredis').Redis | undefined;
+  /** The shared client given, else one of the schedule's own (closed on stop). */
+  const ownRedis =
+    redis && options.redis === undefined
+      ? createSharedRedis(redis.url, { name: 'stats', logger: options.logger, metrics: options.metrics })
+      : undefined;
+  const shared = redis ? (options.redis ?? ownRedis) : undefined;
   const stores = lazyStores(async () => {
-    if (redis) {
-      const { Redis } = await import('ioredis');
-      // BullMQ's workers block on reads: no per-request retry limit on this connection
-      const client = new Redis(redis.url, { maxRetriesPerRequest: null });
-      logRedisErrors(client, options.logger, 'schedule');
-      redisClient = client;
-      return {
-        ...createRedisScheduleStores(client, { prefix: redis.keyPrefix }),
-        close: async () => void (await client.quit()),
-      };
+    if (shared && redis) {
+      // the blocking-tolerant connection: a delivery's idempotency key waits for Redis rather
+      // than failing after its send (which would release the key and send again)
+      const client = await shared.blocking();
+      return { ...createRedisScheduleStores(client, { prefix: redis.keyPrefix }), close: async () => undefined };
     }
     await mkdir(config.dataDir, { recursive: true });
     const { default: Database } = await import('better-sqlite3');
@@ -136,11 +141,10 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
   const local = createNotifier({ ...common, ...(options.now ? { now: options.now } : {}) });
   const openQueue = (): Promise<QueueNotifier> =>
     (queue ??= (async () => {
-      await stores.schedule.lastRun('-'); // opens the Redis connection
-      if (!redisClient || !redis) throw new Error('Redis is not connected');
+      if (!shared || !redis) throw new Error('Redis is not configured');
       const q = await createQueueNotifier({
         ...common,
-        connection: redisClient,
+        connection: await shared.blocking(),
         prefix: `${redis.keyPrefix.replace(/:$/, '')}-bull`,
         ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}),
       });
@@ -173,7 +177,7 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
   });
   const start = async (): Promise<void> => {
     if (redis) await openQueue(); // this replica delivers queued jobs from now on
-    await ownClaims?.open();
+    await claims?.open();
     await scheduler.start();
   };
   const stop = async (): Promise<void> => {
@@ -181,18 +185,17 @@ export function createSchedulesFromConfig(config: StatsConfig, options: Schedule
     if (queue) await (await queue).close();
     queue = undefined;
     await stores.close();
-    await ownClaims?.close();
+    await ownRedis?.close();
   };
-  // Claims get a connection of their own: the schedule's waits for Redis without bound
-  // (BullMQ needs that), a message must not (see README, "When Redis is down").
-  const ownClaims = redis
-    ? openRedisClaims(redis.url, {
-        prefix: redis.keyPrefix,
-        ...(options.logger ? { logger: options.logger } : {}),
-        ...(options.owner ? { owner: options.owner } : {}),
-      })
-    : undefined;
-  const claims: Claims | undefined = ownClaims;
+  // Claims use the shared client, not BullMQ's connection: that one waits for Redis without
+  // bound, a message must not (see the schedule README, "When Redis is down").
+  const claims: SharedClaims | undefined =
+    shared && redis
+      ? sharedRedisClaims(() => shared.client(), {
+          prefix: redis.keyPrefix,
+          ...(options.owner ? { owner: options.owner } : {}),
+        })
+      : undefined;
   return {
     scheduler,
     notifier,

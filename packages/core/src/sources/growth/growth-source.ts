@@ -26,6 +26,11 @@ export interface GrowthSourceOptions {
   readonly timeZone: string;
   /** `statement_timeout` in ms (default 5000). */
   readonly statementTimeoutMs?: number;
+  /**
+   * How long to wait for a pooled connection, in ms (default 5000). Separate from the
+   * statement timeout: a short query budget must not fail a slow but healthy connect.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /** User growth from the product's PostgreSQL database, read only. */
@@ -42,6 +47,7 @@ export const DEFAULT_GROWTH_QUERY =
 
 const NAME = 'PostgreSQL';
 const SOURCE = 'postgres';
+const CONNECT_TIMEOUT = /timeout exceeded when trying to connect|terminated due to connection timeout/;
 
 function dayText(value: unknown): string {
   if (value instanceof Date) {
@@ -54,6 +60,15 @@ function classify(err: unknown): StatsError {
   if (err instanceof StatsError) return err;
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : 'unknown';
+  // pg and pg-pool raise connect timeouts as plain errors without a code.
+  if (code === 'unknown' && typeof e.message === 'string' && CONNECT_TIMEOUT.test(e.message)) {
+    return new TimeoutError(
+      SOURCE,
+      `${NAME}: no connection within the connect timeout`,
+      `${NAME} did not accept a connection in time. Please try again later.`,
+      { cause: err },
+    );
+  }
   if (code === '57014')
     return new TimeoutError(
       SOURCE,
@@ -99,6 +114,7 @@ export function createGrowthSource(options: GrowthSourceOptions): GrowthSource {
   const query = options.query ?? DEFAULT_GROWTH_QUERY;
   const params = /\$1\b/.test(query) ? [options.timeZone] : [];
   const timeoutMs = Math.max(1, Math.round(options.statementTimeoutMs ?? 5000));
+  const connectTimeoutMs = Math.max(1, Math.round(options.connectTimeoutMs ?? 5000));
   // A named statement forces pg's extended protocol (Parse/Bind/Execute) even without
   // parameters, and PostgreSQL parses exactly one statement there (42601 otherwise). Without a
   // name and with no `values`, pg would send the simple protocol, where `commit; create …;
@@ -112,7 +128,7 @@ export function createGrowthSource(options: GrowthSourceOptions): GrowthSource {
       const created = new pg.default.Pool({
         connectionString: options.url,
         max: 2,
-        connectionTimeoutMillis: timeoutMs,
+        connectionTimeoutMillis: connectTimeoutMs,
         idleTimeoutMillis: 30_000,
         allowExitOnIdle: true,
       });

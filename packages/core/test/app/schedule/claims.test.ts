@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withClaimFallback } from '../../../src/schedule/index.js';
-import { openRedisClaims } from '../../../src/app/schedule/open-redis-claims.js';
+import { createSharedRedis } from '../../../src/app/redis/shared-redis.js';
+import { sharedRedisClaims } from '../../../src/app/redis/shared-redis-claims.js';
 import { createRedisClaims } from '../../../src/schedule/redis-stores.js';
 import { connectRedis, dropPrefix, startRedisProxy, testPrefix, type RedisProxy } from '@stats/test-utils';
 
@@ -44,8 +45,9 @@ describe('Redis claims', () => {
 describe('claims while Redis is cut (TCP proxy)', () => {
   it('answers at once, not twice here, records the claim when Redis is back, and counts a duplicate', async () => {
     const registry = new Registry();
-    const own = openRedisClaims(proxy.url, { prefix, owner: 'replica-a' });
-    opened.push(own);
+    const shared = createSharedRedis(proxy.url, { name: 'claims-test' });
+    opened.push(shared);
+    const own = sharedRedisClaims(() => shared.client(), { prefix, owner: 'replica-a' });
     await own.open();
     const claims = withClaimFallback(own, { registry, timeoutMs: 750, retryEveryMs: 100 });
     const other = createRedisClaims(redis, { prefix, owner: 'replica-b' });

@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsCommands } from '../../../src/app/commands/index.js';
@@ -116,6 +117,32 @@ describe('growth source on real PostgreSQL', () => {
       await expect(growth.signups()).rejects.toBeInstanceOf(TimeoutError);
     } finally {
       await growth.close();
+    }
+  });
+
+  it('keeps the connect timeout apart from a short statement timeout, and calls a silent server a timeout', async () => {
+    // A server that accepts the TCP connection and never answers the startup message.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const growth = createGrowthSource({
+      url: `postgresql://postgres@127.0.0.1:${port}/test`,
+      timeZone: 'UTC',
+      statementTimeoutMs: 50,
+      connectTimeoutMs: 300,
+    });
+    try {
+      const started = Date.now();
+      const err = (await growth.signups().catch((e: unknown) => e)) as TimeoutError;
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect(err.userMessage).not.toContain('GROWTH_QUERY');
+      // It waited for the connect timeout, not the 50 ms statement budget.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    } finally {
+      await growth.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 
