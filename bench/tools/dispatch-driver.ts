@@ -13,21 +13,10 @@
  * packages/core/node_modules will do).
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { emptySubject, timeSequential, type Subject } from '../lib/sequential.js';
-import { ROLL_ARGS, ROLL_EXPECTED, rollReply } from '../peers/workload.js';
-
-interface CoreModule {
-  readonly defineCommand: (spec: unknown) => unknown;
-  readonly arg: { integer(description: string): unknown; string(description: string): unknown };
-}
-interface TestingModule {
-  readonly createTestBot: (options: unknown) => Promise<{
-    readonly adapter: { deliver(text: string, options: { direct: boolean }): Promise<unknown> };
-    stop(): Promise<void>;
-  }>;
-}
+import { emptySubject, timeSequential } from '../lib/sequential.js';
+import { startStatsBuild } from '../peers/stats-build.js';
+import { ROLL_ARGS, ROLL_EXPECTED } from '../peers/workload.js';
 
 const { values, positionals } = parseArgs({
   options: { messages: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' } },
@@ -35,45 +24,12 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length === 0) throw new Error('usage: dispatch-driver.ts label=<package dir with dist/> …');
 
-/** Starts a test bot with `ping` and `roll` from the build under `dir`. */
-async function startBuild(label: string, dir: string) {
-  const dist = path.resolve(dir, 'dist');
-  const core = (await import(pathToFileURL(path.join(dist, 'index.js')).href)) as CoreModule;
-  const testing = (await import(pathToFileURL(path.join(dist, 'testing', 'index.js')).href)) as TestingModule;
-  const commands = [
-    core.defineCommand({ name: 'ping', summary: 'Answers pong', run: () => 'pong' }),
-    core.defineCommand({
-      name: 'roll',
-      summary: 'Rolls dice',
-      args: {
-        count: core.arg.integer('how many dice'),
-        sides: core.arg.integer('sides per die'),
-        label: core.arg.string('what for'),
-      },
-      run: ({ args }: { args: { count: number; sides: number; label: string } }) =>
-        rollReply(args.count, args.sides, args.label),
-    }),
-  ];
-  let last = '';
-  const bot = await testing.createTestBot({
-    commands,
-    adapter: { record: false, onSend: (record: { plain: string }) => (last = record.plain) },
-  });
-  const inRoom = { direct: false } as const;
-  const subject = (text: string): Subject => ({
-    label,
-    send: async () => {
-      await bot.adapter.deliver(text, inRoom);
-      return last;
-    },
-  });
-  return { subject, stop: () => bot.stop() };
-}
-
 const builds = await Promise.all(
-  positionals.map((p) => {
+  positionals.map(async (p) => {
     const at = p.indexOf('=');
-    return startBuild(at === -1 ? p : p.slice(0, at), at === -1 ? p : p.slice(at + 1));
+    const label = at === -1 ? p : p.slice(0, at);
+    const bench = await startStatsBuild(path.resolve(at === -1 ? p : p.slice(at + 1), 'dist'));
+    return { subject: (text: string) => bench.subject(label, text), stop: () => bench.stop() };
   }),
 );
 const options = { messages: Number(values.messages), rounds: Number(values.rounds), warmup: 30_000 };
