@@ -62,7 +62,7 @@ export const importCost: BenchCase = {
       "fresh `node --expose-gc` process per start, `import('@stats/core')` of packages/core/dist; Hubot: its Shell bot with 15 commands";
     context?.note(
       `import cost: Node alone ${median('node', (s) => s.readyMs).toFixed(0)} ms / ${(median('node', (s) => s.rss) / MiB).toFixed(1)} MiB in the same run. ` +
-        'Of its dependencies the root import loads only zod (argument specs, the environment schema, auth answers) and jose (token expiry); prom-client and pino load with the first bot or logger.',
+        "The root import loads none of its dependencies, nor node:http or node:crypto: prom-client loads with the first /metrics scrape, pino with the first log line at the logger's level, zod only with the application (@stats/core/app) (`node bench/tools/module-loads.mjs packages/core/dist/index.js`; packages/core/test/footprint.test.ts).",
     );
     return [
       {
