@@ -3,11 +3,18 @@ import { bytesPerMessage } from '../lib/allocation.js';
 import { emptySubject, timeSequential, type SequentialResult, type Subject } from '../lib/sequential.js';
 import { startChatSdk } from '../peers/chat-sdk.js';
 import { startHubot } from '../peers/hubot.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startStats } from '../peers/stats.js';
+import { startStatsBuild, type StatsBuildBench } from '../peers/stats-build.js';
+import { baselineDist } from './footprint.js';
 import { breakdownRows, measureStatsBreakdown, type StatsBreakdown } from '../peers/stats-breakdown.js';
 import { ROLL_ARGS, ROLL_EXPECTED } from '../peers/workload.js';
 
 const GOAL = '≤ 1 µs median';
+const coreDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'packages', 'core', 'dist');
+/** With BENCH_BASELINE: the current build and the baseline build, both from dist, as two more subjects. */
+const BUILD_LABELS = ['stats: dist', 'stats: baseline dist'] as const;
 
 /** One workload: the same command typed the way each library expects it. */
 interface Workload {
@@ -62,6 +69,14 @@ export const dispatch: BenchCase = {
     const stats = await startStats();
     const hubot = await startHubot();
     const chat = await startChatSdk();
+    const baseline = baselineDist();
+    const builds: [string, StatsBuildBench][] =
+      baseline === undefined
+        ? []
+        : [
+            [BUILD_LABELS[0], await startStatsBuild(coreDist)],
+            [BUILD_LABELS[1], await startStatsBuild(baseline)],
+          ];
     const rows: BenchRow[] = [];
     const measured: { results: readonly SequentialResult[]; allocated: ReadonlyMap<string, number> }[] = [];
     try {
@@ -76,9 +91,22 @@ export const dispatch: BenchCase = {
           hubot.subject('hubot: robot.hear', workload.hubotHear),
           chat.slash('chat sdk: processSlashCommand', ...workload.chatSlash),
           chat.message('chat sdk: processMessage', workload.chatMessage),
+          ...builds.map(([label, build]) => build.subject(label, workload.stats)),
         ];
         const results = await timeSequential(subjects, workload.expected, options);
         rows.push(...toRows(workload, results, options.messages, options.rounds));
+        for (const label of BUILD_LABELS) {
+          const result = results.find((r) => r.label === label);
+          if (result === undefined) continue;
+          rows.push({
+            case: `dispatch: ${workload.name} (${label.replace('stats: ', '')}, before/after)`,
+            metric: 'median µs/message',
+            stats: result.median,
+            better: 'lower',
+            how: `the same path from ${label === BUILD_LABELS[0] ? 'packages/core/dist' : `the build in BENCH_BASELINE (${process.env['BENCH_BASELINE'] ?? ''})`}, interleaved with the subjects above in the same rounds`,
+            digits: 2,
+          });
+        }
         const allocated = new Map<string, number>();
         for (const subject of subjects) allocated.set(subject.label, await bytesPerMessage(subject));
         context?.progress(
@@ -96,6 +124,7 @@ export const dispatch: BenchCase = {
       hubot.stop();
       await chat.stop();
       await stats.stop();
+      for (const [, build] of builds) await build.stop();
     }
     return rows;
   },
@@ -105,7 +134,7 @@ export const dispatch: BenchCase = {
 function peerAllocation(allocated: ReadonlyMap<string, number>): string {
   const stats = allocated.get('stats') ?? Number.NaN;
   const ratios = [...allocated]
-    .filter(([label]) => label !== 'stats' && label !== 'empty loop')
+    .filter(([label]) => !label.startsWith('stats') && label !== 'empty loop')
     .map(([, bytes]) => bytes / stats);
   return `${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}× as much`;
 }

@@ -27,6 +27,19 @@ function newestMtime(dir: string, match: RegExp): number {
 }
 
 /**
+ * The `dist/` of the package folder named by `BENCH_BASELINE` (a copy of an earlier build), to
+ * measure before and after in one run, interleaved; undefined without it.
+ * @throws Error when the variable names a folder without `dist/index.js`.
+ */
+export function baselineDist(): string | undefined {
+  const dir = process.env['BENCH_BASELINE'];
+  if (dir === undefined || dir === '') return undefined;
+  const dist = path.resolve(dir, 'dist');
+  if (!existsSync(path.join(dist, 'index.js'))) throw new Error(`BENCH_BASELINE: no ${dist}/index.js`);
+  return dist;
+}
+
+/**
  * Footprint: cold start to ready and RSS after a forced GC of a bot with 15 commands, each
  * start in a fresh process, median of 5 (after one unmeasured start each to warm the file cache).
  */
@@ -54,6 +67,13 @@ export const footprint: BenchCase = {
       newestMtime(path.dirname(coreDist), /\.js$/) >= newestMtime(coreSrc, /^(?!.*\.test\.ts$).*\.ts$/) - 1;
     if (existsSync(coreDist))
       launches.push({ label: 'stats (dist)', args: ['--expose-gc', fixture('stats-console.mjs')], cwd });
+    const baseline = baselineDist();
+    if (baseline !== undefined)
+      launches.push({
+        label: 'stats (baseline dist)',
+        args: ['--expose-gc', fixture('stats-console.mjs'), path.join(baseline, 'index.js')],
+        cwd,
+      });
     else
       context?.note(
         'footprint: no `pnpm build` output (packages/core/dist), so the stats console bot was measured from sources through tsx only; run `pnpm build` first to measure it as users run it.',
@@ -88,9 +108,11 @@ export const footprint: BenchCase = {
     const rows: BenchRow[] = [];
     const statsLabels = launches.map((l) => l.label).filter((l) => l.startsWith('stats'));
     for (const label of statsLabels) {
-      const how = label.includes('dist')
-        ? 'plain `node` on the `pnpm build` output (packages/*/dist), as users run it'
-        : '`node --import tsx --conditions=@stats/source`: TypeScript sources compiled on load (tsx/esbuild counted)';
+      const how = label.includes('baseline')
+        ? `plain \`node\` on the baseline build in BENCH_BASELINE (${process.env['BENCH_BASELINE'] ?? ''}), started in turn with the others`
+        : label.includes('dist')
+          ? 'plain `node` on the `pnpm build` output (packages/*/dist), as users run it'
+          : '`node --import tsx --conditions=@stats/source`: TypeScript sources compiled on load (tsx/esbuild counted)';
       const peers = (pick: (s: ColdStart) => number) => {
         const hubot = median('hubot', pick);
         const chat = median('chat sdk', pick);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
 import { coldStart, type ColdStart, type Launch } from '../lib/cold-start.js';
+import { baselineDist } from './footprint.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, '..', 'fixtures', 'footprint');
@@ -33,6 +34,13 @@ export const importCost: BenchCase = {
       { label: 'core', args: ['--expose-gc', path.join(fixtures, 'import-core.mjs')], cwd },
       { label: 'hubot', args: ['--expose-gc', path.join(fixtures, 'hubot-shell.mjs')], cwd },
     ];
+    const baseline = baselineDist();
+    if (baseline !== undefined)
+      launches.push({
+        label: 'baseline',
+        args: ['--expose-gc', path.join(fixtures, 'import-core.mjs'), path.join(baseline, 'index.js')],
+        cwd,
+      });
     const samples = new Map<string, ColdStart[]>(launches.map((l) => [l.label, []]));
     try {
       for (const launch of launches) await coldStart(launch);
@@ -54,7 +62,7 @@ export const importCost: BenchCase = {
       "fresh `node --expose-gc` process per start, `import('@stats/core')` of packages/core/dist; Hubot: its Shell bot with 15 commands";
     context?.note(
       `import cost: Node alone ${median('node', (s) => s.readyMs).toFixed(0)} ms / ${(median('node', (s) => s.rss) / MiB).toFixed(1)} MiB in the same run. ` +
-        'Of its dependencies the root import loads only zod (argument specs, the environment schema, auth answers) and jose (token expiry); prom-client and pino load with the first bot or logger.',
+        "The root import loads none of its dependencies, nor node:http or node:crypto: prom-client loads with the first /metrics scrape, pino with the first log line at the logger's level, zod only with the application (@stats/core/app) (`node bench/tools/module-loads.mjs packages/core/dist/index.js`; packages/core/test/footprint.test.ts).",
     );
     return [
       {
@@ -77,6 +85,17 @@ export const importCost: BenchCase = {
         how,
         digits: 1,
       },
+      ...(baseline === undefined
+        ? []
+        : (['readyMs', 'rss'] as const).map((key): BenchRow => ({
+            case: "import cost: import('@stats/core') from the baseline build (BENCH_BASELINE)",
+            metric: key === 'rss' ? 'RSS after forced GC, MiB (median of 5)' : 'time to imported, ms (median of 5)',
+            stats: median('baseline', (s) => s[key]) / (key === 'rss' ? MiB : 1),
+            hubot: median('hubot', (s) => s[key]) / (key === 'rss' ? MiB : 1),
+            better: 'lower',
+            how: `as above, the build in ${process.env['BENCH_BASELINE'] ?? ''}, started in turn with the others`,
+            digits: key === 'rss' ? 1 : 0,
+          }))),
     ];
   },
 };

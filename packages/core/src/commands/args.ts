@@ -90,6 +90,10 @@ function makeSpec<T>(init: SpecInit<T>, required = true, defaultValue?: T): ArgS
 
 function toNumber(value: unknown): unknown {
   if (typeof value !== 'string') return value;
+  // The common token (`3`, `-2.5`) converts at once; Number('') and whitespace-only give 0,
+  // and `1_000` gives NaN: those take the careful path below.
+  const direct = Number(value);
+  if (direct !== 0 && !Number.isNaN(direct)) return direct;
   let trimmed = value.trim();
   if (trimmed.includes('_')) trimmed = trimmed.replace(/_/g, '');
   return trimmed === '' ? Number.NaN : Number(trimmed);

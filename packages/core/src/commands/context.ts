@@ -41,7 +41,6 @@ export class InvocationContext implements MiddlewareContext {
   #signal: AbortSignal | undefined;
   #logger: Logger | undefined;
   #abortReason: unknown;
-  #now: (() => number) | undefined;
   #reply: ((doc: Document | string) => Promise<void>) | undefined;
   readonly #steps: readonly Middleware[];
   #step = 0;
@@ -107,11 +106,11 @@ export class InvocationContext implements MiddlewareContext {
     return this.#signal;
   }
 
-  // `now` and `reply` are getters returning functions bound to this invocation, so a command may
-  // destructure them (`run: ({ args, now, reply }) => …`); each is made on first use only.
+  // `now` and `reply` are getters returning functions that need no `this`, so a command may
+  // destructure them (`run: ({ args, now, reply }) => …`). `now` is the bot's clock itself (no
+  // field per context); `reply` is made on first use only.
   get now(): () => number {
-    this.#now ??= this.shared.now;
-    return this.#now;
+    return this.shared.now;
   }
 
   get reply(): (doc: Document | string) => Promise<void> {

@@ -55,6 +55,8 @@ export class Dispatcher {
   readonly #metrics: Metrics;
   readonly #composers: readonly ((command: Command) => Middleware | readonly Middleware[] | undefined)[];
   readonly #routes = new Map<Command, Route>();
+  /** Routes by the name or alias typed: one lookup per message (a registry only grows, so a name never changes command). */
+  readonly #byName = new Map<string, Route>();
   readonly #stats = new Map<string, Map<string, CommandStats>>();
   readonly #drainWaiters: (() => void)[] = [];
   #inFlight = 0;
@@ -98,22 +100,23 @@ export class Dispatcher {
     this.#inFlight++;
     try {
       const started = performance.now();
-      let command: Command | undefined;
+      let route: Route | undefined;
       let argText = '';
       if (message.command !== undefined) {
-        command = this.#registry.get(message.command.name.toLowerCase());
-        if (command === undefined) return await this.#unknown(message, adapter, message.command.name.toLowerCase());
+        const name = message.command.name.toLowerCase();
+        route = this.#byName.get(name) ?? this.#route(name);
+        if (route === undefined) return await this.#unknown(message, adapter, name);
       } else {
         const line = parseCommandLine(message, this.#shared.settings.prefix, mentionNames);
         if (line === undefined) return;
-        command = this.#registry.get(line.name);
-        if (command === undefined) {
+        route = this.#byName.get(line.name) ?? this.#route(line.name);
+        if (route === undefined) {
           if (line.explicit || message.isDirect) await this.#unknown(message, adapter, line.name);
           return;
         }
         argText = line.argText;
       }
-      const route = this.#routes.get(command) ?? this.#compose(command);
+      const command = route.command;
       const ctx = new InvocationContext(message, command, adapter, this.#shared, argText, route.steps);
       const done = ctx.run();
       if (done !== undefined) {
@@ -137,6 +140,15 @@ export class Dispatcher {
       if (--this.#inFlight === 0 && this.#drainWaiters.length > 0)
         for (const resolve of this.#drainWaiters.splice(0)) resolve();
     }
+  }
+
+  /** The route of a name or alias the registry knows (undefined for an unknown one), kept by name. */
+  #route(name: string): Route | undefined {
+    const command = this.#registry.get(name);
+    if (command === undefined) return undefined;
+    const route = this.#routes.get(command) ?? this.#compose(command);
+    this.#byName.set(name, route);
+    return route;
   }
 
   /** The command's chain: each guard's step(s) for it, in order; composed once per command. */

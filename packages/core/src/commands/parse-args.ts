@@ -43,6 +43,7 @@ function validate(
 }
 
 const DASH = 45; // '-'
+const COLON = 58; // ':'
 const QUOTE_CHARS = new Set(['"', "'", '“', '„', '‘', '«']);
 
 /** The declared argument a `--name` / `name:` token refers to (case-insensitive), if any. */
@@ -193,10 +194,14 @@ export function compileArgs(command: Command, prefix: string): CompiledArgs {
       while (i < length && isSpaceCode(argText.charCodeAt(i))) i++;
       if (i >= length) break;
       const start = i;
+      // One pass over the word: its end, and whether it has a quote, an escape or a `:` past its
+      // first character (`name:value`, the general path's business where names are allowed).
+      let colon = false;
       for (; i < length; i++) {
         const code = argText.charCodeAt(i);
         if (isSpaceCode(code)) break;
-        if (isQuoteOrEscape(code)) return undefined;
+        if (code === COLON) colon ||= i > start;
+        else if (isQuoteOrEscape(code)) return undefined;
       }
       if (position >= count) return undefined;
       const { name, spec } = args[position] as CompiledArg;
@@ -206,9 +211,9 @@ export function compileArgs(command: Command, prefix: string): CompiledArgs {
         for (; i < length; i++) if (isQuoteOrEscape(argText.charCodeAt(i))) return undefined;
         word = argText.slice(start).trim();
       } else {
-        word = argText.slice(start, i);
-        if (named && ((word.charCodeAt(0) === DASH && word.charCodeAt(1) === DASH) || word.indexOf(':') > 0))
+        if (named && (colon || (argText.charCodeAt(start) === DASH && argText.charCodeAt(start + 1) === DASH)))
           return undefined;
+        word = argText.slice(start, i);
       }
       let value: unknown;
       try {

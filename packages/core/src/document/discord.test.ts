@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bold, code, document, italic, link, textDocument } from './builder.js';
-import { checkDiscordMessage } from './discord-check.js';
+import { checkDiscordMessage } from './fixtures/index.js';
 import { DISCORD_LIMITS, discordRenderer, TONE_COLORS } from './discord.js';
 import type { Block } from './model.js';
 

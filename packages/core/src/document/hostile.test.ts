@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDiscordMessage } from './discord-check.js';
+import { checkDiscordMessage } from './fixtures/index.js';
 import { discordRenderer } from './discord.js';
-import { bigString, bigTable, hostileCorpus, hostileDocuments, hostileHrefs } from './hostile-corpus.js';
-import { checkHtml, MATRIX_HTML_RULES, TELEGRAM_HTML_RULES } from './html-check.js';
+import { bigString, bigTable, hostileCorpus, hostileDocuments, hostileHrefs } from './fixtures/index.js';
+import { checkHtml, MATRIX_HTML_RULES, TELEGRAM_HTML_RULES } from './fixtures/index.js';
 import { createMatrixRenderer, jsonBytes, matrixRenderer } from './matrix-html.js';
 import type { Block, Document, Inline, InlineContent } from './model.js';
 import { createPlainRenderer, plainRenderer } from './plain-text.js';

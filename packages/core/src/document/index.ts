@@ -7,14 +7,5 @@ export { createPlainRenderer, plainRenderer, type PlainRendererOptions } from '.
 export { createMatrixRenderer, matrixRenderer, type MatrixRendererOptions } from './matrix-html.js';
 export { createTelegramRenderer, telegramRenderer, type TelegramRendererOptions } from './telegram-html.js';
 export { createDiscordRenderer, discordRenderer, DISCORD_LIMITS, TONE_COLORS } from './discord.js';
-export {
-  bigString,
-  bigTable,
-  hostileBlocks,
-  hostileCorpus,
-  hostileDocuments,
-  hostileHrefs,
-  type HostileCase,
-} from './hostile-corpus.js';
-export { checkHtml, MATRIX_HTML_RULES, TELEGRAM_HTML_RULES, type HtmlRules } from './html-check.js';
-export { checkDiscordMessage, checkMarkdown } from './discord-check.js';
+// The hostile corpus and the markup checkers are test fixtures (`./fixtures`, exported by
+// `@stats/core/testing`), so importing documents never loads them.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bold, code, document, italic, link } from './builder.js';
-import { checkHtml, TELEGRAM_HTML_RULES } from './html-check.js';
+import { checkHtml, TELEGRAM_HTML_RULES } from './fixtures/index.js';
 import type { Block } from './model.js';
 import { createTelegramRenderer, telegramRenderer } from './telegram-html.js';
 

@@ -1,2 +1,2 @@
-export * from './handled-log.js';
+export type * from './handled-log.js'; // types only: no empty module to load
 export * from './gate.js';

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { errorSerializers } from './error-serializer.js';
+import { lazyLogger } from './lazy-logger.js';
 import { scrubSecrets } from './scrub-secrets.js';
 
 /** pino (CommonJS), loaded by the first logger, not when `@stats/core` is imported. */
@@ -114,16 +115,19 @@ function loggerOptions(
 /**
  * The logger a bot uses when its author passes none: warnings and errors only, as JSON lines on
  * standard error, redacted and serialized like {@link createLogger}'s. A library stays quiet
- * when all is well, but a command that throws is never silent to the developer.
+ * when all is well, but a command that throws is never silent to the developer. pino itself
+ * loads with the first warning, so a bot that has none never loads it.
  */
 export function defaultLogger(): Logger {
-  const pino = loadPino();
-  return pino(loggerOptions(pino, 'warn', null), pino.destination({ dest: 2, sync: true }));
+  return lazyLogger(() => {
+    const pino = loadPino();
+    return pino(loggerOptions(pino, 'warn', null), pino.destination({ dest: 2, sync: true }));
+  }, 'warn');
 }
 
-/** A logger that writes nothing (tests, benchmarks). */
+/** A logger that writes nothing (tests, benchmarks); it never loads pino for its lines. */
 export function silentLogger(): Logger {
-  return loadPino()({ level: 'silent', serializers: { ...SERIALIZERS } });
+  return lazyLogger(() => loadPino()({ level: 'silent', serializers: { ...SERIALIZERS } }), 'silent');
 }
 
 /**

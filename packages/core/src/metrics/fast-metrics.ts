@@ -40,6 +40,47 @@ function labelsOf<L extends string>(names: readonly L[], values: readonly string
 }
 
 /**
+ * The series of one fast metric by label values, made on first use: what the counter, the gauge
+ * and the histogram share (each keeps its own entry shape).
+ */
+class SeriesTable<L extends string, E extends { readonly labels: Labels<L> }> {
+  readonly #entries = new Map<string, E>();
+  readonly #create: (labels: Labels<L>) => E;
+
+  constructor(
+    readonly labelNames: readonly L[],
+    create: (labels: Labels<L>) => E,
+  ) {
+    this.#create = create;
+  }
+
+  /** The entry of these label values (in `labelNames` order). */
+  entry(values: readonly string[]): E {
+    const key = keyOf(values);
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      entry = this.#create(labelsOf(this.labelNames, values));
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** The entry of a label object. */
+  entryOf(labels: Readonly<Record<L, string>>): E {
+    return this.entry(this.labelNames.map((n) => labels[n]));
+  }
+
+  /** The entry of a label object, if it was ever made. */
+  find(labels: Readonly<Record<L, string>>): E | undefined {
+    return this.#entries.get(keyOf(this.labelNames.map((n) => labels[n])));
+  }
+
+  values(): IterableIterator<E> {
+    return this.#entries.values();
+  }
+}
+
+/**
  * A counter for hot paths that keeps its values itself: `series(...labelValues)` is looked up
  * once and kept, and each increment is then one addition (prom-client's own counters hash their
  * labels on every call, which costs more than the whole dispatch of a command). It needs no
@@ -49,7 +90,7 @@ function labelsOf<L extends string>(names: readonly L[], values: readonly string
 export class FastCounter<L extends string> {
   /** The Prometheus type. */
   readonly type = 'counter';
-  readonly #series = new Map<string, { labels: Labels<L>; series: CounterSeries }>();
+  readonly #series: SeriesTable<L, { labels: Labels<L>; series: CounterSeries }>;
 
   /**
    * @param name - the metric name, e.g. `stats_commands_total`
@@ -63,34 +104,31 @@ export class FastCounter<L extends string> {
     readonly labelNames: readonly L[],
     registry?: Registry,
   ) {
+    this.#series = new SeriesTable(labelNames, (labelValues) => ({
+      labels: labelValues,
+      series: {
+        value: 0,
+        inc(by = 1) {
+          this.value += by;
+        },
+      },
+    }));
     registry?.registerMetric(this as never);
   }
 
   /** The series for these label values (in `labelNames` order); keep it for repeated use. */
   series(...values: string[]): CounterSeries {
-    const key = keyOf(values);
-    let entry = this.#series.get(key);
-    if (entry === undefined) {
-      const series: CounterSeries = {
-        value: 0,
-        inc(by = 1) {
-          this.value += by;
-        },
-      };
-      entry = { labels: labelsOf(this.labelNames, values), series };
-      this.#series.set(key, entry);
-    }
-    return entry.series;
+    return this.#series.entry(values).series;
   }
 
   /** Increments by label object (convenience; slower than a kept series). */
   inc(labels: Readonly<Record<L, string>>, by = 1): void {
-    this.series(...this.labelNames.map((n) => labels[n])).inc(by);
+    this.#series.entryOf(labels).series.inc(by);
   }
 
   /** The current value of one series (0 when never incremented). */
   value(labels: Readonly<Record<L, string>>): number {
-    return this.#series.get(keyOf(this.labelNames.map((n) => labels[n])))?.series.value ?? 0;
+    return this.#series.find(labels)?.series.value ?? 0;
   }
 
   /** Every series with its labels (prom-client's collection hook). */
@@ -107,7 +145,7 @@ export class FastCounter<L extends string> {
 export class FastGauge<L extends string> {
   /** The Prometheus type. */
   readonly type = 'gauge';
-  readonly #series = new Map<string, { labels: Labels<L>; value: number }>();
+  readonly #series: SeriesTable<L, { labels: Labels<L>; value: number }>;
 
   /**
    * @param name - the metric name, e.g. `stats_adapter_ready`
@@ -121,33 +159,23 @@ export class FastGauge<L extends string> {
     readonly labelNames: readonly L[],
     registry?: Registry,
   ) {
+    this.#series = new SeriesTable(labelNames, (labelValues) => ({ labels: labelValues, value: 0 }));
     registry?.registerMetric(this as never);
-  }
-
-  #entry(labels: Readonly<Record<L, string>>): { labels: Labels<L>; value: number } {
-    const values = this.labelNames.map((n) => labels[n]);
-    const key = keyOf(values);
-    let entry = this.#series.get(key);
-    if (entry === undefined) {
-      entry = { labels: labelsOf(this.labelNames, values), value: 0 };
-      this.#series.set(key, entry);
-    }
-    return entry;
   }
 
   /** Sets one series. */
   set(labels: Readonly<Record<L, string>>, value: number): void {
-    this.#entry(labels).value = value;
+    this.#series.entryOf(labels).value = value;
   }
 
   /** Adds to one series (subtracts with a negative `by`). */
   inc(labels: Readonly<Record<L, string>>, by = 1): void {
-    this.#entry(labels).value += by;
+    this.#series.entryOf(labels).value += by;
   }
 
   /** The current value of one series (0 when never set). */
   value(labels: Readonly<Record<L, string>>): number {
-    return this.#series.get(keyOf(this.labelNames.map((n) => labels[n])))?.value ?? 0;
+    return this.#series.find(labels)?.value ?? 0;
   }
 
   /** Every series with its labels (prom-client's collection hook). */
@@ -161,10 +189,10 @@ export class FastGauge<L extends string> {
 export class FastHistogram<L extends string> {
   /** The Prometheus type. */
   readonly type = 'histogram';
-  readonly #series = new Map<
-    string,
+  readonly #series: SeriesTable<
+    L,
     { labels: Labels<L>; counts: Float64Array; sum: number; count: number; series: HistogramSeries }
-  >();
+  >;
 
   /**
    * @param name - the metric name, e.g. `stats_command_duration_seconds`
@@ -180,18 +208,10 @@ export class FastHistogram<L extends string> {
     readonly buckets: readonly number[],
     registry?: Registry,
   ) {
-    registry?.registerMetric(this as never);
-  }
-
-  /** The series for these label values; keep it for repeated use. */
-  series(...values: string[]): HistogramSeries {
-    const key = keyOf(values);
-    let entry = this.#series.get(key);
-    if (entry === undefined) {
-      const buckets = this.buckets;
+    this.#series = new SeriesTable(labelNames, (labelValues) => {
       const counts = new Float64Array(buckets.length);
       const state = {
-        labels: labelsOf(this.labelNames, values),
+        labels: labelValues,
         counts,
         sum: 0,
         count: 0,
@@ -209,10 +229,14 @@ export class FastHistogram<L extends string> {
           }
         },
       };
-      entry = state;
-      this.#series.set(key, entry);
-    }
-    return entry.series;
+      return state;
+    });
+    registry?.registerMetric(this as never);
+  }
+
+  /** The series for these label values; keep it for repeated use. */
+  series(...values: string[]): HistogramSeries {
+    return this.#series.entry(values).series;
   }
 
   /** Cumulative buckets, `+Inf`, sum and count of every series (prom-client's collection hook). */

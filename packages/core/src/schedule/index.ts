@@ -1,4 +1,5 @@
-export * from './types.js';
+// Types only: `export type` keeps the empty module out of the load.
+export type * from './types.js';
 export * from './cron-time.js';
 export * from './rate-limits.js';
 export * from './send-failure.js';

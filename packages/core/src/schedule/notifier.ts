@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ChatAdapter, SentMessage } from '../chat/index.js';
 import type { Document } from '../document/index.js';
@@ -88,7 +87,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const log = options.deliveries ?? createMemoryDeliveryLog();
   const limiter = createRateLimiter(options.limits ?? declaredSendLimits(options.adapters));
   const now = options.now ?? Date.now;
-  const owner = options.owner ?? randomUUID();
+  const owner = options.owner ?? process.getBuiltinModule('node:crypto').randomUUID();
   const pendingTtlMs = options.pendingTtlMs ?? 60_000;
   const attempts = options.retry?.attempts ?? 12;
   const baseMs = options.retry?.baseMs ?? 1000;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { cronTime, wallClock, type CronTime } from './cron-time.js';
 import { createMemoryScheduleStore } from './memory-stores.js';
@@ -80,7 +79,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const store = options.store ?? createMemoryScheduleStore(options.now);
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 10_000;
-  const owner = options.owner ?? randomUUID();
+  const owner = options.owner ?? process.getBuiltinModule('node:crypto').randomUUID();
   const now = options.now ?? Date.now;
   const logger = options.logger?.child({ component: 'scheduler' });
   const ids = new Set<string>();

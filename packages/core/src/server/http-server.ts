@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -122,6 +122,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       });
   };
 
+  // node:http (and net, streams' HTTP parts) loads when a server starts, not with the library:
+  // a bot without a port never pays for it.
+  const { createServer } = await import('node:http');
   const server: Server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,

@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -14,6 +13,9 @@ export interface SessionCipher {
 
 const VERSION = 'v1';
 
+/** node:crypto, loaded with the first cipher or key (not with the library). */
+const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto');
+
 /**
  * A cipher over a 32-byte key. Each value gets a fresh 12-byte IV; the output is
  * `v1.<iv>.<tag>.<ciphertext>` in base64url.
@@ -21,6 +23,7 @@ const VERSION = 'v1';
 export function createSessionCipher(key: Uint8Array): SessionCipher {
   if (key.length !== 32) throw new TypeError('A session key must be 32 bytes');
   const k = Buffer.from(key);
+  const { createCipheriv, createDecipheriv, randomBytes } = crypto();
   return {
     encrypt(plain, context) {
       const iv = randomBytes(12);
@@ -50,7 +53,7 @@ export function createSessionCipher(key: Uint8Array): SessionCipher {
 /** Derives the 32-byte key from `SESSION_SECRET` (SHA-256 of the secret). */
 export function keyFromSecret(secret: string): Uint8Array {
   if (secret.length < 32) throw new ConfigError(['SESSION_SECRET'], 'SESSION_SECRET must be at least 32 characters');
-  return createHash('sha256').update(`stats-session-key:${secret}`, 'utf8').digest();
+  return crypto().createHash('sha256').update(`stats-session-key:${secret}`, 'utf8').digest();
 }
 
 /** The name of the key file created in `DATA_DIR` when no `SESSION_SECRET` is set. */
@@ -64,7 +67,7 @@ export function loadOrCreateKeyFile(dataDir: string): Uint8Array {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, SESSION_KEY_FILE);
   try {
-    writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, crypto().randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

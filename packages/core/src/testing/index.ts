@@ -18,6 +18,7 @@ export {
 } from './memory-adapter.js';
 
 // ── Hostile input and markup checkers ────────────────────────────────────────────────────────────
+// From the document fixtures' own face, not the document barrel: the library never loads them.
 export {
   hostileCorpus,
   hostileHrefs,
@@ -32,4 +33,4 @@ export {
   TELEGRAM_HTML_RULES,
   type HostileCase,
   type HtmlRules,
-} from '../document/index.js';
+} from '../document/fixtures/index.js';

@@ -151,7 +151,7 @@ export class MemoryAdapter implements ChatAdapter {
       typeof options.room === 'object'
         ? options.room
         : this.#room(options.room ?? (direct ? `dm:${user.id}` : 'room:team'));
-    const message: IncomingMessage = {
+    const message: { -readonly [K in keyof IncomingMessage]: IncomingMessage[K] } = {
       platform: this.platform,
       id: options.id ?? `m${this.#nextId++}`,
       room,
@@ -159,9 +159,10 @@ export class MemoryAdapter implements ChatAdapter {
       text,
       isDirect: direct,
       receivedAt: options.receivedAt ?? Date.now(),
-      ...(options.mentionsBot === undefined ? {} : { mentionsBot: options.mentionsBot }),
-      ...(options.command === undefined ? {} : { command: options.command }),
     };
+    // Set only when given (no spread of an empty object per message).
+    if (options.mentionsBot !== undefined) message.mentionsBot = options.mentionsBot;
+    if (options.command !== undefined) message.command = options.command;
     return context.onMessage(message);
   }
 

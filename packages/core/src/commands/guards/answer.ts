@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { ReplyOptions } from '../../chat/index.js';
 import { isDocument, textDocument, type Document } from '../../document/index.js';
 import { StatsError } from '../../errors/index.js';
@@ -8,6 +7,8 @@ import { isThenable, Silent } from './util.js';
 
 const PUBLIC: ReplyOptions = Object.freeze({});
 const PRIVATE: ReplyOptions = Object.freeze({ ephemeral: true });
+/** node:crypto, loaded with the first error id (not with the library). */
+const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto');
 /** Codes that deserve an error id in the answer (something broke, not the user's input). */
 const WITH_ERROR_ID = new Set(['internal', 'upstream', 'unreachable', 'timeout', 'auth']);
 
@@ -106,7 +107,7 @@ function failureAnswer(bot: GuardSetup): Fail {
     let text = stats?.userMessage ?? 'Something went wrong.';
     const where = { command: command.name, platform: message.platform, room: message.room.id, code };
     if (stats === undefined || WITH_ERROR_ID.has(code)) {
-      const errorId = randomBytes(4).toString('hex');
+      const errorId = crypto().randomBytes(4).toString('hex');
       logger.error({ ...where, err: error, errorId }, 'command failed');
       text = `${text} (error id ${errorId})`;
       bot.onError?.(error, { command: command.name, errorId, message });

@@ -11,14 +11,25 @@ export const rateLimit: Guard = {
   name: 'rate-limit',
   setup(bot) {
     if (bot.rateLimit === false) return () => undefined;
-    const limiter = new UserRateLimiter(bot.rateLimit);
+    // One limiter per platform, keyed by the user id as the platform gives it: no key string is
+    // built per message (the same id on two platforms is two users).
+    const limiters = new Map<string, UserRateLimiter>();
+    const spec = bot.rateLimit;
+    const limiterOf = (platform: string): UserRateLimiter => {
+      let limiter = limiters.get(platform);
+      if (limiter === undefined) {
+        limiter = new UserRateLimiter(spec);
+        limiters.set(platform, limiter);
+      }
+      return limiter;
+    };
     const fallback = bot.rateLimit;
     return (command) => {
       const rate = command.rateLimit === undefined ? fallback : command.rateLimit;
       if (rate === false) return undefined;
       return (ctx, next) => {
         const message = ctx.message;
-        const verdict = limiter.take(`${message.platform}:${message.sender.id}`, bot.now(), rate);
+        const verdict = limiterOf(message.platform).take(message.sender.id, bot.now(), rate);
         if (verdict.allowed) return next();
         if (!verdict.firstRefusal) throw new Silent();
         const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));

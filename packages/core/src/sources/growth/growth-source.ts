@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { StatsError, TimeoutError, UnreachableError, UpstreamError } from '../../errors/index.js';
 
@@ -120,7 +119,7 @@ export function createGrowthSource(options: GrowthSourceOptions): GrowthSource {
   // name and with no `values`, pg would send the simple protocol, where `commit; create …;
   // select …` ends the READ ONLY transaction and writes. The name follows the text, so a
   // connection's prepared statement never meets a different query under the same name.
-  const statement = `stats_growth_${createHash('sha256').update(query).digest('hex').slice(0, 16)}`;
+  const statement = `stats_growth_${process.getBuiltinModule('node:crypto').createHash('sha256').update(query).digest('hex').slice(0, 16)}`;
   let pool: Promise<Pool> | undefined;
 
   function getPool(): Promise<Pool> {

@@ -1,3 +1,3 @@
-export * from './umami-types.js';
+export type * from './umami-types.js'; // types only: no empty module to load
 export * from './umami-client.js';
 export { readUmamiError } from './umami-shapes.js';
