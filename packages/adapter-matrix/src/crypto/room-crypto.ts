@@ -441,9 +441,9 @@ export class RoomCrypto implements OutgoingEncryption {
         await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content)),
       ) as Record<string, unknown>;
     });
-    // The outbound session's message index moved: it is written behind (a restart starts new
-    // outbound sessions, so an index sent but not yet written is never used twice).
-    void this.persistSoon().catch(() => undefined);
+    // Only the outbound session's message index moved: no write for it. Every start begins new
+    // outbound sessions (start-crypto), so an index is never used twice whatever the file holds;
+    // the next write (a sync's keys, a key share, the stop) takes it along.
     return { type: 'm.room.encrypted', content: sealed };
   }
 
