@@ -63,8 +63,13 @@ time(RoomCrypto.prototype, 'encryptEvent', 'end', () => {
 });
 
 /** How long the store writes and the sync loop's wait for them took (ms), whenever they ran. */
-const background = { persist: [] as number[], syncDurable: [] as number[], afterSend: [] as number[] };
-for (const name of ['persist', 'syncDurable', 'afterSend'] as const) {
+const background = {
+  receiveSync: [] as number[],
+  persist: [] as number[],
+  syncDurable: [] as number[],
+  afterSend: [] as number[],
+};
+for (const name of ['receiveSync', 'persist', 'syncDurable', 'afterSend'] as const) {
   const methods = RoomCrypto.prototype as unknown as Record<string, Method>;
   const original = methods[name] as Method;
   methods[name] = async function (this: unknown, ...args: never[]) {
