@@ -181,6 +181,29 @@ describe('Matrix adapter: end-to-end encryption', () => {
     expect(body(onLaptop.content)).toContain('for-both-devices');
   });
 
+  it('starts a new Megolm session after 100 messages, also when a device joined in between, and every answer decrypts', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    let laptop: EncryptedHuman | undefined;
+    for (let i = 0; i < 110; i += 1) {
+      // A device joining makes the bot share the current session's key again (it does not restart its count).
+      if (i === 30) laptop = await human('alice-laptop', { sameUserAs: alice.userId, deviceId: 'LAPTOP' });
+      const asked = await alice.say(dm, `!echo n${i}`);
+      expect(body((await alice.waitForReply(asked)).content)).toContain(`n${i}`);
+    }
+    const sessions = new Map<string, number>();
+    for (const event of hs.botEvents(dm).filter((e) => e['type'] === 'm.room.encrypted')) {
+      const id = String((event['content'] as { session_id?: unknown }).session_id);
+      sessions.set(id, (sessions.get(id) ?? 0) + 1);
+    }
+    expect(sessions.size).toBe(2);
+    expect(Math.max(...sessions.values())).toBe(100);
+    // The laptop reads the answers sent under the second session too.
+    const last = hs.botEvents(dm).at(-1);
+    expect(body((await laptop!.waitFor((e) => e.eventId === last?.['event_id'])).content)).toContain('n109');
+  });
+
   it('waits for a room key that arrives after its message, then answers it', async () => {
     await start();
     const alice = await human('alice');

@@ -25,13 +25,14 @@ import type { HeldEvent, HeldEventsFile } from './held-events.js';
 import { deleteDatabases, IncrementalDump } from './indexeddb-dump.js';
 import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
-/** After a send, share the room key again after this many messages (the crate rotates its session at 100). */
-const RESHARE_EVERY_MESSAGES = 50;
+/**
+ * Messages one outbound Megolm session encrypts (`rotationPeriodMessages`, the crate's default):
+ * then it has expired, and only a sharing step starts the next one.
+ */
+const SESSION_MESSAGES = 100;
 /** After a send, share the room key again after this long (the crate rotates its session after a week). */
 const RESHARE_EVERY_MS = 60 * 60 * 1000;
-/** Before a send, share at the latest after this many messages (the after-send step failed or has not run). */
-const RESHARE_BEFORE_SEND_MESSAGES = 90;
-/** Before a send, share at the latest after this long. */
+/** Before a send, share at the latest after this long (the after-send step failed or has not run). */
 const RESHARE_BEFORE_SEND_MS = 24 * 60 * 60 * 1000;
 /** How long a change may wait for its store write (changes within it share one write). */
 const PERSIST_DELAY_MS = 250;
@@ -102,10 +103,13 @@ export class RoomCrypto implements OutgoingEncryption {
   private lastCounts = '';
   /** Bumped when device-list changes arrive: room keys may need sharing again. */
   private generation = 0;
-  /** Per room: the state in which its key was last shared, and messages sent since. */
+  /**
+   * Per room: the state in which its key was last shared, and the outbound session in use with
+   * how many messages it encrypted (read off the ciphertexts' `session_id`).
+   */
   private readonly shared = new Map<
     string,
-    { generation: number; members: Promise<string[]>; at: number; sent: number }
+    { generation: number; members: Promise<string[]>; at: number; sessionId: string; inSession: number }
   >();
   /**
    * Events waiting for their room key (a remote sender's to-device message can come after the
@@ -403,6 +407,8 @@ export class RoomCrypto implements OutgoingEncryption {
     if (claim) await this.send(claim);
     const settings = new EncryptionSettings();
     settings.sharingStrategy = CollectStrategy.allDevices();
+    // Set, not the crate's default: the after-send rotation counts on it.
+    settings.rotationPeriodMessages = BigInt(SESSION_MESSAGES);
     for (const request of await machine.shareRoomKey(
       new RoomId(roomId),
       members.map((u) => new UserId(u)),
@@ -416,30 +422,43 @@ export class RoomCrypto implements OutgoingEncryption {
     const generation = this.generation;
     const at = Date.now();
     await this.shareRoomKey(roomId);
-    this.shared.set(roomId, { generation, members, at, sent: 0 });
+    const last = this.shared.get(roomId);
+    this.shared.set(roomId, {
+      generation,
+      members,
+      at,
+      sessionId: last?.sessionId ?? '',
+      inSession: last?.inSession ?? 0,
+    });
   }
 
   async encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined> {
     if (!(await this.isEncrypted(roomId))) return undefined;
     const sealed = await this.serial(async () => {
       // Sharing costs several store transactions: before a send, only what the recipient set
-      // depends on forces it (a new member, a device-list change); the periodic re-share runs
-      // after the send (afterSend), with a hard limit here in case that did not happen.
+      // depends on forces it (the first message, a new member, a device-list change); the next
+      // session after an expired one is started and shared after a send (afterSend), and here
+      // only when that did not happen.
       const members = this.recipients(roomId);
       const last = this.shared.get(roomId);
       if (
         !last ||
         last.generation !== this.generation ||
         last.members !== members ||
-        last.sent >= RESHARE_BEFORE_SEND_MESSAGES ||
+        last.inSession >= SESSION_MESSAGES ||
         Date.now() - last.at > RESHARE_BEFORE_SEND_MS
       )
         await this.shareNoted(roomId, members);
-      const entry = this.shared.get(roomId);
-      if (entry) entry.sent += 1;
-      return JSON.parse(
+      const sealed = JSON.parse(
         await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content)),
       ) as Record<string, unknown>;
+      const entry = this.shared.get(roomId);
+      if (entry) {
+        const sessionId = String(sealed['session_id']);
+        if (entry.sessionId !== sessionId) Object.assign(entry, { sessionId, inSession: 0 });
+        entry.inSession += 1;
+      }
+      return sealed;
     });
     // Only the outbound session's message index moved: no write for it. Every start begins new
     // outbound sessions (start-crypto), so an index is never used twice whatever the file holds;
@@ -448,14 +467,15 @@ export class RoomCrypto implements OutgoingEncryption {
   }
 
   /**
-   * After an encrypted event went out: shares the room key again when the session is due
-   * (every {@link RESHARE_EVERY_MESSAGES} messages or {@link RESHARE_EVERY_MS}), so the
-   * crate's rotation and the new session's key sharing happen between answers, not before one.
+   * After an encrypted event went out: shares the room key again when the session has
+   * encrypted its {@link SESSION_MESSAGES} messages (the sharing step starts the next one) or
+   * every {@link RESHARE_EVERY_MS}, so the rotation and its key sharing happen between answers,
+   * not before one.
    */
   async afterSend(roomId: string): Promise<void> {
     const due = (): boolean => {
       const last = this.shared.get(roomId);
-      return last !== undefined && (last.sent >= RESHARE_EVERY_MESSAGES || Date.now() - last.at > RESHARE_EVERY_MS);
+      return last !== undefined && (last.inSession >= SESSION_MESSAGES || Date.now() - last.at > RESHARE_EVERY_MS);
     };
     if (this.closed || !due()) return;
     await this.serial(async () => {
