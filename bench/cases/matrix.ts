@@ -6,25 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { createMatrixAdapter } from '@stats/adapter-matrix';
 import { createBot, defineCommand, document } from '@stats/core';
-import { startMatrixHomeserver, type MatrixHomeserver } from '@stats/test-utils';
+import { startMatrixHomeserver } from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
+import { matrixRounds } from '../lib/matrix-rounds.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exampleMain = path.join(here, '..', '..', 'examples', 'matrix-stats-bot', 'src', 'main.ts');
 const MiB = 2 ** 20;
-
-/** Sends `n` commands one after another and returns each message → reply time in ms. */
-async function roundTrips(hs: MatrixHomeserver, say: (text: string) => string, n: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const started = performance.now();
-    const id = say('!ping');
-    await hs.waitForReply(id, { timeoutMs: 10_000 });
-    samples.push(performance.now() - started);
-  }
-  return samples;
-}
 
 /** Latency through matrix-bot-sdk: the stand-in and the bot in this process, `!ping` → reply. */
 async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
@@ -38,12 +27,11 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
     const alice = hs.human('alice', 'Alice');
     const room = alice.createRoom({ name: 'bench', invite: [hs.bot.userId] });
     await bot.start();
-    const say = (text: string): string => alice.say(room, text);
-    await roundTrips(hs, say, Math.min(50, n)); // warm-up, not counted
-    const samples = await roundTrips(hs, say, n);
-    const s = summarize(samples);
+    const subject = { label: 'group room', room, ask: async () => alice.say(room, '!ping') };
+    const samples = await matrixRounds(hs, [subject], { n, warmup: Math.min(50, n) });
+    const s = summarize(samples.get(subject.label) ?? []);
     context?.progress(`${n} commands: p50 ${s.median.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms`);
-    const how = `${n} \`!ping\` commands one after another from a human in a group room; from the event stored in the homeserver stand-in to the bot's reply stored (long-poll /sync wake-up, matrix-bot-sdk processing, routing, m.notice PUT); stand-in and bot share one Node process on loopback`;
+    const how = `${n} \`!ping\` commands one after another (after 50 unmeasured) from a human in a group room; from the command stored in the homeserver stand-in to the bot's reply stored, both taken in the stand-in's append listener (long-poll /sync wake-up, matrix-bot-sdk processing, routing, m.notice PUT); stand-in and bot share one Node process on loopback (\`bench/lib/matrix-rounds.ts\`)`;
     return [
       { case: 'e2e matrix: message → reply', metric: 'p50 ms', stats: s.median, better: 'lower', how, digits: 2 },
       {

@@ -320,13 +320,13 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
           beforeRequest: () => i.beforeSyncRequest(),
           onEvent: (type, payload) => i.onEvent(type, payload),
           beforeProcess: async (response, since) => {
-            // Room keys first (saved before the sync token), then the gaps, then decrypt in place.
+            // Room keys first (on disk before the sync token), then the gaps, then decrypt in place.
             await e2ee?.receiveSync(response);
             await i.backfill(response, since);
             await e2ee?.decryptTimelines(response);
           },
-          beforeSaveToken: async () => {
-            await e2ee?.beforeSyncTokenSaved();
+          syncDurable: async () => {
+            await e2ee?.syncDurable();
           },
           onSynced: () => {
             if (!ready) log.info({ userId }, 'Matrix sync running');
@@ -379,8 +379,7 @@ export function createMatrixAdapter(options: MatrixAdapterOptions): MatrixAdapte
       setReady(false);
       // Replies in flight go on, but none waits out a 429: the stop must not take retry_after.
       aborter.abort();
-      await store?.flush();
-      await crypto?.persist();
+      await Promise.all([crypto?.flush(), store?.flush()]);
     },
 
     send: (room: RoomRef, doc: Document) => sendDocument(room.id, doc, undefined, freshTxnId),

@@ -189,6 +189,17 @@ export class MatrixSender {
         () => this.client.doRequest('PUT', path, null, sealed?.content ?? content),
         this.options('send'),
       )) as { event_id?: unknown };
+      if (sealed && this.encryption) {
+        // Key upkeep runs between sends, not before the next one; it never fails this send.
+        void this.encryption
+          .afterSend(roomId)
+          .catch((err: unknown) =>
+            this.logger.warn(
+              { err: matrixSdkError(err, 'share room key'), roomId },
+              'could not share the room key again',
+            ),
+          );
+      }
       return String(answer.event_id);
     } catch (err) {
       throw toStatsError(err, 'send');

@@ -21,8 +21,13 @@ export interface SyncHooks {
   onEvent(type: string, payload: readonly unknown[]): Promise<void>;
   /** Before processing: fill gaps of limited timelines (`since` is null on an initial sync). */
   beforeProcess(response: SyncResponse, since: string | null): Promise<void>;
-  /** After a sync's events were handed on, before its token is saved (state that must precede the token). */
-  beforeSaveToken(): Promise<void>;
+  /**
+   * After a sync's events were handed on (their handlers run on without waiting): resolves once
+   * the state the sync produced (crypto keys) is on disk. Awaited before the token is saved and
+   * the next `/sync` is sent, because that request acknowledges the sync's to-device messages
+   * and the homeserver deletes them: keys not on disk by then would be lost to a crash.
+   */
+  syncDurable(): Promise<void>;
   /** After each processed sync (readiness). */
   onSynced(): void;
   /** A sync failed and will be retried after `delayMs`. */
@@ -36,8 +41,9 @@ export interface SyncHooks {
  * random on every error, retries a revoked token forever, saves the sync token before the
  * events are handled and emits events without awaiting their listeners. This loop keeps the
  * SDK's request and event processing (`doSync`, `processSync`, its DM cache) but awaits each
- * event, saves the token only after a sync is handled, fills limited timelines first, backs
- * off exponentially and stops on `M_UNKNOWN_TOKEN`.
+ * event, saves the token (and asks for the next sync) only after a sync is handled and the
+ * state it produced is on disk ({@link SyncHooks.syncDurable}), fills limited timelines first,
+ * backs off exponentially and stops on `M_UNKNOWN_TOKEN`.
  */
 export class SyncingClient extends MatrixClient {
   private hooks: SyncHooks | undefined;
@@ -107,7 +113,7 @@ export class SyncingClient extends MatrixClient {
         await this.processSync(response, emit);
         // Stopped while handling: keep the old token so the rest is seen again after a restart.
         if (signal.aborted) return;
-        await hooks.beforeSaveToken();
+        await hooks.syncDurable();
         token = response.next_batch;
         this.store.setSyncToken(token);
         failures = 0;

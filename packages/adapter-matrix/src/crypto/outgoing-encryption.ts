@@ -16,4 +16,6 @@ export interface OutgoingEncryption {
   encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined>;
   /** The encrypted bytes and `file` object for an encrypted room, or undefined for a room without encryption. */
   encryptAttachment(roomId: string, bytes: Uint8Array): Promise<EncryptedAttachmentUpload | undefined>;
+  /** After an event sealed by `encryptEvent` went out: upkeep that should not delay a send (key re-sharing). */
+  afterSend(roomId: string): Promise<void>;
 }

@@ -25,11 +25,16 @@ import type { HeldEvent, HeldEventsFile } from './held-events.js';
 import { deleteDatabases, IncrementalDump } from './indexeddb-dump.js';
 import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
-/** Share the room key again after this many messages (the crate rotates its session at 100). */
-const RESHARE_EVERY_MESSAGES = 50;
-/** Share the room key again after this long (the crate rotates its session after a week). */
+/**
+ * Messages one outbound Megolm session encrypts (`rotationPeriodMessages`, the crate's default):
+ * then it has expired, and only a sharing step starts the next one.
+ */
+const SESSION_MESSAGES = 100;
+/** After a send, share the room key again after this long (the crate rotates its session after a week). */
 const RESHARE_EVERY_MS = 60 * 60 * 1000;
-/** How long an encrypted send may wait for its store write (sends in a burst share one). */
+/** Before a send, share at the latest after this long (the after-send step failed or has not run). */
+const RESHARE_BEFORE_SEND_MS = 24 * 60 * 60 * 1000;
+/** How long a change may wait for its store write (changes within it share one write). */
 const PERSIST_DELAY_MS = 250;
 
 type Outgoing =
@@ -78,7 +83,10 @@ type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode 
  * timeline events in place, and encrypts outgoing events and attachments for encrypted rooms,
  * sharing the room key first with every device of the joined and invited members (trust on
  * first use).
- * After each change the IndexedDB copy is dumped to the encrypted store file.
+ * The store is dumped to the encrypted store file off the reply path: what a sync brought is
+ * written once its events were handed on, before the next sync ({@link RoomCrypto.syncDurable});
+ * the outbound steps of sends are written behind, changes within {@link PERSIST_DELAY_MS}
+ * sharing one write.
  */
 export class RoomCrypto implements OutgoingEncryption {
   private readonly encryptedRooms = new Map<string, Promise<boolean>>();
@@ -88,16 +96,21 @@ export class RoomCrypto implements OutgoingEncryption {
   private persisting: Promise<void> | undefined;
   private persistAgain = false;
   private closed = false;
+  /** The write waiting for its delay, if any: `fire` starts it at once. */
+  private scheduled: { readonly done: Promise<void>; readonly fire: () => void } | undefined;
+
   /** The key counts last fed in: a sync that repeats them (and brings nothing else) skips the machine. */
   private lastCounts = '';
   /** Bumped when device-list changes arrive: room keys may need sharing again. */
   private generation = 0;
-  /** Per room: the state in which its key was last shared, and messages sent since. */
+  /**
+   * Per room: the state in which its key was last shared, and the outbound session in use with
+   * how many messages it encrypted (read off the ciphertexts' `session_id`).
+   */
   private readonly shared = new Map<
     string,
-    { generation: number; members: Promise<string[]>; at: number; sent: number }
+    { generation: number; members: Promise<string[]>; at: number; sessionId: string; inSession: number }
   >();
-  private persistTimer: NodeJS.Timeout | undefined;
   /**
    * Events waiting for their room key (a remote sender's to-device message can come after the
    * event). Those of the last run wait again from the start: the key may come with the first sync.
@@ -140,6 +153,12 @@ export class RoomCrypto implements OutgoingEncryption {
     else if (request instanceof SignatureUploadRequest)
       answer = await call('POST', '/keys/signatures/upload', request.body);
     else if (request instanceof ToDeviceRequest) {
+      // Written ahead: an Olm message steps its session's ratchet, and one sent but not on disk
+      // would be used again after a crash, which the recipient refuses (the room key in it lost).
+      // A store that cannot be written is logged, and the message goes anyway.
+      await this.persist().catch((err: unknown) =>
+        this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
+      );
       answer = await call(
         'PUT',
         `/sendToDevice/${encodeURIComponent(request.event_type)}/${encodeURIComponent(request.txn_id)}`,
@@ -169,8 +188,8 @@ export class RoomCrypto implements OutgoingEncryption {
   /**
    * Feeds one `/sync` answer into the machine (before its events are handled), sends what it
    * asks for, and notes encryption and membership changes. The store is written by
-   * {@link RoomCrypto.beforeSyncTokenSaved}, after the events were handed on: room keys that
-   * arrived are on disk before the sync token is, without delaying the answers.
+   * {@link RoomCrypto.syncDurable} after the events were handed on: room keys that arrived are
+   * on disk before the next sync acknowledges them, without delaying the answers.
    */
   async receiveSync(response: object): Promise<void> {
     const sync = response as CryptoSync;
@@ -214,12 +233,17 @@ export class RoomCrypto implements OutgoingEncryption {
     if (touched) this.syncUnsaved = true;
   }
 
-  /** Writes what the last sync changed in the machine; call before its sync token is saved. */
-  async beforeSyncTokenSaved(): Promise<void> {
+  /**
+   * Writes what the last sync gave the machine (room keys, Olm sessions, held events) at once,
+   * joining a write waiting for its delay; call after the sync's events were handed on (their
+   * answers do not wait for it) and before the next `/sync`, which acknowledges the sync's
+   * to-device messages: a restart never misses keys the homeserver has already deleted. A
+   * failed write is logged and does not stall the sync loop.
+   */
+  async syncDurable(): Promise<void> {
     if (!this.syncUnsaved) return;
     this.syncUnsaved = false;
-    // A store that cannot be written must not stall the sync loop: log it and go on.
-    await this.persist().catch((err: unknown) =>
+    await this.flush().catch((err: unknown) =>
       this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
     );
   }
@@ -278,11 +302,12 @@ export class RoomCrypto implements OutgoingEncryption {
       const timeline = (room.timeline ??= {});
       (timeline.events ??= []).push('event' in attempt ? attempt.event : item.event);
     }
-    // The sync token moves past a held event once this sync is handled: it must be on disk first.
-    // (One handed on is dropped from the file at the next write; handled twice it is de-duplicated.)
+    // The sync token moves past a held event once this sync is handled: it must be on disk first
+    // (syncDurable, before the token). One handed on is dropped from the file at the next write;
+    // handled twice it is de-duplicated.
     if (added) {
       this.heldChanged = true;
-      await this.saveHeld();
+      this.syncUnsaved = true;
     }
   }
 
@@ -291,7 +316,7 @@ export class RoomCrypto implements OutgoingEncryption {
     this.heldChanged = false;
     await this.p.heldFile.save(this.deferred).catch((err: unknown) => {
       this.heldChanged = true;
-      this.p.logger.error({ err }, 'could not write the Matrix events waiting for their room key in DATA_DIR');
+      throw err;
     });
   }
 
@@ -382,6 +407,8 @@ export class RoomCrypto implements OutgoingEncryption {
     if (claim) await this.send(claim);
     const settings = new EncryptionSettings();
     settings.sharingStrategy = CollectStrategy.allDevices();
+    // Set, not the crate's default: the after-send rotation counts on it.
+    settings.rotationPeriodMessages = BigInt(SESSION_MESSAGES);
     for (const request of await machine.shareRoomKey(
       new RoomId(roomId),
       members.map((u) => new UserId(u)),
@@ -390,33 +417,72 @@ export class RoomCrypto implements OutgoingEncryption {
       await this.send(request);
   }
 
+  /** Shares the room key and notes in which state it was shared (call under the lock). */
+  private async shareNoted(roomId: string, members: Promise<string[]>): Promise<void> {
+    const generation = this.generation;
+    const at = Date.now();
+    await this.shareRoomKey(roomId);
+    const last = this.shared.get(roomId);
+    this.shared.set(roomId, {
+      generation,
+      members,
+      at,
+      sessionId: last?.sessionId ?? '',
+      inSession: last?.inSession ?? 0,
+    });
+  }
+
   async encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined> {
     if (!(await this.isEncrypted(roomId))) return undefined;
     const sealed = await this.serial(async () => {
-      // Sharing costs several store transactions: skip it while nothing it depends on changed.
+      // Sharing costs several store transactions: before a send, only what the recipient set
+      // depends on forces it (the first message, a new member, a device-list change); the next
+      // session after an expired one is started and shared after a send (afterSend), and here
+      // only when that did not happen.
       const members = this.recipients(roomId);
       const last = this.shared.get(roomId);
-      const now = Date.now();
       if (
         !last ||
         last.generation !== this.generation ||
         last.members !== members ||
-        last.sent >= RESHARE_EVERY_MESSAGES ||
-        now - last.at > RESHARE_EVERY_MS
-      ) {
-        const generation = this.generation;
-        await this.shareRoomKey(roomId);
-        this.shared.set(roomId, { generation, members, at: now, sent: 0 });
-      }
-      const entry = this.shared.get(roomId);
-      if (entry) entry.sent += 1;
-      return JSON.parse(
+        last.inSession >= SESSION_MESSAGES ||
+        Date.now() - last.at > RESHARE_BEFORE_SEND_MS
+      )
+        await this.shareNoted(roomId, members);
+      const sealed = JSON.parse(
         await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content)),
       ) as Record<string, unknown>;
+      const entry = this.shared.get(roomId);
+      if (entry) {
+        const sessionId = String(sealed['session_id']);
+        if (entry.sessionId !== sessionId) Object.assign(entry, { sessionId, inSession: 0 });
+        entry.inSession += 1;
+      }
+      return sealed;
     });
-    // The outbound session's message index moved: keep it, or a restart would reuse indexes.
-    this.persistSoon();
+    // Only the outbound session's message index moved: no write for it. Every start begins new
+    // outbound sessions (start-crypto), so an index is never used twice whatever the file holds;
+    // the next write (a sync's keys, a key share, the stop) takes it along.
     return { type: 'm.room.encrypted', content: sealed };
+  }
+
+  /**
+   * After an encrypted event went out: shares the room key again when the session has
+   * encrypted its {@link SESSION_MESSAGES} messages (the sharing step starts the next one) or
+   * every {@link RESHARE_EVERY_MS}, so the rotation and its key sharing happen between answers,
+   * not before one.
+   */
+  async afterSend(roomId: string): Promise<void> {
+    const due = (): boolean => {
+      const last = this.shared.get(roomId);
+      return last !== undefined && (last.inSession >= SESSION_MESSAGES || Date.now() - last.at > RESHARE_EVERY_MS);
+    };
+    if (this.closed || !due()) return;
+    await this.serial(async () => {
+      if (this.closed || !due()) return;
+      await this.shareNoted(roomId, this.recipients(roomId));
+    });
+    void this.persistSoon().catch(() => undefined);
   }
 
   async encryptAttachment(roomId: string, bytes: Uint8Array): Promise<EncryptedAttachmentUpload | undefined> {
@@ -428,15 +494,40 @@ export class RoomCrypto implements OutgoingEncryption {
     return { data, file: (url) => ({ ...info, url }) };
   }
 
-  /** Writes the store within {@link PERSIST_DELAY_MS}; a burst of sends shares one write. */
-  private persistSoon(): void {
-    if (this.persistTimer !== undefined || this.closed) return;
-    this.persistTimer = setTimeout(() => {
-      this.persistTimer = undefined;
-      void this.persist().catch((err: unknown) =>
-        this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
-      );
-    }, PERSIST_DELAY_MS);
+  /**
+   * Writes the store and the held events within {@link PERSIST_DELAY_MS}: changes within it
+   * share one write. Resolves once a dump taken after the call is on disk; a failure is logged
+   * here and rejects.
+   */
+  private persistSoon(): Promise<void> {
+    if (this.closed) return Promise.resolve(); // close() wrote the last state
+    if (this.scheduled) return this.scheduled.done;
+    let fire: () => void = () => {};
+    const fired = new Promise<void>((resolve) => (fire = resolve));
+    const timer = setTimeout(fire, PERSIST_DELAY_MS);
+    const done = fired.then(async () => {
+      clearTimeout(timer);
+      // Changes from here on wait for the next write: this one may already have read their stores.
+      this.scheduled = undefined;
+      try {
+        await this.saveHeld();
+        await this.persist();
+      } catch (err) {
+        this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR');
+        throw err;
+      }
+    });
+    this.scheduled = { done, fire };
+    return done;
+  }
+
+  /** Starts a write waiting for its delay at once, and resolves when everything so far is on disk. */
+  async flush(): Promise<void> {
+    const scheduled = this.scheduled;
+    scheduled?.fire();
+    await scheduled?.done.catch(() => undefined); // tried again just below
+    await this.saveHeld();
+    await this.persist();
   }
 
   /**
@@ -472,11 +563,8 @@ export class RoomCrypto implements OutgoingEncryption {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.persistTimer);
-    this.persistTimer = undefined;
     await this.lock;
-    await this.saveHeld();
-    await this.persist().catch((err: unknown) =>
+    await this.flush().catch((err: unknown) =>
       this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
     );
     this.p.machine.close();

@@ -8,7 +8,7 @@ import type { MatrixClient } from 'matrix-bot-sdk';
 import { withRetry } from '../retry.js';
 import { CRYPTO_STORE_FILE, readStoreFile, StoreFileError } from './crypto-store-file.js';
 import { HELD_EVENTS_FILE, HeldEventsFile } from './held-events.js';
-import { deleteDatabases, restoreDatabases } from './indexeddb-dump.js';
+import { deleteDatabases, restoreDatabases, type DatabaseDump } from './indexeddb-dump.js';
 import { RoomCrypto } from './room-crypto.js';
 import { cryptoStoreKey } from './store-key.js';
 
@@ -56,6 +56,28 @@ function probeWritable(dataDir: string): void {
       { cause: err },
     );
   }
+}
+
+/** The crate's IndexedDB object store of outbound Megolm sessions (one per room). */
+const OUTBOUND_SESSIONS_STORE = 'outbound_group_sessions';
+
+/**
+ * The dumps without the outbound Megolm sessions, so each room starts a new one on its first
+ * send: the store is written behind the sends, and a crashed run may have sent message indexes
+ * its file does not know; a new session never uses one twice. Undefined when the crate keeps
+ * them elsewhere (another layout).
+ */
+export function withoutOutboundSessions(databases: readonly DatabaseDump[]): DatabaseDump[] | undefined {
+  let found = false;
+  const out = databases.map((db) => ({
+    ...db,
+    stores: db.stores.map((store) => {
+      if (store.name !== OUTBOUND_SESSIONS_STORE) return store;
+      found = true;
+      return { ...store, keys: [], values: [] };
+    }),
+  }));
+  return found ? out : undefined;
 }
 
 /** True when the homeserver already holds identity keys for the device (its store was lost). */
@@ -106,7 +128,15 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
   const name = `stats-matrix-${randomUUID()}`;
   const storePrefix = `${name}::`;
   try {
-    if (stored) await restoreDatabases(storePrefix, stored.databases);
+    if (stored) {
+      const fresh = withoutOutboundSessions(stored.databases);
+      if (!fresh)
+        logger.warn(
+          { store: OUTBOUND_SESSIONS_STORE },
+          'the crypto store has no outbound Megolm sessions where expected; they continue after this restart',
+        );
+      await restoreDatabases(storePrefix, fresh ?? stored.databases);
+    }
     const handle = await StoreHandle.openWithKey(name, storeKey);
     const machine = await OlmMachine.initFromStore(new UserId(userId), new DeviceId(deviceId), handle);
     handle.free();
@@ -157,8 +187,9 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
 /**
  * Starts end-to-end encryption for the access token's own device (from `whoami`; never a new
  * device): restores `DATA_DIR/matrix-crypto.json` into an in-memory IndexedDB
- * (fake-indexeddb), opens the crate's IndexedDB store on it with a key derived from
- * `SESSION_SECRET` (or the key file), and uploads the device keys when needed. Resolves to
+ * (fake-indexeddb) without its outbound Megolm sessions (each room starts a new one), opens
+ * the crate's IndexedDB store on it with a key derived from `SESSION_SECRET` (or the key
+ * file), and uploads the device keys when needed. Resolves to
  * undefined, after logging why, when it cannot start: DATA_DIR read-only, a store of another
  * device, a store that does not open, a lost store of a device that already has keys.
  */

@@ -213,7 +213,10 @@ export async function startMatrixHomeserver(options: MatrixHomeserverOptions = {
       if (!response.headersSent) sendJson(response, 500, { errcode: 'M_UNKNOWN', error: String(err) });
     });
   });
-  server.keepAliveTimeout = 1000;
+  // Node's agent (matrix-bot-sdk's requests) and undici (fetch) subtract 1 s from the server's
+  // keep-alive hint and close a socket whose hint leaves nothing: at 1 s every request opened a
+  // new TCP connection. 30 s keeps connections as a real homeserver behind a proxy does.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
