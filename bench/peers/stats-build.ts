@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Subject } from '../lib/sequential.js';
+import { inSharedRoom } from './stats.js';
 import { rollReply } from './workload.js';
 
 interface CoreModule {
@@ -48,15 +49,5 @@ export async function startStatsBuild(dist: string): Promise<StatsBuildBench> {
     commands,
     adapter: { record: false, onSend: (record: { plain: string }) => (last = record.plain) },
   });
-  const inRoom = { direct: false } as const;
-  return {
-    subject: (label, text) => ({
-      label,
-      send: async () => {
-        await bot.adapter.deliver(text, inRoom);
-        return last;
-      },
-    }),
-    stop: () => bot.stop(),
-  };
+  return inSharedRoom(bot, () => last);
 }

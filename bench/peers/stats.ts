@@ -37,14 +37,28 @@ export async function startStats(extra = 0): Promise<StatsBench> {
     commands: statsCommands(extra),
     adapter: { record: false, onSend: (record) => (last = record.plain) },
   });
-  // A shared room, as for the peers (Hubot's room, the Chat SDK's channel thread).
+  return inSharedRoom(bot, () => last);
+}
+
+/**
+ * The bench face of a started test bot (of this build or another: `peers/stats-build.ts`): each
+ * subject delivers its text in a shared room, as for the peers (Hubot's room, the Chat SDK's
+ * channel thread), and answers with what `lastAnswer` then reads.
+ */
+export function inSharedRoom(
+  bot: {
+    readonly adapter: { deliver(text: string, options: { direct: boolean }): Promise<unknown> };
+    stop(): Promise<void>;
+  },
+  lastAnswer: () => string,
+): StatsBench {
   const inRoom = { direct: false } as const;
   return {
     subject: (label, text) => ({
       label,
       send: async () => {
         await bot.adapter.deliver(text, inRoom);
-        return last;
+        return lastAnswer();
       },
     }),
     stop: () => bot.stop(),

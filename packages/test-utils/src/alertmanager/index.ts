@@ -1,1 +1,2 @@
 export * from './start-alertmanager.js';
+export * from './post-alert.js';

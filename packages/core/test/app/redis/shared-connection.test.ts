@@ -16,7 +16,7 @@ import { createSharedRedis } from '../../../src/app/redis/shared-redis.js';
 import { createStandardBot, loadConfig } from '../../../src/app/index.js';
 import { createMetrics, type Bot } from '../../../src/index.js';
 import { createMemoryAdapter } from '../../../src/testing/index.js';
-import { connectRedis, dropPrefix, TEST_REDIS_URL, testPrefix } from '@stats/test-utils';
+import { connectRedis, dropPrefix, postFiringAlert, TEST_REDIS_URL, testPrefix } from '@stats/test-utils';
 
 let redis: Redis;
 let dataDir: string;
@@ -108,25 +108,7 @@ describe('one Redis client for the standard bot', () => {
       await adapter.deliver('!login a@example.org hunter2', { id: 'm2', user: '@a', direct: true });
       expect(await redis.keys(`${prefix}claim:*`)).toHaveLength(2);
       expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^stats_sessions 0$/m);
-      const alert = await fetch(`${url}/webhooks/alertmanager`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer shared-connection-token' },
-        body: JSON.stringify({
-          version: '4',
-          status: 'firing',
-          receiver: 'stats',
-          groupKey: 'g',
-          alerts: [
-            {
-              status: 'firing',
-              labels: { alertname: 'Disk' },
-              annotations: {},
-              fingerprint: 'f1',
-              startsAt: new Date().toISOString(),
-            },
-          ],
-        }),
-      });
+      const alert = await postFiringAlert(url, 'shared-connection-token', 'Disk');
       expect(alert.status).toBe(200);
       await vi.waitFor(async () => expect((await redis.keys(`${prefix}alert*`)).length).toBeGreaterThan(0), {
         timeout: 10_000,

@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStandardBot, loadConfig } from '../../../src/app/index.js';
 import { defineCommand, textDocument, type Bot } from '../../../src/index.js';
 import { createMemoryAdapter, type MemoryAdapter } from '../../../src/testing/index.js';
-import { connectRedis, dropPrefix, startRedisProxy, testPrefix, type RedisProxy } from '@stats/test-utils';
+import {
+  connectRedis,
+  dropPrefix,
+  postFiringAlert,
+  startRedisProxy,
+  testPrefix,
+  type RedisProxy,
+} from '@stats/test-utils';
 
 const BUDGET_MS = 4000;
 const OUTAGE_MS = 30_000;
@@ -129,25 +136,7 @@ describe('two replicas while Redis is down for 30 s', () => {
       if (during.length === 5) {
         // an alert during the outage must not bring the bot down either
         const url = replicas[0]?.bot.http?.url ?? '';
-        alert = await fetch(`${url}/webhooks/alertmanager`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: 'Bearer outage-test-token' },
-          body: JSON.stringify({
-            version: '4',
-            status: 'firing',
-            receiver: 'stats',
-            groupKey: 'g',
-            alerts: [
-              {
-                status: 'firing',
-                labels: { alertname: 'Outage' },
-                annotations: {},
-                fingerprint: 'f1',
-                startsAt: new Date().toISOString(),
-              },
-            ],
-          }),
-        }).catch(() => undefined);
+        alert = await postFiringAlert(url, 'outage-test-token', 'Outage').catch(() => undefined);
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
