@@ -3,8 +3,9 @@
 //
 //   node deploy/bundle.mjs <example> <out-dir>      e.g. node deploy/bundle.mjs matrix-stats-bot /app
 //
-// 1. `tsc -b examples/<example>`: the example and the packages it references, to plain JavaScript
-//    (dist/), through the project references; no tsx at run time.
+// 1. `pnpm build` (the packages: declarations by tsc, JavaScript bundled per entry point by
+//    scripts/bundle.mjs), then `tsc -b examples/<example>`: the example to plain JavaScript
+//    (dist/); no tsx at run time.
 // 2. `pnpm deploy --prod`: the example with its production dependencies only (the workspace
 //    packages as their published `files`, i.e. dist/), into <out-dir>, from the lockfile.
 // 3. deploy/healthcheck.mjs beside it (and pnpm's lockfile copy removed), for the image's HEALTHCHECK.
@@ -38,6 +39,7 @@ function run(command, args) {
 }
 
 const name = JSON.parse(readFileSync(join(ROOT, 'examples', example, 'package.json'), 'utf8')).name;
+run('pnpm', ['build']);
 run('pnpm', ['exec', 'tsc', '-b', `examples/${example}`]);
 // inject-workspace-packages: pnpm 10 deploys from the shared lockfile only with it; the
 // workspace packages are then copied (their `files`: dist/), not linked.

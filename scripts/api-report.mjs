@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The public API, reviewed: one API Extractor report per public entry point, committed in
-// packages/<name>/api/. `pnpm test` runs this in check mode (after `tsc -b`) and fails when the
+// packages/<name>/api/. `pnpm test` runs this in check mode (after `pnpm build`) and fails when the
 // built declarations differ from the committed report; `pnpm api:update` rewrites the reports, so
 // every change of the public surface is a visible diff in review.
 import { mkdirSync } from 'node:fs';

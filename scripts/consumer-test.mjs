@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The packages as a user installs them. Packs the four public packages (after `tsc -b`), checks
+// The packages as a user installs them. Packs the four public packages (after `pnpm build`), checks
 // each tarball (contents, publint, @arethetypeswrong/cli), installs the tarballs with plain npm
 // into an empty temporary project (no workspace, no overrides, no install scripts, so the Matrix
 // SDK's native crypto binary is absent as on most machines), type-checks a small bot with strict
@@ -8,9 +8,9 @@
 // Each check is one test; the last line is "consumer: N passed, N failed" for scripts/test.mjs.
 // `node scripts/consumer-test.mjs --keep` leaves the temporary project for a look.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { registryNode } from './node-lines.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -81,6 +81,31 @@ for (const pkg of PACKAGES) {
     `${pkg} tarball has LICENSE, README, dist and the sources its maps name`,
     missing.length + orphanMaps.length === 0,
     [...missing, ...orphanMaps.slice(0, 5)].join(', '),
+  );
+  // The JavaScript is bundled (scripts/bundle.mjs): one module per entry point of `exports` and
+  // the chunks they share, not one per source file; its maps name sources the tarball holds.
+  const unpacked = join(work, `unpacked-${pkg}`);
+  mkdirSync(unpacked);
+  run('tar', ['xzf', packed[pkg], '-C', unpacked], work);
+  const manifest = JSON.parse(readFileSync(join(unpacked, 'package', 'package.json'), 'utf8'));
+  const entryFiles = new Set(
+    Object.values(manifest.exports)
+      .map((target) => (typeof target === 'object' ? `package/${target.default.slice(2)}` : undefined))
+      .filter(Boolean),
+  );
+  const scripts = files.filter((f) => f.startsWith('package/dist/') && f.endsWith('.js'));
+  const strays = scripts.filter((f) => !entryFiles.has(f) && !f.startsWith('package/dist/chunks/'));
+  const jsMapSources = files
+    .filter((f) => f.endsWith('.js.map'))
+    .flatMap((f) => {
+      const map = JSON.parse(readFileSync(join(unpacked, f), 'utf8'));
+      return map.sources.map((source) => join(dirname(f), source));
+    })
+    .filter((src) => !files.includes(src));
+  check(
+    `${pkg} tarball's JavaScript is bundled (${entryFiles.size} entry points, ${scripts.length - entryFiles.size} chunks) and its maps name shipped sources`,
+    strays.length + jsMapSources.length === 0 && [...entryFiles].every((f) => files.includes(f)),
+    [...strays.slice(0, 5), ...jsMapSources.slice(0, 5)].join(', '),
   );
   check(`publint ${pkg}`, run(bin('publint'), ['run', packed[pkg], '--strict'], ROOT) !== undefined);
   // node16 covers both ESM and CJS consumers' resolution; the packages are ESM only, so a CJS

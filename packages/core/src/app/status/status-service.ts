@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { BotService } from '../../bot.js';
 import type { ScheduleInfo } from '../../schedule/index.js';
 import { collectStatus } from './collect-status.js';
@@ -25,12 +25,10 @@ export interface StatusService {
   readonly service: BotService;
 }
 
-function coreVersion(): string {
+/** @stats/core's version, from its own package.json by name (the same from the sources and from the bundled dist). */
+export function coreVersion(): string {
   try {
-    // src/status and dist/status both sit two levels below the package root.
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
+    const pkg = createRequire(import.meta.url)('@stats/core/package.json') as { version?: unknown };
     return typeof pkg.version === 'string' ? pkg.version : 'unknown';
   } catch {
     return 'unknown';
