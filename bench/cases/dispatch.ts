@@ -3,18 +3,14 @@ import { bytesPerMessage } from '../lib/allocation.js';
 import { emptySubject, timeSequential, type SequentialResult, type Subject } from '../lib/sequential.js';
 import { startChatSdk } from '../peers/chat-sdk.js';
 import { startHubot } from '../peers/hubot.js';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startStats } from '../peers/stats.js';
+import { baselineDist, freshCoreDist } from '../lib/core-build.js';
 import { startStatsBuild, type StatsBuildBench } from '../peers/stats-build.js';
-import { baselineDist } from './footprint.js';
 import { breakdownRows, measureStatsBreakdown, type StatsBreakdown } from '../peers/stats-breakdown.js';
 import { ROLL_ARGS, ROLL_EXPECTED } from '../peers/workload.js';
 
 const GOAL = '≤ 1 µs median';
-const coreDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'packages', 'core', 'dist');
-/** With BENCH_BASELINE: the current build and the baseline build, both from dist, as two more subjects. */
-const BUILD_LABELS = ['stats: dist', 'stats: baseline dist'] as const;
+/** With BENCH_BASELINE: the baseline build, from its dist, as one more subject. */
+const BASELINE_LABEL = 'stats: baseline dist';
 
 /** One workload: the same command typed the way each library expects it. */
 interface Workload {
@@ -56,7 +52,7 @@ const WORKLOADS: readonly Workload[] = [
 export const dispatch: BenchCase = {
   name: 'dispatch',
   description:
-    "A trivial command (`!ping` → `pong`) and one with three typed arguments, delivered one after another through each library's in-memory path and timed message by message from delivery to the reply reaching the adapter: stats through `createTestBot` (`@stats/core/testing`), Hubot 14.1 through `robot.receive(new TextMessage(…))` on a minimal adapter (both `robot.hear` and `robot.commands`), the Chat SDK 4.41 through `chat.processMessage` (`onNewMessage`, memory state: dedup and thread lock) and `chat.processSlashCommand` (`onSlashCommand`). Subjects are interleaved round by round; every reply is checked.",
+    "A trivial command (`!ping` → `pong`) and one with three typed arguments, delivered one after another through each library's in-memory path and timed message by message from delivery to the reply reaching the adapter: stats through `createTestBot` (`@stats/core/testing`) of the bundled build users install (packages/core/dist; `pnpm bench` builds it first), Hubot 14.1 through `robot.receive(new TextMessage(…))` on a minimal adapter (both `robot.hear` and `robot.commands`), the Chat SDK 4.41 through `chat.processMessage` (`onNewMessage`, memory state: dedup and thread lock) and `chat.processSlashCommand` (`onSlashCommand`). Subjects are interleaved round by round; every reply is checked.",
   async run(context?: BenchContext): Promise<BenchRow[]> {
     const quick = context?.quick ?? false;
     const options = {
@@ -66,17 +62,15 @@ export const dispatch: BenchCase = {
       onRound: (subject: string, round: number, median: number) =>
         context?.progress(`${subject}: round ${round + 1} median ${median.toFixed(2)} µs`),
     };
-    const stats = await startStats();
+    // What users run: the bundled build, one copy in the process. (With more copies of the
+    // library in one process, shared call sites turn polymorphic and the figures depend on the
+    // order the copies were loaded in: bench/README.md, dispatch.)
+    const stats = await startStatsBuild(freshCoreDist());
     const hubot = await startHubot();
     const chat = await startChatSdk();
-    const baseline = baselineDist();
-    const builds: [string, StatsBuildBench][] =
-      baseline === undefined
-        ? []
-        : [
-            [BUILD_LABELS[0], await startStatsBuild(coreDist)],
-            [BUILD_LABELS[1], await startStatsBuild(baseline)],
-          ];
+    const baselineDir = baselineDist();
+    const baseline: StatsBuildBench | undefined =
+      baselineDir === undefined ? undefined : await startStatsBuild(baselineDir);
     const rows: BenchRow[] = [];
     const measured: { results: readonly SequentialResult[]; allocated: ReadonlyMap<string, number> }[] = [];
     try {
@@ -91,22 +85,20 @@ export const dispatch: BenchCase = {
           hubot.subject('hubot: robot.hear', workload.hubotHear),
           chat.slash('chat sdk: processSlashCommand', ...workload.chatSlash),
           chat.message('chat sdk: processMessage', workload.chatMessage),
-          ...builds.map(([label, build]) => build.subject(label, workload.stats)),
+          ...(baseline === undefined ? [] : [baseline.subject(BASELINE_LABEL, workload.stats)]),
         ];
         const results = await timeSequential(subjects, workload.expected, options);
         rows.push(...toRows(workload, results, options.messages, options.rounds));
-        for (const label of BUILD_LABELS) {
-          const result = results.find((r) => r.label === label);
-          if (result === undefined) continue;
+        const before = results.find((r) => r.label === BASELINE_LABEL);
+        if (before !== undefined)
           rows.push({
-            case: `dispatch: ${workload.name} (${label.replace('stats: ', '')}, before/after)`,
+            case: `dispatch: ${workload.name} (baseline dist, before/after)`,
             metric: 'median µs/message',
-            stats: result.median,
+            stats: before.median,
             better: 'lower',
-            how: `the same path from ${label === BUILD_LABELS[0] ? 'packages/core/dist' : `the build in BENCH_BASELINE (${process.env['BENCH_BASELINE'] ?? ''})`}, interleaved with the subjects above in the same rounds`,
+            how: `the same path from the build in BENCH_BASELINE (${process.env['BENCH_BASELINE'] ?? ''}), interleaved with the subjects above in the same rounds: compare it with the stats row, the current build`,
             digits: 2,
           });
-        }
         const allocated = new Map<string, number>();
         for (const subject of subjects) allocated.set(subject.label, await bytesPerMessage(subject));
         context?.progress(
@@ -124,7 +116,7 @@ export const dispatch: BenchCase = {
       hubot.stop();
       await chat.stop();
       await stats.stop();
-      for (const [, build] of builds) await build.stop();
+      await baseline?.stop();
     }
     return rows;
   },
@@ -228,7 +220,7 @@ function toRows(
       'median',
       hubotCommand,
       chatSlash,
-      'stats `createTestBot` → `adapter.deliver` (in-memory adapter, plain-text rendering); Hubot `robot.commands` (`Hubot …`); Chat SDK `processSlashCommand`',
+      'stats `createTestBot` → `adapter.deliver` from packages/core/dist (in-memory adapter, plain-text rendering); Hubot `robot.commands` (`Hubot …`); Chat SDK `processSlashCommand`',
     ),
     row('commands', 'p99', hubotCommand, chatSlash, 'as above'),
     row(
@@ -236,7 +228,7 @@ function toRows(
       'median',
       hubotHear,
       chatMessage,
-      'stats `createTestBot` → `adapter.deliver` (in-memory adapter, plain-text rendering); Hubot `robot.hear` regex; Chat SDK `processMessage` + `onNewMessage` regex',
+      'stats `createTestBot` → `adapter.deliver` from packages/core/dist (in-memory adapter, plain-text rendering); Hubot `robot.hear` regex; Chat SDK `processMessage` + `onNewMessage` regex',
     ),
     row('listeners', 'p99', hubotHear, chatMessage, 'as above'),
     row('commands', 'gcPerMessage', hubotCommand, chatSlash, ''),

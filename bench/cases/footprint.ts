@@ -1,43 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
 import { coldStart, type ColdStart, type Launch } from '../lib/cold-start.js';
+import { baselineDist, coreDistState } from '../lib/core-build.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, '..', 'fixtures', 'footprint');
-const coreDist = path.join(here, '..', '..', 'packages', 'core', 'dist', 'index.js');
-const coreSrc = path.join(here, '..', '..', 'packages', 'core', 'src');
 const MiB = 2 ** 20;
-
-/** The newest modification time of the files under a folder whose names match (ms), to tell a stale build from a fresh one. */
-function newestMtime(dir: string, match: RegExp): number {
-  let newest = 0;
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (match.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-  };
-  walk(dir);
-  return newest;
-}
-
-/**
- * The `dist/` of the package folder named by `BENCH_BASELINE` (a copy of an earlier build), to
- * measure before and after in one run, interleaved; undefined without it.
- * @throws Error when the variable names a folder without `dist/index.js`.
- */
-export function baselineDist(): string | undefined {
-  const dir = process.env['BENCH_BASELINE'];
-  if (dir === undefined || dir === '') return undefined;
-  const dist = path.resolve(dir, 'dist');
-  if (!existsSync(path.join(dist, 'index.js'))) throw new Error(`BENCH_BASELINE: no ${dist}/index.js`);
-  return dist;
-}
 
 /**
  * Footprint: cold start to ready and RSS after a forced GC of a bot with 15 commands, each
@@ -62,11 +34,17 @@ export const footprint: BenchCase = {
       { label: 'hubot', args: ['--expose-gc', fixture('hubot-shell.mjs')], cwd },
       { label: 'chat sdk', args: ['--expose-gc', fixture('chat-sdk.mjs')], cwd },
     ];
-    const distFresh =
-      existsSync(coreDist) &&
-      newestMtime(path.dirname(coreDist), /\.js$/) >= newestMtime(coreSrc, /^(?!.*\.test\.ts$).*\.ts$/) - 1;
-    if (existsSync(coreDist))
+    const dist = coreDistState();
+    if (dist !== 'missing')
       launches.push({ label: 'stats (dist)', args: ['--expose-gc', fixture('stats-console.mjs')], cwd });
+    else
+      context?.note(
+        'footprint: no `pnpm build` output (packages/core/dist), so the stats console bot was measured from sources through tsx only; run `pnpm build` first to measure it as users run it.',
+      );
+    if (dist === 'stale')
+      context?.note(
+        'footprint: packages/core/dist is older than packages/core/src: the dist figures are of an older build.',
+      );
     const baseline = baselineDist();
     if (baseline !== undefined)
       launches.push({
@@ -74,14 +52,6 @@ export const footprint: BenchCase = {
         args: ['--expose-gc', fixture('stats-console.mjs'), path.join(baseline, 'index.js')],
         cwd,
       });
-    else
-      context?.note(
-        'footprint: no `pnpm build` output (packages/core/dist), so the stats console bot was measured from sources through tsx only; run `pnpm build` first to measure it as users run it.',
-      );
-    if (existsSync(coreDist) && !distFresh)
-      context?.note(
-        'footprint: packages/core/dist is older than packages/core/src: the dist figures are of an older build.',
-      );
     context?.note(
       'footprint: this case measures the console bot; the idle RSS of the Matrix example (`e2e matrix`) and of the multi-platform bot with all three adapters connected (`e2e discord`, goal ≤ 80 MiB) are rows of the end-to-end cases.',
     );

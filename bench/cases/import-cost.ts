@@ -5,11 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
 import { coldStart, type ColdStart, type Launch } from '../lib/cold-start.js';
-import { baselineDist } from './footprint.js';
+import { baselineDist, CORE_DIST } from '../lib/core-build.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, '..', 'fixtures', 'footprint');
-const coreDist = path.join(here, '..', '..', 'packages', 'core', 'dist', 'index.js');
 const MiB = 2 ** 20;
 
 /**
@@ -21,7 +20,7 @@ export const importCost: BenchCase = {
   description:
     "What `import('@stats/core')` costs a user before any bot exists: a fresh `node --expose-gc` process imports packages/core/dist/index.js and reports; time from `spawn` to imported (Node's boot included) and RSS after a forced `gc()`. Beside it, Node alone and Hubot's Shell bot (15 commands) in the same run. Median of 5, interleaved, after one unmeasured start each.",
   async run(context?: BenchContext): Promise<BenchRow[]> {
-    if (!existsSync(coreDist)) {
+    if (!existsSync(path.join(CORE_DIST, 'index.js'))) {
       context?.note(
         'import cost: no packages/core/dist; run `pnpm build` first (the case measures the build users install).',
       );

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Subject } from '../lib/sequential.js';
-import { inSharedRoom } from './stats.js';
 import { rollReply } from './workload.js';
 
 interface CoreModule {
@@ -17,17 +16,30 @@ interface TestingModule {
 
 /** A test bot started from one build of `@stats/core`. */
 export interface StatsBuildBench {
-  /** A subject that delivers `text` in a shared room, as `peers/stats.ts` does. */
+  /** A subject that delivers `text` in a shared room, as Hubot's room and the Chat SDK's channel thread. */
   subject(label: string, text: string): Subject;
   stop(): Promise<void>;
 }
 
 /**
- * Starts `ping` and `roll` (as `peers/stats.ts` declares them) on `createTestBot` of the build in
- * `dist` (a `dist/` folder of `@stats/core`, e.g. a copy of an earlier build: BENCH_BASELINE), so
- * two builds can be timed in one process, interleaved.
+ * Starts `ping` and `roll` (as a bot author declares them, the same as `peers/stats.ts`) on
+ * `createTestBot` of the build in `dist` (`packages/core/dist`, or a copy of an earlier build:
+ * BENCH_BASELINE), so that builds can be timed in one process, interleaved.
+ *
+ * Each build gets its own instance of this module (imported again under a query naming the
+ * build), so the bench's closures around it (`run`, `onSend`, `send`) are distinct functions
+ * per build. Shared, they collect type feedback from every build's objects, turn polymorphic,
+ * and the build loaded first ran up to 0.3 µs slower than alone (bench/README.md, dispatch).
  */
 export async function startStatsBuild(dist: string): Promise<StatsBuildBench> {
+  const own = (await import(`${import.meta.url.split('?')[0]}?build=${encodeURIComponent(dist)}`)) as {
+    startCopy(dist: string): Promise<StatsBuildBench>;
+  };
+  return own.startCopy(dist);
+}
+
+/** `startStatsBuild` inside this module's instance for `dist`; call that instead. */
+export async function startCopy(dist: string): Promise<StatsBuildBench> {
   const core = (await import(pathToFileURL(path.join(dist, 'index.js')).href)) as CoreModule;
   const testing = (await import(pathToFileURL(path.join(dist, 'testing', 'index.js')).href)) as TestingModule;
   const commands = [
@@ -49,5 +61,15 @@ export async function startStatsBuild(dist: string): Promise<StatsBuildBench> {
     commands,
     adapter: { record: false, onSend: (record: { plain: string }) => (last = record.plain) },
   });
-  return inSharedRoom(bot, () => last);
+  const inRoom = { direct: false } as const;
+  return {
+    subject: (label, text) => ({
+      label,
+      send: async () => {
+        await bot.adapter.deliver(text, inRoom);
+        return last;
+      },
+    }),
+    stop: () => bot.stop(),
+  };
 }
