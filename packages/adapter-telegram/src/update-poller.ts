@@ -48,7 +48,8 @@ function chatOf(update: Update): string {
   return chat === undefined ? `update:${update.update_id}` : String(chat);
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, at `signal`'s abort, or when `wake` is called, whichever comes first. */
+function pause(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = (): void => {
@@ -58,6 +59,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     };
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done);
+    onWake?.(done);
   });
 }
 
@@ -68,7 +70,9 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
  * it pending and the next start gets it again (the handled-update journal drops what was
  * already answered). The price: while a command runs, getUpdates returns the updates in flight
  * again, so the poller polls every `busyPollMs` instead of holding one long poll; at most 100
- * updates (one getUpdates page) can be in flight at once.
+ * updates (one getUpdates page) can be in flight at once. When the last update in flight is
+ * done, the pause ends at once and the loop goes back to one long poll: a chat's next command
+ * is not held for the rest of `busyPollMs`.
  */
 export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
   const pollSeconds = options.pollSeconds ?? 30;
@@ -82,6 +86,8 @@ export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
   /** Updates taken but left alone because the adapter stopped receiving: never confirmed. */
   const left = new Set<number>();
   let offset = 0;
+  /** Ends the running busy pause early; set while the loop sleeps between busy polls. */
+  let wake: (() => void) | undefined;
 
   /** The next offset: the oldest update in flight or left alone, else one past the newest taken. */
   const advance = (): void => {
@@ -107,6 +113,7 @@ export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
       );
     } finally {
       inFlight.delete(update.update_id);
+      if (inFlight.size === 0) wake?.();
     }
   };
 
@@ -147,7 +154,10 @@ export function startUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
         inFlight.add(update.update_id);
         queue.push(chatOf(update), () => run(update));
       }
-      if (fresh === 0 && inFlight.size > 0) await pause(busyPollMs, signal);
+      if (fresh === 0 && inFlight.size > 0) {
+        await pause(busyPollMs, signal, (done) => (wake = done));
+        wake = undefined;
+      }
     }
   };
   const looping = loop();
