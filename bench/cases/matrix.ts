@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { createMatrixAdapter } from '@stats/adapter-matrix';
 import { createBot, defineCommand, document } from '@stats/core';
@@ -10,9 +9,8 @@ import { startMatrixHomeserver } from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
 import { matrixRounds } from '../lib/matrix-rounds.js';
+import { exampleProcess } from '../lib/example-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const exampleMain = path.join(here, '..', '..', 'examples', 'matrix-stats-bot', 'src', 'main.ts');
 const MiB = 2 ** 20;
 
 /** Latency through matrix-bot-sdk: the stand-in and the bot in this process, `!ping` → reply. */
@@ -53,26 +51,23 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
 
 /** Idle RSS of the example bot process (`examples/matrix-stats-bot`), read from its own /metrics. */
 async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
+  const example = exampleProcess('matrix-stats-bot');
   const hs = await startMatrixHomeserver();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-matrix-rss-'));
   const alice = hs.human('alice', 'Alice');
   const room = alice.createRoom({ name: 'bench', invite: [hs.bot.userId] });
-  const child = spawn(
-    process.execPath,
-    ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', exampleMain],
-    {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        MATRIX_HOMESERVER_URL: hs.url,
-        MATRIX_ACCESS_TOKEN: hs.bot.token,
-        DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn(process.execPath, [...example.args], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      MATRIX_HOMESERVER_URL: hs.url,
+      MATRIX_ACCESS_TOKEN: hs.bot.token,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
     },
-  );
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the example bot did not start within 60 s')), 60_000);
@@ -95,7 +90,7 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
         metric: 'RSS MiB',
         stats: rss / MiB,
         better: 'lower',
-        how: 'the example process (`node --import tsx --conditions=@stats/source examples/matrix-stats-bot/src/main.ts`, sources compiled on load) synced with the stand-in, after 20 `!help` answers and 5 s idle; `process_resident_memory_bytes` from its /metrics',
+        how: `the example process (\`${example.command}\`, as \`pnpm start:prod\` runs it) synced with the stand-in, after 20 \`!help\` answers and 5 s idle; \`process_resident_memory_bytes\` from its /metrics`,
         digits: 1,
       },
     ];
