@@ -1,6 +1,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics/index.js';
+import { SCRUBBED, scrubSecrets } from '../../logging/index.js';
 import { redisErrorLog } from '../../schedule/redis-error-log.js';
 
 /** Options of {@link createSharedRedis}. */
@@ -17,7 +18,7 @@ export interface SharedRedisOptions {
 export interface SharedRedis {
   /** The name given to `CLIENT SETNAME`. */
   readonly name: string;
-  /** The URL with its password replaced by `***`: the only form that may appear in a log line. */
+  /** The URL with its credentials replaced by `[redacted]`: the only form that may appear in a log line. */
   readonly maskedUrl: string;
   /**
    * The shared client (claims, sessions, the login limiter, alerts): a command waits at most
@@ -48,15 +49,12 @@ const SHARED_OPTIONS = {
   retryStrategy: (times: number): number => Math.min(times * 100, 1000),
 } satisfies RedisOptions;
 
-/** The URL with any password (and a user name beside it) replaced by `***`. */
+/**
+ * The URL with its credentials (`user:password@`) replaced by `[redacted]`, as the log
+ * serializer writes every credential (`scrubSecrets`), so one marker means "removed" everywhere.
+ */
 export function maskRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
+  return scrubSecrets(url);
 }
 
 /** The URL's password (decoded), to be removed from error messages; `undefined` without one. */
@@ -92,7 +90,7 @@ export function createSharedRedis(url: string, options: SharedRedisOptions): Sha
     client.on('error', (error: Error) => {
       counter?.inc();
       if (password === undefined || !error.message.includes(password)) return log.error(error);
-      const masked = new Error(error.message.split(password).join('***'));
+      const masked = new Error(error.message.split(password).join(SCRUBBED));
       masked.name = error.name;
       log.error(Object.assign(masked, { code: (error as NodeJS.ErrnoException).code }));
     });

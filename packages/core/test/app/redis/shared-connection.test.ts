@@ -156,7 +156,7 @@ describe('one Redis client for the standard bot', () => {
       await expect(client.ping()).rejects.toThrow();
       await vi.waitFor(() => expect(lines.some((line) => line.includes('Redis connection error'))).toBe(true));
       const line = lines.find((l) => l.includes('Redis connection error')) ?? '';
-      expect(JSON.parse(line)).toMatchObject({ url: `redis://stats:***@127.0.0.1:${port}/0`, redis: 'shared' });
+      expect(JSON.parse(line)).toMatchObject({ url: `redis://[redacted]@127.0.0.1:${port}/0`, redis: 'shared' });
       expect(lines.join('\n')).not.toContain('pa55-w0rd');
       expect(metrics.redisErrors.value({ connection: 'shared' })).toBeGreaterThan(0);
     } finally {
