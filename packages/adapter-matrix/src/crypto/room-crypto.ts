@@ -73,6 +73,25 @@ export interface RoomCryptoParts {
   readonly held: readonly HeldEvent[];
 }
 
+/** What {@link RoomCrypto} knows of the last key share of one room. */
+interface RoomShare {
+  /** The device-list generation in which the members' devices were last tracked and claimed. */
+  generation: number;
+  /** The member list (the cached promise) they were tracked for. */
+  members: Promise<string[]>;
+  /** When devices were last tracked and Olm sessions claimed for this room (Unix ms). */
+  trackedAt: number;
+  /** When the key was last shared (Unix ms). */
+  at: number;
+  /** The outbound session in use (read off the ciphertexts' `session_id`; empty before the first) and its messages. */
+  sessionId: string;
+  inSession: number;
+  /** The to-device messages of a share sent outside the lock (after a send): resolves true when they went out. */
+  pending: Promise<boolean> | undefined;
+  /** A share failed: some device may lack the key, so the next send starts a new session and shares that. */
+  failed: boolean;
+}
+
 type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode | undefined; readonly reason: string };
 
 /**
@@ -103,14 +122,8 @@ export class RoomCrypto implements OutgoingEncryption {
   private lastCounts = '';
   /** Bumped when device-list changes arrive: room keys may need sharing again. */
   private generation = 0;
-  /**
-   * Per room: the state in which its key was last shared, and the outbound session in use with
-   * how many messages it encrypted (read off the ciphertexts' `session_id`).
-   */
-  private readonly shared = new Map<
-    string,
-    { generation: number; members: Promise<string[]>; at: number; sessionId: string; inSession: number }
-  >();
+  /** Per room: the state in which its key was last shared, and the outbound session in use. */
+  private readonly shared = new Map<string, RoomShare>();
   /**
    * Events waiting for their room key (a remote sender's to-device message can come after the
    * event). Those of the last run wait again from the start: the key may come with the first sync.
@@ -212,9 +225,6 @@ export class RoomCrypto implements OutgoingEncryption {
     // Each call into the machine costs IndexedDB transactions: a plain room's sync should not pay them.
     if (!news) return;
     this.lastCounts = counts;
-    // Who holds which device is what decides whom the key goes to; a room key or an Olm message
-    // arriving (to-device) does not, so it does not cost the next answer a sharing step.
-    if ((sync.device_lists?.changed ?? []).length + (sync.device_lists?.left ?? []).length > 0) this.generation += 1;
     const touched = await this.serial(async () => {
       const changed = (sync.device_lists?.changed ?? []).map((u) => new UserId(u));
       const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
@@ -226,6 +236,10 @@ export class RoomCrypto implements OutgoingEncryption {
         keyCounts,
         fallback === undefined ? undefined : new Set(fallback),
       );
+      // Who holds which device is what decides whom the key goes to; a room key or an Olm message
+      // arriving (to-device) does not, so it does not cost the next answer a sharing step. Bumped
+      // once the machine holds the change: a share queued before it must not count as after it.
+      if (changed.length + left.length > 0) this.generation += 1;
       const sent = await this.flushRequests();
       return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
     });
@@ -397,58 +411,104 @@ export class RoomCrypto implements OutgoingEncryption {
     return known;
   }
 
-  /** Makes sure every device of the room's joined and invited members holds the current room key. */
-  private async shareRoomKey(roomId: string): Promise<void> {
-    const members = await this.recipients(roomId);
+  /**
+   * The to-device messages that give every device of `members` the current room key; with
+   * `track`, first tracks their devices (keys query) and claims one-time keys for devices
+   * without an Olm session (call under the lock). Without it the devices known at the last
+   * tracking are used: right when the device lists did not change since (a count-triggered
+   * rotation), and the crate itself skips devices already holding the session.
+   */
+  private async roomKeyRequests(
+    roomId: string,
+    members: readonly string[],
+    track: boolean,
+  ): Promise<ToDeviceRequest[]> {
     const { machine } = this.p;
-    await machine.updateTrackedUsers(members.map((u) => new UserId(u)));
-    await this.flushRequests();
-    const claim = await machine.getMissingSessions(members.map((u) => new UserId(u)));
-    if (claim) await this.send(claim);
+    if (track) {
+      await machine.updateTrackedUsers(members.map((u) => new UserId(u)));
+      await this.flushRequests();
+      const claim = await machine.getMissingSessions(members.map((u) => new UserId(u)));
+      if (claim) await this.send(claim);
+    }
     const settings = new EncryptionSettings();
     settings.sharingStrategy = CollectStrategy.allDevices();
     // Set, not the crate's default: the after-send rotation counts on it.
     settings.rotationPeriodMessages = BigInt(SESSION_MESSAGES);
-    for (const request of await machine.shareRoomKey(
+    return machine.shareRoomKey(
       new RoomId(roomId),
       members.map((u) => new UserId(u)),
       settings,
-    ))
-      await this.send(request);
+    );
   }
 
-  /** Shares the room key and notes in which state it was shared (call under the lock). */
-  private async shareNoted(roomId: string, members: Promise<string[]>): Promise<void> {
+  /**
+   * Starts a key share for a room (call under the lock): a failed one first drops the outbound
+   * session (the crate counts a share whose messages were never marked sent as done, so only a
+   * new session reaches every device again); devices are tracked and claimed again only when the
+   * device lists or the members changed since, or after {@link RESHARE_EVERY_MS}. Notes the
+   * share, and returns its to-device messages for the caller to send ({@link RoomCrypto.sendShare}).
+   */
+  private async startShare(roomId: string, members: Promise<string[]>): Promise<ToDeviceRequest[]> {
     const generation = this.generation;
     const at = Date.now();
-    await this.shareRoomKey(roomId);
     const last = this.shared.get(roomId);
+    if (last?.failed) await this.p.machine.invalidateGroupSession(new RoomId(roomId));
+    const track =
+      last === undefined ||
+      last.failed ||
+      last.generation !== generation ||
+      last.members !== members ||
+      at - last.trackedAt > RESHARE_EVERY_MS;
+    const requests = await this.roomKeyRequests(roomId, await members, track);
+    // An expired or dropped session is replaced by this share: the next one counts from zero
+    // (without this, the next send would see the old count and share a second time).
+    const rotated = last === undefined || last.failed || last.inSession >= SESSION_MESSAGES;
     this.shared.set(roomId, {
-      generation,
-      members,
+      generation: track ? generation : (last?.generation ?? generation),
+      members: track ? members : (last?.members ?? members),
+      trackedAt: track ? at : (last?.trackedAt ?? at),
       at,
-      sessionId: last?.sessionId ?? '',
-      inSession: last?.inSession ?? 0,
+      sessionId: rotated ? '' : (last?.sessionId ?? ''),
+      inSession: rotated ? 0 : (last?.inSession ?? 0),
+      pending: undefined,
+      failed: false,
     });
+    return requests;
+  }
+
+  /** Sends a share's to-device messages; on failure notes it, so the next send shares again. */
+  private async sendShare(roomId: string, requests: readonly ToDeviceRequest[]): Promise<void> {
+    try {
+      for (const request of requests) await this.send(request);
+    } catch (err) {
+      const entry = this.shared.get(roomId);
+      if (entry) entry.failed = true;
+      throw err;
+    }
   }
 
   async encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined> {
     if (!(await this.isEncrypted(roomId))) return undefined;
+    // A share started after the previous send goes out first: its key must reach the devices
+    // before anything encrypted under its session.
+    await this.shared.get(roomId)?.pending;
     const sealed = await this.serial(async () => {
+      await this.shared.get(roomId)?.pending;
       // Sharing costs several store transactions: before a send, only what the recipient set
-      // depends on forces it (the first message, a new member, a device-list change); the next
-      // session after an expired one is started and shared after a send (afterSend), and here
-      // only when that did not happen.
+      // depends on forces it (the first message, a new member, a device-list change, a failed
+      // share); the next session after an expired one is started and shared after a send
+      // (afterSend), and here only when that did not happen.
       const members = this.recipients(roomId);
       const last = this.shared.get(roomId);
       if (
         !last ||
+        last.failed ||
         last.generation !== this.generation ||
         last.members !== members ||
         last.inSession >= SESSION_MESSAGES ||
         Date.now() - last.at > RESHARE_BEFORE_SEND_MS
       )
-        await this.shareNoted(roomId, members);
+        await this.sendShare(roomId, await this.startShare(roomId, members));
       const sealed = JSON.parse(
         await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content)),
       ) as Record<string, unknown>;
@@ -470,19 +530,45 @@ export class RoomCrypto implements OutgoingEncryption {
    * After an encrypted event went out: shares the room key again when the session has
    * encrypted its {@link SESSION_MESSAGES} messages (the sharing step starts the next one) or
    * every {@link RESHARE_EVERY_MS}, so the rotation and its key sharing happen between answers,
-   * not before one.
+   * not before one. The share is prepared under the lock and its to-device messages go out
+   * after it (a sync's keys are not held up by the PUT); the room's next send waits for them.
+   * Rejects when they could not be sent (the next send then shares again).
    */
   async afterSend(roomId: string): Promise<void> {
     const due = (): boolean => {
       const last = this.shared.get(roomId);
-      return last !== undefined && (last.inSession >= SESSION_MESSAGES || Date.now() - last.at > RESHARE_EVERY_MS);
+      return (
+        last !== undefined &&
+        last.pending === undefined &&
+        !last.failed &&
+        (last.inSession >= SESSION_MESSAGES || Date.now() - last.at > RESHARE_EVERY_MS)
+      );
     };
     if (this.closed || !due()) return;
-    await this.serial(async () => {
-      if (this.closed || !due()) return;
-      await this.shareNoted(roomId, this.recipients(roomId));
+    let failure: { err: unknown } | undefined;
+    const pending = await this.serial(async () => {
+      if (this.closed || !due()) return undefined;
+      const requests = await this.startShare(roomId, this.recipients(roomId));
+      const entry = this.shared.get(roomId);
+      const sent = this.sendShare(roomId, requests).then(
+        () => true,
+        (err: unknown) => {
+          failure = { err };
+          return false;
+        },
+      );
+      if (entry) {
+        entry.pending = sent;
+        void sent.then(() => {
+          if (entry.pending === sent) entry.pending = undefined;
+        });
+      }
+      return sent;
     });
+    if (pending === undefined) return;
+    await pending;
     void this.persistSoon().catch(() => undefined);
+    if (failure) throw failure.err;
   }
 
   async encryptAttachment(roomId: string, bytes: Uint8Array): Promise<EncryptedAttachmentUpload | undefined> {
