@@ -546,7 +546,8 @@ export class RoomCrypto implements OutgoingEncryption {
     };
     if (this.closed || !due()) return;
     let failure: { err: unknown } | undefined;
-    const pending = await this.serial(async () => {
+    // Wrapped: a promise returned as such would be awaited by the lock, holding it for the PUT.
+    const started = await this.serial(async () => {
       if (this.closed || !due()) return undefined;
       const requests = await this.startShare(roomId, this.recipients(roomId));
       const entry = this.shared.get(roomId);
@@ -563,10 +564,10 @@ export class RoomCrypto implements OutgoingEncryption {
           if (entry.pending === sent) entry.pending = undefined;
         });
       }
-      return sent;
+      return { sent };
     });
-    if (pending === undefined) return;
-    await pending;
+    if (started === undefined) return;
+    await started.sent;
     void this.persistSoon().catch(() => undefined);
     if (failure) throw failure.err;
   }
