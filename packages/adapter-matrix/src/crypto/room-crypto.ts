@@ -20,9 +20,11 @@ import {
 import type { Logger } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import { classify, withRetry } from '../retry.js';
-import { digest, serializeDumps, writeStoreFile, type StoreOwner } from './crypto-store-file.js';
+import { randomUUID } from 'node:crypto';
+import { digest, serializeDumps, writeStoreFile, type StoreJournal, type StoreOwner } from './crypto-store-file.js';
 import type { HeldEvent, HeldEventsFile } from './held-events.js';
 import { deleteDatabases, IncrementalDump } from './indexeddb-dump.js';
+import { captureWrites, takeWrites } from './indexeddb-journal.js';
 import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
 /**
@@ -36,6 +38,15 @@ const RESHARE_EVERY_MS = 60 * 60 * 1000;
 const RESHARE_BEFORE_SEND_MS = 24 * 60 * 60 * 1000;
 /** How long a change may wait for its store write (changes within it share one write). */
 const PERSIST_DELAY_MS = 250;
+/**
+ * The crate's IndexedDB object store of outbound Megolm sessions (one per room). Its records
+ * are rewritten at every encrypted send, and a start drops them (start-crypto): the journal
+ * leaves them out.
+ */
+export const OUTBOUND_SESSIONS_STORE = 'outbound_group_sessions';
+const NOT_JOURNALED: ReadonlySet<string> = new Set([OUTBOUND_SESSIONS_STORE]);
+/** The journal is folded into a new store file once it outgrows the file, and at least this size. */
+const JOURNAL_MIN_BYTES = 256 * 1024;
 
 type Outgoing =
   | KeysUploadRequest
@@ -63,6 +74,8 @@ export interface RoomCryptoParts {
   readonly owner: StoreOwner;
   readonly storeKey: Uint8Array;
   readonly storeFile: string;
+  /** The journal of the writes since the store file was written (continued from the restored one). */
+  readonly journal: StoreJournal;
   /** The IndexedDB name prefix of this process's copy of the store (`<name>::`). */
   readonly storePrefix: string;
   /** How long an event whose room key has not arrived waits for it (retried at each sync). */
@@ -102,10 +115,11 @@ type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode 
  * timeline events in place, and encrypts outgoing events and attachments for encrypted rooms,
  * sharing the room key first with every device of the joined and invited members (trust on
  * first use).
- * The store is dumped to the encrypted store file off the reply path: what a sync brought is
- * written once its events were handed on, before the next sync ({@link RoomCrypto.syncDurable});
- * the outbound steps of sends are written behind, changes within {@link PERSIST_DELAY_MS}
- * sharing one write.
+ * The store is written off the reply path, as a journal of the IndexedDB writes since the
+ * encrypted store file ({@link RoomCrypto.persist}): what a sync brought once its events were
+ * handed on, before the next sync ({@link RoomCrypto.syncDurable}); a key share before its
+ * to-device messages; the outbound steps of sends behind, changes within
+ * {@link PERSIST_DELAY_MS} sharing one write.
  */
 export class RoomCrypto implements OutgoingEncryption {
   private readonly encryptedRooms = new Map<string, Promise<boolean>>();
@@ -135,9 +149,14 @@ export class RoomCrypto implements OutgoingEncryption {
   private syncUnsaved = false;
   /** Reads the IndexedDB copy again only where the machine wrote since the last write. */
   private readonly dumper: IncrementalDump;
+  /** The next write is of the whole store (the first of a run, a failed journal append, the stop). */
+  private wholeNext = true;
+  /** The size of the store file last written (serialised, before encryption). */
+  private wholeBytes = 0;
 
   constructor(private readonly p: RoomCryptoParts) {
     this.dumper = new IncrementalDump(p.storePrefix);
+    captureWrites();
     const until = Date.now() + p.roomKeyWaitMs;
     this.deferred = p.held.map((item) => ({ ...item, until: Math.max(item.until, until) }));
   }
@@ -243,16 +262,16 @@ export class RoomCrypto implements OutgoingEncryption {
       const sent = await this.flushRequests();
       return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
     });
-    // A sync that brought nothing for the machine changed nothing worth a dump.
+    // A sync that brought nothing for the machine changed nothing worth a write.
     if (touched) this.syncUnsaved = true;
   }
 
   /**
    * Writes what the last sync gave the machine (room keys, Olm sessions, held events) at once,
-   * joining a write waiting for its delay; call after the sync's events were handed on (their
-   * answers do not wait for it) and before the next `/sync`, which acknowledges the sync's
-   * to-device messages: a restart never misses keys the homeserver has already deleted. A
-   * failed write is logged and does not stall the sync loop.
+   * joining a write waiting for its delay (a journal record of a few KB); call after the sync's
+   * events were handed on (their answers do not wait for it) and before the next `/sync`, which
+   * acknowledges the sync's to-device messages: a restart never misses keys the homeserver has
+   * already deleted. A failed write is logged and does not stall the sync loop.
    */
   async syncDurable(): Promise<void> {
     if (!this.syncUnsaved) return;
@@ -583,7 +602,7 @@ export class RoomCrypto implements OutgoingEncryption {
 
   /**
    * Writes the store and the held events within {@link PERSIST_DELAY_MS}: changes within it
-   * share one write. Resolves once a dump taken after the call is on disk; a failure is logged
+   * share one write. Resolves once the writes before the call are on disk; a failure is logged
    * here and rejects.
    */
   private persistSoon(): Promise<void> {
@@ -618,9 +637,11 @@ export class RoomCrypto implements OutgoingEncryption {
   }
 
   /**
-   * Dumps the machine's IndexedDB copy and writes it to the store file when it changed.
-   * Concurrent calls coalesce; the returned promise resolves once a dump taken after the call
-   * is on disk.
+   * Puts what the machine wrote on disk: the writes committed since the last call appended to
+   * the journal as one record (a few KB, one `fdatasync`), or, for the first write of a run,
+   * after a schema change, a failed append or once the journal outgrew the store file, the
+   * whole store dumped into a new store file that starts a new journal. Concurrent calls
+   * coalesce; the returned promise resolves once everything written before the call is on disk.
    */
   async persist(): Promise<void> {
     if (this.persisting !== undefined) {
@@ -631,14 +652,7 @@ export class RoomCrypto implements OutgoingEncryption {
     this.persisting = (async () => {
       do {
         this.persistAgain = false;
-        const { databases, changed } = await this.dumper.dump();
-        if (!changed && this.lastDigest !== undefined) continue;
-        const plain = serializeDumps(databases);
-        const sum = digest(plain);
-        if (sum !== this.lastDigest) {
-          await writeStoreFile(this.p.storeFile, this.p.storeKey, this.p.owner, plain);
-          this.lastDigest = sum;
-        }
+        await this.writeOnce();
       } while (this.persistAgain);
     })().finally(() => {
       this.persisting = undefined;
@@ -646,14 +660,53 @@ export class RoomCrypto implements OutgoingEncryption {
     await this.persisting;
   }
 
+  private async writeOnce(): Promise<void> {
+    const { journal } = this.p;
+    // Taken before the dump reads the stores: a whole write holds them, a journal record has them.
+    const { ops, reshaped } = takeWrites(this.p.storePrefix, NOT_JOURNALED);
+    if (this.wholeNext || reshaped || journal.bytes > Math.max(JOURNAL_MIN_BYTES, this.wholeBytes)) {
+      this.wholeNext = true;
+      await this.writeWhole(ops.length > 0);
+      this.wholeNext = false;
+      return;
+    }
+    if (ops.length === 0) return;
+    try {
+      await journal.append(serializeDumps(ops));
+    } catch (err) {
+      // Those writes are lost to the journal (and a torn record ends it): the next write is whole.
+      this.wholeNext = true;
+      throw err;
+    }
+  }
+
+  /** Dumps the whole store into a new store file and starts its journal (skipped when nothing changed). */
+  private async writeWhole(wrote: boolean): Promise<void> {
+    const { databases, changed } = await this.dumper.dump();
+    if (!wrote && !changed && this.p.journal.bytes === 0 && this.lastDigest !== undefined) return;
+    const plain = serializeDumps(databases);
+    const sum = digest(plain);
+    if (sum === this.lastDigest && this.p.journal.bytes === 0) return;
+    const epoch = randomUUID();
+    await writeStoreFile(this.p.storeFile, this.p.storeKey, this.p.owner, plain, undefined, epoch);
+    this.lastDigest = sum;
+    this.wholeBytes = plain.length;
+    // The file holds everything the journal had: a crash before this leaves old-epoch records, which do not open.
+    await this.p.journal.restart(epoch);
+  }
+
   /** Writes the store a last time, closes the machine and frees the in-memory copy. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.lock;
+    // The stop folds the journal into the store file: the next start reads one file.
+    if (this.p.journal.bytes > 0) this.wholeNext = true;
     await this.flush().catch((err: unknown) =>
       this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
     );
+    await this.p.journal.close().catch(() => undefined);
+    takeWrites(this.p.storePrefix);
     this.p.machine.close();
     await deleteDatabases(this.p.storePrefix).catch(() => undefined);
   }
