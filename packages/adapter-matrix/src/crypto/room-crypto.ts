@@ -536,6 +536,12 @@ export class RoomCrypto implements OutgoingEncryption {
         const sessionId = String(sealed['session_id']);
         if (entry.sessionId !== sessionId) Object.assign(entry, { sessionId, inSession: 0 });
         entry.inSession += 1;
+        // The session's last message: its successor is started and shared now, queued behind
+        // this lock, while the message's PUT is in flight (the next send waits for the share).
+        if (entry.inSession >= SESSION_MESSAGES)
+          void this.afterSend(roomId).catch((err: unknown) =>
+            this.p.logger.warn({ err, roomId }, 'could not share the room key again'),
+          );
       }
       return sealed;
     });
@@ -549,9 +555,11 @@ export class RoomCrypto implements OutgoingEncryption {
    * After an encrypted event went out: shares the room key again when the session has
    * encrypted its {@link SESSION_MESSAGES} messages (the sharing step starts the next one) or
    * every {@link RESHARE_EVERY_MS}, so the rotation and its key sharing happen between answers,
-   * not before one. The share is prepared under the lock and its to-device messages go out
-   * after it (a sync's keys are not held up by the PUT); the room's next send waits for them.
-   * Rejects when they could not be sent (the next send then shares again).
+   * not before one. (The count-triggered rotation is started already when the session's last
+   * message is sealed, while its PUT is in flight; then this finds nothing due.) The share is
+   * prepared under the lock and its to-device messages go out after it (a sync's keys are not
+   * held up by the PUT); the room's next send waits for them. Rejects when they could not be
+   * sent (the next send then shares again).
    */
   async afterSend(roomId: string): Promise<void> {
     const due = (): boolean => {
