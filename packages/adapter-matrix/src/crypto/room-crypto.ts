@@ -149,6 +149,8 @@ export class RoomCrypto implements OutgoingEncryption {
   private syncUnsaved = false;
   /** Reads the IndexedDB copy again only where the machine wrote since the last write. */
   private readonly dumper: IncrementalDump;
+  /** Key shares sending outside the lock (after a send). */
+  private readonly behind = new Set<Promise<boolean>>();
   /** The next write is of the whole store (the first of a run, a failed journal append, the stop). */
   private wholeNext = true;
   /** The size of the store file last written (serialised, before encryption). */
@@ -591,6 +593,9 @@ export class RoomCrypto implements OutgoingEncryption {
           if (entry.pending === sent) entry.pending = undefined;
         });
       }
+      // Outside the lock: close() waits for it before it closes the machine.
+      this.behind.add(sent);
+      void sent.then(() => this.behind.delete(sent));
       return { sent };
     });
     if (started === undefined) return;
@@ -708,6 +713,7 @@ export class RoomCrypto implements OutgoingEncryption {
     if (this.closed) return;
     this.closed = true;
     await this.lock;
+    await Promise.all([...this.behind]);
     // The stop folds the journal into the store file: the next start reads one file.
     if (this.p.journal.bytes > 0) this.wholeNext = true;
     await this.flush().catch((err: unknown) =>
