@@ -1,6 +1,7 @@
 /**
- * Where an encrypted Matrix answer spends its time: runs `!ping` rounds in a plain room and an
- * encrypted DM (interleaved, as `pnpm bench --filter e2ee` does) and times each stage of every
+ * Where an encrypted Matrix answer spends its time: runs `!ping` rounds in a plain room and two
+ * encrypted DMs, the human's client in this thread or in a worker thread (interleaved, as
+ * `pnpm bench --filter e2ee` does) and times each stage of every
  * round from the bot's side, by wrapping the adapter's own methods in this process:
  *
  *   sync      command stored in the stand-in → the bot's /sync answer parsed (long-poll wake-up, HTTP)
@@ -23,6 +24,7 @@ import { RoomCrypto } from '../../packages/adapter-matrix/src/crypto/room-crypto
 import { MatrixSender } from '../../packages/adapter-matrix/src/sender.js';
 import { SyncingClient } from '../../packages/adapter-matrix/src/sync-client.js';
 import { summarize } from '../harness.js';
+import { startEncryptedHumanThread } from '../lib/encrypted-human-thread.js';
 import { matrixRounds, type MatrixSubject } from '../lib/matrix-rounds.js';
 
 const STAGES = ['sync', 'decrypt', 'dispatch', 'render', 'encrypt', 'send'] as const;
@@ -96,12 +98,14 @@ const ping = defineCommand({
 const adapter = createMatrixAdapter({ homeserverUrl: hs.url, accessToken: hs.bot.token, dataDir });
 const bot = createBot({ adapters: [adapter], commands: [ping], http: false, rateLimit: false });
 const alice = await startEncryptedHuman(hs, 'alice');
+const bob = await startEncryptedHumanThread(hs, 'bob');
 const stages = new Map<string, Record<Stage, number[]>>();
 try {
   await bot.start();
   const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
   const plain = alice.createRoom({ invite: [hs.bot.userId], encrypted: false });
-  for (const room of [dm, plain])
+  const bobDm = hs.state.createRoom(bob.userId, { invite: [hs.bot.userId], direct: true, encrypted: true });
+  for (const room of [dm, plain, bobDm])
     await hs.waitFor(
       (e) =>
         e['room_id'] === room &&
@@ -163,6 +167,12 @@ try {
         await alice.waitForReply(asked, { timeoutMs: 10_000 });
       },
     ),
+    timed(
+      'encrypted DM, human in a thread',
+      bobDm,
+      () => bob.say(bobDm, '!ping', [bob.userId, hs.bot.userId]),
+      (asked) => bob.waitForReply(asked, 10_000),
+    ),
   ];
   // The warm-up rounds are timed too: clear them before the measured ones.
   await matrixRounds(hs, subjects, { n: 0, warmup: Math.min(50, n) });
@@ -196,6 +206,7 @@ try {
 } finally {
   await bot.stop();
   await alice.stop();
+  await bob.stop();
   await hs.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -40,10 +40,17 @@ const env = (): Record<string, string> => ({
 
 /** Starts the example bot and checks that its crypto runs as the token's device. */
 async function startWithCrypto(restored: boolean): Promise<RunningBot> {
+  return (await startWithCryptoLogged(restored)).running;
+}
+
+/** {@link startWithCrypto}, with its start line (`journaled`: how many journal records it replayed). */
+async function startWithCryptoLogged(
+  restored: boolean,
+): Promise<{ running: RunningBot; line: Record<string, unknown> }> {
   const running = await startMatrixStatsBot(env());
-  const line = await running.waitForLog('Matrix end-to-end encryption running');
+  const line = (await running.waitForLog('Matrix end-to-end encryption running')) as Record<string, unknown>;
   expect(line).toMatchObject({ deviceId: 'STATSBOT', restored });
-  return running;
+  return { running, line };
 }
 
 /** SIGKILL: no drain, no last write; whatever was not on disk is gone. */
@@ -119,8 +126,8 @@ describe('examples/matrix-stats-bot: end-to-end encryption across a crash', { ti
 
     // 2. A new room key (a new encrypted DM) comes with a command, and the bot is killed as soon
     //    as the answer is recorded as handled and the sync token on disk has moved past the
-    //    command: the key must be on disk by then, and the Megolm step of the answer (written
-    //    behind it) may not be.
+    //    command: the key must be on disk by then (a journal record), and the Megolm step of the
+    //    answer (written behind it) may not be.
     const dm2 = createBotRoom(hs, { owner: human, direct: true }).roomId;
     await waitForBotJoin(hs, dm2);
     const third = await say(dm2, '!help');
@@ -131,7 +138,10 @@ describe('examples/matrix-stats-bot: end-to-end encryption across a crash', { ti
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await kill(bot);
-    bot = await startWithCrypto(true);
+    const restarted = await startWithCryptoLogged(true);
+    bot = restarted.running;
+    // The key came after the run's store file was written: it is in the journal, replayed now.
+    expect(Number(restarted.line['journaled'])).toBeGreaterThan(0);
     const fourth = await say(dm2, '!help');
     for (const id of [third, fourth]) expect(String((await human.waitForReply(id)).content['body'])).toContain('!help');
 

@@ -168,6 +168,49 @@ describe('Matrix adapter: end-to-end encryption', () => {
     expect(hs.requests.filter((r) => r.path.includes('/keys/upload') && r.status !== 200)).toEqual([]);
   });
 
+  it('shares the room key again after the homeserver refused its to-device message, and the next answer decrypts', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    await alice.waitForReply(await alice.say(dm, '!ping'));
+    // After a restart the bot's first answer starts a new session and shares its key; nobody
+    // else sends to-device messages then (Alice's session is already with the bot).
+    await restart();
+    hs.fail({ path: '/sendToDevice/', method: 'PUT', status: 400, errcode: 'M_INVALID_PARAM' });
+    await alice.say(dm, '!echo refused');
+    await hs.waitForRequest((r) => r.path.includes('/sendToDevice/') && r.status === 400);
+    const asked = await alice.say(dm, '!echo after-refusal');
+    expect(body((await alice.waitForReply(asked)).content)).toContain('after-refusal');
+    expect(alice.undecrypted).toBe(0);
+  });
+
+  it('shares the next session again when the homeserver refused the rotation after 100 messages, and the next answer decrypts', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = await encryptedDm(alice);
+    const sessionOf = (e: Record<string, unknown>): string =>
+      String((e['content'] as { session_id?: unknown }).session_id);
+    const inFirstSession = (): number => {
+      const sealed = hs.botEvents(dm).filter((e) => e['type'] === 'm.room.encrypted');
+      return sealed.filter((e) => sessionOf(e) === sessionOf(sealed[0] ?? {})).length;
+    };
+    for (let i = 0; inFirstSession() < 99; i += 1) await alice.waitForReply(await alice.say(dm, `!echo n${i}`));
+    // The 100th answer uses the session up; the key share of the next one (sent after that
+    // answer, outside the send) is refused. Alice sends no to-device message in between.
+    hs.fail({ path: '/sendToDevice/', method: 'PUT', status: 400, errcode: 'M_INVALID_PARAM' });
+    await alice.waitForReply(await alice.say(dm, '!echo hundredth'));
+    await hs.waitForRequest((r) => r.path.includes('/sendToDevice/') && r.status === 400);
+    const asked = await alice.say(dm, '!echo after-refusal');
+    expect(body((await alice.waitForReply(asked, { timeoutMs: 5_000 })).content)).toContain('after-refusal');
+    const sessions = new Set(
+      hs
+        .botEvents(dm)
+        .filter((e) => e['type'] === 'm.room.encrypted')
+        .map(sessionOf),
+    );
+    expect(sessions.size).toBe(2);
+  });
+
   it("shares the room key with a second device that joins later and it reads the bot's next answer", async () => {
     await start();
     const alice = await human('alice');

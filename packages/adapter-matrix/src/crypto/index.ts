@@ -1,6 +1,7 @@
 /**
  * End-to-end encryption of the Matrix adapter on `@matrix-org/matrix-sdk-crypto-wasm`, its state
- * kept in `DATA_DIR/matrix-crypto.json` (an encrypted dump of the crate's IndexedDB store).
+ * kept in `DATA_DIR/matrix-crypto.json` (an encrypted dump of the crate's IndexedDB store) and
+ * `DATA_DIR/matrix-crypto.journal` (the writes since, appended at each write point).
  */
 export { startRoomCrypto, CryptoUnavailable, type StartCryptoOptions } from './start-crypto.js';
 export { RoomCrypto } from './room-crypto.js';

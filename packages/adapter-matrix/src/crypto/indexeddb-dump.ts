@@ -24,6 +24,8 @@ interface IdbStore {
   getAll(): IdbRequest<unknown[]>;
   getAllKeys(): IdbRequest<IdbKey[]>;
   put(value: unknown, key?: IdbKey): unknown;
+  delete(key: unknown): unknown;
+  clear(): unknown;
   createIndex(name: string, keyPath: string | string[], options: { unique: boolean; multiEntry: boolean }): unknown;
 }
 interface IdbTransaction {
@@ -84,6 +86,11 @@ function open(name: string, version?: number, upgrade?: (db: IdbDatabase) => voi
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject((request.error as Error | null) ?? new Error(`could not open IndexedDB ${name}`));
   });
+}
+
+/** Opens an existing database at its current version. */
+export function openDatabase(name: string): Promise<IdbDatabase> {
+  return open(name);
 }
 
 /**

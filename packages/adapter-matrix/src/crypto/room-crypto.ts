@@ -20,9 +20,11 @@ import {
 import type { Logger } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import { classify, withRetry } from '../retry.js';
-import { digest, serializeDumps, writeStoreFile, type StoreOwner } from './crypto-store-file.js';
+import { randomUUID } from 'node:crypto';
+import { digest, serializeDumps, writeStoreFile, type StoreJournal, type StoreOwner } from './crypto-store-file.js';
 import type { HeldEvent, HeldEventsFile } from './held-events.js';
 import { deleteDatabases, IncrementalDump } from './indexeddb-dump.js';
+import { captureWrites, takeWrites } from './indexeddb-journal.js';
 import type { EncryptedAttachmentUpload, OutgoingEncryption, SealedEvent } from './outgoing-encryption.js';
 
 /**
@@ -36,6 +38,15 @@ const RESHARE_EVERY_MS = 60 * 60 * 1000;
 const RESHARE_BEFORE_SEND_MS = 24 * 60 * 60 * 1000;
 /** How long a change may wait for its store write (changes within it share one write). */
 const PERSIST_DELAY_MS = 250;
+/**
+ * The crate's IndexedDB object store of outbound Megolm sessions (one per room). Its records
+ * are rewritten at every encrypted send, and a start drops them (start-crypto): the journal
+ * leaves them out.
+ */
+export const OUTBOUND_SESSIONS_STORE = 'outbound_group_sessions';
+const NOT_JOURNALED: ReadonlySet<string> = new Set([OUTBOUND_SESSIONS_STORE]);
+/** The journal is folded into a new store file once it outgrows the file, and at least this size. */
+const JOURNAL_MIN_BYTES = 256 * 1024;
 
 type Outgoing =
   | KeysUploadRequest
@@ -63,6 +74,8 @@ export interface RoomCryptoParts {
   readonly owner: StoreOwner;
   readonly storeKey: Uint8Array;
   readonly storeFile: string;
+  /** The journal of the writes since the store file was written (continued from the restored one). */
+  readonly journal: StoreJournal;
   /** The IndexedDB name prefix of this process's copy of the store (`<name>::`). */
   readonly storePrefix: string;
   /** How long an event whose room key has not arrived waits for it (retried at each sync). */
@@ -71,6 +84,25 @@ export interface RoomCryptoParts {
   readonly heldFile: HeldEventsFile;
   /** The events that were waiting when the process stopped (from {@link RoomCryptoParts.heldFile}). */
   readonly held: readonly HeldEvent[];
+}
+
+/** What {@link RoomCrypto} knows of the last key share of one room. */
+interface RoomShare {
+  /** The device-list generation in which the members' devices were last tracked and claimed. */
+  generation: number;
+  /** The member list (the cached promise) they were tracked for. */
+  members: Promise<string[]>;
+  /** When devices were last tracked and Olm sessions claimed for this room (Unix ms). */
+  trackedAt: number;
+  /** When the key was last shared (Unix ms). */
+  at: number;
+  /** The outbound session in use (read off the ciphertexts' `session_id`; empty before the first) and its messages. */
+  sessionId: string;
+  inSession: number;
+  /** The to-device messages of a share sent outside the lock (after a send): resolves true when they went out. */
+  pending: Promise<boolean> | undefined;
+  /** A share failed: some device may lack the key, so the next send starts a new session and shares that. */
+  failed: boolean;
 }
 
 type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode | undefined; readonly reason: string };
@@ -83,10 +115,11 @@ type Attempt = { readonly event: Event } | { readonly code: DecryptionErrorCode 
  * timeline events in place, and encrypts outgoing events and attachments for encrypted rooms,
  * sharing the room key first with every device of the joined and invited members (trust on
  * first use).
- * The store is dumped to the encrypted store file off the reply path: what a sync brought is
- * written once its events were handed on, before the next sync ({@link RoomCrypto.syncDurable});
- * the outbound steps of sends are written behind, changes within {@link PERSIST_DELAY_MS}
- * sharing one write.
+ * The store is written off the reply path, as a journal of the IndexedDB writes since the
+ * encrypted store file ({@link RoomCrypto.persist}): what a sync brought once its events were
+ * handed on, before the next sync ({@link RoomCrypto.syncDurable}); a key share before its
+ * to-device messages; the outbound steps of sends behind, changes within
+ * {@link PERSIST_DELAY_MS} sharing one write.
  */
 export class RoomCrypto implements OutgoingEncryption {
   private readonly encryptedRooms = new Map<string, Promise<boolean>>();
@@ -103,14 +136,8 @@ export class RoomCrypto implements OutgoingEncryption {
   private lastCounts = '';
   /** Bumped when device-list changes arrive: room keys may need sharing again. */
   private generation = 0;
-  /**
-   * Per room: the state in which its key was last shared, and the outbound session in use with
-   * how many messages it encrypted (read off the ciphertexts' `session_id`).
-   */
-  private readonly shared = new Map<
-    string,
-    { generation: number; members: Promise<string[]>; at: number; sessionId: string; inSession: number }
-  >();
+  /** Per room: the state in which its key was last shared, and the outbound session in use. */
+  private readonly shared = new Map<string, RoomShare>();
   /**
    * Events waiting for their room key (a remote sender's to-device message can come after the
    * event). Those of the last run wait again from the start: the key may come with the first sync.
@@ -122,9 +149,16 @@ export class RoomCrypto implements OutgoingEncryption {
   private syncUnsaved = false;
   /** Reads the IndexedDB copy again only where the machine wrote since the last write. */
   private readonly dumper: IncrementalDump;
+  /** Key shares sending outside the lock (after a send). */
+  private readonly behind = new Set<Promise<boolean>>();
+  /** The next write is of the whole store (the first of a run, a failed journal append, the stop). */
+  private wholeNext = true;
+  /** The size of the store file last written (serialised, before encryption). */
+  private wholeBytes = 0;
 
   constructor(private readonly p: RoomCryptoParts) {
     this.dumper = new IncrementalDump(p.storePrefix);
+    captureWrites();
     const until = Date.now() + p.roomKeyWaitMs;
     this.deferred = p.held.map((item) => ({ ...item, until: Math.max(item.until, until) }));
   }
@@ -212,9 +246,6 @@ export class RoomCrypto implements OutgoingEncryption {
     // Each call into the machine costs IndexedDB transactions: a plain room's sync should not pay them.
     if (!news) return;
     this.lastCounts = counts;
-    // Who holds which device is what decides whom the key goes to; a room key or an Olm message
-    // arriving (to-device) does not, so it does not cost the next answer a sharing step.
-    if ((sync.device_lists?.changed ?? []).length + (sync.device_lists?.left ?? []).length > 0) this.generation += 1;
     const touched = await this.serial(async () => {
       const changed = (sync.device_lists?.changed ?? []).map((u) => new UserId(u));
       const left = (sync.device_lists?.left ?? []).map((u) => new UserId(u));
@@ -226,19 +257,23 @@ export class RoomCrypto implements OutgoingEncryption {
         keyCounts,
         fallback === undefined ? undefined : new Set(fallback),
       );
+      // Who holds which device is what decides whom the key goes to; a room key or an Olm message
+      // arriving (to-device) does not, so it does not cost the next answer a sharing step. Bumped
+      // once the machine holds the change: a share queued before it must not count as after it.
+      if (changed.length + left.length > 0) this.generation += 1;
       const sent = await this.flushRequests();
       return toDevice.length > 0 || changed.length > 0 || left.length > 0 || sent > 0;
     });
-    // A sync that brought nothing for the machine changed nothing worth a dump.
+    // A sync that brought nothing for the machine changed nothing worth a write.
     if (touched) this.syncUnsaved = true;
   }
 
   /**
    * Writes what the last sync gave the machine (room keys, Olm sessions, held events) at once,
-   * joining a write waiting for its delay; call after the sync's events were handed on (their
-   * answers do not wait for it) and before the next `/sync`, which acknowledges the sync's
-   * to-device messages: a restart never misses keys the homeserver has already deleted. A
-   * failed write is logged and does not stall the sync loop.
+   * joining a write waiting for its delay (a journal record of a few KB); call after the sync's
+   * events were handed on (their answers do not wait for it) and before the next `/sync`, which
+   * acknowledges the sync's to-device messages: a restart never misses keys the homeserver has
+   * already deleted. A failed write is logged and does not stall the sync loop.
    */
   async syncDurable(): Promise<void> {
     if (!this.syncUnsaved) return;
@@ -397,58 +432,104 @@ export class RoomCrypto implements OutgoingEncryption {
     return known;
   }
 
-  /** Makes sure every device of the room's joined and invited members holds the current room key. */
-  private async shareRoomKey(roomId: string): Promise<void> {
-    const members = await this.recipients(roomId);
+  /**
+   * The to-device messages that give every device of `members` the current room key; with
+   * `track`, first tracks their devices (keys query) and claims one-time keys for devices
+   * without an Olm session (call under the lock). Without it the devices known at the last
+   * tracking are used: right when the device lists did not change since (a count-triggered
+   * rotation), and the crate itself skips devices already holding the session.
+   */
+  private async roomKeyRequests(
+    roomId: string,
+    members: readonly string[],
+    track: boolean,
+  ): Promise<ToDeviceRequest[]> {
     const { machine } = this.p;
-    await machine.updateTrackedUsers(members.map((u) => new UserId(u)));
-    await this.flushRequests();
-    const claim = await machine.getMissingSessions(members.map((u) => new UserId(u)));
-    if (claim) await this.send(claim);
+    if (track) {
+      await machine.updateTrackedUsers(members.map((u) => new UserId(u)));
+      await this.flushRequests();
+      const claim = await machine.getMissingSessions(members.map((u) => new UserId(u)));
+      if (claim) await this.send(claim);
+    }
     const settings = new EncryptionSettings();
     settings.sharingStrategy = CollectStrategy.allDevices();
     // Set, not the crate's default: the after-send rotation counts on it.
     settings.rotationPeriodMessages = BigInt(SESSION_MESSAGES);
-    for (const request of await machine.shareRoomKey(
+    return machine.shareRoomKey(
       new RoomId(roomId),
       members.map((u) => new UserId(u)),
       settings,
-    ))
-      await this.send(request);
+    );
   }
 
-  /** Shares the room key and notes in which state it was shared (call under the lock). */
-  private async shareNoted(roomId: string, members: Promise<string[]>): Promise<void> {
+  /**
+   * Starts a key share for a room (call under the lock): a failed one first drops the outbound
+   * session (the crate counts a share whose messages were never marked sent as done, so only a
+   * new session reaches every device again); devices are tracked and claimed again only when the
+   * device lists or the members changed since, or after {@link RESHARE_EVERY_MS}. Notes the
+   * share, and returns its to-device messages for the caller to send ({@link RoomCrypto.sendShare}).
+   */
+  private async startShare(roomId: string, members: Promise<string[]>): Promise<ToDeviceRequest[]> {
     const generation = this.generation;
     const at = Date.now();
-    await this.shareRoomKey(roomId);
     const last = this.shared.get(roomId);
+    if (last?.failed) await this.p.machine.invalidateGroupSession(new RoomId(roomId));
+    const track =
+      last === undefined ||
+      last.failed ||
+      last.generation !== generation ||
+      last.members !== members ||
+      at - last.trackedAt > RESHARE_EVERY_MS;
+    const requests = await this.roomKeyRequests(roomId, await members, track);
+    // An expired or dropped session is replaced by this share: the next one counts from zero
+    // (without this, the next send would see the old count and share a second time).
+    const rotated = last === undefined || last.failed || last.inSession >= SESSION_MESSAGES;
     this.shared.set(roomId, {
-      generation,
-      members,
+      generation: track ? generation : (last?.generation ?? generation),
+      members: track ? members : (last?.members ?? members),
+      trackedAt: track ? at : (last?.trackedAt ?? at),
       at,
-      sessionId: last?.sessionId ?? '',
-      inSession: last?.inSession ?? 0,
+      sessionId: rotated ? '' : (last?.sessionId ?? ''),
+      inSession: rotated ? 0 : (last?.inSession ?? 0),
+      pending: undefined,
+      failed: false,
     });
+    return requests;
+  }
+
+  /** Sends a share's to-device messages; on failure notes it, so the next send shares again. */
+  private async sendShare(roomId: string, requests: readonly ToDeviceRequest[]): Promise<void> {
+    try {
+      for (const request of requests) await this.send(request);
+    } catch (err) {
+      const entry = this.shared.get(roomId);
+      if (entry) entry.failed = true;
+      throw err;
+    }
   }
 
   async encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined> {
     if (!(await this.isEncrypted(roomId))) return undefined;
+    // A share started after the previous send goes out first: its key must reach the devices
+    // before anything encrypted under its session.
+    await this.shared.get(roomId)?.pending;
     const sealed = await this.serial(async () => {
+      await this.shared.get(roomId)?.pending;
       // Sharing costs several store transactions: before a send, only what the recipient set
-      // depends on forces it (the first message, a new member, a device-list change); the next
-      // session after an expired one is started and shared after a send (afterSend), and here
-      // only when that did not happen.
+      // depends on forces it (the first message, a new member, a device-list change, a failed
+      // share); the next session after an expired one is started and shared after a send
+      // (afterSend), and here only when that did not happen.
       const members = this.recipients(roomId);
       const last = this.shared.get(roomId);
       if (
         !last ||
+        last.failed ||
         last.generation !== this.generation ||
         last.members !== members ||
         last.inSession >= SESSION_MESSAGES ||
         Date.now() - last.at > RESHARE_BEFORE_SEND_MS
       )
-        await this.shareNoted(roomId, members);
+        await this.sendShare(roomId, await this.startShare(roomId, members));
       const sealed = JSON.parse(
         await this.p.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content)),
       ) as Record<string, unknown>;
@@ -457,6 +538,12 @@ export class RoomCrypto implements OutgoingEncryption {
         const sessionId = String(sealed['session_id']);
         if (entry.sessionId !== sessionId) Object.assign(entry, { sessionId, inSession: 0 });
         entry.inSession += 1;
+        // The session's last message: its successor is started and shared now, queued behind
+        // this lock, while the message's PUT is in flight (the next send waits for the share).
+        if (entry.inSession >= SESSION_MESSAGES)
+          void this.afterSend(roomId).catch((err: unknown) =>
+            this.p.logger.warn({ err, roomId }, 'could not share the room key again'),
+          );
       }
       return sealed;
     });
@@ -470,19 +557,51 @@ export class RoomCrypto implements OutgoingEncryption {
    * After an encrypted event went out: shares the room key again when the session has
    * encrypted its {@link SESSION_MESSAGES} messages (the sharing step starts the next one) or
    * every {@link RESHARE_EVERY_MS}, so the rotation and its key sharing happen between answers,
-   * not before one.
+   * not before one. (The count-triggered rotation is started already when the session's last
+   * message is sealed, while its PUT is in flight; then this finds nothing due.) The share is
+   * prepared under the lock and its to-device messages go out after it (a sync's keys are not
+   * held up by the PUT); the room's next send waits for them. Rejects when they could not be
+   * sent (the next send then shares again).
    */
   async afterSend(roomId: string): Promise<void> {
     const due = (): boolean => {
       const last = this.shared.get(roomId);
-      return last !== undefined && (last.inSession >= SESSION_MESSAGES || Date.now() - last.at > RESHARE_EVERY_MS);
+      return (
+        last !== undefined &&
+        last.pending === undefined &&
+        !last.failed &&
+        (last.inSession >= SESSION_MESSAGES || Date.now() - last.at > RESHARE_EVERY_MS)
+      );
     };
     if (this.closed || !due()) return;
-    await this.serial(async () => {
-      if (this.closed || !due()) return;
-      await this.shareNoted(roomId, this.recipients(roomId));
+    let failure: { err: unknown } | undefined;
+    // Wrapped: a promise returned as such would be awaited by the lock, holding it for the PUT.
+    const started = await this.serial(async () => {
+      if (this.closed || !due()) return undefined;
+      const requests = await this.startShare(roomId, this.recipients(roomId));
+      const entry = this.shared.get(roomId);
+      const sent = this.sendShare(roomId, requests).then(
+        () => true,
+        (err: unknown) => {
+          failure = { err };
+          return false;
+        },
+      );
+      if (entry) {
+        entry.pending = sent;
+        void sent.then(() => {
+          if (entry.pending === sent) entry.pending = undefined;
+        });
+      }
+      // Outside the lock: close() waits for it before it closes the machine.
+      this.behind.add(sent);
+      void sent.then(() => this.behind.delete(sent));
+      return { sent };
     });
+    if (started === undefined) return;
+    await started.sent;
     void this.persistSoon().catch(() => undefined);
+    if (failure) throw failure.err;
   }
 
   async encryptAttachment(roomId: string, bytes: Uint8Array): Promise<EncryptedAttachmentUpload | undefined> {
@@ -496,7 +615,7 @@ export class RoomCrypto implements OutgoingEncryption {
 
   /**
    * Writes the store and the held events within {@link PERSIST_DELAY_MS}: changes within it
-   * share one write. Resolves once a dump taken after the call is on disk; a failure is logged
+   * share one write. Resolves once the writes before the call are on disk; a failure is logged
    * here and rejects.
    */
   private persistSoon(): Promise<void> {
@@ -531,9 +650,11 @@ export class RoomCrypto implements OutgoingEncryption {
   }
 
   /**
-   * Dumps the machine's IndexedDB copy and writes it to the store file when it changed.
-   * Concurrent calls coalesce; the returned promise resolves once a dump taken after the call
-   * is on disk.
+   * Puts what the machine wrote on disk: the writes committed since the last call appended to
+   * the journal as one record (a few KB, one `fdatasync`), or, for the first write of a run,
+   * after a schema change, a failed append or once the journal outgrew the store file, the
+   * whole store dumped into a new store file that starts a new journal. Concurrent calls
+   * coalesce; the returned promise resolves once everything written before the call is on disk.
    */
   async persist(): Promise<void> {
     if (this.persisting !== undefined) {
@@ -544,14 +665,7 @@ export class RoomCrypto implements OutgoingEncryption {
     this.persisting = (async () => {
       do {
         this.persistAgain = false;
-        const { databases, changed } = await this.dumper.dump();
-        if (!changed && this.lastDigest !== undefined) continue;
-        const plain = serializeDumps(databases);
-        const sum = digest(plain);
-        if (sum !== this.lastDigest) {
-          await writeStoreFile(this.p.storeFile, this.p.storeKey, this.p.owner, plain);
-          this.lastDigest = sum;
-        }
+        await this.writeOnce();
       } while (this.persistAgain);
     })().finally(() => {
       this.persisting = undefined;
@@ -559,14 +673,54 @@ export class RoomCrypto implements OutgoingEncryption {
     await this.persisting;
   }
 
+  private async writeOnce(): Promise<void> {
+    const { journal } = this.p;
+    // Taken before the dump reads the stores: a whole write holds them, a journal record has them.
+    const { ops, reshaped } = takeWrites(this.p.storePrefix, NOT_JOURNALED);
+    if (this.wholeNext || reshaped || journal.bytes > Math.max(JOURNAL_MIN_BYTES, this.wholeBytes)) {
+      this.wholeNext = true;
+      await this.writeWhole(ops.length > 0);
+      this.wholeNext = false;
+      return;
+    }
+    if (ops.length === 0) return;
+    try {
+      await journal.append(serializeDumps(ops));
+    } catch (err) {
+      // Those writes are lost to the journal (and a torn record ends it): the next write is whole.
+      this.wholeNext = true;
+      throw err;
+    }
+  }
+
+  /** Dumps the whole store into a new store file and starts its journal (skipped when nothing changed). */
+  private async writeWhole(wrote: boolean): Promise<void> {
+    const { databases, changed } = await this.dumper.dump();
+    if (!wrote && !changed && this.p.journal.bytes === 0 && this.lastDigest !== undefined) return;
+    const plain = serializeDumps(databases);
+    const sum = digest(plain);
+    if (sum === this.lastDigest && this.p.journal.bytes === 0) return;
+    const epoch = randomUUID();
+    await writeStoreFile(this.p.storeFile, this.p.storeKey, this.p.owner, plain, undefined, epoch);
+    this.lastDigest = sum;
+    this.wholeBytes = plain.length;
+    // The file holds everything the journal had: a crash before this leaves old-epoch records, which do not open.
+    await this.p.journal.restart(epoch);
+  }
+
   /** Writes the store a last time, closes the machine and frees the in-memory copy. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.lock;
+    await Promise.all([...this.behind]);
+    // The stop folds the journal into the store file: the next start reads one file.
+    if (this.p.journal.bytes > 0) this.wholeNext = true;
     await this.flush().catch((err: unknown) =>
       this.p.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR'),
     );
+    await this.p.journal.close().catch(() => undefined);
+    takeWrites(this.p.storePrefix);
     this.p.machine.close();
     await deleteDatabases(this.p.storePrefix).catch(() => undefined);
   }

@@ -6,10 +6,18 @@ import type { Logger } from '@stats/core';
 import { DEFAULT_CATCH_UP_WINDOW_MS } from '@stats/core/adapter';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import { withRetry } from '../retry.js';
-import { CRYPTO_STORE_FILE, readStoreFile, StoreFileError } from './crypto-store-file.js';
+import { deserialize } from 'node:v8';
+import {
+  CRYPTO_JOURNAL_FILE,
+  CRYPTO_STORE_FILE,
+  readStoreFile,
+  StoreFileError,
+  StoreJournal,
+} from './crypto-store-file.js';
 import { HELD_EVENTS_FILE, HeldEventsFile } from './held-events.js';
-import { deleteDatabases, restoreDatabases, type DatabaseDump } from './indexeddb-dump.js';
-import { RoomCrypto } from './room-crypto.js';
+import { deleteDatabases, openDatabase, restoreDatabases, type DatabaseDump } from './indexeddb-dump.js';
+import { replayWrites, takeWrites, type JournalOp } from './indexeddb-journal.js';
+import { OUTBOUND_SESSIONS_STORE, RoomCrypto } from './room-crypto.js';
 import { cryptoStoreKey } from './store-key.js';
 
 /** What {@link startRoomCrypto} needs. */
@@ -57,9 +65,6 @@ function probeWritable(dataDir: string): void {
     );
   }
 }
-
-/** The crate's IndexedDB object store of outbound Megolm sessions (one per room). */
-const OUTBOUND_SESSIONS_STORE = 'outbound_group_sessions';
 
 /**
  * The dumps without the outbound Megolm sessions, so each room starts a new one on its first
@@ -127,6 +132,9 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
   await initAsync();
   const name = `stats-matrix-${randomUUID()}`;
   const storePrefix = `${name}::`;
+  const owner = { userId, deviceId };
+  const journal = new StoreJournal(join(dataDir, CRYPTO_JOURNAL_FILE), storeKey, owner);
+  let journaled = 0;
   try {
     if (stored) {
       const fresh = withoutOutboundSessions(stored.databases);
@@ -136,11 +144,17 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
           'the crypto store has no outbound Megolm sessions where expected; they continue after this restart',
         );
       await restoreDatabases(storePrefix, fresh ?? stored.databases);
+      // The writes since the file was written, in order (without those of outbound sessions, as above).
+      const records = stored.journal === undefined ? [] : journal.read(stored.journal);
+      const ops = records
+        .flatMap((record) => deserialize(record) as JournalOp[])
+        .filter((op) => fresh === undefined || op.store !== OUTBOUND_SESSIONS_STORE);
+      await replayWrites(storePrefix, ops, openDatabase);
+      journaled = records.length;
     }
     const handle = await StoreHandle.openWithKey(name, storeKey);
     const machine = await OlmMachine.initFromStore(new UserId(userId), new DeviceId(deviceId), handle);
     handle.free();
-    const owner = { userId, deviceId };
     const heldFile = new HeldEventsFile(join(dataDir, HELD_EVENTS_FILE), storeKey, owner);
     const oldest = Date.now() - (options.catchUpWindowMs ?? DEFAULT_CATCH_UP_WINDOW_MS);
     const held = heldFile
@@ -158,6 +172,7 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
       owner,
       storeKey,
       storeFile,
+      journal,
       storePrefix,
       roomKeyWaitMs: options.roomKeyWaitMs ?? 10_000,
       heldFile,
@@ -173,12 +188,13 @@ async function open(options: StartCryptoOptions): Promise<RoomCrypto> {
       );
     }
     logger.info(
-      { deviceId, restored: stored !== undefined, held: held.length },
+      { deviceId, restored: stored !== undefined, journaled, held: held.length },
       'Matrix end-to-end encryption running',
     );
     return crypto;
   } catch (err) {
     await deleteDatabases(storePrefix).catch(() => undefined);
+    takeWrites(storePrefix);
     if (err instanceof CryptoUnavailable) throw err;
     throw new CryptoUnavailable(`the crypto machine did not start (${(err as Error).message})`, { cause: err });
   }
