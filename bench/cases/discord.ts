@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { createDiscordAdapter } from '@stats/adapter-discord';
 import { createBot, defineCommand, document } from '@stats/core';
 import {
@@ -14,7 +12,7 @@ import {
 } from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
-import { exampleProcess } from '../lib/example-process.js';
+import { startExample, type RunningExample } from '../lib/example-process.js';
 
 const ping = defineCommand({ name: 'ping', summary: 'pong', rateLimit: false, run: () => document().text('pong') });
 
@@ -123,18 +121,14 @@ const MiB = 2 ** 20;
 
 /** Idle RSS of `examples/multi-platform-bot` with Matrix, Telegram and Discord connected, from its own /metrics. */
 async function multiPlatformRss(context: BenchContext | undefined): Promise<BenchRow[]> {
-  const example = exampleProcess('multi-platform-bot');
   const discordApi = await startDiscordStandIn();
   const telegram = await startTelegramBotApi({ maxPollSeconds: 2 });
   const matrix = await startMatrixHomeserver();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-multi-rss-'));
-  const child = spawn(process.execPath, [...example.args], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
+  let example: RunningExample | undefined;
+  try {
+    example = await startExample('multi-platform-bot', {
       DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
       MATRIX_HOMESERVER_URL: matrix.url,
       MATRIX_ACCESS_TOKEN: matrix.bot.token,
       TELEGRAM_BOT_TOKEN: telegram.token,
@@ -143,19 +137,6 @@ async function multiPlatformRss(context: BenchContext | undefined): Promise<Benc
       DISCORD_APPLICATION_ID: discordApi.applicationId,
       DISCORD_API_URL: discordApi.url,
       DISCORD_MESSAGE_CONTENT: 'true',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the multi-platform bot did not start within 60 s')), 60_000);
-      child.once('exit', (code) => reject(new Error(`the multi-platform bot exited with ${String(code)}`)));
-      if (!child.stderr) return reject(new Error('no stderr'));
-      createInterface({ input: child.stderr }).on('line', (line) => {
-        if (!line.includes('multi-platform-bot running')) return;
-        clearTimeout(timer);
-        resolve(String((JSON.parse(line) as { port?: unknown }).port));
-      });
     });
     const alice = telegram.user('Alice', 'alice');
     const bob = matrix.human('bob', 'Bob');
@@ -173,9 +154,7 @@ async function multiPlatformRss(context: BenchContext | undefined): Promise<Benc
       await telegram.waitForSent(alice.id, i + 1, 10_000);
       await matrix.waitForReply(bob.say(room, '!help'), { timeoutMs: 10_000 });
     }
-    await new Promise((resolve) => setTimeout(resolve, context?.quick === true ? 1_000 : 5_000)); // idle
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    const rss = Number(/^process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+    const rss = await example.idleRss(context?.quick === true ? 1_000 : 5_000);
     context?.progress(`multi-platform bot idle RSS ${(rss / MiB).toFixed(1)} MiB`);
     return [
       {
@@ -189,7 +168,7 @@ async function multiPlatformRss(context: BenchContext | undefined): Promise<Benc
       },
     ];
   } finally {
-    child.kill('SIGKILL');
+    example?.stop();
     await discordApi.stop();
     await telegram.stop();
     await matrix.stop();

@@ -1,19 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createMatrixAdapter } from '@stats/adapter-matrix';
 import { createBot, defineCommand, document } from '@stats/core';
 import { startEncryptedHuman, startMatrixHomeserver } from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
 import { startEncryptedHumanThread } from '../lib/encrypted-human-thread.js';
+import { startExample, type RunningExample } from '../lib/example-process.js';
 import { matrixRounds, type MatrixSubject } from '../lib/matrix-rounds.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const exampleMain = path.join(here, '..', '..', 'examples', 'matrix-stats-bot', 'src', 'main.ts');
 const MiB = 2 ** 20;
 
 /**
@@ -126,7 +122,7 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
         metric: 'p99 ms',
         stats: e2eeStats.p99,
         better: 'lower',
-        goal: '≤ 50 ms and ≤ 2× plain',
+        goal: '≤ 50 ms',
         how,
         digits: 2,
       },
@@ -143,7 +139,25 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
         metric: 'p99 ms',
         stats: threadStats.p99,
         better: 'lower',
+        goal: '≤ 50 ms',
         how: threadHow,
+        digits: 2,
+      },
+      {
+        case: 'e2ee matrix: encrypted DM p99 ÷ plain room p99, human in a thread',
+        metric: 'ratio',
+        stats: threadStats.p99 / plainStats.p99,
+        better: 'lower',
+        goal: '≤ 2',
+        how: `the goal's figure (issue 16): the human's client off the bot's event loop, as on a user's device; ${threadHow}`,
+        digits: 2,
+      },
+      {
+        case: "e2ee matrix: encrypted DM p99 ÷ plain room p99, human in the bot's process",
+        metric: 'ratio',
+        stats: e2eeStats.p99 / plainStats.p99,
+        better: 'lower',
+        how: `the worst case: the human's key handling at each rotation (3.5–4.5 ms) takes turns with the bot on one event loop, which no deployment has; ${how}`,
         digits: 2,
       },
     ];
@@ -161,35 +175,16 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
   const hs = await startMatrixHomeserver();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-e2ee-rss-'));
   const alice = await startEncryptedHuman(hs, 'alice');
-  const child = spawn(
-    process.execPath,
-    ['--import', import.meta.resolve('tsx'), '--conditions=@stats/source', exampleMain],
-    {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        MATRIX_HOMESERVER_URL: hs.url,
-        MATRIX_ACCESS_TOKEN: hs.bot.token,
-        DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  let example: RunningExample | undefined;
   try {
     let crypto = false;
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the example bot did not start within 60 s')), 60_000);
-      child.once('exit', (code) => reject(new Error(`the example bot exited with ${String(code)}`)));
-      if (!child.stderr) return reject(new Error('no stderr'));
-      createInterface({ input: child.stderr }).on('line', (line) => {
+    example = await startExample(
+      'matrix-stats-bot',
+      { MATRIX_HOMESERVER_URL: hs.url, MATRIX_ACCESS_TOKEN: hs.bot.token, DATA_DIR: dataDir },
+      (line) => {
         if (line.includes('end-to-end encryption running')) crypto = true;
-        if (!line.includes('matrix-stats-bot running')) return;
-        clearTimeout(timer);
-        resolve(String((JSON.parse(line) as { url?: unknown }).url));
-      });
-    });
+      },
+    );
     if (!crypto) throw new Error('the example bot started without end-to-end encryption');
     const dm = alice.createRoom({ invite: [hs.bot.userId], direct: true });
     await hs.waitFor(
@@ -199,9 +194,7 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
         (e['content'] as { membership?: string }).membership === 'join',
     );
     for (let i = 0; i < 20; i += 1) await alice.waitForReply(await alice.say(dm, '!help'), { timeoutMs: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, context?.quick === true ? 1_000 : 5_000)); // idle
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    const rss = Number(/^process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+    const rss = await example.idleRss(context?.quick === true ? 1_000 : 5_000);
     context?.progress(`idle RSS with crypto ${(rss / MiB).toFixed(1)} MiB`);
     return [
       {
@@ -209,12 +202,12 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
         metric: 'RSS MiB',
         stats: rss / MiB,
         better: 'lower',
-        how: 'the example process (`node --import tsx --conditions=@stats/source examples/matrix-stats-bot/src/main.ts`) with the wasm crypto running, after 20 `!help` answers in an encrypted DM and 5 s idle; `process_resident_memory_bytes` from its /metrics',
+        how: `the example process (\`${example.command}\`, as \`pnpm start:prod\` runs it) with the wasm crypto running, after 20 \`!help\` answers in an encrypted DM and 5 s idle; \`process_resident_memory_bytes\` from its /metrics`,
         digits: 1,
       },
     ];
   } finally {
-    child.kill('SIGKILL');
+    example?.stop();
     await alice.stop();
     await hs.stop();
     rmSync(dataDir, { recursive: true, force: true });

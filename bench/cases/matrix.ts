@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { createMatrixAdapter } from '@stats/adapter-matrix';
 import { createBot, defineCommand, document } from '@stats/core';
 import { startMatrixHomeserver } from '@stats/test-utils';
 import type { BenchCase, BenchContext, BenchRow } from '../harness.js';
 import { summarize } from '../harness.js';
 import { matrixRounds } from '../lib/matrix-rounds.js';
-import { exampleProcess } from '../lib/example-process.js';
+import { startExample, type RunningExample } from '../lib/example-process.js';
 
 const MiB = 2 ** 20;
 
@@ -51,38 +49,19 @@ async function latency(context: BenchContext | undefined): Promise<BenchRow[]> {
 
 /** Idle RSS of the example bot process (`examples/matrix-stats-bot`), read from its own /metrics. */
 async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
-  const example = exampleProcess('matrix-stats-bot');
   const hs = await startMatrixHomeserver();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stats-bench-matrix-rss-'));
   const alice = hs.human('alice', 'Alice');
   const room = alice.createRoom({ name: 'bench', invite: [hs.bot.userId] });
-  const child = spawn(process.execPath, [...example.args], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
+  let example: RunningExample | undefined;
+  try {
+    example = await startExample('matrix-stats-bot', {
       MATRIX_HOMESERVER_URL: hs.url,
       MATRIX_ACCESS_TOKEN: hs.bot.token,
       DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the example bot did not start within 60 s')), 60_000);
-      child.once('exit', (code) => reject(new Error(`the example bot exited with ${String(code)}`)));
-      if (!child.stderr) return reject(new Error('no stderr'));
-      createInterface({ input: child.stderr }).on('line', (line) => {
-        if (!line.includes('matrix-stats-bot running')) return;
-        clearTimeout(timer);
-        resolve(String((JSON.parse(line) as { url?: unknown }).url));
-      });
     });
     for (let i = 0; i < 20; i += 1) await hs.waitForReply(alice.say(room, '!help'), { timeoutMs: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, context?.quick === true ? 1_000 : 5_000)); // idle
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    const rss = Number(/^process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+    const rss = await example.idleRss(context?.quick === true ? 1_000 : 5_000);
     context?.progress(`idle RSS ${(rss / MiB).toFixed(1)} MiB`);
     return [
       {
@@ -95,7 +74,7 @@ async function idleRss(context: BenchContext | undefined): Promise<BenchRow[]> {
       },
     ];
   } finally {
-    child.kill('SIGKILL');
+    example?.stop();
     await hs.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

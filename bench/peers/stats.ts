@@ -1,5 +1,4 @@
 import { arg, defineCommand, type Command } from '@stats/core';
-import type { Subject } from '../lib/sequential.js';
 import { rollReply } from './workload.js';
 
 /** `ping`, `roll` (three typed arguments) and `extra` filler commands, as a bot author writes them. */

@@ -22,4 +22,4 @@ const { bot, platforms } = await buildOrExit('multi-platform-bot', () =>
 // SIGTERM: stop receiving, finish the replies in flight, exit within 10 s.
 const shutdown = exitOnSignals(bot, { logger });
 await startOrExit(bot, logger);
-logger.info({ platforms, port: bot.http?.url }, 'multi-platform-bot running');
+logger.info({ platforms, url: bot.http?.url }, 'multi-platform-bot running');
