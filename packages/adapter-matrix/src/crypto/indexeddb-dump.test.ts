@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { openDatabaseForTest } from '../../test/fake-indexeddb.js';
 import { dumpDatabases, IncrementalDump } from './indexeddb-dump.js';
 
 type Db = {
@@ -14,23 +15,8 @@ type Store = {
   openCursor(): { onsuccess: (() => void) | null; result: Cursor | null };
 };
 type Cursor = { value: Record<string, unknown>; update(value: unknown): unknown; continue(): void };
-const idb = (
-  globalThis as unknown as {
-    indexedDB: {
-      open(
-        name: string,
-        version: number,
-      ): { result: Db; onupgradeneeded: (() => void) | null; onsuccess: (() => void) | null };
-    };
-  }
-).indexedDB;
-
 function open(name: string, version: number, upgrade: (db: Db) => void = () => {}): Promise<Db> {
-  return new Promise((resolve) => {
-    const request = idb.open(name, version);
-    request.onupgradeneeded = () => upgrade(request.result);
-    request.onsuccess = () => resolve(request.result);
-  });
+  return openDatabaseForTest(name, version, upgrade);
 }
 
 async function write(db: Db, stores: string[], work: (tx: Tx) => void): Promise<void> {

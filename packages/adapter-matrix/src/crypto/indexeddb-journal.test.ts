@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { openDatabaseForTest } from '../../test/fake-indexeddb.js';
 import { StoreJournal } from './crypto-store-file.js';
 import { dumpDatabases, openDatabase, restoreDatabases } from './indexeddb-dump.js';
 import { captureWrites, replayWrites, takeWrites } from './indexeddb-journal.js';
@@ -21,23 +22,8 @@ type Tx = {
   onabort: (() => void) | null;
 };
 type Store = { put(value: unknown, key?: string): unknown; delete(key: string): unknown; clear(): unknown };
-const idb = (
-  globalThis as unknown as {
-    indexedDB: {
-      open(
-        name: string,
-        version: number,
-      ): { result: Db; onupgradeneeded: (() => void) | null; onsuccess: (() => void) | null };
-    };
-  }
-).indexedDB;
-
 function open(name: string, upgrade: (db: Db) => void): Promise<Db> {
-  return new Promise((resolve) => {
-    const request = idb.open(name, 1);
-    request.onupgradeneeded = () => upgrade(request.result);
-    request.onsuccess = () => resolve(request.result);
-  });
+  return openDatabaseForTest(name, 1, upgrade);
 }
 
 function write(db: Db, work: (tx: Tx) => void, abort = false): Promise<void> {
