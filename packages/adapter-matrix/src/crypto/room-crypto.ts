@@ -92,6 +92,7 @@ export class RoomCrypto implements OutgoingEncryption {
       lock: this.lock,
       requests: this.requests,
       members: this.members,
+      rotation: (roomId) => this.encryptedRooms.rotation(roomId),
       persistSoon: () => this.writes.soon(),
     });
     this.decryption = new TimelineDecryption({ ...p, userId: p.owner.userId });
@@ -118,7 +119,7 @@ export class RoomCrypto implements OutgoingEncryption {
     const sync = response as CryptoSync;
     for (const [roomId, room] of Object.entries(sync.rooms?.join ?? {})) {
       for (const event of [...(room.state?.events ?? []), ...(room.timeline?.events ?? [])]) {
-        if (event['type'] === 'm.room.encryption') this.encryptedRooms.note(roomId);
+        if (event['type'] === 'm.room.encryption') this.encryptedRooms.note(roomId, event['content']);
         if (event['type'] === 'm.room.member') this.members.forget(roomId);
       }
     }
@@ -186,7 +187,7 @@ export class RoomCrypto implements OutgoingEncryption {
 
   /** Notes a room the bot created with `m.room.encryption` in its initial state (before its sync says so). */
   noteEncryptedRoom(roomId: string): void {
-    this.encryptedRooms.note(roomId);
+    this.encryptedRooms.note(roomId, undefined); // created without rotation settings: the defaults
   }
 
   async encryptEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<SealedEvent | undefined> {

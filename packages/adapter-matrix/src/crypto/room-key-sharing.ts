@@ -9,17 +9,19 @@ import {
 import type { Logger } from '@stats/core';
 import type { RequestSender } from './request-sender.js';
 import type { RoomMembers } from './room-members.js';
+import { DEFAULT_ROTATION, stricter, type RotationLimits } from './rotation-limits.js';
 import type { SerialLock } from './serial-lock.js';
 
-/**
- * Messages one outbound Megolm session encrypts (`rotationPeriodMessages`, the crate's default):
- * then it has expired, and only a sharing step starts the next one.
- */
-const SESSION_MESSAGES = 100;
-/** After a send, share the room key again after this long (the crate rotates its session after a week). */
+/** After a send, share the room key again after this long (the crate rotates its session after a week at most). */
 const RESHARE_EVERY_MS = 60 * 60 * 1000;
 /** Before a send, share at the latest after this long (the after-send step failed or has not run). */
 const RESHARE_BEFORE_SEND_MS = 24 * 60 * 60 * 1000;
+/**
+ * A session's time runs out this much earlier here than in the crate: the crate counts whole
+ * seconds from the session's creation. Encrypting with a session the crate holds expired is a
+ * panic, so the sharing step that replaces it must come first.
+ */
+const EXPIRY_MARGIN_MS = 10_000;
 
 /** What {@link RoomKeySharing} is built from. */
 export interface RoomKeySharingParts {
@@ -29,6 +31,8 @@ export interface RoomKeySharingParts {
   readonly lock: SerialLock;
   readonly requests: RequestSender;
   readonly members: RoomMembers;
+  /** The rotation limits the room's `m.room.encryption` sets (resolved before an encryption). */
+  readonly rotation: (roomId: string) => Promise<RotationLimits | undefined>;
   /** Asks for a store write soon (after a share sent outside the lock); may reject, which is ignored. */
   readonly persistSoon: () => Promise<void>;
 }
@@ -43,9 +47,25 @@ interface RoomShare {
   trackedAt: number;
   /** When the key was last shared (Unix ms). */
   at: number;
+  /** The room's rotation limits passed at the last share: a session it starts keeps to them. */
+  limits: RotationLimits;
   /** The outbound session in use (read off the ciphertexts' `session_id`; empty before the first) and its messages. */
   sessionId: string;
   inSession: number;
+  /** When the session in use started at the latest (the first share before its first message; Unix ms). */
+  sessionStart: number;
+  /** The limits the session in use was started with (the crate keeps a session's own). */
+  sessionLimits: RotationLimits;
+  /**
+   * The shares since the last message was sealed: the first one's time and their stricter
+   * limits (a new session the next message shows started in one of them).
+   */
+  sinceSeal: { readonly at: number; readonly limits: RotationLimits } | undefined;
+  /**
+   * A share since the last sealed message was for an expired session (or after a failed share):
+   * the next message is under its successor, so its expiry asks for no further share.
+   */
+  rotating: boolean;
   /** The to-device messages of a share sent outside the lock (after a send): resolves true when they went out. */
   pending: Promise<boolean> | undefined;
   /** A share failed: some device may lack the key, so the next send starts a new session and shares that. */
@@ -93,13 +113,14 @@ export class RoomKeySharing {
     await this.shared.get(roomId)?.pending;
     const members = this.p.members.recipients(roomId);
     const last = this.shared.get(roomId);
+    const now = Date.now();
     if (
       !last ||
       last.failed ||
       last.generation !== this.generation ||
       last.members !== members ||
-      last.inSession >= SESSION_MESSAGES ||
-      Date.now() - last.at > RESHARE_BEFORE_SEND_MS
+      expired(last, now) ||
+      now - last.at > RESHARE_BEFORE_SEND_MS
     )
       await this.sendShare(roomId, await this.startShare(roomId, members));
   }
@@ -113,16 +134,23 @@ export class RoomKeySharing {
   noteSealed(roomId: string, sessionId: string): boolean {
     const entry = this.shared.get(roomId);
     if (!entry) return false;
-    if (entry.sessionId !== sessionId) Object.assign(entry, { sessionId, inSession: 0 });
+    if (entry.sessionId !== sessionId) {
+      // A new session: one of the shares since the last message started it, with their limits.
+      const started = entry.sinceSeal ?? { at: entry.at, limits: entry.limits };
+      Object.assign(entry, { sessionId, inSession: 0, sessionStart: started.at, sessionLimits: started.limits });
+    }
     entry.inSession += 1;
-    return entry.inSession >= SESSION_MESSAGES;
+    entry.sinceSeal = undefined;
+    entry.rotating = false;
+    return entry.inSession >= entry.sessionLimits.messages;
   }
 
   /**
-   * After an encrypted event went out: shares the room key again when the session has
-   * encrypted its {@link SESSION_MESSAGES} messages (the sharing step starts the next one) or
-   * every {@link RESHARE_EVERY_MS}, so the rotation and its key sharing happen between answers,
-   * not before one. (The count-triggered rotation is started already when the session's last
+   * After an encrypted event went out: shares the room key again when the session has expired
+   * (encrypted the messages the room's `rotation_period_msgs` allows, or used up its
+   * `rotation_period_ms`; the sharing step starts the next one) or every
+   * {@link RESHARE_EVERY_MS}, so the rotation and its key sharing happen between answers, not
+   * before one. (The count-triggered rotation is started already when the session's last
    * message is sealed, while its PUT is in flight; then this finds nothing due.) The share is
    * prepared under the lock and its to-device messages go out after it (a sync's keys are not
    * held up by the PUT); the room's next send waits for them. Rejects when they could not be
@@ -131,11 +159,12 @@ export class RoomKeySharing {
   async afterSend(roomId: string): Promise<void> {
     const due = (): boolean => {
       const last = this.shared.get(roomId);
+      const now = Date.now();
       return (
         last !== undefined &&
         last.pending === undefined &&
         !last.failed &&
-        (last.inSession >= SESSION_MESSAGES || Date.now() - last.at > RESHARE_EVERY_MS)
+        (expired(last, now) || now - last.at > RESHARE_EVERY_MS)
       );
     };
     if (this.closed || !due()) return;
@@ -190,6 +219,7 @@ export class RoomKeySharing {
     roomId: string,
     members: readonly string[],
     track: boolean,
+    limits: RotationLimits,
   ): Promise<ToDeviceRequest[]> {
     const { machine } = this.p;
     if (track) {
@@ -200,8 +230,10 @@ export class RoomKeySharing {
     }
     const settings = new EncryptionSettings();
     settings.sharingStrategy = CollectStrategy.allDevices();
-    // Set, not the crate's default: the after-send rotation counts on it.
-    settings.rotationPeriodMessages = BigInt(SESSION_MESSAGES);
+    // The room's, not the crate's defaults (which it would use): the spec asks for the room's,
+    // and the rotation here counts on knowing them. The crate takes the period in microseconds.
+    settings.rotationPeriodMessages = BigInt(limits.messages);
+    settings.rotationPeriod = BigInt(limits.ms) * 1000n;
     return machine.shareRoomKey(
       new RoomId(roomId),
       members.map((u) => new UserId(u)),
@@ -227,17 +259,27 @@ export class RoomKeySharing {
       last.generation !== generation ||
       last.members !== members ||
       at - last.trackedAt > RESHARE_EVERY_MS;
-    const requests = await this.roomKeyRequests(roomId, await members, track);
-    // An expired or dropped session is replaced by this share: the next one counts from zero
-    // (without this, the next send would see the old count and share a second time).
-    const rotated = last === undefined || last.failed || last.inSession >= SESSION_MESSAGES;
+    const limits = (await this.p.rotation(roomId)) ?? DEFAULT_ROTATION;
+    const requests = await this.roomKeyRequests(roomId, await members, track, limits);
+    // An expired or dropped session is replaced by this share: its expiry asks for no further
+    // share (without this, the next send would see the old count and share a second time). Its
+    // count and start are kept until the next message shows the new session id: should the
+    // crate have kept the session, they still match the crate's.
+    const rotating = last !== undefined && (last.rotating || last.failed || expired(last, at));
     this.shared.set(roomId, {
       generation: track ? generation : (last?.generation ?? generation),
       members: track ? members : (last?.members ?? members),
       trackedAt: track ? at : (last?.trackedAt ?? at),
       at,
-      sessionId: rotated ? '' : (last?.sessionId ?? ''),
-      inSession: rotated ? 0 : (last?.inSession ?? 0),
+      limits,
+      sessionId: last?.sessionId ?? '',
+      inSession: last?.inSession ?? 0,
+      sessionStart: last?.sessionStart ?? at,
+      sessionLimits: last?.sessionLimits ?? limits,
+      sinceSeal: last?.sinceSeal
+        ? { at: last.sinceSeal.at, limits: stricter(last.sinceSeal.limits, limits) }
+        : { at, limits },
+      rotating,
       pending: undefined,
       failed: false,
     });
@@ -254,4 +296,13 @@ export class RoomKeySharing {
       throw err;
     }
   }
+}
+
+/** True when the room's session in use has expired (or will within the margin) and is not being replaced. */
+function expired(share: RoomShare, now: number): boolean {
+  return (
+    !share.rotating &&
+    (share.inSession >= share.sessionLimits.messages ||
+      now - share.sessionStart >= share.sessionLimits.ms - EXPIRY_MARGIN_MS)
+  );
 }
