@@ -211,6 +211,38 @@ describe('Matrix adapter: end-to-end encryption', () => {
     expect(sessions.size).toBe(2);
   });
 
+  it('starts a new Megolm session after the rotation_period_msgs of the room (3), and every answer decrypts', async () => {
+    await start();
+    const alice = await human('alice');
+    const dm = createBotRoom(hs, {
+      owner: alice,
+      direct: true,
+      encrypted: false,
+      initialState: [
+        {
+          type: 'm.room.encryption',
+          stateKey: '',
+          content: { algorithm: 'm.megolm.v1.aes-sha2', rotation_period_msgs: 3 },
+        },
+      ],
+    }).roomId;
+    await waitForBotJoin(hs, dm);
+    for (let i = 0; i < 7; i += 1) {
+      const asked = await alice.say(dm, `!echo n${i}`);
+      expect(body((await alice.waitForReply(asked)).content)).toContain(`n${i}`);
+    }
+    expect(alice.undecrypted).toBe(0);
+    const sessions = hs
+      .botEvents(dm)
+      .filter((e) => e['type'] === 'm.room.encrypted')
+      .map((e) => String((e['content'] as { session_id?: unknown }).session_id));
+    expect(sessions).toHaveLength(7);
+    // Three answers to a session: the 4th and the 7th each start a new one.
+    expect(new Set(sessions.slice(0, 3)).size).toBe(1);
+    expect(new Set(sessions.slice(3, 6)).size).toBe(1);
+    expect(new Set([sessions[0], sessions[3], sessions[6]]).size).toBe(3);
+  });
+
   it("shares the room key with a second device that joins later and it reads the bot's next answer", async () => {
     await start();
     const alice = await human('alice');

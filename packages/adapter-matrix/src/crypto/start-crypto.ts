@@ -17,7 +17,8 @@ import {
 import { HELD_EVENTS_FILE, HeldEventsFile } from './held-events.js';
 import { deleteDatabases, openDatabase, restoreDatabases, type DatabaseDump } from './indexeddb-dump.js';
 import { replayWrites, takeWrites, type JournalOp } from './indexeddb-journal.js';
-import { OUTBOUND_SESSIONS_STORE, RoomCrypto } from './room-crypto.js';
+import { RoomCrypto } from './room-crypto.js';
+import { OUTBOUND_SESSIONS_STORE } from './store-writer.js';
 import { cryptoStoreKey } from './store-key.js';
 
 /** What {@link startRoomCrypto} needs. */
