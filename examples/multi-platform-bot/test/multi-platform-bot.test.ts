@@ -147,7 +147,7 @@ describe('examples/multi-platform-bot', () => {
     group.say(carol, '/login carol@example.org hunter2-secret');
     const [, warning] = await telegram.waitForSent(group.chat.id, 2);
     expect(warning?.text).toMatch(/could not remove your message/);
-    const health = await fetch(`${String(running.running['port'])}/health`);
+    const health = await fetch(`${String(running.running['url'])}/health`);
     expect(health.status).toBe(200);
     expect((await running.terminate('SIGTERM')).code).toBe(0);
     const logs = JSON.stringify(running?.logs ?? []);
