@@ -40,6 +40,26 @@ export class StoreFileError extends Error {
 const aad = (owner: StoreOwner, label: string | undefined): Buffer =>
   Buffer.from(`${owner.userId} ${owner.deviceId}${label === undefined ? '' : ` ${label}`}`, 'utf8');
 
+/** AES-256-GCM under `key` with `associated` data: a fresh 12-byte IV, the 16-byte tag, the ciphertext. */
+function seal(key: Uint8Array, associated: Buffer, plain: Buffer): { iv: Buffer; tag: Buffer; data: Buffer } {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(associated);
+  const data = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return { iv, tag: cipher.getAuthTag(), data };
+}
+
+/**
+ * Opens what {@link seal} sealed.
+ * @throws Error when the key, the associated data or the bytes do not match.
+ */
+function unseal(key: Uint8Array, associated: Buffer, sealed: { iv: Buffer; tag: Buffer; data: Buffer }): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv);
+  decipher.setAAD(associated);
+  decipher.setAuthTag(sealed.tag);
+  return Buffer.concat([decipher.update(sealed.data), decipher.final()]);
+}
+
 /**
  * Reads the crypto store file: its owner and the IndexedDB databases, decrypted with `key`
  * (AES-256-GCM, the owner bound as associated data). Undefined when there is no file.
@@ -89,10 +109,11 @@ export function readSealedFile(
   const owner = { userId: file.userId, deviceId: file.deviceId };
   let plain: Buffer;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(file.iv, 'base64'));
-    decipher.setAAD(aad(owner, label));
-    decipher.setAuthTag(Buffer.from(file.tag, 'base64'));
-    plain = Buffer.concat([decipher.update(Buffer.from(file.data, 'base64')), decipher.final()]);
+    plain = unseal(key, aad(owner, label), {
+      iv: Buffer.from(file.iv, 'base64'),
+      tag: Buffer.from(file.tag, 'base64'),
+      data: Buffer.from(file.data, 'base64'),
+    });
   } catch {
     throw new StoreFileError(
       'wrong_key',
@@ -130,15 +151,12 @@ export async function writeStoreFile(
   label?: string,
   journal?: string,
 ): Promise<void> {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(aad(owner, label));
-  const data = Buffer.concat([cipher.update(plain), cipher.final()]);
+  const { iv, tag, data } = seal(key, aad(owner, label), plain);
   const file: StoreFile = {
     version: 1,
     ...owner,
     iv: iv.toString('base64'),
-    tag: cipher.getAuthTag().toString('base64'),
+    tag: tag.toString('base64'),
     data: data.toString('base64'),
     ...(journal === undefined ? {} : { journal }),
   };
@@ -155,14 +173,12 @@ export async function writeStoreFile(
   await rename(temporary, path);
 }
 
-const sealRecord = (key: Uint8Array, aadText: Buffer, plain: Buffer): Buffer => {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(aadText);
-  const data = Buffer.concat([cipher.update(plain), cipher.final()]);
+/** One journal record: its length (4 bytes, big-endian), then the IV, the tag and the ciphertext. */
+const sealRecord = (key: Uint8Array, associated: Buffer, plain: Buffer): Buffer => {
+  const { iv, tag, data } = seal(key, associated, plain);
   const head = Buffer.alloc(4);
-  head.writeUInt32BE(iv.length + 16 + data.length);
-  return Buffer.concat([head, iv, cipher.getAuthTag(), data]);
+  head.writeUInt32BE(iv.length + tag.length + data.length);
+  return Buffer.concat([head, iv, tag, data]);
 };
 
 /**
@@ -204,10 +220,13 @@ export class StoreJournal {
       if (length < 28 || at + 4 + length > bytes.length) break;
       const record = bytes.subarray(at + 4, at + 4 + length);
       try {
-        const decipher = createDecipheriv('aes-256-gcm', this.key, record.subarray(0, 12));
-        decipher.setAAD(aad(this.owner, `journal ${epoch} ${out.length}`));
-        decipher.setAuthTag(record.subarray(12, 28));
-        out.push(Buffer.concat([decipher.update(record.subarray(28)), decipher.final()]));
+        out.push(
+          unseal(this.key, this.recordAad(epoch, out.length), {
+            iv: record.subarray(0, 12),
+            tag: record.subarray(12, 28),
+            data: record.subarray(28),
+          }),
+        );
       } catch {
         break;
       }
@@ -234,13 +253,18 @@ export class StoreJournal {
   /** Appends one record and waits until it is written. */
   async append(plain: Buffer): Promise<void> {
     if (this.epoch === undefined) throw new Error('StoreJournal: restart(epoch) before append');
-    const record = sealRecord(this.key, aad(this.owner, `journal ${this.epoch} ${this.seq}`), plain);
+    const record = sealRecord(this.key, this.recordAad(this.epoch, this.seq), plain);
     this.handle ??= await open(this.path, 'a', 0o600);
     // Written, not synced: in the page cache it survives a crash of the process, as the store
     // file always did; an fdatasync cost 1-10 ms per record on a shared disk (README).
     await this.handle.write(record);
     this.seq += 1;
     this.size += record.length;
+  }
+
+  /** A record's associated data: the owner, the epoch and its place in it (no record opens elsewhere). */
+  private recordAad(epoch: string, seq: number): Buffer {
+    return aad(this.owner, `journal ${epoch} ${seq}`);
   }
 
   /** Closes the file. */

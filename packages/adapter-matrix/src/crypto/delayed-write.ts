@@ -1,5 +1,8 @@
 import type { Logger } from '@stats/core';
 
+/** The log line of a crypto store write that failed. */
+export const STORE_WRITE_FAILED = 'could not write the Matrix crypto store in DATA_DIR';
+
 /** How long a change may wait for its store write (changes within it share one write). */
 export const PERSIST_DELAY_MS = 250;
 
@@ -36,7 +39,7 @@ export class DelayedWrite {
       try {
         await this.write();
       } catch (err) {
-        this.logger.error({ err }, 'could not write the Matrix crypto store in DATA_DIR');
+        this.logger.error({ err }, STORE_WRITE_FAILED);
         throw err;
       }
     });

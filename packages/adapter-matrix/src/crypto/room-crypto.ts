@@ -3,7 +3,7 @@ import type { Logger } from '@stats/core';
 import type { MatrixClient } from 'matrix-bot-sdk';
 import type { StoreJournal, StoreOwner } from './crypto-store-file.js';
 import type { CryptoSync, MatrixEvent } from './crypto-sync.js';
-import { DelayedWrite } from './delayed-write.js';
+import { DelayedWrite, STORE_WRITE_FAILED } from './delayed-write.js';
 import { EncryptedRooms } from './encrypted-rooms.js';
 import type { HeldEvent, HeldEventsFile } from './held-events.js';
 import { deleteDatabases } from './indexeddb-dump.js';
@@ -35,8 +35,6 @@ export interface RoomCryptoParts {
   /** The events that were waiting when the process stopped (from {@link RoomCryptoParts.heldFile}). */
   readonly held: readonly HeldEvent[];
 }
-
-const STORE_WRITE_FAILED = 'could not write the Matrix crypto store in DATA_DIR';
 
 /**
  * End-to-end encryption of one bot device on `@matrix-org/matrix-sdk-crypto-wasm`'s
