@@ -36,7 +36,7 @@ function throwingModule(cause: unknown): object {
  * of every start (Node 20, `bench/README.md`, e2e matrix). The SDK gets each of them deferred:
  * loaded for real on first use, so nothing of the SDK stops working.
  */
-export const DEFERRED_BY_SDK: readonly string[] = ['express', 'sanitize-html', 'lowdb', 'lowdb/adapters/FileSync'];
+const DEFERRED_BY_SDK: readonly string[] = ['express', 'sanitize-html', 'lowdb', 'lowdb/adapters/FileSync'];
 
 /**
  * A stand-in for a CommonJS module that loads it on first use: called, constructed, or a member

@@ -49,14 +49,6 @@ const SHARED_OPTIONS = {
   retryStrategy: (times: number): number => Math.min(times * 100, 1000),
 } satisfies RedisOptions;
 
-/**
- * The URL with its credentials (`user:password@`) replaced by `[redacted]`, as the log
- * serializer writes every credential (`scrubSecrets`), so one marker means "removed" everywhere.
- */
-export function maskRedisUrl(url: string): string {
-  return scrubSecrets(url);
-}
-
 /** The URL's password (decoded), to be removed from error messages; `undefined` without one. */
 function passwordOf(url: string): string | undefined {
   try {
@@ -80,7 +72,8 @@ function passwordOf(url: string): string | undefined {
  * await redis.close(); // on stop, after everything that uses it
  */
 export function createSharedRedis(url: string, options: SharedRedisOptions): SharedRedis {
-  const maskedUrl = maskRedisUrl(url);
+  // Credentials as the log serializer writes them everywhere: `[redacted]`.
+  const maskedUrl = scrubSecrets(url);
   const password = passwordOf(url);
   const logger = options.logger?.child({ url: maskedUrl });
   /** Gives a connection its one `error` listener (and logs its return after an outage). */
