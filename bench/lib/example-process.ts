@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const examples = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
 
 /** An example's compiled entry point and how the RESULTS row names it. */
-export interface ExampleProcess {
+interface ExampleProcess {
   /** The arguments of `node` that start it. */
   readonly args: readonly string[];
   /** `node examples/<name>/dist/main.js`, for the rows' `how`. */
@@ -21,7 +21,7 @@ export interface ExampleProcess {
  * RSS that no deployment has). `pnpm bench` builds the examples first.
  * @throws Error naming `pnpm build:examples` when the build is missing or older than the sources.
  */
-export function exampleProcess(name: string): ExampleProcess {
+function exampleProcess(name: string): ExampleProcess {
   const main = path.join(examples, name, 'dist', 'main.js');
   const source = path.join(examples, name, 'src', 'main.ts');
   if (!existsSync(main) || statSync(main).mtimeMs < statSync(source).mtimeMs - 1)
