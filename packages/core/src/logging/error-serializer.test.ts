@@ -130,6 +130,7 @@ describe('scrubSecrets', () => {
     [`https://api.telegram.org/bot${TELEGRAM_TOKEN}/getMe`, TELEGRAM_TOKEN],
     ['https://hs.example/_matrix/client/v3/sync?access_token=syt_abcdefgh&since=1', 'syt_abcdefgh'],
     ['postgres://stats:hunter2pass@db.example:5432/stats', 'hunter2pass'],
+    ['redis://:p@ss-w0rd@127.0.0.1:6379/0', 'ss-w0rd'],
     ['https://discord.com/api/v10/webhooks/123456/itoken-abcdef/messages/@original', 'itoken-abcdef'],
     [`Authorization: Bearer ${MATRIX_TOKEN}`, MATRIX_TOKEN],
   ])('removes the credential from %s', (text, secret) => {
@@ -138,7 +139,8 @@ describe('scrubSecrets', () => {
   });
 
   it('leaves ordinary text alone', () => {
-    const text = 'Bot started: 3 rooms, https://umami.example/api/websites?startAt=1&unit=hour';
+    const text =
+      'Bot started: 3 rooms, https://umami.example/api/websites?startAt=1&unit=hour, http://host:8080/path@x';
     expect(scrubSecrets(text)).toBe(text);
   });
 

@@ -7,8 +7,9 @@ export const SCRUBBED = '[redacted]';
  * tokens in paths, and `Bearer`/`Basic` header values.
  */
 const PATTERNS: readonly (readonly [RegExp, string])[] = [
-  // scheme://user:password@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]*:[^\s/?#@]*@/gi, `$1${SCRUBBED}@`],
+  // scheme://user:password@host, up to the authority's last `@` (an unencoded `@` in the
+  // password belongs to it, as URL parsers read it)
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]*:[^\s/?#]*@/gi, `$1${SCRUBBED}@`],
   // ?access_token=…, &token=…, &password=…, &api_key=…, &secret=…, &sig=…
   [
     /([?&;](?:access_token|refresh_token|id_token|token|secret|client_secret|password|passwd|api_key|apikey|key|sig|signature|auth)=)[^&\s#"'<>]*/gi,
